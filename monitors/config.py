@@ -1,0 +1,187 @@
+"""Turn a config file and SeedFarmer environment variables into validated ``Settings``.
+
+Sources, later wins: the file given with ``--config`` (YAML or JSON; a SeedFarmer module manifest with a
+``parameters:`` list, or a flat mapping), then ``SEEDFARMER_PARAMETER_<NAME>`` environment variables exactly
+as SeedFarmer sets them (lists and dicts as JSON strings). Names may be snake_case or kebab-case.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from monitors.settings import Settings, SettingsProblems
+
+ENV_PREFIX = "SEEDFARMER_PARAMETER_"
+# SeedFarmer's own context variables, tagged when present.
+SEEDFARMER_CONTEXT = {
+    "SEEDFARMER_PROJECT_NAME": "seedfarmer_project_name",
+    "SEEDFARMER_DEPLOYMENT_NAME": "seedfarmer_deployment_name",
+    "SEEDFARMER_MODULE_NAME": "seedfarmer_module_name",
+}
+
+
+class ConfigError(Exception):
+    """Bad configuration: one line per problem, each naming the parameter and the rule."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def normalize_name(name: str) -> str:
+    return name.strip().replace("-", "_").lower()
+
+
+def _structured_fields() -> set[str]:
+    """Fields whose values arrive as JSON strings from the environment (lists and dicts)."""
+    out = set()
+    for name, field in Settings.model_fields.items():
+        for arg in (field.annotation, *typing.get_args(field.annotation)):
+            origin = typing.get_origin(arg) or arg
+            if origin in (list, dict):
+                out.add(name)
+            elif typing.get_origin(arg) is typing.Annotated and typing.get_origin(typing.get_args(arg)[0]) in (list, dict):
+                out.add(name)
+    return out
+
+
+def _unknown(name: str, source: str) -> str:
+    close = difflib.get_close_matches(name, list(Settings.model_fields), n=1, cutoff=0.75)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"{name}: unknown parameter in {source}{hint}"
+
+
+def read_config_file(path: Path, warnings: list[str]) -> dict[str, tuple[Any, str]]:
+    """Return {normalized name: (value, source)} from a manifest or flat mapping."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([f"--config: cannot read {path}: {exc.strerror}"]) from None
+    try:
+        data = yaml.safe_load(text)  # YAML is a superset of JSON
+    except yaml.YAMLError as exc:
+        raise ConfigError([f"--config: {path} is not valid YAML or JSON: {exc}".splitlines()[0]]) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        raise ConfigError([f"--config: {path} must hold a mapping (flat parameters) or a SeedFarmer manifest"])
+
+    source = str(path.name)
+    values: dict[str, tuple[Any, str]] = {}
+    problems: list[str] = []
+    if "parameters" in data:  # SeedFarmer module manifest
+        params = data["parameters"]
+        if not isinstance(params, list):
+            raise ConfigError([f"--config: 'parameters' in {path} must be a list of name/value entries"])
+        for i, entry in enumerate(params):
+            if not isinstance(entry, Mapping) or "name" not in entry:
+                problems.append(f"parameters[{i}]: each entry needs a 'name' and a 'value'")
+                continue
+            name = normalize_name(str(entry["name"]))
+            if "valueFrom" in entry:
+                warnings.append(
+                    f"warning: {name}: 'valueFrom' is resolved by SeedFarmer at deploy time and is ignored here; "
+                    f"pass the value with {ENV_PREFIX}{name.upper()} or as 'value'"
+                )
+                continue
+            if "value" not in entry:
+                problems.append(f"{name}: manifest entry has no 'value'")
+                continue
+            values[name] = (entry["value"], source)
+    else:
+        for key, value in data.items():
+            values[normalize_name(str(key))] = (value, source)
+    if problems:
+        raise ConfigError(problems)
+    return values
+
+
+def read_environment(environ: Mapping[str, str]) -> dict[str, tuple[Any, str]]:
+    structured = _structured_fields()
+    values: dict[str, tuple[Any, str]] = {}
+    problems: list[str] = []
+    for key in sorted(environ):
+        if key.startswith(ENV_PREFIX):
+            name = normalize_name(key[len(ENV_PREFIX):])
+            raw = environ[key]
+            if name in structured:
+                try:
+                    values[name] = (json.loads(raw), key)
+                except json.JSONDecodeError:
+                    problems.append(f"{name}: {key} must be JSON (a list or mapping), as SeedFarmer passes it (got {raw!r})")
+            else:
+                values[name] = (raw, key)
+        elif key in SEEDFARMER_CONTEXT and environ[key]:
+            values[SEEDFARMER_CONTEXT[key]] = (environ[key], key)
+    if problems:
+        raise ConfigError(problems)
+    return values
+
+
+def _format_error(err: Mapping[str, Any]) -> str:
+    loc = err["loc"]
+    field = str(loc[0]) + "".join(f"[{part}]" if isinstance(part, int) else "" for part in loc[1:])
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] not in ("value_error", "missing", "extra_forbidden") and "got" not in msg:
+        msg = f"{msg} (got {err.get('input')!r})"
+    return f"{field}: {msg}"
+
+
+def validate(raw: Mapping[str, Any]) -> Settings:
+    """Validate, reporting every problem: field rules first, then cross-field rules on the fields that passed."""
+    try:
+        return Settings.model_validate(dict(raw), context={"bad_fields": set()})
+    except SettingsProblems as exc:
+        raise ConfigError(exc.problems) from None
+    except ValidationError as exc:
+        field_errors = exc.errors(include_url=False)
+    bad = {str(e["loc"][0]) for e in field_errors if e["loc"]}
+    problems = [_format_error(e) for e in field_errors]
+    try:
+        Settings.model_validate({k: v for k, v in raw.items() if k not in bad}, context={"bad_fields": bad})
+    except SettingsProblems as exc:
+        problems.extend(exc.problems)
+    except ValidationError:
+        pass  # everything left passed its own rule; nothing more to learn
+    raise ConfigError(problems)
+
+
+def load_settings(config_path: Path | None, environ: Mapping[str, str] | None = None) -> tuple[Settings, list[str]]:
+    """Return (settings, warnings). Raises ConfigError listing every problem."""
+    environ = os.environ if environ is None else environ
+    warnings: list[str] = []
+    merged: dict[str, tuple[Any, str]] = {}
+    problems: list[str] = []
+    for reader in (
+        (lambda: read_config_file(config_path, warnings)) if config_path else (lambda: {}),
+        lambda: read_environment(environ),
+    ):
+        try:
+            merged.update(reader())
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    unknown = [_unknown(name, src) for name, (_, src) in merged.items() if name not in Settings.model_fields]
+    known = {name: value for name, (value, _) in merged.items() if name in Settings.model_fields}
+    try:
+        settings = validate(known)
+    except ConfigError as exc:
+        problems.extend(exc.problems)
+        settings = None
+    problems = unknown + problems
+    if problems:
+        raise ConfigError(problems)
+    assert settings is not None
+    return settings, warnings
+
+
+def has_environment_parameters(environ: Mapping[str, str]) -> bool:
+    return any(key.startswith(ENV_PREFIX) for key in environ)

@@ -1,0 +1,212 @@
+"""Job definition payloads for the four monitor types, derived from ``Settings``.
+
+Pure functions (no cdktf): the same builder produces the real payload and, with placeholder role and
+image, the content that names the definition. Job definitions are immutable in SageMaker, so the name
+is derived from the content: any change gives a new name, and with create_before_destroy Terraform
+creates the new definition, points the schedule at it in place, then deletes the old one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from monitors import awscc
+from monitors.naming import bounded_name, content_hash, s3_join
+from monitors.settings import Settings
+
+MONITORING_TYPES = {
+    "data_quality": "DataQuality",
+    "model_quality": "ModelQuality",
+    "model_bias": "ModelBias",
+    "model_explainability": "ModelExplainability",
+}
+SHORT_NAMES = {"data_quality": "dq", "model_quality": "mq", "model_bias": "bias", "model_explainability": "expl"}
+
+# Files each monitor reads from its baseline prefix (and that baseline generation writes there).
+BASELINE_FILES = {
+    "data_quality": {"statistics": "statistics.json", "constraints": "constraints.json"},
+    "model_quality": {"constraints": "constraints.json"},
+    "model_bias": {"config": "analysis_config.json", "constraints": "analysis.json"},
+    "model_explainability": {"config": "analysis_config.json", "constraints": "analysis.json"},
+}
+
+
+@dataclass(frozen=True)
+class MonitorInputs:
+    """What a monitor's payload needs besides settings: Terraform references, or placeholders for naming."""
+
+    role_arn: str
+    image_uri: str
+
+
+def baseline_prefix(settings: Settings, monitor: str) -> str:
+    """The monitor's own baseline URI, or where baseline generation writes it (<output>/<monitor>/)."""
+    own = getattr(settings, f"{monitor}_baseline_s3_uri")
+    if own:
+        return own
+    assert settings.baseline_output_data_s3_uri, "validated: a baseline URI or baseline generation"
+    return s3_join(settings.baseline_output_data_s3_uri, monitor) + "/"
+
+
+def baseline_uri(settings: Settings, monitor: str, kind: str) -> str:
+    return s3_join(baseline_prefix(settings, monitor), BASELINE_FILES[monitor][kind])
+
+
+def _common(settings: Settings, monitor: str) -> dict:
+    def value(name: str):
+        return getattr(settings, f"{monitor}_{name}")
+
+    network = awscc.NetworkConfig(
+        enable_inter_container_traffic_encryption=settings.enable_inter_container_traffic_encryption,
+        enable_network_isolation=settings.enable_network_isolation,
+        vpc_config=awscc.VpcConfig(
+            security_group_ids=(settings.security_group_id,), subnets=tuple(settings.subnet_ids)
+        ) if settings.vpc_enabled else None,
+    )
+    return {
+        "job_resources": awscc.JobResources(
+            awscc.ClusterConfig(
+                instance_count=value("instance_count"),
+                instance_type=value("instance_type"),
+                volume_size_in_gb=value("instance_volume_size_in_gb"),
+                volume_kms_key_id=settings.kms_key_id,
+            )
+        ),
+        "stopping_condition": awscc.StoppingCondition(value("max_runtime_in_seconds")),
+        "network_config": network,
+        "output": awscc.JobOutputConfig(
+            monitoring_outputs=(awscc.MonitoringOutput(awscc.S3Output(s3_uri=value("output_s3_uri"))),),
+            kms_key_id=settings.kms_key_id,
+        ),
+    }
+
+
+def _endpoint_input(settings: Settings, monitor: str, *, threshold: bool) -> awscc.EndpointInput:
+    def value(name: str):
+        return getattr(settings, f"{monitor}_{name}", None)
+
+    return awscc.EndpointInput(
+        endpoint_name=settings.endpoint_name,
+        features_attribute=value("features_attribute"),
+        inference_attribute=value("inference_attribute"),
+        probability_attribute=value("probability_attribute"),
+        probability_threshold_attribute=value("probability_threshold_attribute") if threshold else None,
+    )
+
+
+def _tags(settings: Settings) -> tuple[awscc.Tag, ...]:
+    return tuple(awscc.Tag(k, v) for k, v in settings.resource_tags().items())
+
+
+def data_quality_payload(settings: Settings, inputs: MonitorInputs, name: str) -> dict:
+    """Attributes of aws_sagemaker_data_quality_job_definition (plain dicts, provider schema names)."""
+    common = _common(settings, "data_quality")
+    payload = {
+        "name": name,
+        "role_arn": inputs.role_arn,
+        "data_quality_app_specification": {"image_uri": inputs.image_uri},
+        "data_quality_baseline_config": {
+            "constraints_resource": {"s3_uri": baseline_uri(settings, "data_quality", "constraints")},
+            "statistics_resource": {"s3_uri": baseline_uri(settings, "data_quality", "statistics")},
+        },
+        "data_quality_job_input": {"endpoint_input": awscc.to_terraform(_endpoint_input(settings, "data_quality", threshold=False))},
+        "data_quality_job_output_config": awscc.to_terraform(common["output"]),
+        "job_resources": awscc.to_terraform(common["job_resources"]),
+        "network_config": awscc.to_terraform(common["network_config"]),
+        "stopping_condition": awscc.to_terraform(common["stopping_condition"]),
+    }
+    # The aws provider models monitoring_outputs as a single block.
+    payload["data_quality_job_output_config"]["monitoring_outputs"] = payload["data_quality_job_output_config"]["monitoring_outputs"][0]
+    return payload
+
+
+def model_quality_config(settings: Settings, inputs: MonitorInputs, name: str) -> awscc.ModelQualityJobDefinitionConfig:
+    common = _common(settings, "model_quality")
+    return awscc.ModelQualityJobDefinitionConfig(
+        job_definition_name=name,
+        role_arn=inputs.role_arn,
+        job_resources=common["job_resources"],
+        stopping_condition=common["stopping_condition"],
+        network_config=common["network_config"],
+        tags=_tags(settings),
+        model_quality_app_specification=awscc.ModelQualityAppSpecification(
+            image_uri=inputs.image_uri, problem_type=settings.model_quality_problem_type
+        ),
+        model_quality_job_input=awscc.GroundTruthJobInput(
+            endpoint_input=_endpoint_input(settings, "model_quality", threshold=True),
+            ground_truth_s3_input=awscc.GroundTruthS3Input(settings.model_quality_ground_truth_s3_uri),
+        ),
+        model_quality_job_output_config=common["output"],
+        model_quality_baseline_config=awscc.BaselineConfig(
+            awscc.ConstraintsResource(baseline_uri(settings, "model_quality", "constraints"))
+        ),
+    )
+
+
+def model_bias_config(settings: Settings, inputs: MonitorInputs, name: str) -> awscc.ModelBiasJobDefinitionConfig:
+    common = _common(settings, "model_bias")
+    return awscc.ModelBiasJobDefinitionConfig(
+        job_definition_name=name,
+        role_arn=inputs.role_arn,
+        job_resources=common["job_resources"],
+        stopping_condition=common["stopping_condition"],
+        network_config=common["network_config"],
+        tags=_tags(settings),
+        model_bias_app_specification=awscc.ClarifyAppSpecification(
+            image_uri=inputs.image_uri, config_uri=baseline_uri(settings, "model_bias", "config")
+        ),
+        model_bias_job_input=awscc.GroundTruthJobInput(
+            endpoint_input=_endpoint_input(settings, "model_bias", threshold=True),
+            ground_truth_s3_input=awscc.GroundTruthS3Input(settings.model_bias_ground_truth_s3_uri),
+        ),
+        model_bias_job_output_config=common["output"],
+        model_bias_baseline_config=awscc.BaselineConfig(
+            awscc.ConstraintsResource(baseline_uri(settings, "model_bias", "constraints"))
+        ),
+    )
+
+
+def model_explainability_config(settings: Settings, inputs: MonitorInputs, name: str) -> awscc.ModelExplainabilityJobDefinitionConfig:
+    common = _common(settings, "model_explainability")
+    return awscc.ModelExplainabilityJobDefinitionConfig(
+        job_definition_name=name,
+        role_arn=inputs.role_arn,
+        job_resources=common["job_resources"],
+        stopping_condition=common["stopping_condition"],
+        network_config=common["network_config"],
+        tags=_tags(settings),
+        model_explainability_app_specification=awscc.ClarifyAppSpecification(
+            image_uri=inputs.image_uri, config_uri=baseline_uri(settings, "model_explainability", "config")
+        ),
+        model_explainability_job_input=awscc.EndpointJobInput(
+            endpoint_input=_endpoint_input(settings, "model_explainability", threshold=False)
+        ),
+        model_explainability_job_output_config=common["output"],
+        model_explainability_baseline_config=awscc.BaselineConfig(
+            awscc.ConstraintsResource(baseline_uri(settings, "model_explainability", "constraints"))
+        ),
+    )
+
+
+BUILDERS = {
+    "data_quality": data_quality_payload,
+    "model_quality": model_quality_config,
+    "model_bias": model_bias_config,
+    "model_explainability": model_explainability_config,
+}
+
+
+def job_definition_name(settings: Settings, monitor: str, image_key: str) -> str:
+    """<endpoint>-<type>-<hash of the definition's content>, valid and at most 63 characters.
+
+    The hash covers everything the definition contains (with the role and image named by what
+    determines them), so changing any parameter gives a new name.
+    """
+    placeholder = MonitorInputs(role_arn="<monitoring-role>", image_uri=image_key)
+    content = awscc.to_terraform(BUILDERS[monitor](settings, placeholder, ""))
+    digest = content_hash({"schema": 1, "monitor": monitor, "content": content}, 10)
+    return bounded_name(settings.endpoint_name, SHORT_NAMES[monitor], suffix=digest)
+
+
+def schedule_name(settings: Settings, monitor: str) -> str:
+    return bounded_name(settings.endpoint_name, SHORT_NAMES[monitor], "schedule")

@@ -1,0 +1,62 @@
+"""One monitor: its job definition and its monitoring schedule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf import TerraformResourceLifecycle
+from constructs import Construct
+
+from monitors import awscc
+from monitors.aws_bindings import aws
+from monitors.job_definitions import BUILDERS, MONITORING_TYPES, MonitorInputs, job_definition_name, schedule_name
+from monitors.settings import Settings
+
+AWSCC_RESOURCES = {
+    "model_quality": awscc.SagemakerModelQualityJobDefinition,
+    "model_bias": awscc.SagemakerModelBiasJobDefinition,
+    "model_explainability": awscc.SagemakerModelExplainabilityJobDefinition,
+}
+
+
+@dataclass(frozen=True)
+class MonitorConfig:
+    monitor: str  # one of MONITOR_TYPES
+    settings: Settings
+    role_arn: str  # Terraform reference
+    image_uri: str  # Terraform reference or override
+    image_key: str  # what determines the image, for the content-derived name
+    awscc_provider: awscc.AwsccProvider
+
+
+class Monitor(Construct):
+    def __init__(self, scope: Construct, id: str, *, config: MonitorConfig) -> None:
+        super().__init__(scope, id)
+        settings, monitor = config.settings, config.monitor
+        self.job_definition_name = job_definition_name(settings, monitor, config.image_key)
+        inputs = MonitorInputs(role_arn=config.role_arn, image_uri=config.image_uri)
+        payload = BUILDERS[monitor](settings, inputs, self.job_definition_name)
+        if monitor == "data_quality":
+            self.job_definition = aws("sagemaker_data_quality_job_definition").SagemakerDataQualityJobDefinition(
+                self, "job_definition", **payload,
+                lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+            )
+            definition_name = self.job_definition.name
+            self.job_definition_arn = self.job_definition.arn
+        else:
+            self.job_definition = AWSCC_RESOURCES[monitor](
+                self, "job_definition", config=payload, provider=config.awscc_provider
+            )
+            definition_name = self.job_definition.job_definition_name
+            self.job_definition_arn = self.job_definition.job_definition_arn
+
+        self.schedule_name = schedule_name(settings, monitor)
+        self.schedule = aws("sagemaker_monitoring_schedule").SagemakerMonitoringSchedule(
+            self, "schedule",
+            name=self.schedule_name,
+            monitoring_schedule_config={
+                "monitoring_job_definition_name": definition_name,
+                "monitoring_type": MONITORING_TYPES[monitor],
+                "schedule_config": {"schedule_expression": getattr(settings, f"{monitor}_schedule_expression")},
+            },
+        )

@@ -1,0 +1,364 @@
+"""The one typed settings model: every parameter declared once, with its default, description and rule.
+
+Seed parameters keep the seed module's names, defaults and meaning (see README "Parameters"). Rules that
+involve one field live on the field (an ``Annotated`` type); rules across fields live in
+``Settings._cross_field_rules``, which reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+
+MONITOR_TYPES = ("data_quality", "model_quality", "model_bias", "model_explainability")
+PROBLEM_TYPES = ("Regression", "BinaryClassification", "MulticlassClassification")
+
+# --- single-field rules -------------------------------------------------------------------------
+
+_BUCKET = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
+BUCKET_ARN_RE = re.compile(rf"^arn:(aws|aws-cn|aws-us-gov):s3:::({_BUCKET})$")
+S3_URI_RE = re.compile(rf"^s3://({_BUCKET})(/[^\s]*)?$")
+# The forms SageMaker accepts for monitoring schedules: hourly, daily at hour H, every N hours from H.
+CRON_RE = re.compile(r"^cron\(0 (\*|(\d{1,2})|(\d{1,2})/(\d{1,2})) \? \* \* \*\)$")
+# EventBridge accepts the general 6-field form; we check the shape, AWS checks the fields.
+EVENTS_SCHEDULE_RE = re.compile(r"^(cron\((\S+ ){5}\S+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$")
+INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
+KMS_KEY_RE = re.compile(
+    r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+"
+    r"|arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{12}:(key/[0-9a-zA-Z-]+|alias/[a-zA-Z0-9/_-]+))$"
+)
+ENDPOINT_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+SECURITY_GROUP_RE = re.compile(r"^sg-[0-9a-f]{8,17}$")
+SUBNET_RE = re.compile(r"^subnet-[0-9a-f]{8,17}$")
+IAM_POLICY_ARN_RE = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:policy/[\w+=,.@/-]+$")
+ECR_IMAGE_RE = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/[a-z0-9._/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$")
+REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+STACK_NAME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_-]{0,62}$")
+TAG_KEY_RE = re.compile(r"^[\w.:/=+@ -]{1,128}$", re.UNICODE)
+
+
+def _matching(pattern: re.Pattern[str], rule: str):
+    def check(value: str | None) -> str | None:
+        if value is not None and not pattern.match(value):
+            raise ValueError(f"{rule} (got {value!r})")
+        return value
+
+    return AfterValidator(check)
+
+
+def _cron_check(value: str) -> str:
+    if value.strip().upper() == "NOW":
+        raise ValueError(
+            "SageMaker's one-off 'NOW' schedule cannot be expressed: the aws provider's "
+            "aws_sagemaker_monitoring_schedule requires a cron(...) expression and has no analysis-window "
+            "attributes; use cron(0 * ? * * *), cron(0 H ? * * *) or cron(0 H/N ? * * *)"
+        )
+    m = CRON_RE.match(value)
+    hour_ok = m is not None and all(
+        g is None or 0 <= int(g) <= 23 for g in (m.group(2), m.group(3))
+    )
+    every_ok = m is not None and (m.group(4) is None or 1 <= int(m.group(4)) <= 24)
+    if not (hour_ok and every_ok):
+        raise ValueError(
+            "must be one of the cron forms SageMaker accepts: cron(0 * ? * * *) (hourly), "
+            f"cron(0 H ? * * *) (daily at hour H, 0-23), cron(0 H/N ? * * *) (every N hours from H) (got {value!r})"
+        )
+    return value
+
+
+def _tag_map_check(value: dict[str, str]) -> dict[str, str]:
+    for key, tag_value in value.items():
+        if key.lower().startswith("aws:"):
+            raise ValueError(f"tag key {key!r} uses the reserved 'aws:' prefix")
+        if not TAG_KEY_RE.match(key):
+            raise ValueError(f"tag key {key!r} must be 1-128 characters of letters, digits, spaces and _.:/=+-@")
+        if len(tag_value) > 256:
+            raise ValueError(f"tag {key!r}: value longer than 256 characters")
+    return value
+
+
+S3Uri = Annotated[str, _matching(S3_URI_RE, "must be an S3 URI like s3://bucket/prefix")]
+CronExpression = Annotated[str, AfterValidator(_cron_check)]
+InstanceType = Annotated[str, _matching(INSTANCE_TYPE_RE, "must be a SageMaker ML instance type like ml.m5.large")]
+InstanceCount = Annotated[int, Field(ge=1, le=100)]
+VolumeSizeGb = Annotated[int, Field(ge=1, le=16384)]
+MonitorRuntime = Annotated[int, Field(ge=1, le=86400)]
+KmsKey = Annotated[str, _matching(KMS_KEY_RE, "must be a KMS key id, alias (alias/name) or key/alias ARN")]
+TagMap = Annotated[dict[str, str], AfterValidator(_tag_map_check)]
+Attribute = Annotated[str, Field(min_length=1, max_length=256)]
+EcrImage = Annotated[str, _matching(ECR_IMAGE_RE, "must be an ECR image URI like 123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:tag")]
+
+
+def _param(default: Any, description: str, *, group: str, **kwargs: Any) -> Any:
+    return Field(default, description=description, json_schema_extra={"group": group}, **kwargs)
+
+
+class SettingsProblems(Exception):
+    """Raised (not a ValueError, so pydantic does not wrap it) with one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+# Fields that have no default but must be given; declared Optional so every other rule can still be
+# checked (and reported) when they are missing.
+REQUIRED = ("endpoint_name", "model_bucket_arn")
+
+
+class Settings(BaseModel):
+    """Everything one synthesized stack needs. Field order is the README table's order."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, validate_default=True, frozen=True)
+
+    # --- required (seed) ---
+    endpoint_name: Annotated[str | None, _matching(ENDPOINT_NAME_RE, "must be a SageMaker endpoint name (letters, digits, hyphens; ≤ 63)")] = _param(
+        None, "Required. Name of the deployed endpoint to monitor; it must have data capture enabled into the model bucket.", group="Required")
+    model_bucket_arn: Annotated[str | None, _matching(BUCKET_ARN_RE, "must be an S3 bucket ARN like arn:aws:s3:::my-bucket")] = _param(
+        None, "Required. ARN of the bucket holding data capture, baselines and monitoring output; every S3 URI must be inside it.", group="Required")
+
+    # --- monitors (seed) ---
+    enable_data_quality_monitor: bool = _param(False, "Create the data quality job definition and schedule.", group="Monitors")
+    enable_model_quality_monitor: bool = _param(False, "Create the model quality job definition and schedule.", group="Monitors")
+    enable_model_bias_monitor: bool = _param(False, "Create the model bias job definition and schedule.", group="Monitors")
+    enable_model_explainability_monitor: bool = _param(False, "Create the model explainability job definition and schedule.", group="Monitors")
+
+    # --- optional (seed) ---
+    security_group_id: Annotated[str | None, _matching(SECURITY_GROUP_RE, "must be a security group id like sg-0123456789abcdef0")] = _param(
+        None, "Security group for the monitoring jobs' VPC config; give together with subnet_ids.", group="Optional")
+    subnet_ids: list[Annotated[str, _matching(SUBNET_RE, "must be a subnet id like subnet-0123456789abcdef0")]] | None = _param(
+        None, "Subnets for the monitoring jobs' VPC config (list); give together with security_group_id.", group="Optional")
+    kms_key_id: KmsKey | None = _param(None, "KMS key (id, alias or ARN) for monitoring outputs, volumes and logs.", group="Optional")
+    sagemaker_project_id: str | None = _param(None, "Tagged as sagemaker:project-id.", group="Optional")
+    sagemaker_project_name: str | None = _param(None, "Tagged as sagemaker:project-name.", group="Optional")
+    tags: TagMap | None = _param(None, "Tags applied to every resource (provider default_tags; explicit tags on awscc resources).", group="Optional")
+
+    # --- data quality (seed) ---
+    data_quality_baseline_s3_uri: S3Uri | None = _param(None, "Prefix holding statistics.json and constraints.json.", group="Data quality")
+    data_quality_output_s3_uri: S3Uri | None = _param(None, "Where monitoring results are written.", group="Data quality")
+    data_quality_instance_count: InstanceCount = _param(1, "Instances per monitoring job (1-100).", group="Data quality")
+    data_quality_instance_type: InstanceType = _param("ml.m5.large", "Instance type of the monitoring job.", group="Data quality")
+    data_quality_instance_volume_size_in_gb: VolumeSizeGb = _param(20, "ML storage volume size in GB (1-16384).", group="Data quality")
+    data_quality_max_runtime_in_seconds: MonitorRuntime = _param(3600, "Maximum runtime in seconds (1-86400).", group="Data quality")
+    data_quality_schedule_expression: CronExpression = _param("cron(0 * ? * * *)", "Monitoring schedule (SageMaker cron form).", group="Data quality")
+
+    # --- model quality (seed) ---
+    model_quality_baseline_s3_uri: S3Uri | None = _param(None, "Prefix holding constraints.json.", group="Model quality")
+    model_quality_output_s3_uri: S3Uri | None = _param(None, "Where monitoring results are written.", group="Model quality")
+    model_quality_ground_truth_s3_uri: S3Uri | None = _param(None, "Ground truth labels merged with captured inferences.", group="Model quality")
+    model_quality_instance_count: InstanceCount = _param(1, "Instances per monitoring job (1-100).", group="Model quality")
+    model_quality_instance_type: InstanceType = _param("ml.m5.large", "Instance type of the monitoring job.", group="Model quality")
+    model_quality_instance_volume_size_in_gb: VolumeSizeGb = _param(20, "ML storage volume size in GB (1-16384).", group="Model quality")
+    model_quality_max_runtime_in_seconds: MonitorRuntime = _param(1800, "Maximum runtime in seconds (1-86400).", group="Model quality")
+    model_quality_problem_type: Literal["Regression", "BinaryClassification", "MulticlassClassification"] = _param(
+        "Regression", "Regression | BinaryClassification | MulticlassClassification.", group="Model quality")
+    model_quality_inference_attribute: Attribute | None = _param(None, "Attribute (or index) of the captured output holding the prediction.", group="Model quality")
+    model_quality_probability_attribute: Attribute | None = _param(None, "Attribute of the captured output holding the class probability.", group="Model quality")
+    model_quality_probability_threshold_attribute: Annotated[float, Field(ge=0, le=1)] | None = _param(
+        None, "Threshold (0-1) turning the probability into a class (BinaryClassification).", group="Model quality")
+    model_quality_schedule_expression: CronExpression = _param("cron(0 * ? * * *)", "Monitoring schedule (SageMaker cron form).", group="Model quality")
+
+    # --- model bias (seed) ---
+    model_bias_baseline_s3_uri: S3Uri | None = _param(None, "Prefix holding analysis_config.json and analysis.json (Clarify).", group="Model bias")
+    model_bias_output_s3_uri: S3Uri | None = _param(None, "Where monitoring results are written.", group="Model bias")
+    model_bias_ground_truth_s3_uri: S3Uri | None = _param(None, "Ground truth labels merged with captured inferences.", group="Model bias")
+    model_bias_instance_count: InstanceCount = _param(1, "Instances per monitoring job (1-100).", group="Model bias")
+    model_bias_instance_type: InstanceType = _param("ml.m5.large", "Instance type of the monitoring job.", group="Model bias")
+    model_bias_instance_volume_size_in_gb: VolumeSizeGb = _param(20, "ML storage volume size in GB (1-16384).", group="Model bias")
+    model_bias_max_runtime_in_seconds: MonitorRuntime = _param(1800, "Maximum runtime in seconds (1-86400).", group="Model bias")
+    model_bias_features_attribute: Attribute | None = _param(None, "Attribute of the captured input holding the features.", group="Model bias")
+    model_bias_inference_attribute: Attribute | None = _param(None, "Attribute (or index) of the captured output holding the prediction.", group="Model bias")
+    model_bias_probability_attribute: Attribute | None = _param(None, "Attribute of the captured output holding the class probability.", group="Model bias")
+    model_bias_probability_threshold_attribute: Annotated[float, Field(ge=0, le=1)] | None = _param(
+        None, "Threshold (0-1) turning the probability into a class.", group="Model bias")
+    model_bias_schedule_expression: CronExpression = _param("cron(0 * ? * * *)", "Monitoring schedule (SageMaker cron form).", group="Model bias")
+
+    # --- model explainability (seed) ---
+    model_explainability_baseline_s3_uri: S3Uri | None = _param(None, "Prefix holding analysis_config.json and analysis.json (Clarify).", group="Model explainability")
+    model_explainability_output_s3_uri: S3Uri | None = _param(None, "Where monitoring results are written.", group="Model explainability")
+    model_explainability_instance_count: InstanceCount = _param(1, "Instances per monitoring job (1-100).", group="Model explainability")
+    model_explainability_instance_type: InstanceType = _param("ml.m5.large", "Instance type of the monitoring job.", group="Model explainability")
+    model_explainability_instance_volume_size_in_gb: VolumeSizeGb = _param(20, "ML storage volume size in GB (1-16384).", group="Model explainability")
+    model_explainability_max_runtime_in_seconds: MonitorRuntime = _param(1800, "Maximum runtime in seconds (1-86400).", group="Model explainability")
+    model_explainability_features_attribute: Attribute | None = _param(None, "Attribute of the captured input holding the features.", group="Model explainability")
+    model_explainability_inference_attribute: Attribute | None = _param(None, "Attribute (or index) of the captured output holding the prediction.", group="Model explainability")
+    model_explainability_probability_attribute: Attribute | None = _param(None, "Attribute of the captured output holding the class probability.", group="Model explainability")
+    model_explainability_schedule_expression: CronExpression = _param("cron(0 * ? * * *)", "Monitoring schedule (SageMaker cron form).", group="Model explainability")
+
+    # --- baseline generation (seed) ---
+    baseline_training_data_s3_uri: S3Uri | None = _param(None, "Training data for baselines; with baseline_output_data_s3_uri enables baseline generation.", group="Baseline generation")
+    baseline_output_data_s3_uri: S3Uri | None = _param(None, "Where baselines are written, one prefix per monitor type (<uri>/<monitor_type>/).", group="Baseline generation")
+    baseline_instance_count: InstanceCount = _param(1, "Instances per baseline processing job (1-100).", group="Baseline generation")
+    baseline_instance_type: InstanceType = _param("ml.m5.xlarge", "Instance type of the baseline processing jobs.", group="Baseline generation")
+    baseline_volume_size_gb: VolumeSizeGb = _param(20, "ML storage volume size in GB for baseline jobs (1-16384).", group="Baseline generation")
+    baseline_max_runtime_seconds: Annotated[int, Field(ge=1, le=432000)] = _param(3600, "Maximum runtime of a baseline job in seconds (1-432000).", group="Baseline generation")
+
+    # --- Terraform-side settings (ours) ---
+    region: Annotated[str | None, _matching(REGION_RE, "must be an AWS region like us-east-1")] = _param(
+        None, "AWS region of the providers; unset, the provider takes AWS_REGION at plan time.", group="Terraform")
+    stack_name: Annotated[str, _matching(STACK_NAME_RE, "must start with a letter; letters, digits, _ and -; ≤ 63")] = _param(
+        "sagemaker-model-monitoring", "CDKTF stack name: folder cdktf.out/stacks/<stack_name>/.", group="Terraform")
+    backend: Literal["local", "s3", "cloud"] = _param("local", "Terraform state backend: local | s3 | cloud (Terraform Cloud/Enterprise).", group="Terraform")
+    backend_local_path: str = _param("terraform.tfstate", "Local backend: state path, relative to the stack folder.", group="Terraform")
+    backend_s3_bucket: str | None = _param(None, "S3 backend: state bucket.", group="Terraform")
+    backend_s3_key: str | None = _param(None, "S3 backend: state object key (default <stack_name>/terraform.tfstate).", group="Terraform")
+    backend_s3_region: Annotated[str | None, _matching(REGION_RE, "must be an AWS region like us-east-1")] = _param(
+        None, "S3 backend: bucket region (default: region).", group="Terraform")
+    backend_s3_use_lockfile: bool = _param(True, "S3 backend: S3-native state locking (Terraform >= 1.10).", group="Terraform")
+    backend_s3_dynamodb_table: str | None = _param(None, "S3 backend: DynamoDB lock table (older Terraform).", group="Terraform")
+    tfc_hostname: str = _param("app.terraform.io", "Cloud backend: Terraform Cloud/Enterprise host.", group="Terraform")
+    tfc_organization: str | None = _param(None, "Cloud backend: organization.", group="Terraform")
+    tfc_workspace_name: str | None = _param(None, "Cloud backend: workspace name (or use tfc_workspace_tags).", group="Terraform")
+    tfc_workspace_tags: list[str] | None = _param(None, "Cloud backend: workspace tags (or use tfc_workspace_name).", group="Terraform")
+
+    # --- ours: images, IAM, network, tags ---
+    model_monitor_image_uri: EcrImage | None = _param(
+        None, "Override of the model monitor analyzer image (default: aws_sagemaker_prebuilt_ecr_image in the stack's region).", group="Advanced")
+    clarify_image_uri: EcrImage | None = _param(
+        None, "Override of the Clarify image used by bias/explainability (default: prebuilt sagemaker-clarify-processing:1.0).", group="Advanced")
+    permissions_boundary_arn: Annotated[str | None, _matching(IAM_POLICY_ARN_RE, "must be an IAM policy ARN")] = _param(
+        None, "Permissions boundary applied to every IAM role the stack creates.", group="Advanced")
+    enable_inter_container_traffic_encryption: bool = _param(
+        False, "Encrypt traffic between monitoring job instances (the seed left it off).", group="Advanced")
+    enable_network_isolation: bool = _param(
+        False, "Run monitoring containers without network access (the seed left it off).", group="Advanced")
+    custom_tags: TagMap | None = _param(None, "Extra tags merged over `tags`.", group="Advanced")
+
+    # --- SeedFarmer context (set by SeedFarmer as SEEDFARMER_PROJECT_NAME etc., tagged when present) ---
+    seedfarmer_project_name: str | None = _param(None, "Tagged as seedfarmer:project-name (from SEEDFARMER_PROJECT_NAME).", group="SeedFarmer")
+    seedfarmer_deployment_name: str | None = _param(None, "Tagged as seedfarmer:deployment-name (from SEEDFARMER_DEPLOYMENT_NAME).", group="SeedFarmer")
+    seedfarmer_module_name: str | None = _param(None, "Tagged as seedfarmer:module-name (from SEEDFARMER_MODULE_NAME).", group="SeedFarmer")
+
+    # ------------------------------------------------------------------------------------------
+    @property
+    def enabled_monitors(self) -> tuple[str, ...]:
+        return tuple(m for m in MONITOR_TYPES if getattr(self, f"enable_{m}_monitor"))
+
+    @property
+    def baseline_generation_enabled(self) -> bool:
+        return bool(self.baseline_training_data_s3_uri and self.baseline_output_data_s3_uri)
+
+    @property
+    def model_bucket_name(self) -> str:
+        assert self.model_bucket_arn is not None
+        return self.model_bucket_arn.split(":::", 1)[1]
+
+    @property
+    def partition(self) -> str:
+        assert self.model_bucket_arn is not None
+        return self.model_bucket_arn.split(":")[1]
+
+    @property
+    def vpc_enabled(self) -> bool:
+        return bool(self.subnet_ids)
+
+    def resource_tags(self) -> dict[str, str]:
+        """Tags for every resource, in a stable order: seed tags, project tags, SeedFarmer, custom."""
+        merged: dict[str, str] = dict(self.tags or {})
+        if self.sagemaker_project_id:
+            merged["sagemaker:project-id"] = self.sagemaker_project_id
+        if self.sagemaker_project_name:
+            merged["sagemaker:project-name"] = self.sagemaker_project_name
+        for part in ("project", "deployment", "module"):
+            value = getattr(self, f"seedfarmer_{part}_name")
+            if value:
+                merged[f"seedfarmer:{part}-name"] = value
+        merged.update(self.custom_tags or {})
+        return dict(sorted(merged.items()))
+
+    # ------------------------------------------------------------------------------------------
+    @model_validator(mode="after")
+    def _cross_field_rules(self, info: ValidationInfo) -> "Settings":
+        # Fields that failed their own rule are absent here; checks that need them are skipped.
+        bad: set[str] = set((info.context or {}).get("bad_fields", ()))
+        problems: list[str] = []
+
+        def problem(field: str, rule: str) -> None:
+            problems.append(f"{field}: {rule}")
+
+        for field in REQUIRED:
+            if getattr(self, field) is None and field not in bad:
+                problem(field, "is required")
+
+        enabled = self.enabled_monitors
+        if not enabled and not bad & {f"enable_{m}_monitor" for m in MONITOR_TYPES}:
+            problem(
+                "enable_data_quality_monitor",
+                "at least one of enable_data_quality_monitor, enable_model_quality_monitor, "
+                "enable_model_bias_monitor, enable_model_explainability_monitor must be true",
+            )
+
+        if (self.security_group_id is None) != (self.subnet_ids is None or self.subnet_ids == []) and not bad & {
+            "security_group_id", "subnet_ids"
+        }:
+            problem("security_group_id", "security_group_id and subnet_ids must be given together or not at all")
+
+        # Baseline generation needs both URIs.
+        if bool(self.baseline_training_data_s3_uri) != bool(self.baseline_output_data_s3_uri) and not bad & {
+            "baseline_training_data_s3_uri", "baseline_output_data_s3_uri"
+        }:
+            missing = "baseline_output_data_s3_uri" if self.baseline_training_data_s3_uri else "baseline_training_data_s3_uri"
+            problem(missing, "baseline_training_data_s3_uri and baseline_output_data_s3_uri must be given together")
+
+        generated = self.baseline_generation_enabled
+        needs = {
+            "data_quality": ["baseline", "output"],
+            "model_quality": ["baseline", "output", "ground_truth"],
+            "model_bias": ["baseline", "output", "ground_truth"],
+            "model_explainability": ["baseline", "output"],
+        }
+        for monitor in enabled:
+            for kind in needs[monitor]:
+                field = f"{monitor}_{kind}_s3_uri"
+                if getattr(self, field) is None and field not in bad:
+                    if kind == "baseline" and generated:
+                        continue  # baseline generation writes it
+                    why = " (or enable baseline generation with baseline_training_data_s3_uri and baseline_output_data_s3_uri)" if kind == "baseline" else ""
+                    problem(field, f"is required when enable_{monitor}_monitor is true{why}")
+
+        # Every S3 URI lives in the model bucket (the seed says so but never checked).
+        if self.model_bucket_arn is not None:
+            bucket = self.model_bucket_name
+            for name in type(self).model_fields:
+                value = getattr(self, name)
+                if name.endswith("_s3_uri") and isinstance(value, str):
+                    uri_bucket = S3_URI_RE.match(value).group(1)  # type: ignore[union-attr]
+                    if uri_bucket != bucket:
+                        problem(name, f"must be inside the model bucket s3://{bucket}/ (model_bucket_arn) (got {value!r})")
+
+        if "model_quality" in enabled and not bad & {
+            "model_quality_problem_type", "model_quality_inference_attribute",
+            "model_quality_probability_attribute", "model_quality_probability_threshold_attribute",
+        }:
+            ptype = self.model_quality_problem_type
+            if ptype in ("Regression", "MulticlassClassification") and not self.model_quality_inference_attribute:
+                problem("model_quality_inference_attribute", f"is required when model_quality_problem_type is {ptype}")
+            if ptype == "BinaryClassification" and not (
+                self.model_quality_inference_attribute
+                or (self.model_quality_probability_attribute and self.model_quality_probability_threshold_attribute is not None)
+            ):
+                problem(
+                    "model_quality_inference_attribute",
+                    "BinaryClassification needs model_quality_inference_attribute, or model_quality_probability_attribute "
+                    "together with model_quality_probability_threshold_attribute",
+                )
+
+        if self.backend == "s3" and not self.backend_s3_bucket and "backend_s3_bucket" not in bad:
+            problem("backend_s3_bucket", "is required when backend is s3")
+        if self.backend == "cloud":
+            if not self.tfc_organization and "tfc_organization" not in bad:
+                problem("tfc_organization", "is required when backend is cloud")
+            if bool(self.tfc_workspace_name) == bool(self.tfc_workspace_tags) and not bad & {"tfc_workspace_name", "tfc_workspace_tags"}:
+                problem("tfc_workspace_name", "backend cloud needs exactly one of tfc_workspace_name or tfc_workspace_tags")
+        if self.backend_local_path.startswith("/") and "backend_local_path" not in bad:
+            problem("backend_local_path", "must be a relative path (absolute state paths break across checkouts)")
+
+        if problems:
+            raise SettingsProblems(problems)
+        return self
+
+
+def parameter_names() -> list[str]:
+    return list(Settings.model_fields)

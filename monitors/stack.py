@@ -1,0 +1,119 @@
+"""The stack: providers and backend, the monitoring role, one Monitor per enabled type, baseline generation, outputs."""
+
+from __future__ import annotations
+
+from cdktf import CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack
+from constructs import Construct
+
+from monitors.awscc import AwsccProvider
+from monitors.aws_bindings import aws
+from monitors.iam import AccountContext, ServiceRole, monitoring_statements
+from monitors.monitor import Monitor, MonitorConfig
+from monitors.naming import bounded_name
+from monitors.settings import ECR_IMAGE_RE, Settings
+
+# Range admitting the provider the bindings were generated for (6.25.0) and the 5.x line we validate with.
+AWS_PROVIDER_CONSTRAINT = ">= 5.100.0, < 7.0.0"
+ANALYZER = ("sagemaker-model-monitor-analyzer", "latest")
+CLARIFY = ("sagemaker-clarify-processing", "1.0")
+IMAGE_FOR = {"data_quality": "analyzer", "model_quality": "analyzer", "model_bias": "clarify", "model_explainability": "clarify"}
+
+
+class MonitoringStack(TerraformStack):
+    def __init__(self, scope: Construct, settings: Settings) -> None:
+        super().__init__(scope, settings.stack_name)
+        self.settings = settings
+        self._backend(settings)
+        tags = settings.resource_tags()
+        aws("provider").AwsProvider(
+            self, "aws", region=settings.region, default_tags=[{"tags": tags}] if tags else None
+        )
+        self.add_override("terraform.required_providers.aws.source", "hashicorp/aws")
+        self.add_override("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT)
+        awscc_provider = AwsccProvider(self, "awscc", region=settings.region)
+
+        caller = aws("data_aws_caller_identity").DataAwsCallerIdentity(self, "caller")
+        region = settings.region or aws("data_aws_region").DataAwsRegion(self, "region").name
+        self.account = AccountContext(partition=settings.partition, region=region, account_id=caller.account_id)
+
+        images = self._images(settings)
+        kms_key_arn = None
+        if settings.kms_key_id:
+            kms_key_arn = aws("data_aws_kms_key").DataAwsKmsKey(self, "monitoring_key", key_id=settings.kms_key_id).arn
+
+        self.role = ServiceRole(
+            self, "monitoring_role",
+            name=bounded_name(settings.stack_name, "monitoring", max_length=64),
+            service="sagemaker.amazonaws.com",
+            account=self.account,
+            statements=monitoring_statements(
+                settings, self.account, kms_key_arn=kms_key_arn,
+                image_repository_arns=sorted({arn for _, _, arn in images.values()}),
+            ),
+            permissions_boundary=settings.permissions_boundary_arn,
+            description=f"SageMaker Model Monitor jobs for endpoint {settings.endpoint_name}",
+        )
+        TerraformOutput(self, "monitoring_role_arn", value=self.role.arn, description="Execution role of the monitoring jobs")
+
+        self.monitors: dict[str, Monitor] = {}
+        for monitor in settings.enabled_monitors:
+            image_uri, image_key, _ = images[IMAGE_FOR[monitor]]
+            m = Monitor(self, monitor, config=MonitorConfig(
+                monitor=monitor, settings=settings, role_arn=self.role.arn, image_uri=image_uri,
+                image_key=image_key, awscc_provider=awscc_provider,
+            ))
+            # The role's policy must exist before a schedule can start jobs with it.
+            m.schedule.node.add_dependency(self.role.policy)
+            self.monitors[monitor] = m
+            TerraformOutput(self, f"{monitor}_job_definition_name", value=m.job_definition_name,
+                            description=f"{monitor} job definition (name changes with its content)")
+            TerraformOutput(self, f"{monitor}_schedule_name", value=m.schedule.name, description=f"{monitor} monitoring schedule")
+            TerraformOutput(self, f"{monitor}_schedule_arn", value=m.schedule.arn, description=f"{monitor} monitoring schedule ARN")
+
+    # ------------------------------------------------------------------------------------------
+    def _backend(self, settings: Settings) -> None:
+        if settings.backend == "local":
+            # Relative path: the default is absolute, which breaks byte-identical output across checkouts.
+            LocalBackend(self, path=settings.backend_local_path)
+        elif settings.backend == "s3":
+            S3Backend(
+                self,
+                bucket=settings.backend_s3_bucket,
+                key=settings.backend_s3_key or f"{settings.stack_name}/terraform.tfstate",
+                region=settings.backend_s3_region or settings.region,
+                encrypt=True,
+                use_lockfile=settings.backend_s3_use_lockfile or None,
+                dynamodb_table=settings.backend_s3_dynamodb_table,
+            )
+        else:
+            workspaces = (
+                NamedCloudWorkspace(settings.tfc_workspace_name)
+                if settings.tfc_workspace_name
+                else TaggedCloudWorkspaces(list(settings.tfc_workspace_tags or []))
+            )
+            CloudBackend(self, hostname=settings.tfc_hostname, organization=settings.tfc_organization, workspaces=workspaces)
+
+    def _images(self, settings: Settings) -> dict[str, tuple[str, str, str]]:
+        """{analyzer|clarify: (image URI reference, naming key, repository ARN)} for the images in use."""
+        wanted = {IMAGE_FOR[m] for m in settings.enabled_monitors}
+        overrides = {"analyzer": settings.model_monitor_image_uri, "clarify": settings.clarify_image_uri}
+        defaults = {"analyzer": ANALYZER, "clarify": CLARIFY}
+        out = {}
+        for kind in sorted(wanted):
+            override = overrides[kind]
+            if override:
+                m = ECR_IMAGE_RE.match(override)
+                registry, region_part = override.split(".dkr.ecr.", 1)
+                image_region = region_part.split(".", 1)[0]
+                repo = override.split("/", 1)[1].split("@")[0].split(":")[0]
+                assert m
+                arn = f"arn:{settings.partition}:ecr:{image_region}:{registry}:repository/{repo}"
+                out[kind] = (override, f"image:{override}", arn)
+            else:
+                repo, tag = defaults[kind]
+                data = aws("data_aws_sagemaker_prebuilt_ecr_image").DataAwsSagemakerPrebuiltEcrImage(
+                    self, f"{kind}_image", repository_name=repo, image_tag=tag
+                )
+                arn = f"arn:{settings.partition}:ecr:{self.account.region}:{data.registry_id}:repository/{repo}"
+                out[kind] = (data.registry_path, f"prebuilt:{repo}:{tag}:{settings.region or 'provider-region'}", arn)
+        return out
