@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from monitors.settings import Settings, SettingsProblems
+from monitors.settings import Settings, SettingsProblems, settings_warnings
 
 ENV_PREFIX = "SEEDFARMER_PARAMETER_"
 # SeedFarmer's own context variables, tagged when present.
@@ -180,7 +180,7 @@ def load_settings(config_path: Path | None, environ: Mapping[str, str] | None = 
     if problems:
         raise ConfigError(problems)
     assert settings is not None
-    return settings, warnings
+    return settings, warnings + settings_warnings(settings)
 
 
 def has_environment_parameters(environ: Mapping[str, str]) -> bool:

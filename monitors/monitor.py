@@ -26,7 +26,7 @@ class MonitorConfig:
     role_arn: str  # Terraform reference
     image_uri: str  # Terraform reference or override
     image_key: str  # what determines the image, for the content-derived name
-    awscc_provider: awscc.AwsccProvider
+    awscc_provider: awscc.AwsccProvider | None
 
 
 class Monitor(Construct):

@@ -335,14 +335,13 @@ class Settings(BaseModel):
             ptype = self.model_quality_problem_type
             if ptype in ("Regression", "MulticlassClassification") and not self.model_quality_inference_attribute:
                 problem("model_quality_inference_attribute", f"is required when model_quality_problem_type is {ptype}")
-            if ptype == "BinaryClassification" and not (
-                self.model_quality_inference_attribute
-                or (self.model_quality_probability_attribute and self.model_quality_probability_threshold_attribute is not None)
-            ):
+            has_probability = bool(self.model_quality_probability_attribute)
+            has_threshold = self.model_quality_probability_threshold_attribute is not None
+            if ptype == "BinaryClassification" and has_probability != has_threshold:
                 problem(
-                    "model_quality_inference_attribute",
-                    "BinaryClassification needs model_quality_inference_attribute, or model_quality_probability_attribute "
-                    "together with model_quality_probability_threshold_attribute",
+                    "model_quality_probability_attribute" if has_threshold else "model_quality_probability_threshold_attribute",
+                    "BinaryClassification needs model_quality_probability_attribute together with "
+                    "model_quality_probability_threshold_attribute (or model_quality_inference_attribute alone)",
                 )
 
         if self.backend == "s3" and not self.backend_s3_bucket and "backend_s3_bucket" not in bad:
@@ -358,6 +357,25 @@ class Settings(BaseModel):
         if problems:
             raise SettingsProblems(problems)
         return self
+
+
+def settings_warnings(settings: Settings) -> list[str]:
+    """Allowed but probably unintended combinations (reported on stderr, never silently)."""
+    out = []
+    if (
+        "model_quality" in settings.enabled_monitors
+        and settings.model_quality_problem_type == "BinaryClassification"
+        and not settings.model_quality_inference_attribute
+        and not settings.model_quality_probability_attribute
+    ):
+        # Allowed because the seed's own sample manifest does this; SageMaker accepts the definition.
+        out.append(
+            "warning: model_quality_inference_attribute: BinaryClassification with neither "
+            "model_quality_inference_attribute nor model_quality_probability_attribute + "
+            "model_quality_probability_threshold_attribute; the job definition leaves them unset and the "
+            "analyzer reads the captured output as it is; set one to say where the prediction is"
+        )
+    return out
 
 
 def parameter_names() -> list[str]:

@@ -30,7 +30,9 @@ class MonitoringStack(TerraformStack):
         )
         self.add_override("terraform.required_providers.aws.source", "hashicorp/aws")
         self.add_override("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT)
-        awscc_provider = AwsccProvider(self, "awscc", region=settings.region)
+        # Only stacks with an awscc resource need (and make users install) the awscc provider.
+        needs_awscc = any(m != "data_quality" for m in settings.enabled_monitors)
+        awscc_provider = AwsccProvider(self, "awscc", region=settings.region) if needs_awscc else None
 
         caller = aws("data_aws_caller_identity").DataAwsCallerIdentity(self, "caller")
         region = settings.region or aws("data_aws_region").DataAwsRegion(self, "region").name
@@ -82,9 +84,11 @@ class MonitoringStack(TerraformStack):
                 key=settings.backend_s3_key or f"{settings.stack_name}/terraform.tfstate",
                 region=settings.backend_s3_region or settings.region,
                 encrypt=True,
-                use_lockfile=settings.backend_s3_use_lockfile or None,
                 dynamodb_table=settings.backend_s3_dynamodb_table,
             )
+            if settings.backend_s3_use_lockfile:
+                # S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend predates the option.
+                self.add_override("terraform.backend.s3.use_lockfile", True)
         else:
             workspaces = (
                 NamedCloudWorkspace(settings.tfc_workspace_name)

