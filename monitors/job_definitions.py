@@ -37,6 +37,8 @@ class MonitorInputs:
 
     role_arn: str
     image_uri: str
+    # The aws provider only accepts key ARNs, so ids/aliases are resolved through data.aws_kms_key.
+    kms_key_arn: str | None = None
 
 
 def baseline_prefix(settings: Settings, monitor: str) -> str:
@@ -52,7 +54,7 @@ def baseline_uri(settings: Settings, monitor: str, kind: str) -> str:
     return s3_join(baseline_prefix(settings, monitor), BASELINE_FILES[monitor][kind])
 
 
-def _common(settings: Settings, monitor: str) -> dict:
+def _common(settings: Settings, monitor: str, inputs: MonitorInputs) -> dict:
     def value(name: str):
         return getattr(settings, f"{monitor}_{name}")
 
@@ -69,14 +71,14 @@ def _common(settings: Settings, monitor: str) -> dict:
                 instance_count=value("instance_count"),
                 instance_type=value("instance_type"),
                 volume_size_in_gb=value("instance_volume_size_in_gb"),
-                volume_kms_key_id=settings.kms_key_id,
+                volume_kms_key_id=inputs.kms_key_arn,
             )
         ),
         "stopping_condition": awscc.StoppingCondition(value("max_runtime_in_seconds")),
         "network_config": network,
         "output": awscc.JobOutputConfig(
             monitoring_outputs=(awscc.MonitoringOutput(awscc.S3Output(s3_uri=value("output_s3_uri"))),),
-            kms_key_id=settings.kms_key_id,
+            kms_key_id=inputs.kms_key_arn,
         ),
     }
 
@@ -100,7 +102,7 @@ def _tags(settings: Settings) -> tuple[awscc.Tag, ...]:
 
 def data_quality_payload(settings: Settings, inputs: MonitorInputs, name: str) -> dict:
     """Attributes of aws_sagemaker_data_quality_job_definition (plain dicts, provider schema names)."""
-    common = _common(settings, "data_quality")
+    common = _common(settings, "data_quality", inputs)
     payload = {
         "name": name,
         "role_arn": inputs.role_arn,
@@ -121,7 +123,7 @@ def data_quality_payload(settings: Settings, inputs: MonitorInputs, name: str) -
 
 
 def model_quality_config(settings: Settings, inputs: MonitorInputs, name: str) -> awscc.ModelQualityJobDefinitionConfig:
-    common = _common(settings, "model_quality")
+    common = _common(settings, "model_quality", inputs)
     return awscc.ModelQualityJobDefinitionConfig(
         job_definition_name=name,
         role_arn=inputs.role_arn,
@@ -144,7 +146,7 @@ def model_quality_config(settings: Settings, inputs: MonitorInputs, name: str) -
 
 
 def model_bias_config(settings: Settings, inputs: MonitorInputs, name: str) -> awscc.ModelBiasJobDefinitionConfig:
-    common = _common(settings, "model_bias")
+    common = _common(settings, "model_bias", inputs)
     return awscc.ModelBiasJobDefinitionConfig(
         job_definition_name=name,
         role_arn=inputs.role_arn,
@@ -167,7 +169,7 @@ def model_bias_config(settings: Settings, inputs: MonitorInputs, name: str) -> a
 
 
 def model_explainability_config(settings: Settings, inputs: MonitorInputs, name: str) -> awscc.ModelExplainabilityJobDefinitionConfig:
-    common = _common(settings, "model_explainability")
+    common = _common(settings, "model_explainability", inputs)
     return awscc.ModelExplainabilityJobDefinitionConfig(
         job_definition_name=name,
         role_arn=inputs.role_arn,
@@ -202,7 +204,10 @@ def job_definition_name(settings: Settings, monitor: str, image_key: str) -> str
     The hash covers everything the definition contains (with the role and image named by what
     determines them), so changing any parameter gives a new name.
     """
-    placeholder = MonitorInputs(role_arn="<monitoring-role>", image_uri=image_key)
+    placeholder = MonitorInputs(
+        role_arn="<monitoring-role>", image_uri=image_key,
+        kms_key_arn=f"<kms:{settings.kms_key_id}>" if settings.kms_key_id else None,
+    )
     content = awscc.to_terraform(BUILDERS[monitor](settings, placeholder, ""))
     digest = content_hash({"schema": 1, "monitor": monitor, "content": content}, 10)
     return bounded_name(settings.endpoint_name, SHORT_NAMES[monitor], suffix=digest)

@@ -26,6 +26,7 @@ class MonitorConfig:
     role_arn: str  # Terraform reference
     image_uri: str  # Terraform reference or override
     image_key: str  # what determines the image, for the content-derived name
+    kms_key_arn: str | None  # Terraform reference to the resolved key ARN
     awscc_provider: awscc.AwsccProvider | None
 
 
@@ -34,7 +35,7 @@ class Monitor(Construct):
         super().__init__(scope, id)
         settings, monitor = config.settings, config.monitor
         self.job_definition_name = job_definition_name(settings, monitor, config.image_key)
-        inputs = MonitorInputs(role_arn=config.role_arn, image_uri=config.image_uri)
+        inputs = MonitorInputs(role_arn=config.role_arn, image_uri=config.image_uri, kms_key_arn=config.kms_key_arn)
         payload = BUILDERS[monitor](settings, inputs, self.job_definition_name)
         if monitor == "data_quality":
             self.job_definition = aws("sagemaker_data_quality_job_definition").SagemakerDataQualityJobDefinition(

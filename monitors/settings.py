@@ -7,12 +7,21 @@ involve one field live on the field (an ``Annotated`` type); rules across fields
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 MONITOR_TYPES = ("data_quality", "model_quality", "model_bias", "model_explainability")
+_COMMON_BASELINE = {"instance_count", "instance_type", "volume_size_gb", "max_runtime_seconds"}
+# The seed's *_params field names, per monitor type (the baseline Lambda's contract).
+BASELINE_PARAM_FIELDS = {
+    "data_quality": _COMMON_BASELINE,
+    "model_quality": _COMMON_BASELINE | {"problem_type", "inference_attribute", "probability_attribute", "ground_truth_attribute", "probability_threshold_attribute"},
+    "model_bias": _COMMON_BASELINE | {"label_header", "headers", "dataset_type", "label_values", "facet_name", "facet_values", "probability_threshold", "model_name"},
+    "model_explainability": _COMMON_BASELINE | {"label_header", "headers", "dataset_type", "model_name", "num_samples", "agg_method", "save_local_shap_values", "shap_baseline"},
+}
 PROBLEM_TYPES = ("Regression", "BinaryClassification", "MulticlassClassification")
 
 # --- single-field rules -------------------------------------------------------------------------
@@ -195,6 +204,20 @@ class Settings(BaseModel):
     baseline_volume_size_gb: VolumeSizeGb = _param(20, "ML storage volume size in GB for baseline jobs (1-16384).", group="Baseline generation")
     baseline_max_runtime_seconds: Annotated[int, Field(ge=1, le=432000)] = _param(3600, "Maximum runtime of a baseline job in seconds (1-432000).", group="Baseline generation")
 
+    baseline_schedule_expression: Annotated[str, _matching(EVENTS_SCHEDULE_RE, "must be an EventBridge schedule: cron(m h dom mon dow yr) or rate(N unit)")] = _param(
+        "cron(0 2 * * ? *)", "When baselines are regenerated (EventBridge schedule expression).", group="Baseline generation")
+    baseline_lambda_image_uri: EcrImage | None = _param(
+        None, "Use this already-pushed Lambda image instead of building lambda_image/ with the docker provider (e.g. Terraform Cloud remote runs have no Docker daemon).", group="Baseline generation")
+    baseline_lambda_memory_mb: Annotated[int, Field(ge=512, le=10240)] = _param(2048, "Memory of the baseline Lambda (the SageMaker SDK needs ~1 GB).", group="Baseline generation")
+    baseline_log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] = _param(
+        365, "Retention of the Lambda and state machine log groups (a CloudWatch Logs value).", group="Baseline generation")
+    baseline_poll_interval_seconds: Annotated[int, Field(ge=10, le=3600)] = _param(60, "How often the state machine checks a baseline job.", group="Baseline generation")
+    baseline_run_on_deploy: bool = _param(True, "Start one baseline execution per enabled monitor at apply time (again when the baseline configuration changes).", group="Baseline generation")
+    baseline_data_quality_params: dict[str, Any] | None = _param(None, "Extra data_quality_params of the baseline event (seed field names).", group="Baseline generation")
+    baseline_model_quality_params: dict[str, Any] | None = _param(None, "Extra model_quality_params, e.g. ground_truth_attribute (seed field names).", group="Baseline generation")
+    baseline_model_bias_params: dict[str, Any] | None = _param(None, "Extra model_bias_params: label_header, headers, dataset_type, label_values, facet_name, facet_values, probability_threshold, model_name.", group="Baseline generation")
+    baseline_model_explainability_params: dict[str, Any] | None = _param(None, "Extra model_explainability_params: label_header, headers, dataset_type, model_name, num_samples, agg_method, save_local_shap_values, shap_baseline.", group="Baseline generation")
+
     # --- Terraform-side settings (ours) ---
     region: Annotated[str | None, _matching(REGION_RE, "must be an AWS region like us-east-1")] = _param(
         None, "AWS region of the providers; unset, the provider takes AWS_REGION at plan time.", group="Terraform")
@@ -343,6 +366,15 @@ class Settings(BaseModel):
                     "BinaryClassification needs model_quality_probability_attribute together with "
                     "model_quality_probability_threshold_attribute (or model_quality_inference_attribute alone)",
                 )
+
+        for monitor, allowed in BASELINE_PARAM_FIELDS.items():
+            given = getattr(self, f"baseline_{monitor}_params") or {}
+            for key in sorted(set(given) - allowed):
+                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                problem(f"baseline_{monitor}_params", f"unknown field {key!r}{hint}; allowed: {', '.join(sorted(allowed))}")
+            if given and monitor not in enabled:
+                problem(f"baseline_{monitor}_params", f"is set but enable_{monitor}_monitor is false")
 
         if self.backend == "s3" and not self.backend_s3_bucket and "backend_s3_bucket" not in bad:
             problem("backend_s3_bucket", "is required when backend is s3")

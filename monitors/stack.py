@@ -62,7 +62,7 @@ class MonitoringStack(TerraformStack):
             image_uri, image_key, _ = images[IMAGE_FOR[monitor]]
             m = Monitor(self, monitor, config=MonitorConfig(
                 monitor=monitor, settings=settings, role_arn=self.role.arn, image_uri=image_uri,
-                image_key=image_key, awscc_provider=awscc_provider,
+                image_key=image_key, kms_key_arn=kms_key_arn, awscc_provider=awscc_provider,
             ))
             # The role's policy must exist before a schedule can start jobs with it.
             m.schedule.node.add_dependency(self.role.policy)
@@ -71,6 +71,13 @@ class MonitoringStack(TerraformStack):
                             description=f"{monitor} job definition (name changes with its content)")
             TerraformOutput(self, f"{monitor}_schedule_name", value=m.schedule.name, description=f"{monitor} monitoring schedule")
             TerraformOutput(self, f"{monitor}_schedule_arn", value=m.schedule.arn, description=f"{monitor} monitoring schedule ARN")
+
+        if settings.baseline_generation_enabled:
+            from baseline.construct import BaselineConfig, BaselineGeneration
+
+            self.baseline = BaselineGeneration(self, "baseline", config=BaselineConfig(
+                settings=settings, account=self.account, monitoring_role_arn=self.role.arn, kms_key_arn=kms_key_arn,
+            ))
 
     # ------------------------------------------------------------------------------------------
     def _backend(self, settings: Settings) -> None:

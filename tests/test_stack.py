@@ -14,6 +14,7 @@ AWSCC = {
     "model_explainability": "awscc_sagemaker_model_explainability_job_definition",
 }
 S = f"s3://{BUCKET}"
+KMS = "${data.aws_kms_key.monitoring_key.arn}"
 
 FULL = {
     **MINIMAL,
@@ -114,9 +115,9 @@ def test_each_awscc_monitor_alone(synth, monitor):
 def test_every_data_quality_parameter_lands(full_tf):
     dq = one(full_tf, DQ_TYPE)
     assert dq["job_resources"]["cluster_config"] == {
-        "instance_count": 2, "instance_type": "ml.c5.xlarge", "volume_size_in_gb": 31, "volume_kms_key_id": "alias/monitoring"}
+        "instance_count": 2, "instance_type": "ml.c5.xlarge", "volume_size_in_gb": 31, "volume_kms_key_id": KMS}
     assert dq["stopping_condition"] == {"max_runtime_in_seconds": 1234}
-    assert dq["data_quality_job_output_config"]["kms_key_id"] == "alias/monitoring"
+    assert dq["data_quality_job_output_config"]["kms_key_id"] == KMS
     assert dq["data_quality_job_output_config"]["monitoring_outputs"]["s3_output"]["s3_uri"] == f"{S}/output/dq/"
     assert dq["data_quality_job_input"]["endpoint_input"]["endpoint_name"] == "my-endpoint"
     assert dq["network_config"]["vpc_config"] == {
@@ -139,10 +140,10 @@ def test_every_model_quality_parameter_lands(full_tf):
     assert mq["model_quality_job_input"]["ground_truth_s3_input"] == {"s3_uri": f"{S}/gt/mq/"}
     assert mq["model_quality_baseline_config"] == {"constraints_resource": {"s3_uri": f"{S}/b/mq/constraints.json"}}
     assert mq["model_quality_job_output_config"] == {
-        "kms_key_id": "alias/monitoring",
+        "kms_key_id": KMS,
         "monitoring_outputs": [{"s3_output": {"s3_uri": f"{S}/o/mq/", "local_path": "/opt/ml/processing/output", "s3_upload_mode": "EndOfJob"}}]}
     assert mq["job_resources"]["cluster_config"] == {
-        "instance_count": 3, "instance_type": "ml.m5.2xlarge", "volume_size_in_gb": 32, "volume_kms_key_id": "alias/monitoring"}
+        "instance_count": 3, "instance_type": "ml.m5.2xlarge", "volume_size_in_gb": 32, "volume_kms_key_id": KMS}
     assert mq["stopping_condition"] == {"max_runtime_in_seconds": 1700}
     assert mq["lifecycle"] == {"create_before_destroy": True}
     assert {"key": "sagemaker:project-id", "value": "p-1"} in mq["tags"]
@@ -165,7 +166,7 @@ def test_every_bias_and_explainability_parameter_lands(full_tf):
     assert "probability_threshold_attribute" not in ei  # not an explainability attribute
     assert expl["model_explainability_app_specification"]["config_uri"] == f"{S}/b/expl/analysis_config.json"
     assert expl["job_resources"]["cluster_config"] == {
-        "instance_count": 5, "instance_type": "ml.m5.12xlarge", "volume_size_in_gb": 34, "volume_kms_key_id": "alias/monitoring"}
+        "instance_count": 5, "instance_type": "ml.m5.12xlarge", "volume_size_in_gb": 34, "volume_kms_key_id": KMS}
     assert expl["stopping_condition"] == {"max_runtime_in_seconds": 1500}
 
 

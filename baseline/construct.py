@@ -1,0 +1,266 @@
+"""Baseline generation: ECR + image (or a given image), Lambda, Step Functions, EventBridge, run on deploy."""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from cdktf import (
+    AssetType,
+    TerraformAsset,
+    TerraformOutput,
+    TerraformProvider,
+    TerraformProviderGeneratorMetadata,
+    TerraformResource,
+)
+from constructs import Construct
+
+from baseline.events import baseline_event
+from baseline.state_machine import build_state_machine_definition_json
+from monitors.aws_bindings import aws
+from monitors.iam import AccountContext, ServiceRole, Statement
+from monitors.job_definitions import SHORT_NAMES
+from monitors.naming import bounded_name, content_hash
+from monitors.settings import S3_URI_RE, Settings
+
+LAMBDA_IMAGE_DIR = Path(__file__).resolve().parent.parent / "lambda_image"
+DOCKER_SOURCE = "kreuzwerker/docker"
+DOCKER_VERSION_CONSTRAINT = ">= 3.0.0, < 4.0.0"
+IMAGES_KEPT = 5
+
+
+def _source_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+
+
+def staged_lambda_image() -> Path:
+    """A clean copy of lambda_image/ (no __pycache__ left by tests), so the asset is the same everywhere."""
+    staging = Path(tempfile.mkdtemp(prefix="lambda-image-"))
+    atexit.register(shutil.rmtree, staging, True)
+    for path in _source_files(LAMBDA_IMAGE_DIR):
+        target = staging / path.relative_to(LAMBDA_IMAGE_DIR)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    return staging
+
+
+def lambda_image_hash(directory: Path = LAMBDA_IMAGE_DIR) -> str:
+    """Content hash of every file under lambda_image/ (paths and bytes; no timestamps): the image tag."""
+    digest = hashlib.sha256()
+    for path in _source_files(directory):
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class BaselineConfig:
+    settings: Settings
+    account: AccountContext
+    monitoring_role_arn: str  # the role the processing jobs run as (passed by the Lambda)
+    kms_key_arn: str | None
+
+
+class _Generic(TerraformResource):
+    """A resource of a provider we have no bindings for (docker), attributes set as overrides."""
+
+    def __init__(self, scope: Construct, id: str, rtype: str, provider: TerraformProvider, attrs: dict, **kw) -> None:
+        super().__init__(scope, id, terraform_resource_type=rtype, provider=provider,
+                         terraform_generator_metadata=TerraformProviderGeneratorMetadata(provider_name="docker"), **kw)
+        for key, value in attrs.items():
+            self.add_override(key, value)
+
+
+class _DockerProvider(TerraformProvider):
+    def __init__(self, scope: Construct, id: str, registry: dict) -> None:
+        super().__init__(scope, id, terraform_resource_type="docker", terraform_provider_source=DOCKER_SOURCE,
+                         terraform_generator_metadata=TerraformProviderGeneratorMetadata(
+                             provider_name="docker", provider_version_constraint=DOCKER_VERSION_CONSTRAINT))
+        self.add_override("registry_auth", [registry])
+
+
+class BaselineGeneration(Construct):
+    def __init__(self, scope: Construct, id: str, *, config: BaselineConfig) -> None:
+        super().__init__(scope, id)
+        s, acct = config.settings, config.account
+        p, r, a = acct.partition, acct.region, acct.account_id
+        name = bounded_name(s.stack_name, "baseline", max_length=56)
+        self.events = {m: baseline_event(s, m) for m in s.enabled_monitors}
+
+        image_uri = s.baseline_lambda_image_uri or self._build_image(s, name, config.kms_key_arn)
+
+        # --- Lambda ---------------------------------------------------------------------------
+        lambda_log_group = aws("cloudwatch_log_group").CloudwatchLogGroup(
+            self, "lambda_logs", name=f"/aws/lambda/{name}", retention_in_days=s.baseline_log_retention_days,
+            kms_key_id=config.kms_key_arn,
+        )
+        training = S3_URI_RE.match(s.baseline_training_data_s3_uri)
+        training_key = (training.group(2) or "/").lstrip("/")
+        output = S3_URI_RE.match(s.baseline_output_data_s3_uri)
+        output_key = (output.group(2) or "/").lstrip("/").rstrip("/")
+        bucket_arn = s.model_bucket_arn
+        lambda_statements = [
+            Statement("WriteOwnLogs", ("logs:CreateLogStream", "logs:PutLogEvents"), (f"{lambda_log_group.arn}:*",)),
+            Statement(
+                "RunBaselineProcessingJobs",
+                ("sagemaker:CreateProcessingJob", "sagemaker:DescribeProcessingJob", "sagemaker:StopProcessingJob", "sagemaker:AddTags"),
+                (f"arn:{p}:sagemaker:{r}:{a}:processing-job/baseline-*",),
+            ),
+            Statement(
+                "PassMonitoringRoleToSageMakerOnly", ("iam:PassRole",), (config.monitoring_role_arn,),
+                (("StringEquals", "iam:PassedToService", ("sagemaker.amazonaws.com",)),),
+            ),
+            Statement(
+                "ResolveEndpointModel", ("sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig"),
+                (f"arn:{p}:sagemaker:{r}:{a}:endpoint/{s.endpoint_name.lower()}", f"arn:{p}:sagemaker:{r}:{a}:endpoint-config/*"),
+            ),
+            Statement("ReadTrainingData", ("s3:GetObject",), (f"{bucket_arn}/{training_key}*",)),
+            Statement("WriteBaselineOutput", ("s3:PutObject", "s3:GetObject"), (f"{bucket_arn}/{output_key}/*",)),
+            Statement("ListBaselinePrefixes", ("s3:ListBucket",), (bucket_arn,)),
+            Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",)),
+        ]
+        if config.kms_key_arn:
+            lambda_statements.append(Statement("UseKey", ("kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"), (config.kms_key_arn,)))
+        self.lambda_role = ServiceRole(
+            self, "lambda_role", name=bounded_name(name, "lambda", max_length=64), service="lambda.amazonaws.com",
+            account=acct, statements=lambda_statements, permissions_boundary=s.permissions_boundary_arn,
+            description="Baseline Lambda: starts and checks SageMaker baseline processing jobs",
+        )
+        environment = {
+            "SAGEMAKER_ROLE_ARN": config.monitoring_role_arn,
+            "SAGEMAKER_SUPPRESS_V2_WARNING": "1",
+        }
+        if config.kms_key_arn:
+            environment["BASELINE_KMS_KEY_ID"] = config.kms_key_arn
+        if s.vpc_enabled:
+            environment["BASELINE_SUBNET_IDS"] = ",".join(s.subnet_ids)
+            environment["BASELINE_SECURITY_GROUP_IDS"] = s.security_group_id
+        self.function = aws("lambda_function").LambdaFunction(
+            self, "function",
+            function_name=name,
+            description="Starts and checks SageMaker Model Monitor baseline processing jobs",
+            package_type="Image",
+            image_uri=image_uri,
+            # Set explicitly: left unset, the provider shows a diff on every plan.
+            image_config={"command": ["app.handler"], "entry_point": ["/lambda-entrypoint.sh"]},
+            role=self.lambda_role.arn,
+            timeout=900,
+            memory_size=s.baseline_lambda_memory_mb,
+            environment={"variables": environment},
+            kms_key_arn=config.kms_key_arn,
+            tracing_config={"mode": "Active"},
+            logging_config={"log_format": "Text", "log_group": lambda_log_group.name},
+            depends_on=[lambda_log_group, self.lambda_role.policy],
+        )
+
+        # --- Step Functions -------------------------------------------------------------------
+        sfn_log_group = aws("cloudwatch_log_group").CloudwatchLogGroup(
+            self, "state_machine_logs", name=f"/aws/vendedlogs/states/{name}",
+            retention_in_days=s.baseline_log_retention_days, kms_key_id=config.kms_key_arn,
+        )
+        sm_arn = f"arn:{p}:states:{r}:{a}:stateMachine:{name}"
+        self.sfn_role = ServiceRole(
+            self, "state_machine_role", name=bounded_name(name, "sfn", max_length=64), service="states.amazonaws.com",
+            account=acct, source_arn=sm_arn, permissions_boundary=s.permissions_boundary_arn,
+            description="Baseline state machine: invokes only the baseline Lambda",
+            statements=[
+                Statement("InvokeBaselineLambdaOnly", ("lambda:InvokeFunction",), (self.function.arn, f"{self.function.arn}:*")),
+                # Log delivery and X-Ray APIs have no resource-level permissions.
+                Statement("DeliverLogs", (
+                    "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
+                    "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
+                ), ("*",)),
+                Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",)),
+            ],
+        )
+        timeout = s.baseline_max_runtime_seconds + 1800  # job runtime plus start-up and polling slack
+        self.state_machine = aws("sfn_state_machine").SfnStateMachine(
+            self, "state_machine",
+            name=name,
+            role_arn=self.sfn_role.arn,
+            definition=build_state_machine_definition_json(
+                self.function.arn, poll_interval_seconds=s.baseline_poll_interval_seconds, timeout_seconds=timeout
+            ),
+            logging_configuration={"log_destination": f"{sfn_log_group.arn}:*", "include_execution_data": True, "level": "ALL"},
+            tracing_configuration={"enabled": True},
+            depends_on=[self.sfn_role.policy],
+        )
+
+        # --- EventBridge schedule ---------------------------------------------------------------
+        rule = aws("cloudwatch_event_rule").CloudwatchEventRule(
+            self, "schedule", name=name, description="Regenerates SageMaker Model Monitor baselines",
+            schedule_expression=s.baseline_schedule_expression,
+        )
+        self.events_role = ServiceRole(
+            self, "events_role", name=bounded_name(name, "events", max_length=64), service="events.amazonaws.com",
+            account=acct, source_arn=rule.arn, permissions_boundary=s.permissions_boundary_arn,
+            description="Baseline schedule: starts only the baseline state machine",
+            statements=[Statement("StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine.arn,))],
+        )
+        for monitor, event in self.events.items():
+            aws("cloudwatch_event_target").CloudwatchEventTarget(
+                self, f"target_{monitor}", rule=rule.name, target_id=f"baseline-{SHORT_NAMES[monitor]}",
+                arn=self.state_machine.arn, role_arn=self.events_role.arn, input=json.dumps(event, sort_keys=True),
+            )
+
+        # --- Run on deploy ----------------------------------------------------------------------
+        if s.baseline_run_on_deploy:
+            # Terraform has no custom resource: invoke the Lambda once at create, and again only when the
+            # baseline configuration changes (the triggers); a no-change apply invokes nothing.
+            config_hash = content_hash(self.events, 12)
+            start_policy = aws("iam_role_policy").IamRolePolicy(
+                self, "lambda_start_executions", name="start-baseline-executions", role=self.lambda_role.role.id,
+                policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+                    "Sid": "StartBaselineStateMachineOnly", "Effect": "Allow", "Action": "states:StartExecution",
+                    "Resource": self.state_machine.arn}]}),
+            )
+            executions = [
+                {"name": f"deploy-{SHORT_NAMES[m]}-{config_hash}", "input": event} for m, event in self.events.items()
+            ]
+            aws("lambda_invocation").LambdaInvocation(
+                self, "run_on_deploy", function_name=self.function.function_name,
+                input=json.dumps({"action": "start_executions", "state_machine_arn": self.state_machine.arn, "executions": executions}, sort_keys=True),
+                triggers={"baseline_configuration": config_hash},
+                depends_on=[start_policy, self.state_machine],
+            )
+
+        TerraformOutput(self, "state_machine_arn", value=self.state_machine.arn, description="Baseline generation state machine")
+        TerraformOutput(self, "lambda_function_name", value=self.function.function_name, description="Baseline Lambda")
+
+    # ------------------------------------------------------------------------------------------
+    def _build_image(self, s: Settings, name: str, kms_key_arn: str | None) -> str:
+        """ECR repository + docker build/push of lambda_image/; returns the digest-pinned image URI."""
+        repo = aws("ecr_repository").EcrRepository(
+            self, "repository", name=name, image_tag_mutability="IMMUTABLE",
+            image_scanning_configuration={"scan_on_push": True},
+            encryption_configuration=[{"encryption_type": "KMS", "kms_key": kms_key_arn}] if kms_key_arn else [{"encryption_type": "KMS"}],
+        )
+        aws("ecr_lifecycle_policy").EcrLifecyclePolicy(
+            self, "repository_lifecycle", repository=repo.name,
+            policy=json.dumps({"rules": [{
+                "rulePriority": 1, "description": f"keep the last {IMAGES_KEPT} images",
+                "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": IMAGES_KEPT},
+                "action": {"type": "expire"}}]}),
+        )
+        token = aws("data_aws_ecr_authorization_token").DataAwsEcrAuthorizationToken(self, "ecr_token", registry_id=repo.registry_id)
+        docker = _DockerProvider(self, "docker", {
+            "address": token.proxy_endpoint, "username": token.user_name, "password": token.password})
+        tag = lambda_image_hash()
+        asset = TerraformAsset(self, "lambda_image_source", path=str(staged_lambda_image()), type=AssetType.DIRECTORY)
+        image_name = f"{repo.repository_url}:{tag}"
+        image = _Generic(self, "image", "docker_image", docker, {
+            "name": image_name,
+            "build": {"context": asset.path, "platform": "linux/amd64"},
+            "triggers": {"source_hash": tag},
+            "keep_locally": False,
+        })
+        pushed = _Generic(self, "image_push", "docker_registry_image", docker, {
+            "name": image.get_string_attribute("name"),
+            "keep_remotely": True,
+            "triggers": {"source_hash": tag},
+        })
+        return f"{repo.repository_url}@{pushed.get_string_attribute('sha256_digest')}"

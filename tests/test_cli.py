@@ -1,0 +1,75 @@
+"""`python main.py` as users run it: messages, exit codes, nothing half-written, byte-identical output."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import subprocess
+import sys
+
+from conftest import MINIMAL, REPO, node_env, seed_manifest
+
+
+def test_no_configuration_synthesizes_the_bundled_example(run_main, tmp_path):
+    result = run_main()
+    assert result.returncode == 0, result.stderr
+    assert "synthesizing the bundled example examples/full.yaml" in result.stderr
+    assert (tmp_path / "cdktf.out" / "stacks" / "sagemaker-model-monitoring" / "cdk.tf.json").exists()
+    # A clean synth prints no jsii/Node noise: only our own lines.
+    assert [line for line in result.stderr.splitlines() if line.strip()] == [
+        "no --config and no SEEDFARMER_PARAMETER_* variables: synthesizing the bundled example examples/full.yaml",
+        "wrote cdktf.out/stacks/sagemaker-model-monitoring/cdk.tf.json",
+    ]
+
+
+def test_bad_configuration_exits_2_lists_all_problems_writes_nothing(run_main, tmp_path):
+    bad = {**MINIMAL, "data_quality_instance_type": "big", "model_bucket_arn": "bucket", "enpoint_name": "x"}
+    result = run_main(config=bad)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert "error: enpoint_name: unknown parameter in config.yaml (did you mean 'endpoint_name'?)" in lines
+    assert any(line.startswith("error: data_quality_instance_type: must be a SageMaker ML instance type") for line in lines)
+    assert any(line.startswith("error: model_bucket_arn: must be an S3 bucket ARN") for line in lines)
+    assert lines[-1] == "3 configuration problem(s); nothing was written."
+    assert not (tmp_path / "cdktf.out").exists()
+
+
+def test_unreadable_config_file_exits_2(run_main, tmp_path):
+    result = run_main(["--config", str(tmp_path / "missing.yaml")])
+    assert result.returncode == 2 and "error: --config: cannot read" in result.stderr
+
+
+def test_both_seed_manifests_synthesize_as_they_are(run_main, tmp_path):
+    for name in ("basic", "baseline"):
+        result = run_main(config=seed_manifest(name))
+        assert result.returncode == 0, result.stderr
+
+
+def test_environment_wins_over_file(run_main, tmp_path):
+    import json
+
+    result = run_main(config=MINIMAL, env={"SEEDFARMER_PARAMETER_DATA_QUALITY_INSTANCE_TYPE": "ml.c5.2xlarge"})
+    assert result.returncode == 0, result.stderr
+    tf = json.loads((tmp_path / "cdktf.out/stacks/sagemaker-model-monitoring/cdk.tf.json").read_text())
+    [dq] = tf["resource"]["aws_sagemaker_data_quality_job_definition"].values()
+    assert dq["job_resources"]["cluster_config"]["instance_type"] == "ml.c5.2xlarge"
+
+
+def test_output_is_byte_identical_across_runs_and_checkouts(tmp_path):
+    outputs = []
+    for name in ("checkout-a", "nested/checkout-b"):
+        copy = tmp_path / name
+        shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(".venv*", ".tools", "node_modules", "cdktf.out", ".git", "__pycache__", ".pytest_cache"))
+        result = subprocess.run([sys.executable, "main.py"], cwd=copy, env=node_env(), capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        outputs.append(copy / "cdktf.out")
+    a, b = outputs
+    comparison = filecmp.dircmp(a, b)
+    assert comparison.left_only == comparison.right_only == [] and comparison.diff_files == []
+    for sub in ("stacks/sagemaker-model-monitoring",):
+        files = [p.name for p in (a / sub).iterdir()]
+        match, mismatch, errors = filecmp.cmpfiles(a / sub, b / sub, files, shallow=False)
+        assert mismatch == errors == [], mismatch
+    text = (a / "stacks/sagemaker-model-monitoring/cdk.tf.json").read_text()
+    assert str(tmp_path) not in text and "/work/" not in text

@@ -1,0 +1,22 @@
+"""The README's parameter table is generated from the settings model and must match it."""
+
+from conftest import REPO
+
+from monitors.docs import BEGIN, END, parameter_table
+from monitors.settings import Settings
+
+
+def test_readme_parameter_table_matches_settings_model():
+    readme = (REPO / "README.md").read_text()
+    table = readme.split(BEGIN, 1)[1].split(END, 1)[0].strip()
+    assert table == parameter_table().strip(), "run `python -m monitors.docs` to regenerate the README table"
+    for name in Settings.model_fields:
+        assert f"| `{name}` |" in table
+
+
+def test_readme_quick_start_commands_exist_in_makefile():
+    readme = (REPO / "README.md").read_text()
+    makefile = (REPO / "Makefile").read_text()
+    assert "make synth" in readme and "make test" in readme
+    assert "\nsynth:" in makefile and "\ntest:" in makefile
+    assert "make test" in (REPO / ".ci" / "run").read_text()
