@@ -1,0 +1,162 @@
+"""Lambda handler of the baseline generation state machine.
+
+Event contract (``event["action"]``; when absent the action is ``"start"``, so a
+sample event from the README, given as is, starts a baseline job):
+
+``start``
+    ``{"monitor_type": "data_quality|model_quality|model_bias|model_explainability",
+    "endpoint_name": str, "training_data_uri": "s3://...", "baseline_output_uri": "s3://...",
+    "<monitor_type>_params": {...optional...}, "execution_id": str (optional)}``
+    -> ``{"status": "IN_PROGRESS", "processing_job_name", "monitor_type",
+    "baseline_output_uri": "<baseline_output_uri>/<monitor_type>/"}``
+``check``
+    ``{"processing_job_name": str, "monitor_type": str}`` (other keys ignored)
+    -> ``{"status": "COMPLETED|FAILED|IN_PROGRESS", "processing_job_name", "monitor_type",
+    "processing_job_status", ["failure_reason"]}``
+``start_executions``
+    ``{"state_machine_arn": str, "executions": [{"name": str, "input": <start event>}]}``
+    -> ``{"status": "STARTED", "execution_arns": [...]}``
+
+Any bad event or AWS/SDK failure -> ``{"status": "ERROR", "error": "..."}``; the handler
+never raises.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any, Dict
+
+os.environ.setdefault("SAGEMAKER_SUPPRESS_V2_WARNING", "1")
+
+import boto3  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
+
+from event_validation import (  # noqa: E402
+    CheckRequest,
+    ConfigurationError,
+    EventValidationError,
+    RuntimeSettings,
+    StartExecutionsRequest,
+    get_action,
+    validate_check,
+    validate_start,
+    validate_start_executions,
+)
+
+logger = logging.getLogger("baseline_lambda")
+logger.setLevel(logging.INFO)
+
+#: ProcessingJobStatus values that end a job without a baseline
+_TERMINAL_FAILURES = ("Failed", "Stopped")
+
+_SESSIONS: Dict[tuple, boto3.Session] = {}
+
+
+def aws_session() -> boto3.Session:
+    """One boto3 session per region/endpoint, kept across warm invocations: a new
+    session re-parses botocore's service models (~0.1 s per client)."""
+    key = tuple(os.environ.get(name) for name in ("AWS_REGION", "AWS_DEFAULT_REGION",
+                                                   "AWS_ENDPOINT_URL"))
+    if key not in _SESSIONS:
+        _SESSIONS[key] = boto3.Session(region_name=key[0] or key[1])
+    return _SESSIONS[key]
+
+
+def handler(event: Any, context: Any = None) -> Dict[str, Any]:
+    try:
+        action = get_action(event)
+        logger.info("action=%s event=%s", action, _for_log(event))
+        if action == "start":
+            return _start(event)
+        if action == "check":
+            return _check(validate_check(event))
+        return _start_executions(validate_start_executions(event))
+    except (EventValidationError, ConfigurationError) as exc:
+        logger.warning("rejected event: %s", exc)
+        return _error(str(exc))
+    except Exception as exc:  # noqa: BLE001 - the handler must never raise
+        logger.exception("baseline lambda failed")
+        return _error(_describe_exception(exc))
+
+
+def _start(event: Any) -> Dict[str, Any]:
+    request = validate_start(event)
+    settings = RuntimeSettings.from_env(os.environ)
+    # imported here: the SageMaker SDK is only needed (and slow to import) for "start"
+    from sagemaker_baseline import start_baseline_job
+
+    return start_baseline_job(request, settings, aws_session())
+
+
+def _check(request: CheckRequest) -> Dict[str, Any]:
+    description = aws_session().client("sagemaker").describe_processing_job(
+        ProcessingJobName=request.processing_job_name
+    )
+    job_status = description.get("ProcessingJobStatus", "")
+    result: Dict[str, Any] = {
+        "processing_job_name": request.processing_job_name,
+        "monitor_type": request.monitor_type,
+        "processing_job_status": job_status,
+    }
+    if job_status == "Completed":
+        result["status"] = "COMPLETED"
+    elif job_status in _TERMINAL_FAILURES:
+        result["status"] = "FAILED"
+        reason = description.get("FailureReason")
+        if not reason:
+            reason = "Stopped" if job_status == "Stopped" else f"ProcessingJobStatus={job_status}"
+        result["failure_reason"] = reason
+    else:  # InProgress, Stopping, or anything new
+        result["status"] = "IN_PROGRESS"
+    logger.info("processing job %s: %s -> %s", request.processing_job_name, job_status,
+                result["status"])
+    return result
+
+
+def _start_executions(request: StartExecutionsRequest) -> Dict[str, Any]:
+    sfn = aws_session().client("stepfunctions")
+    arns = []
+    for execution in request.executions:
+        try:
+            response = sfn.start_execution(
+                stateMachineArn=request.state_machine_arn,
+                name=execution.name,
+                input=json.dumps(execution.input),
+            )
+            arns.append(response["executionArn"])
+            logger.info("started execution %s", response["executionArn"])
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ExecutionAlreadyExists":
+                raise
+            arn = _execution_arn(request.state_machine_arn, execution.name)
+            logger.info("execution %s already exists; treating it as started", arn)
+            arns.append(arn)
+    return {"status": "STARTED", "execution_arns": arns}
+
+
+def _execution_arn(state_machine_arn: str, name: str) -> str:
+    # arn:aws:states:REGION:ACCOUNT:stateMachine:SM[:version|alias]
+    parts = state_machine_arn.split(":")
+    return ":".join(parts[:5] + ["execution", parts[6], name])
+
+
+def _error(message: str) -> Dict[str, Any]:
+    return {"status": "ERROR", "error": message}
+
+
+def _describe_exception(exc: Exception) -> str:
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        operation = getattr(exc, "operation_name", "AWS call")
+        return f"{operation} failed: {error.get('Code', 'Error')}: {error.get('Message', exc)}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _for_log(event: Any) -> str:
+    try:
+        text = json.dumps(event, default=str)
+    except (TypeError, ValueError):
+        text = repr(event)
+    return text if len(text) <= 4000 else text[:4000] + "..."

@@ -1,0 +1,1 @@
+"""Offline AWS emulator harness: moto server (with extensions) + Terraform runner."""

@@ -1,0 +1,219 @@
+"""Test harness for the baseline Lambda (lambda_image/): an in-process moto server.
+
+Import the fixtures explicitly from a test module::
+
+    from lambda_fixtures import aws, fresh_aws  # noqa: F401
+
+``aws`` (module scope) starts ``moto.server.ThreadedMotoServer`` on a free loopback
+port, points boto3 at it with ``AWS_ENDPOINT_URL`` and fake credentials, and puts
+lambda_image/ on ``sys.path`` so ``import app`` works. ``fresh_aws`` (function scope)
+resets moto and creates the bucket/model/endpoint fixtures every test starts from.
+
+moto 5.2.5 gaps this harness closes (test side only, nothing in the handler):
+
+* CreateProcessingJob drops ``Environment`` and ``ProcessingResources`` and
+  DescribeProcessingJob therefore never returns them. The patched handler keeps both
+  on moto's job object, so DescribeProcessingJob returns them like SageMaker does.
+* moto silently replaces a processing job whose name is already taken; SageMaker
+  refuses the second CreateProcessingJob. The patch refuses it too (ResourceInUse),
+  so a duplicate-start bug cannot hide behind moto's overwrite.
+* moto marks a new processing job "Completed" at once; SageMaker starts it
+  "InProgress". The patch does too, so a start that waited for its job would show.
+* Every CreateProcessingJob request body that reached the server is recorded in
+  ``AwsHarness.create_processing_job_requests`` (to count starts exactly).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+LAMBDA_DIR = REPO_ROOT / "lambda_image"
+
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/baseline-processing-role"
+BUCKET = "my-bucket"
+ENDPOINT_NAME = "my-endpoint"
+ENDPOINT_CONFIG_NAME = "my-endpoint-config-v3"
+#: deliberately different from the endpoint name and from the seed's "my-model"
+ENDPOINT_MODEL_NAME = "churn-model-v3"
+
+#: environment variables the harness owns while the module runs
+_AWS_ENV_KEYS = (
+    "AWS_ENDPOINT_URL",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+    "AWS_PROFILE",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "SAGEMAKER_ROLE_ARN",
+    "BASELINE_KMS_KEY_ID",
+    "BASELINE_SUBNET_IDS",
+    "BASELINE_SECURITY_GROUP_IDS",
+    "SAGEMAKER_SUPPRESS_V2_WARNING",
+)
+
+
+@dataclass
+class AwsHarness:
+    endpoint_url: str
+    create_processing_job_requests: List[Dict[str, Any]] = field(default_factory=list)
+
+    # boto3 clients for assertions (created lazily: they pick up the current region)
+    def client(self, service: str, region: str = REGION):
+        import boto3
+
+        return boto3.client(service, region_name=region, endpoint_url=self.endpoint_url)
+
+    def sagemaker_backend(self, region: str = REGION):
+        from moto.sagemaker.models import sagemaker_backends
+
+        return sagemaker_backends[ACCOUNT_ID][region]
+
+    def set_processing_job_status(self, name: str, status: str, failure_reason: str = None,
+                                  region: str = REGION) -> None:
+        job = self.sagemaker_backend(region).processing_jobs[name]
+        job.processing_job_status = status
+        if failure_reason is not None:
+            job.failure_reason = failure_reason  # DescribeProcessingJob -> "FailureReason"
+
+    def processing_job_names(self, region: str = REGION) -> List[str]:
+        summaries = self.client("sagemaker", region).list_processing_jobs()[
+            "ProcessingJobSummaries"
+        ]
+        return sorted(s["ProcessingJobName"] for s in summaries)
+
+    def read_s3_json(self, s3_uri: str, region: str = REGION) -> Any:
+        bucket, key = s3_uri[len("s3://"):].split("/", 1)
+        body = self.client("s3", region).get_object(Bucket=bucket, Key=key)["Body"].read()
+        return json.loads(body)
+
+    def reset(self) -> None:
+        import requests
+
+        requests.post(f"{self.endpoint_url}/moto-api/reset", timeout=30).raise_for_status()
+        self.create_processing_job_requests.clear()
+
+
+def _patch_moto_processing_jobs(harness: AwsHarness, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.sagemaker.exceptions import ResourceInUseException
+    from moto.sagemaker.responses import SageMakerResponse
+
+    original = SageMakerResponse.create_processing_job
+
+    def create_processing_job(self):  # runs in the server thread, in this process
+        harness.create_processing_job_requests.append(json.loads(self.body))
+        name = self._get_param("ProcessingJobName")
+        if name in self.sagemaker_backend.processing_jobs:
+            raise ResourceInUseException(
+                f"Processing job names must be unique within an AWS account and region, "
+                f"and a processing job with this name already exists ({name})"
+            )
+        result = original(self)
+        job = self.sagemaker_backend.processing_jobs[name]
+        job.environment = self._get_param("Environment")
+        job.processing_resources = self._get_param("ProcessingResources")
+        job.processing_job_status = "InProgress"  # moto: "Completed" at once
+        job.processing_end_time = None
+        return result
+
+    monkeypatch.setattr(SageMakerResponse, "create_processing_job", create_processing_job)
+
+
+@pytest.fixture(scope="module")
+def aws():
+    """Module-wide moto server + environment for the handler; yields an AwsHarness."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    harness = AwsHarness(endpoint_url=f"http://{host}:{port}")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+    with pytest.MonkeyPatch.context() as mp:
+        for key in _AWS_ENV_KEYS:
+            mp.delenv(key, raising=False)
+        mp.setenv("AWS_ENDPOINT_URL", harness.endpoint_url)
+        mp.setenv("AWS_ACCESS_KEY_ID", "testing")
+        mp.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        mp.setenv("AWS_DEFAULT_REGION", REGION)
+        mp.setenv("AWS_REGION", REGION)
+        mp.setenv("AWS_CONFIG_FILE", os.devnull)
+        mp.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+        mp.setenv("SAGEMAKER_ROLE_ARN", ROLE_ARN)
+        mp.setenv("SAGEMAKER_SUPPRESS_V2_WARNING", "1")
+        mp.syspath_prepend(str(LAMBDA_DIR))
+        _patch_moto_processing_jobs(harness, mp)
+        try:
+            yield harness
+        finally:
+            server.stop()
+    # drop the handler modules so another test module gets a fresh import
+    for name in (HANDLER_MODULE_NAME, "event_validation", "sagemaker_baseline"):
+        sys.modules.pop(name, None)
+
+
+#: lambda_image/app.py is loaded under this name: a bare "app" could collide with
+#: another module of the project that a test imported earlier.
+HANDLER_MODULE_NAME = "baseline_lambda_app"
+
+
+def load_handler_module():
+    """Import lambda_image/app.py (needs lambda_image/ on sys.path, as `aws` sets)."""
+    import importlib.util
+
+    if HANDLER_MODULE_NAME in sys.modules:
+        return sys.modules[HANDLER_MODULE_NAME]
+    spec = importlib.util.spec_from_file_location(HANDLER_MODULE_NAME, LAMBDA_DIR / "app.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[HANDLER_MODULE_NAME] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def create_endpoint(harness: AwsHarness, region: str = REGION) -> None:
+    """model ENDPOINT_MODEL_NAME <- endpoint config <- endpoint ENDPOINT_NAME."""
+    sm = harness.client("sagemaker", region)
+    sm.create_model(
+        ModelName=ENDPOINT_MODEL_NAME,
+        ExecutionRoleArn=ROLE_ARN,
+        PrimaryContainer={
+            "Image": f"683313688378.dkr.ecr.{region}.amazonaws.com/sagemaker-xgboost:1.7-1",
+            "ModelDataUrl": f"s3://{BUCKET}/model/model.tar.gz",
+        },
+    )
+    sm.create_endpoint_config(
+        EndpointConfigName=ENDPOINT_CONFIG_NAME,
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": ENDPOINT_MODEL_NAME,
+                "InitialInstanceCount": 1,
+                "InstanceType": "ml.m5.large",
+            }
+        ],
+    )
+    sm.create_endpoint(EndpointName=ENDPOINT_NAME, EndpointConfigName=ENDPOINT_CONFIG_NAME)
+
+
+@pytest.fixture
+def fresh_aws(aws: AwsHarness) -> AwsHarness:
+    """Empty moto + the bucket and the endpoint (backed by ENDPOINT_MODEL_NAME)."""
+    aws.reset()
+    aws.client("s3").create_bucket(Bucket=BUCKET)
+    create_endpoint(aws)
+    return aws
