@@ -9,6 +9,7 @@ Import the fixtures you use into a test module, e.g.::
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,10 @@ import pytest
 
 try:  # ``tests`` imported as a package
     from .emulator import harness
-except ImportError:  # ``tests/`` itself on sys.path (pytest rootdir-less layout)
+except ImportError:  # ``tests/`` is not a package: import from this directory
+    _here = str(Path(__file__).resolve().parent)
+    if _here not in sys.path:
+        sys.path.insert(0, _here)
     from emulator import harness  # type: ignore[no-redef]
 
 __all__ = [
@@ -36,10 +40,13 @@ def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[harness.Mo
     on 127.0.0.1 and a free port; Lambda configured with use_docker=False.
     Stopped by its process id at the end of the session."""
     log_path = tmp_path_factory.mktemp("moto") / "moto.log"
+    server = problem = None
     try:
         server = harness.start_moto_server(log_path=log_path)
     except harness.EmulatorError as exc:
-        pytest.fail(f"cannot start the moto emulator: {exc}", pytrace=False)
+        problem = f"cannot start the moto emulator: {exc}"
+    if server is None:
+        pytest.fail(problem, pytrace=False)
     try:
         yield server
     finally:
@@ -73,10 +80,12 @@ def moto_reset(moto_server: harness.MotoServer) -> harness.MotoServer:
 def terraform_bin() -> str:
     """Path of the Terraform CLI; FAILS (never skips) the test when the CLI or
     the hashicorp/aws provider under /opt/tf-plugins is missing."""
+    problem = None
     try:
         return harness.require_terraform()
     except harness.TerraformUnavailable as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture

@@ -593,10 +593,11 @@ def cli_config_file(directory: str | os.PathLike[str] | None = None) -> Path:
 
 
 def terraform_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    keep = ("TF_LOG", "TF_LOG_PATH", "TF_LOG_PROVIDER", "TF_LOG_CORE")
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("AWS_", "TF_")) and k != "CHECKPOINT_DISABLE"
+        if k in keep or not k.startswith(("AWS_", "TF_", "CHECKPOINT_"))
     }
     env.update(
         {
@@ -627,9 +628,9 @@ def run_terraform(
     """Run ``terraform <args>`` in ``cwd``; return ``(rc, stdout, stderr)``.
 
     The environment sets TF_IN_AUTOMATION, TF_INPUT=0, CHECKPOINT_DISABLE and
-    TF_CLI_CONFIG_FILE (checkpoint disabled); AWS_*/TF_* variables of the
-    caller are not passed on (``env`` adds/overrides, e.g. ``{"TF_LOG":
-    "DEBUG"}``).  On timeout the process group is killed and rc is 124.
+    TF_CLI_CONFIG_FILE (checkpoint disabled); the caller's AWS_* and TF_*
+    variables are not passed on, except TF_LOG* (``env`` adds/overrides, e.g.
+    ``{"TF_LOG": "DEBUG", "TF_LOG_PATH": "/tmp/tf.log"}``).  On timeout the process group is killed and rc is 124.
     Raises TerraformUnavailable when the CLI or provider mirror is missing.
     """
     binary = require_terraform(terraform_bin)
