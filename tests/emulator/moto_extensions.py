@@ -469,8 +469,27 @@ def _patch_lambda_image_config() -> None:
     if getattr(original, "_emulator_patched", False):
         return
 
+    original_init = LambdaFunction.__init__
+    original_update = LambdaFunction.update_configuration
+
+    def __init__(self: Any, account_id: str, spec: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        original_init(self, account_id, spec, *args, **kwargs)
+        # moto drops LoggingConfig; AWS echoes it back (otherwise: a perpetual logging_config diff).
+        self._emulator_logging_config = spec.get("LoggingConfig")
+
+    def update_configuration(self: Any, config_updates: dict[str, Any]) -> dict[str, Any]:
+        if "LoggingConfig" in config_updates:
+            self._emulator_logging_config = config_updates["LoggingConfig"]
+        return original_update(self, config_updates)
+
+    LambdaFunction.__init__ = __init__  # type: ignore[method-assign]
+    LambdaFunction.update_configuration = update_configuration  # type: ignore[method-assign]
+
     def get_configuration(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         config = original(self, *args, **kwargs)
+        logging_config = getattr(self, "_emulator_logging_config", None)
+        if logging_config:
+            config["LoggingConfig"] = {"LogFormat": "Text", **logging_config}
         response = config.get("ImageConfigResponse")
         if isinstance(response, dict):
             image_config = {

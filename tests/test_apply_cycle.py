@@ -1,0 +1,100 @@
+"""The full example against a local AWS emulator: plan -> apply -> empty re-plan -> change -> destroy.
+
+No awscc provider binary exists here: the three awscc job definitions are created through boto3 against
+the same moto server and the schedules reference those real objects.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from conftest import REPO
+from emulator import harness
+from emulator_fixtures import moto_server, terraform_bin  # noqa: F401
+
+from monitors.awscc import to_terraform  # noqa: F401
+
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/baseline-lambda:v1"
+AWSCC_TYPES = {
+    "model_quality": "ModelQuality",
+    "model_bias": "ModelBias",
+    "model_explainability": "ModelExplainability",
+}
+
+
+def _config(**overrides) -> dict:
+    config = yaml.safe_load((REPO / "examples" / "full.yaml").read_text())
+    config.update(region="us-east-1", baseline_lambda_image_uri=IMAGE, **overrides)
+    return config
+
+
+def _synth(config: dict, outdir: Path) -> dict:
+    from monitors.app import synthesize
+    from monitors.config import validate
+
+    [stack] = synthesize([validate(config)], outdir)
+    return json.loads((stack / "cdk.tf.json").read_text())
+
+
+def _awscc_substitutes(tf: dict, sagemaker, role_arn: str) -> dict:
+    """Create the awscc job definitions via boto3; return {reference: literal} for the schedules."""
+    subs = {}
+    for rtype, resources in tf["resource"].items():
+        if not rtype.startswith("awscc_"):
+            continue
+        monitor = rtype.removeprefix("awscc_sagemaker_").removesuffix("_job_definition")
+        for logical, attrs in resources.items():
+            payload = {k: v for k, v in attrs.items() if k not in ("//", "lifecycle", "provider", "tags")}
+            text = json.dumps(payload)
+            text = text.replace("${aws_iam_role.monitoring_role_3C7E8759.arn}", role_arn)
+            text = text.replace("${data.aws_sagemaker_prebuilt_ecr_image.analyzer_image.registry_path}", "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest")
+            text = text.replace("${data.aws_sagemaker_prebuilt_ecr_image.clarify_image.registry_path}", "205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0")
+            payload = json.loads(text)
+            try:
+                harness.create_job_definition(sagemaker, AWSCC_TYPES[monitor], payload)
+            except Exception as exc:  # already there from an earlier apply in this session
+                if "already exists" not in str(exc) and "ResourceInUse" not in str(exc):
+                    raise
+            name = payload["job_definition_name"]
+            subs[f"{rtype}.{logical}.job_definition_name"] = name
+            subs[f"{rtype}.{logical}.job_definition_arn"] = f"arn:aws:sagemaker:us-east-1:123456789012:{monitor.replace('_', '-')}-job-definition/{name}"
+    return subs
+
+
+def test_full_example_apply_replan_change_destroy(moto_server, terraform_bin, tmp_path):  # noqa: F811
+    moto_server.client("s3").create_bucket(Bucket="sagemaker-us-east-2-123456789012")
+    first = _synth(_config(), tmp_path / "out1")
+    workdir = tmp_path / "tf"
+    # The role ARN is deterministic (name from the stack name), so the boto3-created definitions can use it.
+    role_arn = "arn:aws:iam::123456789012:role/sagemaker-model-monitoring-monitoring"
+    subs = _awscc_substitutes(first, moto_server.client("sagemaker"), role_arn)
+    harness.prepare_workdir(first, workdir, moto_server.endpoint, substitutions=subs, region="us-east-1")
+    tf = harness.TerraformWorkdir(workdir)
+    tf.init()
+    assert tf.plan("-out=plan.tfplan")[0] == 2
+    tf.run("apply", "-input=false", "-no-color", "plan.tfplan")
+    applied = tf.state_list()
+    assert any(a.startswith("aws_sagemaker_monitoring_schedule.") for a in applied)
+    assert any(a.startswith("aws_sfn_state_machine.") for a in applied)
+    assert any(a.startswith("aws_lambda_invocation.") for a in applied)
+    rc, out, _ = tf.plan()
+    summary = [line for line in out.splitlines() if line.strip().startswith(("#", "~", "+", "-"))]
+    assert rc == 0, "second plan after apply must be empty:\n" + "\n".join(summary)
+
+    # Change one monitor parameter: the data quality definition is replaced, its schedule updated in place.
+    changed = _synth(_config(data_quality_instance_type="ml.m5.xlarge"), tmp_path / "out2")
+    harness.prepare_workdir(changed, workdir, moto_server.endpoint, substitutions=subs, region="us-east-1")
+    rc, out, err = harness.run_terraform(["plan", "-no-color", "-input=false", "-out=change.tfplan"], workdir)
+    assert rc == 0, err
+    rc, shown, err = harness.run_terraform(["show", "-json", "change.tfplan"], workdir)
+    changes = {c["address"]: c["change"]["actions"] for c in json.loads(shown)["resource_changes"] if c["change"]["actions"] != ["no-op"]}
+    dq = [a for a in changes if a.startswith("aws_sagemaker_data_quality_job_definition.")]
+    schedule = [a for a in changes if a.startswith("aws_sagemaker_monitoring_schedule.data_quality")]
+    assert [changes[a] for a in dq] == [["create", "delete"]], changes
+    assert [changes[a] for a in schedule] == [["update"]], changes
+    tf.run("apply", "-input=false", "-no-color", "change.tfplan")
+    assert tf.plan()[0] == 0
+    tf.destroy()
+    assert tf.state_list() == []
