@@ -10,19 +10,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cdktf import (
-    AssetType,
-    TerraformAsset,
-    TerraformOutput,
-    TerraformProvider,
-    TerraformProviderGeneratorMetadata,
-    TerraformResource,
-)
+from cdktf import AssetType, TerraformAsset, TerraformOutput
 from constructs import Construct
 
 from baseline.events import baseline_event
 from baseline.state_machine import build_state_machine_definition_json
 from monitors.aws_bindings import aws
+from monitors.generic import GenericProvider, GenericResource
 from monitors.iam import AccountContext, ServiceRole, Statement
 from monitors.job_definitions import SHORT_NAMES
 from monitors.naming import bounded_name, content_hash
@@ -63,24 +57,6 @@ class BaselineConfig:
     account: AccountContext
     monitoring_role_arn: str  # the role the processing jobs run as (passed by the Lambda)
     kms_key_arn: str | None
-
-
-class _Generic(TerraformResource):
-    """A resource of a provider we have no bindings for (docker), attributes set as overrides."""
-
-    def __init__(self, scope: Construct, id: str, rtype: str, provider: TerraformProvider, attrs: dict, **kw) -> None:
-        super().__init__(scope, id, terraform_resource_type=rtype, provider=provider,
-                         terraform_generator_metadata=TerraformProviderGeneratorMetadata(provider_name="docker"), **kw)
-        for key, value in attrs.items():
-            self.add_override(key, value)
-
-
-class _DockerProvider(TerraformProvider):
-    def __init__(self, scope: Construct, id: str, registry: dict) -> None:
-        super().__init__(scope, id, terraform_resource_type="docker", terraform_provider_source=DOCKER_SOURCE,
-                         terraform_generator_metadata=TerraformProviderGeneratorMetadata(
-                             provider_name="docker", provider_version_constraint=DOCKER_VERSION_CONSTRAINT))
-        self.add_override("registry_auth", [registry])
 
 
 class BaselineGeneration(Construct):
@@ -247,18 +223,20 @@ class BaselineGeneration(Construct):
                 "action": {"type": "expire"}}]}),
         )
         token = aws("data_aws_ecr_authorization_token").DataAwsEcrAuthorizationToken(self, "ecr_token", registry_id=repo.registry_id)
-        docker = _DockerProvider(self, "docker", {
-            "address": token.proxy_endpoint, "username": token.user_name, "password": token.password})
+        docker = GenericProvider(
+            self, "docker", name="docker", source=DOCKER_SOURCE, version_constraint=DOCKER_VERSION_CONSTRAINT,
+            attributes={"registry_auth": [{"address": token.proxy_endpoint, "username": token.user_name, "password": token.password}]},
+        )
         tag = lambda_image_hash()
         asset = TerraformAsset(self, "lambda_image_source", path=str(staged_lambda_image()), type=AssetType.DIRECTORY)
         image_name = f"{repo.repository_url}:{tag}"
-        image = _Generic(self, "image", "docker_image", docker, {
+        image = GenericResource(self, "image", resource_type="docker_image", provider=docker, attributes={
             "name": image_name,
             "build": {"context": asset.path, "platform": "linux/amd64"},
             "triggers": {"source_hash": tag},
             "keep_locally": False,
         })
-        pushed = _Generic(self, "image_push", "docker_registry_image", docker, {
+        pushed = GenericResource(self, "image_push", resource_type="docker_registry_image", provider=docker, attributes={
             "name": image.get_string_attribute("name"),
             "keep_remotely": True,
             "triggers": {"source_hash": tag},

@@ -23,7 +23,7 @@ def synthesize(settings_list: list[Settings], outdir: Path) -> list[Path]:
     outdir = outdir.resolve()
     outdir.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".synth-", dir=outdir.parent) as tmp:
-        app = App(outdir=tmp, skip_validation=False)
+        app = App(outdir=tmp)
         for settings in settings_list:
             MonitoringStack(app, settings)
         app.synth()

@@ -14,13 +14,10 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from cdktf import (
-    TerraformProvider,
-    TerraformProviderGeneratorMetadata,
-    TerraformResource,
-    TerraformResourceLifecycle,
-)
+from cdktf import TerraformResourceLifecycle
 from constructs import Construct
+
+from monitors.generic import GenericProvider, GenericResource
 
 AWSCC_SOURCE = "hashicorp/awscc"
 # Versions whose schema carries these resources with the attribute names we emit (checked against 1.106.0).
@@ -181,24 +178,15 @@ class ModelExplainabilityJobDefinitionConfig(_JobDefinitionCommon):
     model_explainability_baseline_config: BaselineConfig | None = None
 
 
-class AwsccProvider(TerraformProvider):
+class AwsccProvider(GenericProvider):
     """The hashicorp/awscc provider block."""
 
     def __init__(self, scope: Construct, id: str, *, region: str | None) -> None:
-        super().__init__(
-            scope,
-            id,
-            terraform_resource_type="awscc",
-            terraform_provider_source=AWSCC_SOURCE,
-            terraform_generator_metadata=TerraformProviderGeneratorMetadata(
-                provider_name="awscc", provider_version_constraint=AWSCC_VERSION_CONSTRAINT
-            ),
-        )
-        if region:
-            self.add_override("region", region)
+        super().__init__(scope, id, name="awscc", source=AWSCC_SOURCE, version_constraint=AWSCC_VERSION_CONSTRAINT,
+                         attributes={"region": region})
 
 
-class _AwsccJobDefinition(TerraformResource):
+class _AwsccJobDefinition(GenericResource):
     RESOURCE_TYPE: ClassVar[str]
     CONFIG_TYPE: ClassVar[type]
     REQUIRED: ClassVar[tuple[str, ...]]
@@ -212,17 +200,14 @@ class _AwsccJobDefinition(TerraformResource):
         super().__init__(
             scope,
             id,
-            terraform_resource_type=self.RESOURCE_TYPE,
-            terraform_generator_metadata=TerraformProviderGeneratorMetadata(provider_name="awscc"),
+            resource_type=self.RESOURCE_TYPE,
             provider=provider,
+            attributes=to_terraform(config),
             # Job definitions are immutable: a change replaces the definition (content-derived name)
             # before the old one goes, so the schedule is updated in place, never deleted first.
             lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
         )
         self.config = config
-        for key, value in to_terraform(config).items():
-            if value != []:
-                self.add_override(key, value)
 
     @property
     def job_definition_name(self) -> str:

@@ -7,10 +7,8 @@ as SeedFarmer sets them (lists and dicts as JSON strings). Names may be snake_ca
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
-import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from monitors.settings import Settings, SettingsProblems, settings_warnings
+from monitors.settings import Settings, SettingsProblems, did_you_mean, settings_warnings
 
 ENV_PREFIX = "SEEDFARMER_PARAMETER_"
 # SeedFarmer's own context variables, tagged when present.
@@ -43,21 +41,15 @@ def normalize_name(name: str) -> str:
 
 def _structured_fields() -> set[str]:
     """Fields whose values arrive as JSON strings from the environment (lists and dicts)."""
-    out = set()
-    for name, field in Settings.model_fields.items():
-        for arg in (field.annotation, *typing.get_args(field.annotation)):
-            origin = typing.get_origin(arg) or arg
-            if origin in (list, dict):
-                out.add(name)
-            elif typing.get_origin(arg) is typing.Annotated and typing.get_origin(typing.get_args(arg)[0]) in (list, dict):
-                out.add(name)
-    return out
+    properties = Settings.model_json_schema()["properties"]
+    return {
+        name for name, prop in properties.items()
+        if {"array", "object"} & {option.get("type") for option in prop.get("anyOf", [prop])}
+    }
 
 
 def _unknown(name: str, source: str) -> str:
-    close = difflib.get_close_matches(name, list(Settings.model_fields), n=1, cutoff=0.75)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"{name}: unknown parameter in {source}{hint}"
+    return f"{name}: unknown parameter in {source}{did_you_mean(name, list(Settings.model_fields))}"
 
 
 def read_config_file(path: Path, warnings: list[str]) -> dict[str, tuple[Any, str]]:

@@ -122,70 +122,62 @@ def data_quality_payload(settings: Settings, inputs: MonitorInputs, name: str) -
     return payload
 
 
-def model_quality_config(settings: Settings, inputs: MonitorInputs, name: str) -> awscc.ModelQualityJobDefinitionConfig:
-    common = _common(settings, "model_quality", inputs)
-    return awscc.ModelQualityJobDefinitionConfig(
+def _awscc_config(settings: Settings, inputs: MonitorInputs, name: str, monitor: str, config_type: type, *,
+                  app_specification: object, job_input: object):
+    """The shape the three awscc job definitions share; only the app specification and input differ."""
+    common = _common(settings, monitor, inputs)
+    return config_type(
         job_definition_name=name,
         role_arn=inputs.role_arn,
         job_resources=common["job_resources"],
         stopping_condition=common["stopping_condition"],
         network_config=common["network_config"],
         tags=_tags(settings),
-        model_quality_app_specification=awscc.ModelQualityAppSpecification(
+        **{
+            f"{monitor}_app_specification": app_specification,
+            f"{monitor}_job_input": job_input,
+            f"{monitor}_job_output_config": common["output"],
+            f"{monitor}_baseline_config": awscc.BaselineConfig(
+                awscc.ConstraintsResource(baseline_uri(settings, monitor, "constraints"))
+            ),
+        },
+    )
+
+
+def model_quality_config(settings: Settings, inputs: MonitorInputs, name: str) -> awscc.ModelQualityJobDefinitionConfig:
+    return _awscc_config(
+        settings, inputs, name, "model_quality", awscc.ModelQualityJobDefinitionConfig,
+        app_specification=awscc.ModelQualityAppSpecification(
             image_uri=inputs.image_uri, problem_type=settings.model_quality_problem_type
         ),
-        model_quality_job_input=awscc.GroundTruthJobInput(
+        job_input=awscc.GroundTruthJobInput(
             endpoint_input=_endpoint_input(settings, "model_quality", threshold=True),
             ground_truth_s3_input=awscc.GroundTruthS3Input(settings.model_quality_ground_truth_s3_uri),
-        ),
-        model_quality_job_output_config=common["output"],
-        model_quality_baseline_config=awscc.BaselineConfig(
-            awscc.ConstraintsResource(baseline_uri(settings, "model_quality", "constraints"))
         ),
     )
 
 
 def model_bias_config(settings: Settings, inputs: MonitorInputs, name: str) -> awscc.ModelBiasJobDefinitionConfig:
-    common = _common(settings, "model_bias", inputs)
-    return awscc.ModelBiasJobDefinitionConfig(
-        job_definition_name=name,
-        role_arn=inputs.role_arn,
-        job_resources=common["job_resources"],
-        stopping_condition=common["stopping_condition"],
-        network_config=common["network_config"],
-        tags=_tags(settings),
-        model_bias_app_specification=awscc.ClarifyAppSpecification(
+    return _awscc_config(
+        settings, inputs, name, "model_bias", awscc.ModelBiasJobDefinitionConfig,
+        app_specification=awscc.ClarifyAppSpecification(
             image_uri=inputs.image_uri, config_uri=baseline_uri(settings, "model_bias", "config")
         ),
-        model_bias_job_input=awscc.GroundTruthJobInput(
+        job_input=awscc.GroundTruthJobInput(
             endpoint_input=_endpoint_input(settings, "model_bias", threshold=True),
             ground_truth_s3_input=awscc.GroundTruthS3Input(settings.model_bias_ground_truth_s3_uri),
-        ),
-        model_bias_job_output_config=common["output"],
-        model_bias_baseline_config=awscc.BaselineConfig(
-            awscc.ConstraintsResource(baseline_uri(settings, "model_bias", "constraints"))
         ),
     )
 
 
 def model_explainability_config(settings: Settings, inputs: MonitorInputs, name: str) -> awscc.ModelExplainabilityJobDefinitionConfig:
-    common = _common(settings, "model_explainability", inputs)
-    return awscc.ModelExplainabilityJobDefinitionConfig(
-        job_definition_name=name,
-        role_arn=inputs.role_arn,
-        job_resources=common["job_resources"],
-        stopping_condition=common["stopping_condition"],
-        network_config=common["network_config"],
-        tags=_tags(settings),
-        model_explainability_app_specification=awscc.ClarifyAppSpecification(
+    return _awscc_config(
+        settings, inputs, name, "model_explainability", awscc.ModelExplainabilityJobDefinitionConfig,
+        app_specification=awscc.ClarifyAppSpecification(
             image_uri=inputs.image_uri, config_uri=baseline_uri(settings, "model_explainability", "config")
         ),
-        model_explainability_job_input=awscc.EndpointJobInput(
+        job_input=awscc.EndpointJobInput(
             endpoint_input=_endpoint_input(settings, "model_explainability", threshold=False)
-        ),
-        model_explainability_job_output_config=common["output"],
-        model_explainability_baseline_config=awscc.BaselineConfig(
-            awscc.ConstraintsResource(baseline_uri(settings, "model_explainability", "constraints"))
         ),
     )
 

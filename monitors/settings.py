@@ -42,10 +42,18 @@ ENDPOINT_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 SECURITY_GROUP_RE = re.compile(r"^sg-[0-9a-f]{8,17}$")
 SUBNET_RE = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 IAM_POLICY_ARN_RE = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:policy/[\w+=,.@/-]+$")
-ECR_IMAGE_RE = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/[a-z0-9._/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$")
+ECR_IMAGE_RE = re.compile(
+    r"^(?P<registry>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?/(?P<repository>[a-z0-9._/-]+)(:[\w.-]+|@sha256:[0-9a-f]{64})$"
+)
 REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 STACK_NAME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_-]{0,62}$")
 TAG_KEY_RE = re.compile(r"^[\w.:/=+@ -]{1,128}$", re.UNICODE)
+
+
+def did_you_mean(name: str, options: list[str]) -> str:
+    """' (did you mean 'x'?)' for a close match, else ''."""
+    close = difflib.get_close_matches(name, options, n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _matching(pattern: re.Pattern[str], rule: str):
@@ -370,8 +378,7 @@ class Settings(BaseModel):
         for monitor, allowed in BASELINE_PARAM_FIELDS.items():
             given = getattr(self, f"baseline_{monitor}_params") or {}
             for key in sorted(set(given) - allowed):
-                close = difflib.get_close_matches(key, sorted(allowed), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = did_you_mean(key, sorted(allowed))
                 problem(f"baseline_{monitor}_params", f"unknown field {key!r}{hint}; allowed: {', '.join(sorted(allowed))}")
             if given and monitor not in enabled:
                 problem(f"baseline_{monitor}_params", f"is set but enable_{monitor}_monitor is false")

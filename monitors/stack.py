@@ -113,12 +113,9 @@ class MonitoringStack(TerraformStack):
         for kind in sorted(wanted):
             override = overrides[kind]
             if override:
-                m = ECR_IMAGE_RE.match(override)
-                registry, region_part = override.split(".dkr.ecr.", 1)
-                image_region = region_part.split(".", 1)[0]
-                repo = override.split("/", 1)[1].split("@")[0].split(":")[0]
-                assert m
-                arn = f"arn:{settings.partition}:ecr:{image_region}:{registry}:repository/{repo}"
+                image = ECR_IMAGE_RE.match(override)
+                assert image, "validated by Settings"
+                arn = f"arn:{settings.partition}:ecr:{image['region']}:{image['registry']}:repository/{image['repository']}"
                 out[kind] = (override, f"image:{override}", arn)
             else:
                 repo, tag = defaults[kind]

@@ -28,14 +28,25 @@ MINIMAL = {
 }
 
 
+SEED_README = REPO.parent / "shared" / "seed" / "000_4e9393a482431c1a.txt"
+
+
+def _seed_blocks(language: str) -> list[str]:
+    """The ```<language> code blocks of the seed README (our contract), in order."""
+    return [block.split("```")[0] for block in SEED_README.read_text().split(f"```{language}")[1:]]
+
+
+def seed_events() -> dict[str, dict]:
+    """The seed's four "Sample Baseline Generation Events", as printed, keyed by monitor_type."""
+    events = [json.loads(block) for block in _seed_blocks("json")]
+    return {event["monitor_type"]: event for event in events}
+
+
 def seed_manifest(name: str) -> str:
     """A sample manifest from the seed README, with <REDACTED> replaced by an account number."""
-    text = (REPO.parent / "shared" / "seed" / "000_4e9393a482431c1a.txt").read_text()
-    if not (REPO.parent / "shared").exists():  # pragma: no cover
-        raise FileNotFoundError("shared/seed is missing")
-    blocks = text.split("```yaml")[1:]
+    blocks = _seed_blocks("yaml")
     index = {"basic": 0, "baseline": 1}[name]
-    return blocks[index].split("```")[0].replace("<REDACTED>", ACCOUNT)
+    return blocks[index].replace("<REDACTED>", ACCOUNT)
 
 
 def node_env() -> dict[str, str]:

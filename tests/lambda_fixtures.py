@@ -108,14 +108,23 @@ class AwsHarness:
         self.create_processing_job_requests.clear()
 
 
-def _patch_moto_processing_jobs(harness: AwsHarness, monkeypatch: pytest.MonkeyPatch) -> None:
+def patch_moto_processing_jobs(mp: pytest.MonkeyPatch, create_requests: list[dict]) -> None:
+    """Make moto's CreateProcessingJob behave like SageMaker's for these tests (used by the Lambda and
+    the Step Functions tests alike).
+
+    * every request body is recorded in ``create_requests`` (to see what reached SageMaker);
+    * a name already taken is rejected with ResourceInUse (moto silently overwrites, which
+      would hide a non-idempotent start);
+    * Environment and ProcessingResources are kept, so DescribeProcessingJob returns them (moto drops them);
+    * the new job starts ``InProgress`` (moto marks it Completed at once).
+    """
     from moto.sagemaker.exceptions import ResourceInUseException
     from moto.sagemaker.responses import SageMakerResponse
 
     original = SageMakerResponse.create_processing_job
 
-    def create_processing_job(self):  # runs in the server thread, in this process
-        harness.create_processing_job_requests.append(json.loads(self.body))
+    def create_processing_job(self):  # runs in moto's server thread, in this process
+        create_requests.append(json.loads(self.body))
         name = self._get_param("ProcessingJobName")
         if name in self.sagemaker_backend.processing_jobs:
             raise ResourceInUseException(
@@ -126,11 +135,11 @@ def _patch_moto_processing_jobs(harness: AwsHarness, monkeypatch: pytest.MonkeyP
         job = self.sagemaker_backend.processing_jobs[name]
         job.environment = self._get_param("Environment")
         job.processing_resources = self._get_param("ProcessingResources")
-        job.processing_job_status = "InProgress"  # moto: "Completed" at once
+        job.processing_job_status = "InProgress"
         job.processing_end_time = None
         return result
 
-    monkeypatch.setattr(SageMakerResponse, "create_processing_job", create_processing_job)
+    mp.setattr(SageMakerResponse, "create_processing_job", create_processing_job)
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +166,7 @@ def aws():
         mp.setenv("SAGEMAKER_ROLE_ARN", ROLE_ARN)
         mp.setenv("SAGEMAKER_SUPPRESS_V2_WARNING", "1")
         mp.syspath_prepend(str(LAMBDA_DIR))
-        _patch_moto_processing_jobs(harness, mp)
+        patch_moto_processing_jobs(mp, harness.create_processing_job_requests)
         try:
             yield harness
         finally:
@@ -185,29 +194,44 @@ def load_handler_module():
     return module
 
 
-def create_endpoint(harness: AwsHarness, region: str = REGION) -> None:
-    """model ENDPOINT_MODEL_NAME <- endpoint config <- endpoint ENDPOINT_NAME."""
-    sm = harness.client("sagemaker", region)
+def create_model_endpoint(sm, *, model_name: str, endpoint_config_name: str, endpoint_name: str,
+                          bucket: str, role_arn: str, region: str) -> None:
+    """model <- endpoint config (data capture on) <- endpoint, in moto (shared by Lambda and SFN tests)."""
     sm.create_model(
-        ModelName=ENDPOINT_MODEL_NAME,
-        ExecutionRoleArn=ROLE_ARN,
+        ModelName=model_name,
+        ExecutionRoleArn=role_arn,
         PrimaryContainer={
             "Image": f"683313688378.dkr.ecr.{region}.amazonaws.com/sagemaker-xgboost:1.7-1",
-            "ModelDataUrl": f"s3://{BUCKET}/model/model.tar.gz",
+            "ModelDataUrl": f"s3://{bucket}/model/model.tar.gz",
         },
     )
     sm.create_endpoint_config(
-        EndpointConfigName=ENDPOINT_CONFIG_NAME,
+        EndpointConfigName=endpoint_config_name,
         ProductionVariants=[
             {
                 "VariantName": "AllTraffic",
-                "ModelName": ENDPOINT_MODEL_NAME,
+                "ModelName": model_name,
                 "InitialInstanceCount": 1,
                 "InstanceType": "ml.m5.large",
+                "InitialVariantWeight": 1.0,
             }
         ],
+        DataCaptureConfig={
+            "EnableCapture": True,
+            "InitialSamplingPercentage": 100,
+            "DestinationS3Uri": f"s3://{bucket}/data-capture/",
+            "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}],
+        },
     )
-    sm.create_endpoint(EndpointName=ENDPOINT_NAME, EndpointConfigName=ENDPOINT_CONFIG_NAME)
+    sm.create_endpoint(EndpointName=endpoint_name, EndpointConfigName=endpoint_config_name)
+
+
+def create_endpoint(harness: AwsHarness, region: str = REGION) -> None:
+    """model ENDPOINT_MODEL_NAME <- endpoint config <- endpoint ENDPOINT_NAME."""
+    create_model_endpoint(
+        harness.client("sagemaker", region), model_name=ENDPOINT_MODEL_NAME, endpoint_config_name=ENDPOINT_CONFIG_NAME,
+        endpoint_name=ENDPOINT_NAME, bucket=BUCKET, role_arn=ROLE_ARN, region=region,
+    )
 
 
 @pytest.fixture

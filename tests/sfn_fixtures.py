@@ -37,6 +37,8 @@ from types import ModuleType
 from typing import Any, Callable
 
 import pytest
+from conftest import seed_events
+from lambda_fixtures import create_model_endpoint, patch_moto_processing_jobs  # noqa: F401  (patch re-exported for the tests)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:  # so `baseline.state_machine` imports however pytest is started
@@ -58,78 +60,9 @@ LAMBDA_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:sagemaker-baseline-
 # ---------------------------------------------------------------------------
 # The four seed sample events (README "Sample Baseline Generation Events").
 # ---------------------------------------------------------------------------
-SEED_EVENTS: dict[str, dict[str, Any]] = {
-    "data_quality": {
-        "monitor_type": "data_quality",
-        "endpoint_name": "my-endpoint",
-        "training_data_uri": "s3://my-bucket/training-data/train.csv",
-        "baseline_output_uri": "s3://my-bucket/baselines/data-quality/",
-        "data_quality_params": {
-            "instance_count": 1,
-            "instance_type": "ml.m5.xlarge",
-            "volume_size_gb": 30,
-            "max_runtime_seconds": 3600,
-        },
-    },
-    "model_quality": {
-        "monitor_type": "model_quality",
-        "endpoint_name": "my-endpoint",
-        "training_data_uri": "s3://my-bucket/training-data/train.csv",
-        "baseline_output_uri": "s3://my-bucket/baselines/model-quality/",
-        "model_quality_params": {
-            "instance_count": 1,
-            "instance_type": "ml.m5.xlarge",
-            "volume_size_gb": 30,
-            "max_runtime_seconds": 1800,
-            "problem_type": "BinaryClassification",
-            "inference_attribute": "prediction",
-            "probability_attribute": "probability",
-            "ground_truth_attribute": "label",
-        },
-    },
-    "model_bias": {
-        "monitor_type": "model_bias",
-        "endpoint_name": "my-endpoint",
-        "training_data_uri": "s3://my-bucket/training-data/train.csv",
-        "baseline_output_uri": "s3://my-bucket/baselines/model-bias/",
-        "model_bias_params": {
-            "instance_count": 1,
-            "instance_type": "ml.m5.xlarge",
-            "volume_size_gb": 30,
-            "max_runtime_seconds": 1800,
-            "label_header": "label",
-            "headers": "feature1,feature2,feature3,label",
-            "dataset_type": "text/csv",
-            "label_values": "0,1",
-            "facet_name": "feature1",
-            "facet_values": "100,200",
-            "probability_threshold": 0.8,
-            "model_name": "my-model",
-        },
-    },
-    "model_explainability": {
-        "monitor_type": "model_explainability",
-        "endpoint_name": "my-endpoint",
-        "training_data_uri": "s3://my-bucket/training-data/train.csv",
-        "baseline_output_uri": "s3://my-bucket/baselines/model-explainability/",
-        "model_explainability_params": {
-            "instance_count": 1,
-            "instance_type": "ml.m5.xlarge",
-            "volume_size_gb": 30,
-            "max_runtime_seconds": 1800,
-            "label_header": "label",
-            "headers": "feature1,feature2,feature3,label",
-            "dataset_type": "text/csv",
-            "model_name": "my-model",
-            "num_samples": 100,
-            "agg_method": "mean_abs",
-            "save_local_shap_values": False,
-            "shap_baseline": [[0.0]],
-        },
-    },
-}
-
-# Names the seed events refer to; created in moto before running executions.
+# The seed README's four sample events, as printed (read from it: one source of truth).
+SEED_EVENTS: dict[str, dict[str, Any]] = seed_events()
+# Resources the seed events refer to.
 SEED_BUCKET = "my-bucket"
 SEED_ENDPOINT = "my-endpoint"
 SEED_MODEL = "my-model"
@@ -244,34 +177,10 @@ def create_seed_resources(endpoint_url: str) -> None:
         Key="training-data/train.csv",
         Body=b"feature1,feature2,feature3,label\n100,1,2,0\n200,3,4,1\n",
     )
-    sm = boto3.client("sagemaker", **kwargs)
-    sm.create_model(
-        ModelName=SEED_MODEL,
-        ExecutionRoleArn=SAGEMAKER_ROLE_ARN,
-        PrimaryContainer={
-            "Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
-            "ModelDataUrl": f"s3://{SEED_BUCKET}/model/model.tar.gz",
-        },
+    create_model_endpoint(
+        boto3.client("sagemaker", **kwargs), model_name=SEED_MODEL, endpoint_config_name=SEED_ENDPOINT_CONFIG,
+        endpoint_name=SEED_ENDPOINT, bucket=SEED_BUCKET, role_arn=SAGEMAKER_ROLE_ARN, region=REGION,
     )
-    sm.create_endpoint_config(
-        EndpointConfigName=SEED_ENDPOINT_CONFIG,
-        ProductionVariants=[
-            {
-                "VariantName": "AllTraffic",
-                "ModelName": SEED_MODEL,
-                "InitialInstanceCount": 1,
-                "InstanceType": "ml.m5.large",
-                "InitialVariantWeight": 1.0,
-            }
-        ],
-        DataCaptureConfig={
-            "EnableCapture": True,
-            "InitialSamplingPercentage": 100,
-            "DestinationS3Uri": f"s3://{SEED_BUCKET}/data-capture/",
-            "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}],
-        },
-    )
-    sm.create_endpoint(EndpointName=SEED_ENDPOINT, EndpointConfigName=SEED_ENDPOINT_CONFIG)
 
 
 # Variables that could point boto3 at a real account/profile: removed for the e2e run.
@@ -303,37 +212,6 @@ def apply_lambda_environment(mp: pytest.MonkeyPatch, endpoint_url: str) -> None:
         mp.delenv(key, raising=False)
     for key, value in lambda_environment(endpoint_url).items():
         mp.setenv(key, value)
-
-
-def patch_moto_processing_jobs(mp: pytest.MonkeyPatch, create_requests: list[dict[str, Any]]) -> None:
-    """Make moto's CreateProcessingJob behave like SageMaker's for these tests.
-
-    * every request body is recorded in ``create_requests`` (to see what reached SageMaker);
-    * a name already taken is rejected with ResourceInUse (moto silently overwrites, which
-      would hide a non-idempotent start);
-    * the new job starts ``InProgress`` (moto marks it Completed at once).
-    """
-    from moto.sagemaker.exceptions import ResourceInUseException
-    from moto.sagemaker.responses import SageMakerResponse
-
-    original = SageMakerResponse.create_processing_job
-
-    def create_processing_job(self):  # runs in moto's server thread, in this process
-        body = json.loads(self.body)
-        create_requests.append(body)
-        name = body.get("ProcessingJobName")
-        if name in self.sagemaker_backend.processing_jobs:
-            raise ResourceInUseException(
-                "Processing job names must be unique within an AWS account and region, "
-                f"and a processing job with this name already exists ({name})"
-            )
-        result = original(self)
-        job = self.sagemaker_backend.processing_jobs[name]
-        job.processing_job_status = "InProgress"
-        job.processing_end_time = None
-        return result
-
-    mp.setattr(SageMakerResponse, "create_processing_job", create_processing_job)
 
 
 def load_lambda_app(mp: pytest.MonkeyPatch) -> ModuleType:

@@ -146,6 +146,5 @@ def test_baseline_param_names_are_checked():
 
 
 def test_terraform_validate_with_baseline(tf, tmp_path):
-    result = terraform_tools.validate(terraform_tools.without_awscc(tf), tmp_path / "tf")
-    report = json.loads(result.stdout)
+    report = terraform_tools.validate(terraform_tools.without_awscc(tf), tmp_path / "tf")
     assert report["valid"] is True, report["diagnostics"]

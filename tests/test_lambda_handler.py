@@ -18,6 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from conftest import seed_events  # noqa: E402
 from lambda_fixtures import (  # noqa: E402,F401  (fixtures are used by name)
     BUCKET,
     ENDPOINT_MODEL_NAME,
@@ -28,98 +29,14 @@ from lambda_fixtures import (  # noqa: E402,F401  (fixtures are used by name)
 )
 
 # ----------------------------------------------------------------------------- seed events
-# Copied verbatim from the seed's "Sample Baseline Generation Events" section.
 
-SEED_DATA_QUALITY = """
-{
-  "monitor_type": "data_quality",
-  "endpoint_name": "my-endpoint",
-  "training_data_uri": "s3://my-bucket/training-data/train.csv",
-  "baseline_output_uri": "s3://my-bucket/baselines/data-quality/",
-  "data_quality_params": {
-    "instance_count": 1,
-    "instance_type": "ml.m5.xlarge",
-    "volume_size_gb": 30,
-    "max_runtime_seconds": 3600
-  }
-}
-"""
-
-SEED_MODEL_QUALITY = """
-{
-  "monitor_type": "model_quality",
-  "endpoint_name": "my-endpoint",
-  "training_data_uri": "s3://my-bucket/training-data/train.csv",
-  "baseline_output_uri": "s3://my-bucket/baselines/model-quality/",
-  "model_quality_params": {
-    "instance_count": 1,
-    "instance_type": "ml.m5.xlarge",
-    "volume_size_gb": 30,
-    "max_runtime_seconds": 1800,
-    "problem_type": "BinaryClassification",
-    "inference_attribute": "prediction",
-    "probability_attribute": "probability",
-    "ground_truth_attribute": "label"
-  }
-}
-"""
-
-SEED_MODEL_BIAS = """
-{
-  "monitor_type": "model_bias",
-  "endpoint_name": "my-endpoint",
-  "training_data_uri": "s3://my-bucket/training-data/train.csv",
-  "baseline_output_uri": "s3://my-bucket/baselines/model-bias/",
-  "model_bias_params": {
-    "instance_count": 1,
-    "instance_type": "ml.m5.xlarge",
-    "volume_size_gb": 30,
-    "max_runtime_seconds": 1800,
-    "label_header": "label",
-    "headers": "feature1,feature2,feature3,label",
-    "dataset_type": "text/csv",
-    "label_values": "0,1",
-    "facet_name": "feature1",
-    "facet_values": "100,200",
-    "probability_threshold": 0.8,
-    "model_name": "my-model"
-  }
-}
-"""
-
-SEED_MODEL_EXPLAINABILITY = """
-{
-  "monitor_type": "model_explainability",
-  "endpoint_name": "my-endpoint",
-  "training_data_uri": "s3://my-bucket/training-data/train.csv",
-  "baseline_output_uri": "s3://my-bucket/baselines/model-explainability/",
-  "model_explainability_params": {
-    "instance_count": 1,
-    "instance_type": "ml.m5.xlarge",
-    "volume_size_gb": 30,
-    "max_runtime_seconds": 1800,
-    "label_header": "label",
-    "headers": "feature1,feature2,feature3,label",
-    "dataset_type": "text/csv",
-    "model_name": "my-model",
-    "num_samples": 100,
-    "agg_method": "mean_abs",
-    "save_local_shap_values": false,
-    "shap_baseline": [[0.0]]
-  }
-}
-"""
-
-SEEDS = {
-    "data_quality": SEED_DATA_QUALITY,
-    "model_quality": SEED_MODEL_QUALITY,
-    "model_bias": SEED_MODEL_BIAS,
-    "model_explainability": SEED_MODEL_EXPLAINABILITY,
-}
+# The four sample events exactly as printed in the seed README (read from it, one source of truth).
+SEEDS = seed_events()
+assert sorted(SEEDS) == ["data_quality", "model_bias", "model_explainability", "model_quality"], sorted(SEEDS)
 
 
 def seed(monitor_type: str) -> dict:
-    return json.loads(SEEDS[monitor_type])
+    return copy.deepcopy(SEEDS[monitor_type])
 
 
 # SageMaker's published image registries (independent of the SDK under test)
@@ -777,12 +694,12 @@ def test_start_executions_validates_every_input_before_starting_any(app, fresh_a
         ({"state_machine_arn": "baseline-generation"}, "'state_machine_arn' must be a Step Functions state machine ARN"),
         ({"executions": []}, "'executions' must be a non-empty array"),
         ({"executions": [{"name": "has space", "input": {}}]}, "'executions[0].name' contains characters Step Functions rejects"),
-        ({"executions": [{"name": "a", "input": json.loads(SEED_DATA_QUALITY)},
-                         {"name": "a", "input": json.loads(SEED_DATA_QUALITY)}]},
+        ({"executions": [{"name": "a", "input": seed("data_quality")},
+                         {"name": "a", "input": seed("data_quality")}]},
          "'executions[1].name' 'a' is used by more than one execution"),
         ({"executions": [{"name": "a", "input": "{}"}]}, "'executions[0].input' must be an object"),
         ({"executions": [{"name": "a"}]}, "missing required field 'executions[0].input'"),
-        ({"executions": [{"name": "a", "input": dict(json.loads(SEED_DATA_QUALITY), action="check")}]},
+        ({"executions": [{"name": "a", "input": dict(seed("data_quality"), action="check")}]},
          "executions[0].input: 'action' must be 'start' here"),
     ],
 )

@@ -43,8 +43,7 @@ def full(tmp_path_factory):
 
 
 def test_terraform_validate_full_stack(full, tmp_path):
-    result = terraform_tools.validate(terraform_tools.without_awscc(full), tmp_path / "tf")
-    report = json.loads(result.stdout)
+    report = terraform_tools.validate(terraform_tools.without_awscc(full), tmp_path / "tf")
     assert report["valid"] is True, report["diagnostics"]
     assert [d for d in report["diagnostics"] if d["severity"] == "error"] == []
 
@@ -54,8 +53,7 @@ def test_terraform_validate_catches_a_broken_attribute(full, tmp_path):
     broken = terraform_tools.without_awscc(full)
     dq = next(iter(broken["resource"]["aws_sagemaker_data_quality_job_definition"].values()))
     dq["job_resources"]["cluster_config"]["volume_size_in_g_b"] = 20
-    result = terraform_tools.validate(broken, tmp_path / "tf")
-    assert json.loads(result.stdout)["valid"] is False
+    assert terraform_tools.validate(broken, tmp_path / "tf")["valid"] is False
 
 
 def _cfn_schema(cfn_type: str) -> dict:
