@@ -210,10 +210,13 @@ class BaselineGeneration(Construct):
     # ------------------------------------------------------------------------------------------
     def _build_image(self, s: Settings, name: str, kms_key_arn: str | None) -> str:
         """ECR repository + docker build/push of lambda_image/; returns the digest-pinned image URI."""
-        repo = aws("ecr_repository").EcrRepository(
+        ecr = aws("ecr_repository")
+        repo = ecr.EcrRepository(
             self, "repository", name=name, image_tag_mutability="IMMUTABLE",
             image_scanning_configuration={"scan_on_push": True},
-            encryption_configuration=[{"encryption_type": "KMS", "kms_key": kms_key_arn}] if kms_key_arn else [{"encryption_type": "KMS"}],
+            # Struct objects, not dicts: jsii passes dicts inside lists through without renaming their
+            # multi-word keys, and the block would synthesize empty.
+            encryption_configuration=[ecr.EcrRepositoryEncryptionConfiguration(encryption_type="KMS", kms_key=kms_key_arn)],
         )
         aws("ecr_lifecycle_policy").EcrLifecyclePolicy(
             self, "repository_lifecycle", repository=repo.name,

@@ -161,6 +161,9 @@ def load_settings(config_path: Path | None, environ: Mapping[str, str] | None = 
             merged.update(reader())
         except ConfigError as exc:
             problems.extend(exc.problems)
+    if problems:
+        # A source that could not be read: rules about the values would only repeat its consequences.
+        raise ConfigError(problems)
     unknown = [_unknown(name, src) for name, (_, src) in merged.items() if name not in Settings.model_fields]
     known = {name: value for name, (value, _) in merged.items() if name in Settings.model_fields}
     try:

@@ -65,6 +65,10 @@ def _awscc_substitutes(tf: dict, sagemaker, role_arn: str) -> dict:
 
 def test_full_example_apply_replan_change_destroy(moto_server, terraform_bin, tmp_path):  # noqa: F811
     moto_server.client("s3").create_bucket(Bucket="sagemaker-us-east-2-123456789012")
+    kms = moto_server.client("kms")
+    if "alias/model-monitoring" not in {a["AliasName"] for a in kms.list_aliases()["Aliases"]}:
+        key_id = kms.create_key(Description="model monitoring")["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName="alias/model-monitoring", TargetKeyId=key_id)
     first = _synth(_config(), tmp_path / "out1")
     workdir = tmp_path / "tf"
     # The role ARN is deterministic (name from the stack name), so the boto3-created definitions can use it.
@@ -76,6 +80,8 @@ def test_full_example_apply_replan_change_destroy(moto_server, terraform_bin, tm
     assert tf.plan("-out=plan.tfplan")[0] == 2
     tf.run("apply", "-input=false", "-no-color", "plan.tfplan")
     applied = tf.state_list()
+    managed = [a for a in applied if not a.startswith("data.")]
+    print(f"\napply cycle: {len(managed)} resources applied ({len(applied) - len(managed)} data sources read)")
     assert any(a.startswith("aws_sagemaker_monitoring_schedule.") for a in applied)
     assert any(a.startswith("aws_sfn_state_machine.") for a in applied)
     assert any(a.startswith("aws_lambda_invocation.") for a in applied)
@@ -98,3 +104,4 @@ def test_full_example_apply_replan_change_destroy(moto_server, terraform_bin, tm
     assert tf.plan()[0] == 0
     tf.destroy()
     assert tf.state_list() == []
+    print(f"apply cycle timings: {tf.timing_report()}")

@@ -253,3 +253,23 @@ def test_backends(synth, backend, extra, expected):
         assert tf["terraform"]["backend"] == expected
     else:
         assert tf["terraform"]["cloud"] == {"hostname": "app.terraform.io", "organization": "acme", "workspaces": {"name": "monitoring-prod"}}
+
+
+def _empty_objects(node, path="") -> list[str]:
+    if isinstance(node, dict):
+        found = [path] if not node and not path.endswith("/outputs") else []
+        return found + [p for k, v in node.items() for p in _empty_objects(v, f"{path}/{k}")]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in _empty_objects(v, f"{path}/{i}")]
+    return []
+
+
+def test_no_block_synthesizes_empty(synth):
+    """Guards against jsii dropping multi-word keys of dicts passed inside lists (an ECR encryption
+    block once came out as `[{}]`)."""
+    from conftest import REPO
+    import yaml
+
+    example = yaml.safe_load((REPO / "examples" / "full.yaml").read_text())
+    for config in (FULL, example, {**example, "kms_key_id": None}):
+        assert _empty_objects(synth({k: v for k, v in config.items() if v is not None})) == []

@@ -1,0 +1,118 @@
+"""Security review of the synthesized Terraform: checkov, and IAM rules checkov does not check."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+import yaml
+from conftest import REPO
+
+from monitors.iam import WILDCARD_ONLY_ACTIONS
+
+CHECKOV = REPO / ".venv-checkov" / "bin" / "checkov"
+ALLOWLIST = yaml.safe_load((REPO / "tests" / "checkov_allowlist.yaml").read_text())
+EXAMPLE = yaml.safe_load((REPO / "examples" / "full.yaml").read_text())
+VPC = {**EXAMPLE, "security_group_id": "sg-0123456789abcdef0", "subnet_ids": ["subnet-0123456789abcdef0"],
+       "baseline_lambda_image_uri": "123456789012.dkr.ecr.us-east-2.amazonaws.com/baseline:v1"}
+
+
+@pytest.fixture(scope="module")
+def example_stack(tmp_path_factory):
+    from monitors.app import synthesize
+    from monitors.config import validate
+
+    [stack] = synthesize([validate(EXAMPLE)], tmp_path_factory.mktemp("security") / "cdktf.out")
+    return stack
+
+
+def run_checkov(path) -> dict:
+    if not CHECKOV.exists():
+        pytest.fail(f"{CHECKOV} missing: `make setup` creates .venv-checkov from requirements-checkov.txt", pytrace=False)
+    # --framework terraform_json: with `terraform` checkov silently scans nothing of a .tf.json file.
+    result = subprocess.run([str(CHECKOV), "-f", str(path), "--framework", "terraform_json", "-o", "json", "--quiet",
+                             "--skip-download"], capture_output=True, text=True, timeout=300)
+    assert result.stdout.strip(), result.stderr
+    report = json.loads(result.stdout)
+    return report[0] if isinstance(report, list) else report
+
+
+def test_checkov_full_example_fails_only_allowlisted_checks(example_stack):
+    report = run_checkov(example_stack / "cdk.tf.json")
+    summary = report["summary"]
+    assert summary["parsing_errors"] == 0
+    assert summary["passed"] > 100, summary  # it really scanned the resources
+    failed = {c["check_id"]: c["resource"] for c in report["results"]["failed_checks"]}
+    assert set(failed) - set(ALLOWLIST) == set(), {k: failed[k] for k in set(failed) - set(ALLOWLIST)}
+    assert set(ALLOWLIST) - set(failed) == set(), "allow-list entries no longer needed: remove them"
+    assert all(len(reason) > 40 for reason in ALLOWLIST.values())
+
+
+def test_checkov_reports_a_known_bad_resource(tmp_path):
+    """Proves the scan sees our JSON: an unencrypted log group must fail CKV_AWS_158."""
+    doc = {"resource": {"aws_cloudwatch_log_group": {"bad": {"name": "x", "retention_in_days": 1}}}}
+    (tmp_path / "bad.tf.json").write_text(json.dumps(doc))
+    report = run_checkov(tmp_path / "bad.tf.json")
+    assert "CKV_AWS_158" in {c["check_id"] for c in report["results"]["failed_checks"]}
+
+
+def _policy_statements(tf: dict) -> list[tuple[str, dict]]:
+    """Every IAM statement: policy document data sources and literal JSON policies, normalized."""
+    out = []
+    for key, doc in tf.get("data", {}).get("aws_iam_policy_document", {}).items():
+        for st in doc["statement"]:
+            out.append((key, {
+                "actions": st.get("actions", []), "resources": st.get("resources", []),
+                "conditions": {c["variable"] for c in st.get("condition", [])},
+            }))
+    for rtype in ("aws_iam_role_policy", "aws_iam_policy"):
+        for key, res in tf.get("resource", {}).get(rtype, {}).items():
+            if not res["policy"].startswith("${"):
+                for st in json.loads(res["policy"])["Statement"]:
+                    as_list = lambda v: v if isinstance(v, list) else [v]  # noqa: E731
+                    out.append((key, {"actions": as_list(st["Action"]), "resources": as_list(st["Resource"]),
+                                      "conditions": {k for cond in st.get("Condition", {}).values() for k in cond}}))
+    return out
+
+
+@pytest.fixture(scope="module", params=["example", "vpc"])
+def any_stack(request, tmp_path_factory):
+    from monitors.app import synthesize
+    from monitors.config import validate
+
+    config = EXAMPLE if request.param == "example" else VPC
+    [stack] = synthesize([validate(config)], tmp_path_factory.mktemp(request.param) / "cdktf.out")
+    return json.loads((stack / "cdk.tf.json").read_text())
+
+
+def test_wildcard_resources_only_for_actions_aws_allows_only_that_way(any_stack):
+    statements = _policy_statements(any_stack)
+    assert len(statements) > 10
+    for key, st in statements:
+        if "*" in st["resources"]:
+            assert set(st["actions"]) <= WILDCARD_ONLY_ACTIONS, (key, st["actions"])
+        assert not any(a.endswith(":*") or a == "*" for a in st["actions"]), (key, st["actions"])
+
+
+def test_pass_role_always_limited_to_a_service(any_stack):
+    passes = [(key, st) for key, st in _policy_statements(any_stack) if "iam:PassRole" in st["actions"]]
+    assert passes, "the baseline Lambda passes the monitoring role"
+    for key, st in passes:
+        assert "iam:PassedToService" in st["conditions"], key
+        assert "*" not in st["resources"], key
+
+
+def test_customer_key_encrypts_everything_that_takes_one(any_stack):
+    key = "${data.aws_kms_key.monitoring_key.arn}"
+    res = any_stack["resource"]
+    for group in res["aws_cloudwatch_log_group"].values():
+        assert group["kms_key_id"] == key
+    [fn] = res["aws_lambda_function"].values()
+    assert fn["kms_key_arn"] == key
+    for repo in res.get("aws_ecr_repository", {}).values():
+        assert repo["encryption_configuration"] == [{"encryption_type": "KMS", "kms_key": key}]
+    [dq] = res["aws_sagemaker_data_quality_job_definition"].values()
+    assert dq["data_quality_job_output_config"]["kms_key_id"] == key
+    assert dq["job_resources"]["cluster_config"]["volume_kms_key_id"] == key
+    assert dq["network_config"]["enable_inter_container_traffic_encryption"] is True
