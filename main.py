@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from monitors.config import ConfigError, has_environment_parameters, load_settings
+from monitors.config import ConfigError, has_environment_parameters, load_plan
 
 HERE = Path(__file__).resolve().parent
 BUNDLED_EXAMPLE = HERE / "examples" / "full.yaml"
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         config = BUNDLED_EXAMPLE
         print(f"no --config and no SEEDFARMER_PARAMETER_* variables: synthesizing the bundled example {config.relative_to(HERE)}", file=sys.stderr)
     try:
-        settings, warnings = load_settings(config)
+        plans, warnings = load_plan(config)
     except ConfigError as exc:
         for line in exc.problems:
             print(f"error: {line}", file=sys.stderr)
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from monitors.app import synthesize
 
-    for stack in synthesize([settings], args.outdir):
+    for stack in synthesize(plans, args.outdir):
         print(f"wrote {os.path.relpath(stack / 'cdk.tf.json')}", file=sys.stderr)
     return 0
 

@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cdktf import AssetType, TerraformAsset, TerraformOutput
+from cdktf import AssetType, TerraformAsset
 from constructs import Construct
 
 from baseline.events import baseline_event
@@ -204,8 +204,6 @@ class BaselineGeneration(Construct):
                 depends_on=[start_policy, self.state_machine],
             )
 
-        TerraformOutput(self, "state_machine_arn", value=self.state_machine.arn, description="Baseline generation state machine")
-        TerraformOutput(self, "lambda_function_name", value=self.function.function_name, description="Baseline Lambda")
 
     # ------------------------------------------------------------------------------------------
     def _build_image(self, s: Settings, name: str, kms_key_arn: str | None) -> str:

@@ -7,11 +7,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from monitors.config import StackPlan
 from monitors.settings import Settings
 
 
-def synthesize(settings_list: list[Settings], outdir: Path) -> list[Path]:
-    """Synthesize one stack per Settings into outdir/stacks/<name>/cdk.tf.json; returns the stack folders.
+def synthesize(plans: list[StackPlan] | list[Settings], outdir: Path) -> list[Path]:
+    """Synthesize each stack plan (a Settings is a one-endpoint plan) into outdir/stacks/<name>/cdk.tf.json;
+    returns the stack folders.
 
     Synthesis happens in a temporary folder beside outdir and is moved in only when complete, so a
     failure never leaves half-written output.
@@ -23,17 +25,18 @@ def synthesize(settings_list: list[Settings], outdir: Path) -> list[Path]:
     outdir = outdir.resolve()
     outdir.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".synth-", dir=outdir.parent) as tmp:
+        plans = [p if isinstance(p, StackPlan) else StackPlan(p.stack_name, (p,)) for p in plans]
         app = App(outdir=tmp)
-        for settings in settings_list:
-            MonitoringStack(app, settings)
+        for plan in plans:
+            MonitoringStack(app, plan)
         app.synth()
         stacks = []
         (outdir / "stacks").mkdir(parents=True, exist_ok=True)
-        for settings in settings_list:
-            target = outdir / "stacks" / settings.stack_name
-            staged = target.with_name(f".{settings.stack_name}.new")
+        for plan in plans:
+            target = outdir / "stacks" / plan.name
+            staged = target.with_name(f".{plan.name}.new")
             shutil.rmtree(staged, ignore_errors=True)
-            shutil.copytree(Path(tmp) / "stacks" / settings.stack_name, staged)
+            shutil.copytree(Path(tmp) / "stacks" / plan.name, staged)
             shutil.rmtree(target, ignore_errors=True)
             os.replace(staged, target)
             stacks.append(target)

@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from monitors.settings import Settings, SettingsProblems, did_you_mean, settings_warnings
+from monitors.naming import bounded_name
+from monitors.settings import FleetSettings, STACK_LEVEL, Settings, SettingsProblems, did_you_mean, settings_warnings
 
 ENV_PREFIX = "SEEDFARMER_PARAMETER_"
 # SeedFarmer's own context variables, tagged when present.
@@ -41,7 +43,7 @@ def normalize_name(name: str) -> str:
 
 def _structured_fields() -> set[str]:
     """Fields whose values arrive as JSON strings from the environment (lists and dicts)."""
-    properties = Settings.model_json_schema()["properties"]
+    properties = {**Settings.model_json_schema()["properties"], **FleetSettings.model_json_schema()["properties"]}
     return {
         name for name, prop in properties.items()
         if {"array", "object"} & {option.get("type") for option in prop.get("anyOf", [prop])}
@@ -49,7 +51,7 @@ def _structured_fields() -> set[str]:
 
 
 def _unknown(name: str, source: str) -> str:
-    return f"{name}: unknown parameter in {source}{did_you_mean(name, list(Settings.model_fields))}"
+    return f"{name}: unknown parameter in {source}{did_you_mean(name, [*Settings.model_fields, *FleetSettings.model_fields])}"
 
 
 def read_config_file(path: Path, warnings: list[str]) -> dict[str, tuple[Any, str]]:
@@ -147,10 +149,7 @@ def validate(raw: Mapping[str, Any]) -> Settings:
     raise ConfigError(problems)
 
 
-def load_settings(config_path: Path | None, environ: Mapping[str, str] | None = None) -> tuple[Settings, list[str]]:
-    """Return (settings, warnings). Raises ConfigError listing every problem."""
-    environ = os.environ if environ is None else environ
-    warnings: list[str] = []
+def _read_sources(config_path: Path | None, environ: Mapping[str, str], warnings: list[str]) -> dict[str, tuple[Any, str]]:
     merged: dict[str, tuple[Any, str]] = {}
     problems: list[str] = []
     for reader in (
@@ -164,18 +163,101 @@ def load_settings(config_path: Path | None, environ: Mapping[str, str] | None = 
     if problems:
         # A source that could not be read: rules about the values would only repeat its consequences.
         raise ConfigError(problems)
-    unknown = [_unknown(name, src) for name, (_, src) in merged.items() if name not in Settings.model_fields]
-    known = {name: value for name, (value, _) in merged.items() if name in Settings.model_fields}
+    return merged
+
+
+def _validate_known(values: Mapping[str, tuple[Any, str]], *, prefix: str = "") -> tuple[Settings | None, list[str]]:
+    """Validate; return (settings or None, problems), unknown names included, each line prefixed."""
+    problems = [prefix + _unknown(name, src) for name, (_, src) in values.items() if name not in Settings.model_fields]
     try:
-        settings = validate(known)
+        settings = validate({name: value for name, (value, _) in values.items() if name in Settings.model_fields})
     except ConfigError as exc:
-        problems.extend(exc.problems)
-        settings = None
-    problems = unknown + problems
+        return None, problems + [prefix + p for p in exc.problems]
+    return settings, problems
+
+
+def load_settings(config_path: Path | None, environ: Mapping[str, str] | None = None) -> tuple[Settings, list[str]]:
+    """One endpoint's settings and warnings. Raises ConfigError listing every problem."""
+    warnings: list[str] = []
+    merged = _read_sources(config_path, os.environ if environ is None else environ, warnings)
+    settings, problems = _validate_known(merged)
     if problems:
         raise ConfigError(problems)
     assert settings is not None
     return settings, warnings + settings_warnings(settings)
+
+
+@dataclass(frozen=True)
+class StackPlan:
+    """One CDKTF stack and the endpoints it monitors; `grouped` when it holds a fleet's endpoints."""
+
+    name: str
+    endpoints: tuple[Settings, ...]
+    grouped: bool = False
+
+
+def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None) -> tuple[list[StackPlan], list[str]]:
+    """The stacks to synthesize: one for a flat configuration, one per endpoint (or one for all) with `endpoints`."""
+    warnings: list[str] = []
+    merged = _read_sources(config_path, os.environ if environ is None else environ, warnings)
+    fleet_raw = {name: merged.pop(name)[0] for name in list(merged) if name in FleetSettings.model_fields}
+    try:
+        fleet = FleetSettings.model_validate(fleet_raw)
+    except ValidationError as exc:
+        raise ConfigError([_format_error(e) for e in exc.errors(include_url=False)]) from None
+    if fleet.endpoints is None:
+        settings, problems = _validate_known(merged)
+        if problems:
+            raise ConfigError(problems)
+        return [StackPlan(settings.stack_name, (settings,))], warnings + settings_warnings(settings)
+    if not fleet.endpoints:
+        raise ConfigError(["endpoints: must list at least one endpoint"])
+
+    shared_stack = merged.get("stack_name", (Settings.model_fields["stack_name"].default, ""))[0]
+    problems: list[str] = []
+    endpoints: list[Settings] = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(fleet.endpoints):
+        prefix = f"endpoints[{i}]."
+        overrides = {normalize_name(str(k)): (v, f"endpoints[{i}]") for k, v in entry.items()}
+        name = str(overrides.get("endpoint_name", ("", ""))[0])
+        if not name:
+            problems.append(f"{prefix}endpoint_name: is required for every entry of endpoints")
+            continue
+        if name in seen:
+            problems.append(f"{prefix}endpoint_name: {name!r} is listed twice (also endpoints[{seen[name]}])")
+            continue
+        seen[name] = i
+        if not fleet.stack_per_endpoint:
+            for key in sorted(STACK_LEVEL & set(overrides)):
+                problems.append(f"{prefix}{key}: cannot differ per endpoint when stack_per_endpoint is false (one stack, one backend and provider)")
+        values = {**merged, **overrides}
+        if "stack_name" not in overrides or not fleet.stack_per_endpoint:
+            # Per-endpoint stacks are named <stack_name>-<endpoint_name>; in one stack the same string
+            # prefixes each endpoint's resource names so they don't collide.
+            values["stack_name"] = (bounded_name(str(shared_stack), name), "derived")
+        settings, found = _validate_known(values, prefix=prefix)
+        problems.extend(found)
+        if settings is not None:
+            endpoints.append(settings)
+            warnings.extend(f"{w} (endpoints[{i}])" for w in settings_warnings(settings))
+    if problems:
+        raise ConfigError(problems)
+    if fleet.stack_per_endpoint:
+        plans = [StackPlan(s.stack_name, (s,)) for s in endpoints]
+        # Separate stacks must not share state: the same S3 key or the same Terraform Cloud workspace.
+        for field, key in (
+            ("stack_name", lambda s: s.stack_name),
+            ("backend_s3_key", lambda s: (s.backend_s3_bucket, s.backend_s3_key) if s.backend == "s3" and s.backend_s3_key else None),
+            ("tfc_workspace_name", lambda s: s.tfc_workspace_name if s.backend == "cloud" else None),
+        ):
+            values = [key(s) for s in endpoints if key(s) is not None]
+            if len(set(values)) != len(values):
+                problems.append(f"{field}: the per-endpoint stacks would share it (and their state); set it per endpoint or leave it to the default")
+        if problems:
+            raise ConfigError(problems)
+        return plans, warnings
+    return [StackPlan(str(shared_stack), tuple(endpoints), grouped=True)], warnings
 
 
 def has_environment_parameters(environ: Mapping[str, str]) -> bool:

@@ -398,6 +398,28 @@ class Settings(BaseModel):
         return self
 
 
+# Parameters that shape the stack itself (backend, providers, its name): in one stack shared by several
+# endpoints (stack_per_endpoint false) they cannot differ per endpoint.
+STACK_LEVEL = frozenset({
+    "region", "stack_name", "backend", "backend_local_path", "backend_s3_bucket", "backend_s3_key", "backend_s3_region",
+    "backend_s3_use_lockfile", "backend_s3_dynamodb_table", "tfc_hostname", "tfc_organization", "tfc_workspace_name",
+    "tfc_workspace_tags", "tags", "custom_tags", "sagemaker_project_id", "sagemaker_project_name",
+    "seedfarmer_project_name", "seedfarmer_deployment_name", "seedfarmer_module_name",
+})
+
+
+class FleetSettings(BaseModel):
+    """Several endpoints in one configuration: the flat parameters are shared defaults, each entry of
+    `endpoints` overrides them for one endpoint (it needs at least endpoint_name)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    endpoints: list[dict[str, Any]] | None = _param(
+        None, "Several endpoints: a list of parameter mappings, each overriding the shared (flat) parameters for one endpoint.", group="Fleet")
+    stack_per_endpoint: bool = _param(
+        True, "With `endpoints`: one stack (own state, own workspace: <stack_name>-<endpoint_name>) per endpoint; false puts all in the stack <stack_name>.", group="Fleet")
+
+
 def settings_warnings(settings: Settings) -> list[str]:
     """Allowed but probably unintended combinations (reported on stderr, never silently)."""
     out = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from cdktf import CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack
 from constructs import Construct
 
@@ -12,6 +14,9 @@ from monitors.monitor import Monitor, MonitorConfig
 from monitors.naming import bounded_name
 from monitors.settings import ECR_IMAGE_RE, Settings
 
+if TYPE_CHECKING:
+    from monitors.config import StackPlan
+
 # Range admitting the provider the bindings were generated for (6.25.0) and the 5.x line we validate with.
 AWS_PROVIDER_CONSTRAINT = ">= 5.100.0, < 7.0.0"
 ANALYZER = ("sagemaker-model-monitor-analyzer", "latest")
@@ -20,64 +25,36 @@ IMAGE_FOR = {"data_quality": "analyzer", "model_quality": "analyzer", "model_bia
 
 
 class MonitoringStack(TerraformStack):
-    def __init__(self, scope: Construct, settings: Settings) -> None:
-        super().__init__(scope, settings.stack_name)
-        self.settings = settings
-        self._backend(settings)
-        tags = settings.resource_tags()
+    """One stack: backend and providers, then each endpoint's monitoring.
+
+    A stack of its own endpoint builds directly in the stack (the Terraform addresses of a flat
+    configuration); a fleet's shared stack (`grouped`) builds each endpoint in a scope named after it, so
+    adding or removing an endpoint leaves the others' addresses alone.
+    """
+
+    def __init__(self, scope: Construct, plan: "StackPlan") -> None:
+        super().__init__(scope, plan.name)
+        first = plan.endpoints[0]  # stack-level parameters are equal across a plan's endpoints (validated)
+        self._backend(first)
+        tags = first.resource_tags()
         aws("provider").AwsProvider(
-            self, "aws", region=settings.region, default_tags=[{"tags": tags}] if tags else None
+            self, "aws", region=first.region, default_tags=[{"tags": tags}] if tags else None
         )
         self.add_override("terraform.required_providers.aws.source", "hashicorp/aws")
         self.add_override("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT)
         # Only stacks with an awscc resource need (and make users install) the awscc provider.
-        needs_awscc = any(m != "data_quality" for m in settings.enabled_monitors)
-        awscc_provider = AwsccProvider(self, "awscc", region=settings.region) if needs_awscc else None
+        needs_awscc = any(m != "data_quality" for s in plan.endpoints for m in s.enabled_monitors)
+        self.awscc_provider = AwsccProvider(self, "awscc", region=first.region) if needs_awscc else None
 
         caller = aws("data_aws_caller_identity").DataAwsCallerIdentity(self, "caller")
-        region = settings.region or aws("data_aws_region").DataAwsRegion(self, "region").name
-        self.account = AccountContext(partition=settings.partition, region=region, account_id=caller.account_id)
+        region = first.region or aws("data_aws_region").DataAwsRegion(self, "region").name
+        self.account = AccountContext(partition=first.partition, region=region, account_id=caller.account_id)
 
-        images = self._images(settings)
-        kms_key_arn = None
-        if settings.kms_key_id:
-            kms_key_arn = aws("data_aws_kms_key").DataAwsKmsKey(self, "monitoring_key", key_id=settings.kms_key_id).arn
-
-        self.role = ServiceRole(
-            self, "monitoring_role",
-            name=bounded_name(settings.stack_name, "monitoring", max_length=64),
-            service="sagemaker.amazonaws.com",
-            account=self.account,
-            statements=monitoring_statements(
-                settings, self.account, kms_key_arn=kms_key_arn,
-                image_repository_arns=sorted({arn for _, _, arn in images.values()}),
-            ),
-            permissions_boundary=settings.permissions_boundary_arn,
-            description=f"SageMaker Model Monitor jobs for endpoint {settings.endpoint_name}",
-        )
-        TerraformOutput(self, "monitoring_role_arn", value=self.role.arn, description="Execution role of the monitoring jobs")
-
-        self.monitors: dict[str, Monitor] = {}
-        for monitor in settings.enabled_monitors:
-            image_uri, image_key, _ = images[IMAGE_FOR[monitor]]
-            m = Monitor(self, monitor, config=MonitorConfig(
-                monitor=monitor, settings=settings, role_arn=self.role.arn, image_uri=image_uri,
-                image_key=image_key, kms_key_arn=kms_key_arn, awscc_provider=awscc_provider,
-            ))
-            # The role's policy must exist before a schedule can start jobs with it.
-            m.schedule.node.add_dependency(self.role.policy)
-            self.monitors[monitor] = m
-            TerraformOutput(self, f"{monitor}_job_definition_name", value=m.job_definition_name,
-                            description=f"{monitor} job definition (name changes with its content)")
-            TerraformOutput(self, f"{monitor}_schedule_name", value=m.schedule.name, description=f"{monitor} monitoring schedule")
-            TerraformOutput(self, f"{monitor}_schedule_arn", value=m.schedule.arn, description=f"{monitor} monitoring schedule ARN")
-
-        if settings.baseline_generation_enabled:
-            from baseline.construct import BaselineConfig, BaselineGeneration
-
-            self.baseline = BaselineGeneration(self, "baseline", config=BaselineConfig(
-                settings=settings, account=self.account, monitoring_role_arn=self.role.arn, kms_key_arn=kms_key_arn,
-            ))
+        self.endpoints: dict[str, EndpointMonitoring] = {}
+        for settings in plan.endpoints:
+            endpoint_scope = Construct(self, settings.endpoint_name) if plan.grouped else self
+            output_prefix = f"{settings.endpoint_name}_" if plan.grouped else ""
+            self.endpoints[settings.endpoint_name] = EndpointMonitoring(self, endpoint_scope, settings, output_prefix)
 
     # ------------------------------------------------------------------------------------------
     def _backend(self, settings: Settings) -> None:
@@ -104,7 +81,60 @@ class MonitoringStack(TerraformStack):
             )
             CloudBackend(self, hostname=settings.tfc_hostname, organization=settings.tfc_organization, workspaces=workspaces)
 
-    def _images(self, settings: Settings) -> dict[str, tuple[str, str, str]]:
+
+class EndpointMonitoring:
+    """One endpoint's monitoring role, monitors, baseline generation and outputs, built in `scope`."""
+
+    def __init__(self, stack: MonitoringStack, scope: Construct, settings: Settings, output_prefix: str) -> None:
+        self.stack, self.settings = stack, settings
+
+        def output(name: str, value: str, description: str) -> None:
+            TerraformOutput(stack, f"{output_prefix}{name}", value=value, description=description)
+
+        images = self._images(scope, settings)
+        kms_key_arn = None
+        if settings.kms_key_id:
+            kms_key_arn = aws("data_aws_kms_key").DataAwsKmsKey(scope, "monitoring_key", key_id=settings.kms_key_id).arn
+
+        self.role = ServiceRole(
+            scope, "monitoring_role",
+            name=bounded_name(settings.stack_name, "monitoring", max_length=64),
+            service="sagemaker.amazonaws.com",
+            account=stack.account,
+            statements=monitoring_statements(
+                settings, stack.account, kms_key_arn=kms_key_arn,
+                image_repository_arns=sorted({arn for _, _, arn in images.values()}),
+            ),
+            permissions_boundary=settings.permissions_boundary_arn,
+            description=f"SageMaker Model Monitor jobs for endpoint {settings.endpoint_name}",
+        )
+        output("monitoring_role_arn", self.role.arn, "Execution role of the monitoring jobs")
+
+        self.monitors: dict[str, Monitor] = {}
+        for monitor in settings.enabled_monitors:
+            image_uri, image_key, _ = images[IMAGE_FOR[monitor]]
+            m = Monitor(scope, monitor, config=MonitorConfig(
+                monitor=monitor, settings=settings, role_arn=self.role.arn, image_uri=image_uri,
+                image_key=image_key, kms_key_arn=kms_key_arn, awscc_provider=stack.awscc_provider,
+            ))
+            # The role's policy must exist before a schedule can start jobs with it.
+            m.schedule.node.add_dependency(self.role.policy)
+            self.monitors[monitor] = m
+            output(f"{monitor}_job_definition_name", m.job_definition_name, f"{monitor} job definition (name changes with its content)")
+            output(f"{monitor}_schedule_name", m.schedule.name, f"{monitor} monitoring schedule")
+            output(f"{monitor}_schedule_arn", m.schedule.arn, f"{monitor} monitoring schedule ARN")
+
+        self.baseline = None
+        if settings.baseline_generation_enabled:
+            from baseline.construct import BaselineConfig, BaselineGeneration
+
+            self.baseline = BaselineGeneration(scope, "baseline", config=BaselineConfig(
+                settings=settings, account=stack.account, monitoring_role_arn=self.role.arn, kms_key_arn=kms_key_arn,
+            ))
+            output("baseline_state_machine_arn", self.baseline.state_machine.arn, "Baseline generation state machine")
+            output("baseline_lambda_function_name", self.baseline.function.function_name, "Baseline Lambda")
+
+    def _images(self, scope: Construct, settings: Settings) -> dict[str, tuple[str, str, str]]:
         """{analyzer|clarify: (image URI reference, naming key, repository ARN)} for the images in use."""
         wanted = {IMAGE_FOR[m] for m in settings.enabled_monitors}
         overrides = {"analyzer": settings.model_monitor_image_uri, "clarify": settings.clarify_image_uri}
@@ -120,8 +150,8 @@ class MonitoringStack(TerraformStack):
             else:
                 repo, tag = defaults[kind]
                 data = aws("data_aws_sagemaker_prebuilt_ecr_image").DataAwsSagemakerPrebuiltEcrImage(
-                    self, f"{kind}_image", repository_name=repo, image_tag=tag
+                    scope, f"{kind}_image", repository_name=repo, image_tag=tag
                 )
-                arn = f"arn:{settings.partition}:ecr:{self.account.region}:{data.registry_id}:repository/{repo}"
+                arn = f"arn:{settings.partition}:ecr:{self.stack.account.region}:{data.registry_id}:repository/{repo}"
                 out[kind] = (data.registry_path, f"prebuilt:{repo}:{tag}:{settings.region or 'provider-region'}", arn)
         return out

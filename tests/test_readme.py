@@ -3,14 +3,14 @@
 from conftest import REPO
 
 from monitors.docs import BEGIN, END, parameter_table
-from monitors.settings import Settings
+from monitors.settings import FleetSettings, Settings
 
 
 def test_readme_parameter_table_matches_settings_model():
     readme = (REPO / "README.md").read_text()
     table = readme.split(BEGIN, 1)[1].split(END, 1)[0].strip()
     assert table == parameter_table().strip(), "run `python -m monitors.docs` to regenerate the README table"
-    for name in Settings.model_fields:
+    for name in [*Settings.model_fields, *FleetSettings.model_fields]:
         assert f"| `{name}` |" in table
 
 
