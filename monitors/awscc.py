@@ -24,6 +24,7 @@ AWSCC_SOURCE = "hashicorp/awscc"
 AWSCC_VERSION_CONSTRAINT = ">= 1.0.0, < 2.0.0"
 DEFAULT_INPUT_PATH = "/opt/ml/processing/input/endpoint"
 DEFAULT_OUTPUT_PATH = "/opt/ml/processing/output"
+DEFAULT_BATCH_INPUT_PATH = "/opt/ml/processing/input/batch_transform"
 
 
 def to_terraform(value: Any) -> Any:
@@ -73,6 +74,36 @@ class JobOutputConfig:
 class EndpointInput:
     endpoint_name: str
     local_path: str = DEFAULT_INPUT_PATH
+    s3_data_distribution_type: str = "FullyReplicated"
+    s3_input_mode: str = "File"
+    features_attribute: str | None = None
+    inference_attribute: str | None = None
+    probability_attribute: str | None = None
+    probability_threshold_attribute: float | None = None
+
+
+@dataclass(frozen=True)
+class Csv:
+    header: bool | None = None
+
+
+@dataclass(frozen=True)
+class Json:
+    line: bool | None = None
+
+
+@dataclass(frozen=True)
+class DatasetFormat:
+    csv: Csv | None = None
+    json: Json | None = None
+    parquet: bool | None = None
+
+
+@dataclass(frozen=True)
+class BatchTransformInput:
+    data_captured_destination_s3_uri: str
+    dataset_format: DatasetFormat
+    local_path: str = DEFAULT_BATCH_INPUT_PATH
     s3_data_distribution_type: str = "FullyReplicated"
     s3_input_mode: str = "File"
     features_attribute: str | None = None
@@ -135,13 +166,19 @@ class ClarifyAppSpecification:
 
 @dataclass(frozen=True)
 class GroundTruthJobInput:
-    endpoint_input: EndpointInput
+    """Exactly one of endpoint_input and batch_transform_input."""
+
     ground_truth_s3_input: GroundTruthS3Input
+    endpoint_input: EndpointInput | None = None
+    batch_transform_input: BatchTransformInput | None = None
 
 
 @dataclass(frozen=True)
 class EndpointJobInput:
-    endpoint_input: EndpointInput
+    """Exactly one of endpoint_input and batch_transform_input (the name predates batch support)."""
+
+    endpoint_input: EndpointInput | None = None
+    batch_transform_input: BatchTransformInput | None = None
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,7 @@ def read_environment(environ: Mapping[str, str]) -> dict[str, tuple[Any, str]]:
 
 def _format_error(err: Mapping[str, Any]) -> str:
     loc = err["loc"]
-    field = str(loc[0]) + "".join(f"[{part}]" if isinstance(part, int) else "" for part in loc[1:])
+    field = str(loc[0]) + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc[1:])
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] not in ("value_error", "missing", "extra_forbidden") and "got" not in msg:
         msg = f"{msg} (got {err.get('input')!r})"

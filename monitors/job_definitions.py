@@ -83,17 +83,28 @@ def _common(settings: Settings, monitor: str, inputs: MonitorInputs) -> dict:
     }
 
 
-def _endpoint_input(settings: Settings, monitor: str, *, threshold: bool) -> awscc.EndpointInput:
+def _job_input(settings: Settings, monitor: str, *, threshold: bool) -> dict:
+    """{"endpoint_input": ...} or, when the monitor watches a batch transform job, {"batch_transform_input": ...}."""
+
     def value(name: str):
         return getattr(settings, f"{monitor}_{name}", None)
 
-    return awscc.EndpointInput(
-        endpoint_name=settings.endpoint_name,
-        features_attribute=value("features_attribute"),
-        inference_attribute=value("inference_attribute"),
-        probability_attribute=value("probability_attribute"),
-        probability_threshold_attribute=value("probability_threshold_attribute") if threshold else None,
+    attributes = {
+        "features_attribute": value("features_attribute"),
+        "inference_attribute": value("inference_attribute"),
+        "probability_attribute": value("probability_attribute"),
+        "probability_threshold_attribute": value("probability_threshold_attribute") if threshold else None,
+    }
+    batch = value("batch_transform_input")
+    if batch is None:
+        return {"endpoint_input": awscc.EndpointInput(endpoint_name=settings.endpoint_name, **attributes)}
+    dataset_format = awscc.DatasetFormat(
+        csv=awscc.Csv(header=batch.csv_header) if batch.dataset_format == "csv" else None,
+        json=awscc.Json(line=batch.json_line) if batch.dataset_format == "json" else None,
+        parquet=True if batch.dataset_format == "parquet" else None,
     )
+    return {"batch_transform_input": awscc.BatchTransformInput(
+        data_captured_destination_s3_uri=batch.data_captured_destination_s3_uri, dataset_format=dataset_format, **attributes)}
 
 
 def _tags(settings: Settings) -> tuple[awscc.Tag, ...]:
@@ -111,7 +122,7 @@ def data_quality_payload(settings: Settings, inputs: MonitorInputs, name: str) -
             "constraints_resource": {"s3_uri": baseline_uri(settings, "data_quality", "constraints")},
             "statistics_resource": {"s3_uri": baseline_uri(settings, "data_quality", "statistics")},
         },
-        "data_quality_job_input": {"endpoint_input": awscc.to_terraform(_endpoint_input(settings, "data_quality", threshold=False))},
+        "data_quality_job_input": awscc.to_terraform(_job_input(settings, "data_quality", threshold=False)),
         "data_quality_job_output_config": awscc.to_terraform(common["output"]),
         "job_resources": awscc.to_terraform(common["job_resources"]),
         "network_config": awscc.to_terraform(common["network_config"]),
@@ -151,8 +162,8 @@ def model_quality_config(settings: Settings, inputs: MonitorInputs, name: str) -
             image_uri=inputs.image_uri, problem_type=settings.model_quality_problem_type
         ),
         job_input=awscc.GroundTruthJobInput(
-            endpoint_input=_endpoint_input(settings, "model_quality", threshold=True),
             ground_truth_s3_input=awscc.GroundTruthS3Input(settings.model_quality_ground_truth_s3_uri),
+            **_job_input(settings, "model_quality", threshold=True),
         ),
     )
 
@@ -164,8 +175,8 @@ def model_bias_config(settings: Settings, inputs: MonitorInputs, name: str) -> a
             image_uri=inputs.image_uri, config_uri=baseline_uri(settings, "model_bias", "config")
         ),
         job_input=awscc.GroundTruthJobInput(
-            endpoint_input=_endpoint_input(settings, "model_bias", threshold=True),
             ground_truth_s3_input=awscc.GroundTruthS3Input(settings.model_bias_ground_truth_s3_uri),
+            **_job_input(settings, "model_bias", threshold=True),
         ),
     )
 
@@ -176,9 +187,7 @@ def model_explainability_config(settings: Settings, inputs: MonitorInputs, name:
         app_specification=awscc.ClarifyAppSpecification(
             image_uri=inputs.image_uri, config_uri=baseline_uri(settings, "model_explainability", "config")
         ),
-        job_input=awscc.EndpointJobInput(
-            endpoint_input=_endpoint_input(settings, "model_explainability", threshold=False)
-        ),
+        job_input=awscc.EndpointJobInput(**_job_input(settings, "model_explainability", threshold=False)),
     )
 
 

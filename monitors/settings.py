@@ -120,6 +120,28 @@ class SettingsProblems(Exception):
         self.problems = problems
 
 
+class BatchTransformInput(BaseModel):
+    """Watch a batch transform job's captured data instead of the endpoint's."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    data_captured_destination_s3_uri: S3Uri = Field(description="Where the batch transform job's data capture writes.")
+    dataset_format: Literal["csv", "json", "parquet"] = Field("csv", description="csv | json | parquet")
+    csv_header: bool | None = Field(None, description="csv only: the files have a header row.")
+    json_line: bool | None = Field(None, description="json only: JSON Lines.")
+
+    @model_validator(mode="after")
+    def _format_options(self) -> "BatchTransformInput":
+        if self.csv_header is not None and self.dataset_format != "csv":
+            raise ValueError(f"csv_header only applies to dataset_format csv (got {self.dataset_format!r})")
+        if self.json_line is not None and self.dataset_format != "json":
+            raise ValueError(f"json_line only applies to dataset_format json (got {self.dataset_format!r})")
+        return self
+
+
+_BATCH_DESCRIPTION = ("Watch a batch transform job instead of the endpoint: {data_captured_destination_s3_uri, "
+                      "dataset_format csv|json|parquet, csv_header, json_line}.")
+
 # Fields that have no default but must be given; declared Optional so every other rule can still be
 # checked (and reported) when they are missing.
 REQUIRED = ("endpoint_name", "model_bucket_arn")
@@ -159,6 +181,7 @@ class Settings(BaseModel):
     data_quality_instance_type: InstanceType = _param("ml.m5.large", "Instance type of the monitoring job.", group="Data quality")
     data_quality_instance_volume_size_in_gb: VolumeSizeGb = _param(20, "ML storage volume size in GB (1-16384).", group="Data quality")
     data_quality_max_runtime_in_seconds: MonitorRuntime = _param(3600, "Maximum runtime in seconds (1-86400).", group="Data quality")
+    data_quality_batch_transform_input: BatchTransformInput | None = _param(None, _BATCH_DESCRIPTION, group="Data quality")
     data_quality_schedule_expression: CronExpression = _param("cron(0 * ? * * *)", "Monitoring schedule (SageMaker cron form).", group="Data quality")
 
     # --- model quality (seed) ---
@@ -175,6 +198,7 @@ class Settings(BaseModel):
     model_quality_probability_attribute: Attribute | None = _param(None, "Attribute of the captured output holding the class probability.", group="Model quality")
     model_quality_probability_threshold_attribute: Annotated[float, Field(ge=0, le=1)] | None = _param(
         None, "Threshold (0-1) turning the probability into a class (BinaryClassification).", group="Model quality")
+    model_quality_batch_transform_input: BatchTransformInput | None = _param(None, _BATCH_DESCRIPTION, group="Model quality")
     model_quality_schedule_expression: CronExpression = _param("cron(0 * ? * * *)", "Monitoring schedule (SageMaker cron form).", group="Model quality")
 
     # --- model bias (seed) ---
@@ -190,6 +214,7 @@ class Settings(BaseModel):
     model_bias_probability_attribute: Attribute | None = _param(None, "Attribute of the captured output holding the class probability.", group="Model bias")
     model_bias_probability_threshold_attribute: Annotated[float, Field(ge=0, le=1)] | None = _param(
         None, "Threshold (0-1) turning the probability into a class.", group="Model bias")
+    model_bias_batch_transform_input: BatchTransformInput | None = _param(None, _BATCH_DESCRIPTION, group="Model bias")
     model_bias_schedule_expression: CronExpression = _param("cron(0 * ? * * *)", "Monitoring schedule (SageMaker cron form).", group="Model bias")
 
     # --- model explainability (seed) ---
@@ -202,6 +227,7 @@ class Settings(BaseModel):
     model_explainability_features_attribute: Attribute | None = _param(None, "Attribute of the captured input holding the features.", group="Model explainability")
     model_explainability_inference_attribute: Attribute | None = _param(None, "Attribute (or index) of the captured output holding the prediction.", group="Model explainability")
     model_explainability_probability_attribute: Attribute | None = _param(None, "Attribute of the captured output holding the class probability.", group="Model explainability")
+    model_explainability_batch_transform_input: BatchTransformInput | None = _param(None, _BATCH_DESCRIPTION, group="Model explainability")
     model_explainability_schedule_expression: CronExpression = _param("cron(0 * ? * * *)", "Monitoring schedule (SageMaker cron form).", group="Model explainability")
 
     # --- baseline generation (seed) ---
@@ -358,6 +384,21 @@ class Settings(BaseModel):
                     uri_bucket = S3_URI_RE.match(value).group(1)  # type: ignore[union-attr]
                     if uri_bucket != bucket:
                         problem(name, f"must be inside the model bucket s3://{bucket}/ (model_bucket_arn) (got {value!r})")
+
+        for monitor in MONITOR_TYPES:
+            batch = getattr(self, f"{monitor}_batch_transform_input")
+            if batch is None:
+                continue
+            if self.model_bucket_arn is not None:
+                uri_bucket = S3_URI_RE.match(batch.data_captured_destination_s3_uri).group(1)  # type: ignore[union-attr]
+                if uri_bucket != self.model_bucket_name:
+                    problem(f"{monitor}_batch_transform_input.data_captured_destination_s3_uri",
+                            f"must be inside the model bucket s3://{self.model_bucket_name}/ (model_bucket_arn)")
+            if monitor == "data_quality" and batch.dataset_format == "parquet":
+                problem("data_quality_batch_transform_input.dataset_format",
+                        "parquet is not available for data quality: the aws provider's aws_sagemaker_data_quality_job_definition only has csv and json")
+            if monitor not in enabled:
+                problem(f"{monitor}_batch_transform_input", f"is set but enable_{monitor}_monitor is false")
 
         if "model_quality" in enabled and not bad & {
             "model_quality_problem_type", "model_quality_inference_attribute",
