@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import json
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from monitors.generic import GenericProvider, GenericResource
 from monitors.iam import AccountContext, ServiceRole, Statement
 from monitors.job_definitions import SHORT_NAMES
 from monitors.naming import bounded_name, content_hash
+from monitors.staging import staging_dir
 from monitors.settings import S3_URI_RE, Settings
 
 LAMBDA_IMAGE_DIR = Path(__file__).resolve().parent.parent / "lambda_image"
@@ -28,14 +27,20 @@ DOCKER_VERSION_CONSTRAINT = ">= 3.0.0, < 4.0.0"
 IMAGES_KEPT = 5
 
 
+# lambda_image/alerts/ is the alert checker, deployed as its own zip (monitors/alerts.py), not in the image.
+NOT_IN_IMAGE = ("__pycache__", "alerts")
+
+
 def _source_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+    return sorted(
+        p for p in directory.rglob("*")
+        if p.is_file() and not set(p.relative_to(directory).parts) & set(NOT_IN_IMAGE) and p.suffix != ".pyc"
+    )
 
 
 def staged_lambda_image() -> Path:
     """A clean copy of lambda_image/ (no __pycache__ left by tests), so the asset is the same everywhere."""
-    staging = Path(tempfile.mkdtemp(prefix="lambda-image-"))
-    atexit.register(shutil.rmtree, staging, True)
+    staging = staging_dir("lambda-image-")
     for path in _source_files(LAMBDA_IMAGE_DIR):
         target = staging / path.relative_to(LAMBDA_IMAGE_DIR)
         target.parent.mkdir(parents=True, exist_ok=True)

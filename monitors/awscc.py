@@ -156,6 +156,7 @@ class Tag:
 class ModelQualityAppSpecification:
     image_uri: str
     problem_type: str
+    environment: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ WILDCARD_ONLY_ACTIONS = frozenset({
     "logs:PutResourcePolicy",
     "logs:DescribeResourcePolicies",
     "logs:DescribeLogGroups",
+    "sagemaker:ListMonitoringExecutions",  # list actions take no resource ARN
 })
 
 

@@ -107,6 +107,11 @@ def _job_input(settings: Settings, monitor: str, *, threshold: bool) -> dict:
         data_captured_destination_s3_uri=batch.data_captured_destination_s3_uri, dataset_format=dataset_format, **attributes)}
 
 
+def _metrics_environment(settings: Settings, monitor: str) -> dict[str, str] | None:
+    """Alarms on a monitor need its CloudWatch metrics; the analyzer publishes them only when asked."""
+    return {"publish_cloudwatch_metrics": "Enabled"} if settings.publishes_metrics(monitor) else None
+
+
 def _tags(settings: Settings) -> tuple[awscc.Tag, ...]:
     return tuple(awscc.Tag(k, v) for k, v in settings.resource_tags().items())
 
@@ -117,7 +122,7 @@ def data_quality_payload(settings: Settings, inputs: MonitorInputs, name: str) -
     payload = {
         "name": name,
         "role_arn": inputs.role_arn,
-        "data_quality_app_specification": {"image_uri": inputs.image_uri},
+        "data_quality_app_specification": {"image_uri": inputs.image_uri, "environment": _metrics_environment(settings, "data_quality")},
         "data_quality_baseline_config": {
             "constraints_resource": {"s3_uri": baseline_uri(settings, "data_quality", "constraints")},
             "statistics_resource": {"s3_uri": baseline_uri(settings, "data_quality", "statistics")},
@@ -159,7 +164,8 @@ def model_quality_config(settings: Settings, inputs: MonitorInputs, name: str) -
     return _awscc_config(
         settings, inputs, name, "model_quality", awscc.ModelQualityJobDefinitionConfig,
         app_specification=awscc.ModelQualityAppSpecification(
-            image_uri=inputs.image_uri, problem_type=settings.model_quality_problem_type
+            image_uri=inputs.image_uri, problem_type=settings.model_quality_problem_type,
+            environment=_metrics_environment(settings, "model_quality"),
         ),
         job_input=awscc.GroundTruthJobInput(
             ground_truth_s3_input=awscc.GroundTruthS3Input(settings.model_quality_ground_truth_s3_uri),

@@ -139,6 +139,47 @@ class BatchTransformInput(BaseModel):
         return self
 
 
+# Metrics the model quality container publishes, per problem type (SageMaker developer guide,
+# "Model quality metrics and Amazon CloudWatch monitoring": model-monitor-model-quality-metrics).
+MODEL_QUALITY_METRICS = {
+    "Regression": ("mae", "mse", "rmse", "r2"),
+    "BinaryClassification": (
+        "recall", "precision", "accuracy", "recall_best_constant_classifier", "precision_best_constant_classifier",
+        "accuracy_best_constant_classifier", "true_positive_rate", "true_negative_rate", "false_positive_rate",
+        "false_negative_rate", "auc", "f0_5", "f1", "f2", "f0_5_best_constant_classifier", "f1_best_constant_classifier",
+        "f2_best_constant_classifier",
+    ),
+    "MulticlassClassification": (
+        "accuracy", "accuracy_best_constant_classifier", "weighted_recall", "weighted_recall_best_constant_classifier",
+        "weighted_precision", "weighted_precision_best_constant_classifier", "weighted_f0_5",
+        "weighted_f0_5_best_constant_classifier", "weighted_f1", "weighted_f1_best_constant_classifier", "weighted_f2",
+        "weighted_f2_best_constant_classifier",
+    ),
+}
+SNS_TOPIC_ARN_RE = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+FEATURE_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,200}$")
+
+
+class DriftAlarm(BaseModel):
+    """Alarm when a feature's baseline drift (distance from the baseline distribution) exceeds threshold."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    feature: Annotated[str, _matching(FEATURE_RE, "must be a feature name (letters, digits, _ . -)")]
+    threshold: Annotated[float, Field(ge=0, le=1)] = Field(description="Drift distance 0-1 above which to alarm.")
+
+
+class QualityAlarm(BaseModel):
+    """Alarm when a model quality metric crosses threshold in the given direction."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    metric: str
+    threshold: float
+    direction: Literal["above", "below"] = Field(description="Alarm when the metric goes above or below threshold.")
+
+
 _BATCH_DESCRIPTION = ("Watch a batch transform job instead of the endpoint: {data_captured_destination_s3_uri, "
                       "dataset_format csv|json|parquet, csv_header, json_line}.")
 
@@ -252,6 +293,26 @@ class Settings(BaseModel):
     baseline_model_bias_params: dict[str, Any] | None = _param(None, "Extra model_bias_params: label_header, headers, dataset_type, label_values, facet_name, facet_values, probability_threshold, model_name.", group="Baseline generation")
     baseline_model_explainability_params: dict[str, Any] | None = _param(None, "Extra model_explainability_params: label_header, headers, dataset_type, model_name, num_samples, agg_method, save_local_shap_values, shap_baseline.", group="Baseline generation")
 
+    # --- alerts (ours; off unless a topic is given or created) ---
+    alert_sns_topic_arn: Annotated[str | None, _matching(SNS_TOPIC_ARN_RE, "must be an SNS topic ARN")] = _param(
+        None, "Existing SNS topic that receives the alerts (turns alerting on).", group="Alerts")
+    alert_create_topic: bool = _param(
+        False, "Create an encrypted SNS topic for the alerts (turns alerting on; needs kms_key_id).", group="Alerts")
+    alert_email_addresses: list[Annotated[str, _matching(EMAIL_RE, "must be an e-mail address")]] | None = _param(
+        None, "E-mail subscriptions to the alert topic (each must be confirmed by its recipient).", group="Alerts")
+    alert_on_monitoring_executions: bool = _param(
+        True, "Notify when a monitoring execution ends Failed or CompletedWithViolations (a scheduled checker Lambda).", group="Alerts")
+    alert_check_interval_minutes: Annotated[int, Field(ge=5, le=1440)] = _param(
+        60, "How often the checker looks for finished monitoring executions (minutes).", group="Alerts")
+    alert_on_baseline_failures: bool = _param(
+        True, "Notify when a baseline generation execution fails, times out or is aborted.", group="Alerts")
+    data_quality_drift_alarms: list[DriftAlarm] | None = _param(
+        None, "CloudWatch alarms on feature_baseline_drift_<feature>: [{feature, threshold}] (turns on metric publishing).", group="Alerts")
+    model_quality_alarms: list[QualityAlarm] | None = _param(
+        None, "CloudWatch alarms on model quality metrics: [{metric, threshold, direction above|below}] (turns on metric publishing).", group="Alerts")
+    alarm_treat_missing_data: Literal["missing", "notBreaching", "breaching", "ignore"] = _param(
+        "ignore", "Periods without data (the hours between scheduled runs have none) keep the alarm's last state; a run that fails to report is caught by the execution checker instead.", group="Alerts")
+
     # --- Terraform-side settings (ours) ---
     region: Annotated[str | None, _matching(REGION_RE, "must be an AWS region like us-east-1")] = _param(
         None, "AWS region of the providers; unset, the provider takes AWS_REGION at plan time.", group="Terraform")
@@ -296,6 +357,14 @@ class Settings(BaseModel):
     @property
     def baseline_generation_enabled(self) -> bool:
         return bool(self.baseline_training_data_s3_uri and self.baseline_output_data_s3_uri)
+
+    @property
+    def alerts_enabled(self) -> bool:
+        return bool(self.alert_sns_topic_arn or self.alert_create_topic)
+
+    def publishes_metrics(self, monitor: str) -> bool:
+        """Alarms on a monitor's metrics turn on its metric publishing."""
+        return bool({"data_quality": self.data_quality_drift_alarms, "model_quality": self.model_quality_alarms}.get(monitor))
 
     @property
     def model_bucket_name(self) -> str:
@@ -423,6 +492,33 @@ class Settings(BaseModel):
                 problem(f"baseline_{monitor}_params", f"unknown field {key!r}{hint}; allowed: {', '.join(sorted(allowed))}")
             if given and monitor not in enabled:
                 problem(f"baseline_{monitor}_params", f"is set but enable_{monitor}_monitor is false")
+
+        if self.alert_sns_topic_arn and self.alert_create_topic:
+            problem("alert_create_topic", "give alert_sns_topic_arn or alert_create_topic, not both")
+        if self.alert_create_topic and not self.kms_key_id and "kms_key_id" not in bad:
+            problem("alert_create_topic", "needs kms_key_id: CloudWatch alarms and EventBridge cannot publish to a topic "
+                    "encrypted with the AWS managed key alias/aws/sns")
+        alert_inputs = {
+            "alert_email_addresses": self.alert_email_addresses,
+            "data_quality_drift_alarms": self.data_quality_drift_alarms,
+            "model_quality_alarms": self.model_quality_alarms,
+        }
+        for field, value in alert_inputs.items():
+            if value and not self.alerts_enabled and not bad & {"alert_sns_topic_arn", "alert_create_topic"}:
+                problem(field, "is set but alerting is off: give alert_sns_topic_arn or alert_create_topic")
+        for field, monitor in (("data_quality_drift_alarms", "data_quality"), ("model_quality_alarms", "model_quality")):
+            if alert_inputs[field] and monitor not in enabled:
+                problem(field, f"is set but enable_{monitor}_monitor is false")
+        if self.model_quality_alarms and "model_quality_problem_type" not in bad:
+            known = MODEL_QUALITY_METRICS[self.model_quality_problem_type]
+            for i, alarm in enumerate(self.model_quality_alarms):
+                if alarm.metric not in known:
+                    problem(f"model_quality_alarms[{i}].metric",
+                            f"{alarm.metric!r} is not a {self.model_quality_problem_type} metric{did_you_mean(alarm.metric, list(known))}; "
+                            f"known: {', '.join(known)}")
+        features = [a.feature for a in self.data_quality_drift_alarms or []]
+        if len(set(features)) != len(features):
+            problem("data_quality_drift_alarms", "lists a feature twice")
 
         if self.backend == "s3" and not self.backend_s3_bucket and "backend_s3_bucket" not in bad:
             problem("backend_s3_bucket", "is required when backend is s3")

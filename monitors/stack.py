@@ -134,6 +134,16 @@ class EndpointMonitoring:
             output("baseline_state_machine_arn", self.baseline.state_machine.arn, "Baseline generation state machine")
             output("baseline_lambda_function_name", self.baseline.function.function_name, "Baseline Lambda")
 
+        if settings.alerts_enabled:
+            from monitors.alerts import Alerts, AlertsConfig
+
+            self.alerts = Alerts(scope, "alerts", config=AlertsConfig(
+                settings=settings, account=stack.account, kms_key_arn=kms_key_arn,
+                schedules={m: (mon.schedule_name, mon.schedule.arn) for m, mon in self.monitors.items()},
+                state_machine_arn=self.baseline.state_machine.arn if self.baseline else None,
+            ))
+            output("alert_topic_arn", self.alerts.topic_arn, "SNS topic receiving the monitoring alerts")
+
     def _images(self, scope: Construct, settings: Settings) -> dict[str, tuple[str, str, str]]:
         """{analyzer|clarify: (image URI reference, naming key, repository ARN)} for the images in use."""
         wanted = {IMAGE_FOR[m] for m in settings.enabled_monitors}

@@ -30,12 +30,13 @@ def _config(**overrides) -> dict:
     return config
 
 
-def _synth(config: dict, outdir: Path) -> dict:
+def _synth(config: dict, outdir: Path) -> tuple[dict, Path]:
+    """The synthesized JSON and its file (the working copy needs the stack's assets beside it)."""
     from monitors.app import synthesize
     from monitors.config import validate
 
     [stack] = synthesize([validate(config)], outdir)
-    return json.loads((stack / "cdk.tf.json").read_text())
+    return json.loads((stack / "cdk.tf.json").read_text()), stack / "cdk.tf.json"
 
 
 def _awscc_substitutes(tf: dict, sagemaker, role_arn: str) -> dict:
@@ -69,12 +70,12 @@ def test_full_example_apply_replan_change_destroy(moto_server, terraform_bin, tm
     if "alias/model-monitoring" not in {a["AliasName"] for a in kms.list_aliases()["Aliases"]}:
         key_id = kms.create_key(Description="model monitoring")["KeyMetadata"]["KeyId"]
         kms.create_alias(AliasName="alias/model-monitoring", TargetKeyId=key_id)
-    first = _synth(_config(), tmp_path / "out1")
+    first, first_path = _synth(_config(), tmp_path / "out1")
     workdir = tmp_path / "tf"
     # The role ARN is deterministic (name from the stack name), so the boto3-created definitions can use it.
     role_arn = "arn:aws:iam::123456789012:role/sagemaker-model-monitoring-monitoring"
     subs = _awscc_substitutes(first, moto_server.client("sagemaker"), role_arn)
-    harness.prepare_workdir(first, workdir, moto_server.endpoint, substitutions=subs, region="us-east-1")
+    harness.prepare_workdir(first_path, workdir, moto_server.endpoint, substitutions=subs, region="us-east-1")
     tf = harness.TerraformWorkdir(workdir)
     tf.init()
     assert tf.plan("-out=plan.tfplan")[0] == 2
@@ -90,8 +91,8 @@ def test_full_example_apply_replan_change_destroy(moto_server, terraform_bin, tm
     assert rc == 0, "second plan after apply must be empty:\n" + "\n".join(summary)
 
     # Change one monitor parameter: the data quality definition is replaced, its schedule updated in place.
-    changed = _synth(_config(data_quality_instance_type="ml.m5.xlarge"), tmp_path / "out2")
-    harness.prepare_workdir(changed, workdir, moto_server.endpoint, substitutions=subs, region="us-east-1")
+    _, changed_path = _synth(_config(data_quality_instance_type="ml.m5.xlarge"), tmp_path / "out2")
+    harness.prepare_workdir(changed_path, workdir, moto_server.endpoint, substitutions=subs, region="us-east-1")
     rc, out, err = harness.run_terraform(["plan", "-no-color", "-input=false", "-out=change.tfplan"], workdir)
     assert rc == 0, err
     rc, shown, err = harness.run_terraform(["show", "-json", "change.tfplan"], workdir)

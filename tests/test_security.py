@@ -108,8 +108,10 @@ def test_customer_key_encrypts_everything_that_takes_one(any_stack):
     res = any_stack["resource"]
     for group in res["aws_cloudwatch_log_group"].values():
         assert group["kms_key_id"] == key
-    [fn] = res["aws_lambda_function"].values()
-    assert fn["kms_key_arn"] == key
+    for fn in res["aws_lambda_function"].values():
+        assert fn["kms_key_arn"] == key
+    for topic in res.get("aws_sns_topic", {}).values():
+        assert topic["kms_master_key_id"] == key
     for repo in res.get("aws_ecr_repository", {}).values():
         assert repo["encryption_configuration"] == [{"encryption_type": "KMS", "kms_key": key}]
     [dq] = res["aws_sagemaker_data_quality_job_definition"].values()

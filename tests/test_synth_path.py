@@ -34,7 +34,7 @@ def test_fast_provider_import_gives_identical_output_and_loads_few_submodules(tm
     full, full_modules = _synth(tmp_path, "full", {"MONITORS_FULL_AWS_IMPORT": "1"})
     assert fast == full  # byte for byte, every file
     provider_submodules = [m for m in fast_modules if m.startswith("cdktf_cdktf_provider_aws.")]
-    assert 0 < len(provider_submodules) < 40, provider_submodules
+    assert 0 < len(provider_submodules) < 80, provider_submodules  # of ~2,200
     assert len([m for m in full_modules if m.startswith("cdktf_cdktf_provider_aws.")]) > 1000
 
 

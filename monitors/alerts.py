@@ -1,0 +1,209 @@
+"""Alerting (opt-in): SNS topic, monitoring-execution checker, CloudWatch alarms, baseline failure rule.
+
+Facts this relies on (SageMaker developer guide and API reference):
+- Data quality metrics: namespace aws/sagemaker/Endpoints/data-metrics (batch transform:
+  aws/sagemaker/ModelMonitoring/data-metrics), metric feature_baseline_drift_<feature>, dimensions Endpoint
+  and MonitoringSchedule (batch transform: MonitoringSchedule) — "CloudWatch Metrics for Bring Your Own
+  Containers" and "CloudWatch Metrics" (model-monitor-interpreting-cloudwatch).
+- Model quality metrics: aws/sagemaker/Endpoints/model-metrics (batch: aws/sagemaker/ModelMonitoring/
+  model-metrics), same dimensions, metric names per problem type ("Model quality metrics and Amazon
+  CloudWatch monitoring").
+- Containers publish only when the job definition's environment has publish_cloudwatch_metrics=Enabled.
+- Step Functions sends "Step Functions Execution Status Change" events (status FAILED/TIMED_OUT/ABORTED).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from cdktf import AssetType, TerraformAsset
+from constructs import Construct
+
+from monitors.aws_bindings import aws
+from monitors.iam import AccountContext, ServiceRole, Statement
+from monitors.naming import bounded_name
+from monitors.settings import Settings
+from monitors.staging import staging_dir
+
+CHECKER_SOURCE = Path(__file__).resolve().parent.parent / "lambda_image" / "alerts" / "execution_alerts.py"
+NAMESPACES = {
+    ("data_quality", False): "aws/sagemaker/Endpoints/data-metrics",
+    ("data_quality", True): "aws/sagemaker/ModelMonitoring/data-metrics",
+    ("model_quality", False): "aws/sagemaker/Endpoints/model-metrics",
+    ("model_quality", True): "aws/sagemaker/ModelMonitoring/model-metrics",
+}
+ALARM_PERIOD_SECONDS = 3600  # the shortest monitoring schedule interval
+
+
+def checker_zip(source: Path = CHECKER_SOURCE) -> bytes:
+    """A byte-for-byte reproducible zip of the checker (fixed timestamp and permissions)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        info = zipfile.ZipInfo(source.name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.external_attr = 0o644 << 16
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, source.read_bytes())
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class AlertsConfig:
+    settings: Settings
+    account: AccountContext
+    kms_key_arn: str | None
+    schedules: dict[str, tuple[str, str]]  # monitor -> (schedule name, schedule ARN reference)
+    state_machine_arn: str | None  # baseline generation, when present
+
+
+class Alerts(Construct):
+    def __init__(self, scope: Construct, id: str, *, config: AlertsConfig) -> None:
+        super().__init__(scope, id)
+        s, acct = config.settings, config.account
+        self.name = bounded_name(s.stack_name, "alerts", max_length=56)
+        self.topic_arn = s.alert_sns_topic_arn or self._topic(config)
+        for i, address in enumerate(s.alert_email_addresses or []):
+            aws("sns_topic_subscription").SnsTopicSubscription(
+                self, f"email_{i}", topic_arn=self.topic_arn, protocol="email", endpoint=address)
+        if s.alert_on_monitoring_executions:
+            self._execution_checker(config)
+        self._alarms(config)
+        if s.alert_on_baseline_failures and config.state_machine_arn:
+            self._baseline_failures(config)
+
+    # ------------------------------------------------------------------------------------------
+    def _topic(self, config: AlertsConfig) -> str:
+        acct = config.account
+        topic = aws("sns_topic").SnsTopic(self, "topic", name=self.name, kms_master_key_id=config.kms_key_arn)
+        policy = aws("data_aws_iam_policy_document").DataAwsIamPolicyDocument(self, "topic_policy_document", statement=[{
+            "sid": "AlarmsAndRulesOfThisAccountPublish",
+            "effect": "Allow",
+            "actions": ["sns:Publish"],
+            "resources": [topic.arn],
+            "principals": [{"type": "Service", "identifiers": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]}],
+            "condition": [{"test": "StringEquals", "variable": "aws:SourceAccount", "values": [acct.account_id]}],
+        }])
+        aws("sns_topic_policy").SnsTopicPolicy(self, "topic_policy", arn=topic.arn, policy=policy.json)
+        return topic.arn
+
+    def _execution_checker(self, config: AlertsConfig) -> None:
+        s, acct = config.settings, config.account
+        p, r, a = acct.partition, acct.region, acct.account_id
+        name = bounded_name(self.name, "checker", max_length=64)
+        code = checker_zip()
+        archive = staging_dir("execution-alerts-") / "execution-alerts.zip"
+        archive.write_bytes(code)
+        asset = TerraformAsset(self, "checker_code", path=str(archive), type=AssetType.FILE)
+        log_group = aws("cloudwatch_log_group").CloudwatchLogGroup(
+            self, "checker_logs", name=f"/aws/lambda/{name}", retention_in_days=s.baseline_log_retention_days,
+            kms_key_id=config.kms_key_arn)
+        statements = [
+            Statement("WriteOwnLogs", ("logs:CreateLogStream", "logs:PutLogEvents"), (f"{log_group.arn}:*",)),
+            # ListMonitoringExecutions has no resource-level permissions.
+            Statement("ListMonitoringExecutions", ("sagemaker:ListMonitoringExecutions",), ("*",)),
+            Statement("ReadExecutionJobs", ("sagemaker:DescribeProcessingJob",), (f"arn:{p}:sagemaker:{r}:{a}:processing-job/*",)),
+            Statement("PublishAlerts", ("sns:Publish",), (self.topic_arn,)),
+            Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",)),
+        ]
+        if config.kms_key_arn:
+            statements.append(Statement("EncryptAlerts", ("kms:GenerateDataKey", "kms:Decrypt"), (config.kms_key_arn,)))
+        role = ServiceRole(
+            self, "checker_role", name=bounded_name(name, "role", max_length=64), service="lambda.amazonaws.com",
+            account=acct, statements=statements, permissions_boundary=s.permissions_boundary_arn,
+            description="Monitoring execution checker: lists executions, publishes alerts",
+        )
+        schedules = [{"name": n, "monitor_type": m, "endpoint": s.endpoint_name} for m, (n, _) in config.schedules.items()]
+        function = aws("lambda_function").LambdaFunction(
+            self, "checker",
+            function_name=name,
+            description="Notifies about SageMaker monitoring executions that Failed or CompletedWithViolations",
+            runtime="python3.12",
+            handler="execution_alerts.handler",
+            filename=asset.path,
+            source_code_hash=base64.b64encode(hashlib.sha256(code).digest()).decode(),
+            role=role.arn,
+            timeout=300,
+            memory_size=256,
+            environment={"variables": {
+                "MONITORING_SCHEDULES": json.dumps(schedules, sort_keys=True),
+                "ALERT_TOPIC_ARN": self.topic_arn,
+                "CHECK_INTERVAL_MINUTES": str(s.alert_check_interval_minutes),
+            }},
+            kms_key_arn=config.kms_key_arn,
+            tracing_config={"mode": "Active"},
+            logging_config={"log_format": "Text", "log_group": log_group.name},
+            depends_on=[log_group, role.policy],
+        )
+        minutes = s.alert_check_interval_minutes
+        rule = aws("cloudwatch_event_rule").CloudwatchEventRule(
+            self, "checker_schedule", name=name, description="Runs the monitoring execution checker",
+            schedule_expression=f"rate({minutes} minute{'s' if minutes > 1 else ''})")
+        aws("cloudwatch_event_target").CloudwatchEventTarget(
+            self, "checker_target", rule=rule.name, target_id="execution-checker", arn=function.arn)
+        aws("lambda_permission").LambdaPermission(
+            self, "checker_invoke", statement_id="AllowScheduleInvoke", action="lambda:InvokeFunction",
+            function_name=function.function_name, principal="events.amazonaws.com", source_arn=rule.arn)
+        # A checker that fails would otherwise fail silently (its invocations are asynchronous).
+        aws("cloudwatch_metric_alarm").CloudwatchMetricAlarm(
+            self, "checker_errors", alarm_name=bounded_name(name, "errors", max_length=255),
+            alarm_description=f"{s.endpoint_name}: the monitoring execution checker failed; execution alerts may be missing",
+            namespace="AWS/Lambda", metric_name="Errors", dimensions={"FunctionName": name},
+            statistic="Sum", comparison_operator="GreaterThanThreshold", threshold=0,
+            period=minutes * 60, evaluation_periods=1, treat_missing_data="notBreaching",
+            alarm_actions=[self.topic_arn])
+
+    def _alarms(self, config: AlertsConfig) -> None:
+        s = config.settings
+        alarms = [("data_quality", f"drift_{a.feature}", f"feature_baseline_drift_{a.feature}", a.threshold, "above",
+                   f"feature {a.feature} drifted from its baseline by more than {a.threshold}")
+                  for a in s.data_quality_drift_alarms or []]
+        alarms += [("model_quality", a.metric, a.metric, a.threshold, a.direction,
+                    f"model quality metric {a.metric} went {a.direction} {a.threshold}")
+                   for a in s.model_quality_alarms or []]
+        for monitor, key, metric, threshold, direction, meaning in alarms:
+            schedule_name, _ = config.schedules[monitor]
+            batch = getattr(s, f"{monitor}_batch_transform_input") is not None
+            dimensions = {"MonitoringSchedule": schedule_name} if batch else {"Endpoint": s.endpoint_name, "MonitoringSchedule": schedule_name}
+            aws("cloudwatch_metric_alarm").CloudwatchMetricAlarm(
+                self, f"{monitor}_{key}",
+                alarm_name=bounded_name(s.endpoint_name, monitor.replace("_", "-"), key, max_length=255),
+                alarm_description=f"{s.endpoint_name}: {meaning} (SageMaker Model Monitor)",
+                namespace=NAMESPACES[(monitor, batch)],
+                metric_name=metric,
+                dimensions=dimensions,
+                statistic="Maximum" if direction == "above" else "Minimum",
+                comparison_operator="GreaterThanThreshold" if direction == "above" else "LessThanThreshold",
+                threshold=threshold,
+                period=ALARM_PERIOD_SECONDS,
+                evaluation_periods=1,
+                treat_missing_data=s.alarm_treat_missing_data,
+                alarm_actions=[self.topic_arn],
+                ok_actions=[self.topic_arn],
+            )
+
+    def _baseline_failures(self, config: AlertsConfig) -> None:
+        rule = aws("cloudwatch_event_rule").CloudwatchEventRule(
+            self, "baseline_failures", name=bounded_name(self.name, "baseline-failures", max_length=64),
+            description="Baseline generation executions that failed, timed out or were aborted",
+            event_pattern=json.dumps(baseline_failure_pattern(config.state_machine_arn), sort_keys=True))
+        aws("cloudwatch_event_target").CloudwatchEventTarget(
+            self, "baseline_failures_target", rule=rule.name, target_id="alert-topic", arn=self.topic_arn,
+            input_transformer={
+                "input_paths": {"status": "$.detail.status", "execution": "$.detail.executionArn", "name": "$.detail.name"},
+                "input_template": json.dumps(
+                    f"Baseline generation for endpoint {config.settings.endpoint_name} ended <status>: "
+                    "execution <name> (<execution>). See the state machine's log group for the cause."),
+            })
+
+
+def baseline_failure_pattern(state_machine_arn: str) -> dict:
+    return {
+        "source": ["aws.states"],
+        "detail-type": ["Step Functions Execution Status Change"],
+        "detail": {"status": ["FAILED", "TIMED_OUT", "ABORTED"], "stateMachineArn": [state_machine_arn]},
+    }

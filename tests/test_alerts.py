@@ -1,0 +1,247 @@
+"""Alerting: the synthesized topic, alarms, rules and checker, the checker's logic, and validation."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+import yaml
+from conftest import REPO, one, resources
+
+from monitors.config import ConfigError, validate
+
+EXAMPLE = yaml.safe_load((REPO / "examples" / "full.yaml").read_text())
+KMS = "${data.aws_kms_key.monitoring_key.arn}"
+
+# A "Step Functions Execution Status Change" event in the shape the AWS Step Functions documentation gives
+# (docs.aws.amazon.com/step-functions/latest/dg/cw-events.html; the detail fields executionArn, stateMachineArn,
+# name, status, startDate, stopDate, input, output are also those of the CDK's generated pattern class
+# aws_cdk.mixins_preview.aws_states.events.StepFunctionsExecutionStatusChange). Our state machine ARN goes in.
+STEP_FUNCTIONS_FAILED_EVENT = {
+    "version": "0",
+    "id": "315c1398-40ff-a850-213b-158f73e60175",
+    "detail-type": "Step Functions Execution Status Change",
+    "source": "aws.states",
+    "account": "123456789012",
+    "time": "2019-02-26T19:42:21Z",
+    "region": "us-east-2",
+    "resources": ["arn:aws:states:us-east-2:123456789012:execution:state-machine-name:execution-name"],
+    "detail": {
+        "executionArn": "arn:aws:states:us-east-2:123456789012:execution:state-machine-name:execution-name",
+        "stateMachineArn": "STATE_MACHINE_ARN",
+        "name": "execution-name",
+        "status": "FAILED",
+        "startDate": 1551225146847,
+        "stopDate": 1551225151881,
+        "input": "{}",
+        "output": None,
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def tf(tmp_path_factory):
+    from monitors.app import synthesize
+
+    [stack] = synthesize([validate(EXAMPLE)], tmp_path_factory.mktemp("alerts") / "cdktf.out")
+    return json.loads((stack / "cdk.tf.json").read_text())
+
+
+def test_topic_is_encrypted_and_only_this_accounts_alarms_and_rules_publish(tf):
+    topic = one(tf, "aws_sns_topic")
+    assert topic["kms_master_key_id"] == KMS
+    [doc] = [d for k, d in tf["data"]["aws_iam_policy_document"].items() if k.startswith("alerts_topic_policy_document")]
+    [statement] = doc["statement"]
+    assert statement["actions"] == ["sns:Publish"]
+    assert statement["principals"] == [{"type": "Service", "identifiers": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]}]
+    assert statement["condition"] == [{"test": "StringEquals", "variable": "aws:SourceAccount", "values": ["${data.aws_caller_identity.caller.account_id}"]}]
+    subscription = one(tf, "aws_sns_topic_subscription")
+    assert (subscription["protocol"], subscription["endpoint"]) == ("email", "ml-platform-oncall@example.com")
+    assert tf["output"]["alert_topic_arn"]["value"].startswith("${aws_sns_topic.alerts_topic_")
+
+
+def _alarms(tf) -> dict[str, dict]:
+    return {a["metric_name"]: a for a in resources(tf, "aws_cloudwatch_metric_alarm")}
+
+
+def test_drift_alarms_use_the_data_metrics_namespace_and_schedule_dimensions(tf):
+    alarm = _alarms(tf)["feature_baseline_drift_tenure"]
+    schedule = next(s["name"] for s in resources(tf, "aws_sagemaker_monitoring_schedule")
+                    if s["monitoring_schedule_config"]["monitoring_type"] == "DataQuality")
+    assert alarm["namespace"] == "aws/sagemaker/Endpoints/data-metrics"
+    assert alarm["dimensions"] == {"Endpoint": "churn-pred-endpoint", "MonitoringSchedule": schedule}
+    assert (alarm["comparison_operator"], alarm["threshold"], alarm["statistic"]) == ("GreaterThanThreshold", 0.2, "Maximum")
+    assert alarm["treat_missing_data"] == "ignore" and alarm["period"] == 3600
+    [topic_id] = tf["resource"]["aws_sns_topic"]
+    assert alarm["alarm_actions"] == alarm["ok_actions"] == [f"${{aws_sns_topic.{topic_id}.arn}}"]
+
+
+def test_model_quality_alarms_direction_and_namespace(tf):
+    alarm = _alarms(tf)["accuracy"]
+    assert alarm["namespace"] == "aws/sagemaker/Endpoints/model-metrics"
+    assert (alarm["comparison_operator"], alarm["threshold"], alarm["statistic"]) == ("LessThanThreshold", 0.8, "Minimum")
+
+
+def test_alarms_turn_on_metric_publishing(tf):
+    dq = one(tf, "aws_sagemaker_data_quality_job_definition")
+    assert dq["data_quality_app_specification"]["environment"] == {"publish_cloudwatch_metrics": "Enabled"}
+    mq = one(tf, "awscc_sagemaker_model_quality_job_definition")
+    assert mq["model_quality_app_specification"]["environment"] == {"publish_cloudwatch_metrics": "Enabled"}
+    bias = one(tf, "awscc_sagemaker_model_bias_job_definition")
+    assert "environment" not in bias["model_bias_app_specification"]
+
+
+def test_baseline_failure_rule_matches_the_documented_event():
+    from moto.events.models import EventPattern
+
+    from monitors.alerts import baseline_failure_pattern
+
+    arn = "arn:aws:states:us-east-2:123456789012:stateMachine:sagemaker-model-monitoring-baseline"
+    pattern = EventPattern.load(json.dumps(baseline_failure_pattern(arn)))
+    event = json.loads(json.dumps(STEP_FUNCTIONS_FAILED_EVENT).replace("STATE_MACHINE_ARN", arn))
+    assert pattern.matches_event(event)
+    for status in ("TIMED_OUT", "ABORTED"):
+        assert pattern.matches_event({**event, "detail": {**event["detail"], "status": status}})
+    assert not pattern.matches_event({**event, "detail": {**event["detail"], "status": "SUCCEEDED"}})
+    assert not pattern.matches_event({**event, "detail": {**event["detail"], "stateMachineArn": arn + "-other"}})
+
+
+def test_baseline_failure_rule_targets_the_topic_with_a_readable_message(tf):
+    [rule] = [r for r in resources(tf, "aws_cloudwatch_event_rule") if r["name"].endswith("baseline-failures")]
+    assert json.loads(rule["event_pattern"])["detail"]["stateMachineArn"][0].startswith("${aws_sfn_state_machine.")
+    [target] = [t for t in resources(tf, "aws_cloudwatch_event_target") if t["target_id"] == "alert-topic"]
+    assert target["arn"].startswith("${aws_sns_topic.alerts_topic_")
+    assert "<status>" in target["input_transformer"]["input_template"]
+
+
+def test_checker_function_is_scheduled_and_knows_every_schedule(tf):
+    [checker] = [f for f in resources(tf, "aws_lambda_function") if f["function_name"].endswith("alerts-checker")]
+    assert checker["handler"] == "execution_alerts.handler" and checker["runtime"] == "python3.12"
+    env = checker["environment"]["variables"]
+    assert {s["monitor_type"] for s in json.loads(env["MONITORING_SCHEDULES"])} == {
+        "data_quality", "model_quality", "model_bias", "model_explainability"}
+    assert env["CHECK_INTERVAL_MINUTES"] == "60"
+    assert checker["filename"].startswith("assets/") and checker["kms_key_arn"] == KMS
+    [rule] = [r for r in resources(tf, "aws_cloudwatch_event_rule") if r["name"] == checker["function_name"]]
+    assert rule["schedule_expression"] == "rate(60 minutes)"
+
+
+def test_checker_zip_is_reproducible():
+    from monitors.alerts import checker_zip
+
+    assert checker_zip() == checker_zip()
+
+
+# --- the checker's logic ---------------------------------------------------------------------------
+class FakeSageMaker:
+    def __init__(self, executions):
+        self.executions = executions  # {(schedule, status): [pages]}
+        self.calls = []
+
+    def list_monitoring_executions(self, **kwargs):
+        self.calls.append(kwargs)
+        pages = self.executions.get((kwargs["MonitoringScheduleName"], kwargs["StatusEquals"]), [[]])
+        index = int(kwargs.get("NextToken", 0))
+        page = {"MonitoringExecutionSummaries": pages[index]}
+        if index + 1 < len(pages):
+            page["NextToken"] = str(index + 1)
+        return page
+
+    def describe_processing_job(self, ProcessingJobName):
+        return {"ProcessingOutputConfig": {"Outputs": [{"S3Output": {"S3Uri": f"s3://bucket/out/{ProcessingJobName}/"}}]}}
+
+
+class FakeSns:
+    def __init__(self):
+        self.published = []
+
+    def publish(self, **kwargs):
+        self.published.append(kwargs)
+
+
+def load_checker():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("execution_alerts", REPO / "lambda_image" / "alerts" / "execution_alerts.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_checker_notifies_failed_and_violating_executions_in_its_window(monkeypatch):
+    checker = load_checker()
+    failed = {"MonitoringExecutionStatus": "Failed", "FailureReason": "Job inputs had no data",
+              "ScheduledTime": "2026-11-26T09:00:00Z", "ProcessingJobArn": "arn:aws:sagemaker:us-east-1:1:processing-job/job-a"}
+    violating = {"MonitoringExecutionStatus": "CompletedWithViolations", "ScheduledTime": "2026-11-26T09:00:00Z",
+                 "ProcessingJobArn": "arn:aws:sagemaker:us-east-1:1:processing-job/job-b"}
+    sagemaker = FakeSageMaker({("dq-schedule", "Failed"): [[failed], [failed]], ("mq-schedule", "CompletedWithViolations"): [[violating]]})
+    sns = FakeSns()
+    monkeypatch.setenv("MONITORING_SCHEDULES", json.dumps([
+        {"name": "dq-schedule", "monitor_type": "data_quality", "endpoint": "ep"},
+        {"name": "mq-schedule", "monitor_type": "model_quality", "endpoint": "ep"}]))
+    monkeypatch.setenv("ALERT_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:alerts")
+    monkeypatch.setenv("CHECK_INTERVAL_MINUTES", "60")
+    result = checker.handler({"time": "2026-11-26T10:00:00Z"}, None, sagemaker=sagemaker, sns=sns)
+    assert result == {"notified": 3, "window": ["2026-11-26T09:00:00+00:00", "2026-11-26T10:00:00+00:00"]}
+    first = sagemaker.calls[0]
+    assert first["LastModifiedTimeAfter"] == datetime(2026, 11, 26, 9, tzinfo=timezone.utc)
+    assert first["LastModifiedTimeBefore"] == datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+    assert {c["StatusEquals"] for c in sagemaker.calls} == {"Failed", "CompletedWithViolations"}
+    subjects = [p["Subject"] for p in sns.published]
+    assert subjects == ["SageMaker data_quality monitoring Failed: ep"] * 2 + ["SageMaker model_quality monitoring CompletedWithViolations: ep"]
+    assert "Failure reason: Job inputs had no data" in sns.published[0]["Message"]
+    assert "Violations report: s3://bucket/out/job-b/constraint_violations.json" in sns.published[2]["Message"]
+    assert all(p["TopicArn"] == "arn:aws:sns:us-east-1:123456789012:alerts" for p in sns.published)
+
+
+def test_checker_is_quiet_when_nothing_went_wrong(monkeypatch):
+    checker = load_checker()
+    sns = FakeSns()
+    monkeypatch.setenv("MONITORING_SCHEDULES", json.dumps([{"name": "s", "monitor_type": "data_quality", "endpoint": "ep"}]))
+    monkeypatch.setenv("ALERT_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:alerts")
+    monkeypatch.setenv("CHECK_INTERVAL_MINUTES", "15")
+    assert checker.handler({"time": "2026-11-26T10:00:00Z"}, None, sagemaker=FakeSageMaker({}), sns=sns)["notified"] == 0
+    assert sns.published == []
+
+
+# --- validation -------------------------------------------------------------------------------------
+BASE = {k: v for k, v in EXAMPLE.items() if not k.startswith(("alert_", "data_quality_drift", "model_quality_alarms"))}
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ({"model_quality_alarms": [{"metric": "acuracy", "threshold": 0.8, "direction": "below"}], "alert_create_topic": True},
+     "model_quality_alarms[0].metric: 'acuracy' is not a BinaryClassification metric (did you mean 'accuracy'?)"),
+    ({"model_quality_alarms": [{"metric": "rmse", "threshold": 1, "direction": "above"}], "alert_create_topic": True},
+     "model_quality_alarms[0].metric: 'rmse' is not a BinaryClassification metric"),
+    ({"model_quality_alarms": [{"metric": "f1", "threshold": "high", "direction": "below"}], "alert_create_topic": True},
+     "model_quality_alarms[0].threshold: Input should be a valid number"),
+    ({"data_quality_drift_alarms": [{"feature": "age", "threshold": 0.1}]},
+     "data_quality_drift_alarms: is set but alerting is off: give alert_sns_topic_arn or alert_create_topic"),
+    ({"data_quality_drift_alarms": [{"feature": "age", "threshold": 2}], "alert_create_topic": True},
+     "data_quality_drift_alarms[0].threshold: Input should be less than or equal to 1"),
+    ({"alert_create_topic": True, "alert_sns_topic_arn": "arn:aws:sns:us-east-2:123456789012:x"},
+     "alert_create_topic: give alert_sns_topic_arn or alert_create_topic, not both"),
+    ({"alert_create_topic": True, "kms_key_id": None}, "alert_create_topic: needs kms_key_id"),
+    ({"alert_sns_topic_arn": "topic"}, "alert_sns_topic_arn: must be an SNS topic ARN"),
+    ({"alert_email_addresses": ["not-an-address"], "alert_create_topic": True}, "alert_email_addresses[0]: must be an e-mail address"),
+])
+def test_alert_rules(extra, expected):
+    config = {k: v for k, v in {**BASE, **extra}.items() if v is not None}
+    with pytest.raises(ConfigError) as exc:
+        validate(config)
+    assert any(p.startswith(expected) for p in exc.value.problems), exc.value.problems
+
+
+def test_alarms_for_a_disabled_monitor_are_an_error():
+    config = {**BASE, "enable_data_quality_monitor": False, "alert_create_topic": True,
+              "data_quality_drift_alarms": [{"feature": "age", "threshold": 0.1}]}
+    with pytest.raises(ConfigError) as exc:
+        validate(config)
+    assert "data_quality_drift_alarms: is set but enable_data_quality_monitor is false" in exc.value.problems
+
+
+def test_alerts_are_off_by_default(synth):
+    tf = synth(BASE)
+    assert "aws_sns_topic" not in tf["resource"] and "aws_cloudwatch_metric_alarm" not in tf["resource"]
+    assert "alert_topic_arn" not in tf["output"]
