@@ -70,16 +70,22 @@ class JobOutputConfig:
     kms_key_id: str | None = None
 
 
-@dataclass(frozen=True)
-class EndpointInput:
-    endpoint_name: str
-    local_path: str = DEFAULT_INPUT_PATH
+@dataclass(frozen=True, kw_only=True)
+class _CapturedDataInput:
+    """What endpoint and batch transform inputs share: how the data is read, where the attributes are."""
+
     s3_data_distribution_type: str = "FullyReplicated"
     s3_input_mode: str = "File"
     features_attribute: str | None = None
     inference_attribute: str | None = None
     probability_attribute: str | None = None
     probability_threshold_attribute: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndpointInput(_CapturedDataInput):
+    endpoint_name: str
+    local_path: str = DEFAULT_INPUT_PATH
 
 
 @dataclass(frozen=True)
@@ -99,17 +105,11 @@ class DatasetFormat:
     parquet: bool | None = None
 
 
-@dataclass(frozen=True)
-class BatchTransformInput:
+@dataclass(frozen=True, kw_only=True)
+class BatchTransformInput(_CapturedDataInput):
     data_captured_destination_s3_uri: str
     dataset_format: DatasetFormat
     local_path: str = DEFAULT_BATCH_INPUT_PATH
-    s3_data_distribution_type: str = "FullyReplicated"
-    s3_input_mode: str = "File"
-    features_attribute: str | None = None
-    inference_attribute: str | None = None
-    probability_attribute: str | None = None
-    probability_threshold_attribute: float | None = None
 
 
 @dataclass(frozen=True)
