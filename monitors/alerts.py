@@ -8,6 +8,9 @@ Facts this relies on (SageMaker developer guide and API reference):
 - Model quality metrics: aws/sagemaker/Endpoints/model-metrics (batch: aws/sagemaker/ModelMonitoring/
   model-metrics), same dimensions, metric names per problem type ("Model quality metrics and Amazon
   CloudWatch monitoring").
+- Bias metrics: aws/sagemaker/Endpoints/bias-metrics (batch: aws/sagemaker/ModelMonitoring/bias-metrics),
+  metric bias_metric_<short name>, dimensions Endpoint, MonitoringSchedule, BiasStage ("Pre-training" or
+  "Post-Training", verbatim), Label, LabelValue, Facet, FacetValue ("CloudWatch Metrics for Bias Drift Analysis").
 - Containers publish only when the job definition's environment has publish_cloudwatch_metrics=Enabled.
 - Step Functions sends "Step Functions Execution Status Change" events (status FAILED/TIMED_OUT/ABORTED).
 """
@@ -28,7 +31,7 @@ from constructs import Construct
 from monitors.aws_bindings import aws
 from monitors.iam import AccountContext, ServiceRole, Statement
 from monitors.naming import bounded_name
-from monitors.settings import Settings
+from monitors.settings import BIAS_METRICS, Settings
 from monitors.staging import staging_dir
 
 CHECKER_SOURCE = Path(__file__).resolve().parent.parent / "lambda_image" / "alerts" / "execution_alerts.py"
@@ -37,6 +40,8 @@ NAMESPACES = {
     ("data_quality", True): "aws/sagemaker/ModelMonitoring/data-metrics",
     ("model_quality", False): "aws/sagemaker/Endpoints/model-metrics",
     ("model_quality", True): "aws/sagemaker/ModelMonitoring/model-metrics",
+    ("model_bias", False): "aws/sagemaker/Endpoints/bias-metrics",
+    ("model_bias", True): "aws/sagemaker/ModelMonitoring/bias-metrics",
 }
 ALARM_PERIOD_SECONDS = 3600  # the shortest monitoring schedule interval
 
@@ -159,16 +164,23 @@ class Alerts(Construct):
 
     def _alarms(self, config: AlertsConfig) -> None:
         s = config.settings
+        # (monitor, construct key, metric name, threshold, direction, meaning, extra dimensions)
         alarms = [("data_quality", f"drift_{a.feature}", f"feature_baseline_drift_{a.feature}", a.threshold, "above",
-                   f"feature {a.feature} drifted from its baseline by more than {a.threshold}")
+                   f"feature {a.feature} drifted from its baseline by more than {a.threshold}", {})
                   for a in s.data_quality_drift_alarms or []]
         alarms += [("model_quality", a.metric, a.metric, a.threshold, a.direction,
-                    f"model quality metric {a.metric} went {a.direction} {a.threshold}")
+                    f"model quality metric {a.metric} went {a.direction} {a.threshold}", {})
                    for a in s.model_quality_alarms or []]
-        for monitor, key, metric, threshold, direction, meaning in alarms:
+        alarms += [("model_bias", f"{a.metric}_{a.facet}_{a.facet_value}", f"bias_metric_{a.metric}", a.threshold, a.direction,
+                    f"bias metric {a.metric} for {a.facet}={a.facet_value} went {a.direction} {a.threshold}",
+                    {"BiasStage": bias_stage(a.metric), "Label": a.label, "LabelValue": a.label_value,
+                     "Facet": a.facet, "FacetValue": a.facet_value})
+                   for a in s.model_bias_alarms or []]
+        for monitor, key, metric, threshold, direction, meaning, extra_dimensions in alarms:
             schedule_name, _ = config.schedules[monitor]
             batch = getattr(s, f"{monitor}_batch_transform_input") is not None
             dimensions = {"MonitoringSchedule": schedule_name} if batch else {"Endpoint": s.endpoint_name, "MonitoringSchedule": schedule_name}
+            dimensions.update(extra_dimensions)
             aws("cloudwatch_metric_alarm").CloudwatchMetricAlarm(
                 self, f"{monitor}_{key}",
                 alarm_name=bounded_name(s.endpoint_name, monitor.replace("_", "-"), key, max_length=255),
@@ -199,6 +211,10 @@ class Alerts(Construct):
                     f"Baseline generation for endpoint {config.settings.endpoint_name} ended <status>: "
                     "execution <name> (<execution>). See the state machine's log group for the cause."),
             })
+
+
+def bias_stage(metric: str) -> str:
+    return next(stage for stage, names in BIAS_METRICS.items() if metric in names)
 
 
 def baseline_failure_pattern(state_machine_arn: str) -> dict:

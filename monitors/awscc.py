@@ -163,6 +163,7 @@ class ModelQualityAppSpecification:
 class ClarifyAppSpecification:
     image_uri: str
     config_uri: str
+    environment: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)

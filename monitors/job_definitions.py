@@ -178,7 +178,8 @@ def model_bias_config(settings: Settings, inputs: MonitorInputs, name: str) -> a
     return _awscc_config(
         settings, inputs, name, "model_bias", awscc.ModelBiasJobDefinitionConfig,
         app_specification=awscc.ClarifyAppSpecification(
-            image_uri=inputs.image_uri, config_uri=baseline_uri(settings, "model_bias", "config")
+            image_uri=inputs.image_uri, config_uri=baseline_uri(settings, "model_bias", "config"),
+            environment=_metrics_environment(settings, "model_bias"),
         ),
         job_input=awscc.GroundTruthJobInput(
             ground_truth_s3_input=awscc.GroundTruthS3Input(settings.model_bias_ground_truth_s3_uri),

@@ -156,6 +156,13 @@ MODEL_QUALITY_METRICS = {
         "weighted_f2_best_constant_classifier",
     ),
 }
+# Clarify bias metric short names by stage ("Measure Pre-training Bias", "Measure Post-training Data and
+# Model Bias"); published as bias_metric_<short name> with BiasStage "Pre-training" or "Post-Training"
+# ("CloudWatch Metrics for Bias Drift Analysis": clarify-model-monitor-bias-drift-cw).
+BIAS_METRICS = {
+    "Pre-training": ("CI", "DPL", "KL", "JS", "LP", "TVD", "KS", "CDDL"),
+    "Post-Training": ("DPPL", "DI", "DCA", "DCR", "RD", "DAR", "DRR", "AD", "CDDPL", "TE", "FT", "GE", "SD"),
+}
 SNS_TOPIC_ARN_RE = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 FEATURE_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,200}$")
@@ -178,6 +185,21 @@ class QualityAlarm(BaseModel):
     metric: str
     threshold: float
     direction: Literal["above", "below"] = Field(description="Alarm when the metric goes above or below threshold.")
+
+
+class BiasAlarm(BaseModel):
+    """Alarm when a Clarify bias metric crosses threshold; the dimensions must match the analysis
+    configuration's label, label value, facet and facet value (they name the published metric)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+    metric: str
+    threshold: float
+    direction: Literal["above", "below"]
+    label: str
+    label_value: str
+    facet: str
+    facet_value: str
 
 
 _BATCH_DESCRIPTION = ("Watch a batch transform job instead of the endpoint: {data_captured_destination_s3_uri, "
@@ -310,6 +332,8 @@ class Settings(BaseModel):
         None, "CloudWatch alarms on feature_baseline_drift_<feature>: [{feature, threshold}] (turns on metric publishing).", group="Alerts")
     model_quality_alarms: list[QualityAlarm] | None = _param(
         None, "CloudWatch alarms on model quality metrics: [{metric, threshold, direction above|below}] (turns on metric publishing).", group="Alerts")
+    model_bias_alarms: list[BiasAlarm] | None = _param(
+        None, "CloudWatch alarms on bias_metric_<metric> (e.g. DPPL, CI): [{metric, threshold, direction, label, label_value, facet, facet_value}] as in the analysis configuration (turns on metric publishing).", group="Alerts")
     alarm_treat_missing_data: Literal["missing", "notBreaching", "breaching", "ignore"] = _param(
         "ignore", "Periods without data (the hours between scheduled runs have none) keep the alarm's last state; a run that fails to report is caught by the execution checker instead.", group="Alerts")
 
@@ -364,7 +388,8 @@ class Settings(BaseModel):
 
     def publishes_metrics(self, monitor: str) -> bool:
         """Alarms on a monitor's metrics turn on its metric publishing."""
-        return bool({"data_quality": self.data_quality_drift_alarms, "model_quality": self.model_quality_alarms}.get(monitor))
+        return bool({"data_quality": self.data_quality_drift_alarms, "model_quality": self.model_quality_alarms,
+                     "model_bias": self.model_bias_alarms}.get(monitor))
 
     @property
     def model_bucket_name(self) -> str:
@@ -502,11 +527,13 @@ class Settings(BaseModel):
             "alert_email_addresses": self.alert_email_addresses,
             "data_quality_drift_alarms": self.data_quality_drift_alarms,
             "model_quality_alarms": self.model_quality_alarms,
+            "model_bias_alarms": self.model_bias_alarms,
         }
         for field, value in alert_inputs.items():
             if value and not self.alerts_enabled and not bad & {"alert_sns_topic_arn", "alert_create_topic"}:
                 problem(field, "is set but alerting is off: give alert_sns_topic_arn or alert_create_topic")
-        for field, monitor in (("data_quality_drift_alarms", "data_quality"), ("model_quality_alarms", "model_quality")):
+        for field, monitor in (("data_quality_drift_alarms", "data_quality"), ("model_quality_alarms", "model_quality"),
+                               ("model_bias_alarms", "model_bias")):
             if alert_inputs[field] and monitor not in enabled:
                 problem(field, f"is set but enable_{monitor}_monitor is false")
         if self.model_quality_alarms and "model_quality_problem_type" not in bad:
@@ -516,6 +543,11 @@ class Settings(BaseModel):
                     problem(f"model_quality_alarms[{i}].metric",
                             f"{alarm.metric!r} is not a {self.model_quality_problem_type} metric{did_you_mean(alarm.metric, list(known))}; "
                             f"known: {', '.join(known)}")
+        known_bias = [m for names in BIAS_METRICS.values() for m in names]
+        for i, alarm in enumerate(self.model_bias_alarms or []):
+            if alarm.metric not in known_bias:
+                problem(f"model_bias_alarms[{i}].metric", f"{alarm.metric!r} is not a Clarify bias metric"
+                        f"{did_you_mean(alarm.metric, known_bias)}; known: {', '.join(known_bias)}")
         features = [a.feature for a in self.data_quality_drift_alarms or []]
         if len(set(features)) != len(features):
             problem("data_quality_drift_alarms", "lists a feature twice")

@@ -88,8 +88,8 @@ def test_alarms_turn_on_metric_publishing(tf):
     assert dq["data_quality_app_specification"]["environment"] == {"publish_cloudwatch_metrics": "Enabled"}
     mq = one(tf, "awscc_sagemaker_model_quality_job_definition")
     assert mq["model_quality_app_specification"]["environment"] == {"publish_cloudwatch_metrics": "Enabled"}
-    bias = one(tf, "awscc_sagemaker_model_bias_job_definition")
-    assert "environment" not in bias["model_bias_app_specification"]
+    expl = one(tf, "awscc_sagemaker_model_explainability_job_definition")
+    assert "environment" not in expl["model_explainability_app_specification"]
 
 
 def test_baseline_failure_rule_matches_the_documented_event():
@@ -206,7 +206,7 @@ def test_checker_is_quiet_when_nothing_went_wrong(monkeypatch):
 
 
 # --- validation -------------------------------------------------------------------------------------
-BASE = {k: v for k, v in EXAMPLE.items() if not k.startswith(("alert_", "data_quality_drift", "model_quality_alarms"))}
+BASE = {k: v for k, v in EXAMPLE.items() if not k.startswith(("alert_", "data_quality_drift", "model_quality_alarms", "model_bias_alarms"))}
 
 
 @pytest.mark.parametrize("extra, expected", [
@@ -245,3 +245,29 @@ def test_alerts_are_off_by_default(synth):
     tf = synth(BASE)
     assert "aws_sns_topic" not in tf["resource"] and "aws_cloudwatch_metric_alarm" not in tf["resource"]
     assert "alert_topic_arn" not in tf["output"]
+
+
+def test_bias_alarm_dimensions_name_the_published_metric(tf):
+    alarm = _alarms(tf)["bias_metric_DPPL"]
+    schedule = next(s["name"] for s in resources(tf, "aws_sagemaker_monitoring_schedule")
+                    if s["monitoring_schedule_config"]["monitoring_type"] == "ModelBias")
+    assert alarm["namespace"] == "aws/sagemaker/Endpoints/bias-metrics"
+    assert alarm["dimensions"] == {
+        "Endpoint": "churn-pred-endpoint", "MonitoringSchedule": schedule, "BiasStage": "Post-Training",
+        "Label": "label", "LabelValue": "1", "Facet": "age", "FacetValue": "40"}
+    assert (alarm["comparison_operator"], alarm["threshold"]) == ("GreaterThanThreshold", 0.1)
+    bias = one(tf, "awscc_sagemaker_model_bias_job_definition")
+    assert bias["model_bias_app_specification"]["environment"] == {"publish_cloudwatch_metrics": "Enabled"}
+
+
+def test_bias_stage_follows_the_metric():
+    from monitors.alerts import bias_stage
+
+    assert (bias_stage("CI"), bias_stage("DPPL")) == ("Pre-training", "Post-Training")
+
+
+def test_unknown_bias_metric_is_reported():
+    alarm = {"metric": "DPLL", "threshold": 0.1, "direction": "above", "label": "l", "label_value": 1, "facet": "f", "facet_value": 2}
+    with pytest.raises(ConfigError) as exc:
+        validate({**BASE, "alert_create_topic": True, "model_bias_alarms": [alarm]})
+    assert any(p.startswith("model_bias_alarms[0].metric: 'DPLL' is not a Clarify bias metric (did you mean 'DPL'?)") for p in exc.value.problems)
