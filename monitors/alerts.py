@@ -11,6 +11,10 @@ Facts this relies on (SageMaker developer guide and API reference):
 - Bias metrics: aws/sagemaker/Endpoints/bias-metrics (batch: aws/sagemaker/ModelMonitoring/bias-metrics),
   metric bias_metric_<short name>, dimensions Endpoint, MonitoringSchedule, BiasStage ("Pre-training" or
   "Post-Training", verbatim), Label, LabelValue, Facet, FacetValue ("CloudWatch Metrics for Bias Drift Analysis").
+- Feature attribution metrics: aws/sagemaker/Endpoints/explainability-metrics (batch:
+  aws/sagemaker/ModelMonitoring/explainability-metrics), metric feature_<feature> (the global SHAP value),
+  dimensions Endpoint, MonitoringSchedule, ExplainabilityMethod "KernelShap", Label, ValueType
+  "GlobalShapValues" ("CloudWatch Metrics for Feature Drift Analysis": clarify-feature-attribute-drift-cw).
 - Containers publish only when the job definition's environment has publish_cloudwatch_metrics=Enabled.
 - Step Functions sends "Step Functions Execution Status Change" events (status FAILED/TIMED_OUT/ABORTED).
 """
@@ -31,7 +35,7 @@ from constructs import Construct
 from monitors.aws_bindings import aws
 from monitors.iam import AccountContext, ServiceRole, Statement
 from monitors.naming import bounded_name
-from monitors.settings import BIAS_METRICS, Settings
+from monitors.settings import BIAS_METRICS, EXPLAINABILITY_DIMENSIONS, Settings
 from monitors.staging import staging_dir
 
 CHECKER_SOURCE = Path(__file__).resolve().parent.parent / "lambda_image" / "alerts" / "execution_alerts.py"
@@ -42,6 +46,8 @@ NAMESPACES = {
     ("model_quality", True): "aws/sagemaker/ModelMonitoring/model-metrics",
     ("model_bias", False): "aws/sagemaker/Endpoints/bias-metrics",
     ("model_bias", True): "aws/sagemaker/ModelMonitoring/bias-metrics",
+    ("model_explainability", False): "aws/sagemaker/Endpoints/explainability-metrics",
+    ("model_explainability", True): "aws/sagemaker/ModelMonitoring/explainability-metrics",
 }
 ALARM_PERIOD_SECONDS = 3600  # the shortest monitoring schedule interval
 
@@ -165,17 +171,21 @@ class Alerts(Construct):
     def _alarms(self, config: AlertsConfig) -> None:
         s = config.settings
         # (monitor, construct key, metric name, threshold, direction, meaning, extra dimensions)
-        alarms = [("data_quality", f"drift_{a.feature}", f"feature_baseline_drift_{a.feature}", a.threshold, "above",
+        alarms = [("data_quality", a.key, f"feature_baseline_drift_{a.feature}", a.threshold, "above",
                    f"feature {a.feature} drifted from its baseline by more than {a.threshold}", {})
                   for a in s.data_quality_drift_alarms or []]
-        alarms += [("model_quality", a.metric, a.metric, a.threshold, a.direction,
+        alarms += [("model_quality", a.key, a.metric, a.threshold, a.direction,
                     f"model quality metric {a.metric} went {a.direction} {a.threshold}", {})
                    for a in s.model_quality_alarms or []]
-        alarms += [("model_bias", f"{a.metric}_{a.facet}_{a.facet_value}", f"bias_metric_{a.metric}", a.threshold, a.direction,
+        alarms += [("model_bias", a.key, f"bias_metric_{a.metric}", a.threshold, a.direction,
                     f"bias metric {a.metric} for {a.facet}={a.facet_value} went {a.direction} {a.threshold}",
                     {"BiasStage": bias_stage(a.metric), "Label": a.label, "LabelValue": a.label_value,
                      "Facet": a.facet, "FacetValue": a.facet_value})
                    for a in s.model_bias_alarms or []]
+        alarms += [("model_explainability", a.key, f"feature_{a.feature}", a.threshold, a.direction,
+                    f"global SHAP value of feature {a.feature} (label {a.label}) went {a.direction} {a.threshold}",
+                    {**EXPLAINABILITY_DIMENSIONS, "Label": a.label})
+                   for a in s.model_explainability_alarms or []]
         for monitor, key, metric, threshold, direction, meaning, extra_dimensions in alarms:
             schedule_name, _ = config.schedules[monitor]
             batch = getattr(s, f"{monitor}_batch_transform_input") is not None

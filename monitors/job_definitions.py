@@ -192,7 +192,8 @@ def model_explainability_config(settings: Settings, inputs: MonitorInputs, name:
     return _awscc_config(
         settings, inputs, name, "model_explainability", awscc.ModelExplainabilityJobDefinitionConfig,
         app_specification=awscc.ClarifyAppSpecification(
-            image_uri=inputs.image_uri, config_uri=baseline_uri(settings, "model_explainability", "config")
+            image_uri=inputs.image_uri, config_uri=baseline_uri(settings, "model_explainability", "config"),
+            environment=_metrics_environment(settings, "model_explainability"),
         ),
         job_input=awscc.EndpointJobInput(**_job_input(settings, "model_explainability", threshold=False)),
     )

@@ -168,6 +168,11 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 FEATURE_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,200}$")
 
 
+def alarm_key(*parts: str) -> str:
+    """The alarm's construct id and name suffix: its identifying fields, kept to letters, digits, _ and -."""
+    return "_".join(re.sub(r"[^A-Za-z0-9_-]+", "-", str(part)) for part in parts)
+
+
 class DriftAlarm(BaseModel):
     """Alarm when a feature's baseline drift (distance from the baseline distribution) exceeds threshold."""
 
@@ -175,6 +180,10 @@ class DriftAlarm(BaseModel):
 
     feature: Annotated[str, _matching(FEATURE_RE, "must be a feature name (letters, digits, _ . -)")]
     threshold: Annotated[float, Field(ge=0, le=1)] = Field(description="Drift distance 0-1 above which to alarm.")
+
+    @property
+    def key(self) -> str:
+        return alarm_key("drift", self.feature)
 
 
 class QualityAlarm(BaseModel):
@@ -185,6 +194,10 @@ class QualityAlarm(BaseModel):
     metric: str
     threshold: float
     direction: Literal["above", "below"] = Field(description="Alarm when the metric goes above or below threshold.")
+
+    @property
+    def key(self) -> str:
+        return alarm_key(self.metric, self.direction)
 
 
 class BiasAlarm(BaseModel):
@@ -200,6 +213,33 @@ class BiasAlarm(BaseModel):
     label_value: str
     facet: str
     facet_value: str
+
+    @property
+    def key(self) -> str:
+        return alarm_key(self.metric, self.label, self.label_value, self.facet, self.facet_value, self.direction)
+
+
+# Feature attribution metrics ("CloudWatch Metrics for Feature Drift Analysis": clarify-feature-attribute-drift-cw):
+# feature_<feature> is the feature's global SHAP value, with dimensions ExplainabilityMethod "KernelShap",
+# Label (the analysis configuration's label_headers, else a placeholder such as label0) and ValueType
+# "GlobalShapValues".
+EXPLAINABILITY_DIMENSIONS = {"ExplainabilityMethod": "KernelShap", "ValueType": "GlobalShapValues"}
+
+
+class ExplainabilityAlarm(BaseModel):
+    """Alarm when a feature's global SHAP value (its attribution) crosses threshold."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+    feature: Annotated[str, _matching(FEATURE_RE, "must be a feature name (letters, digits, _ . -)")]
+    threshold: float
+    direction: Literal["above", "below"]
+    label: str = Field("label0", min_length=1, description="The analysis configuration's label_headers entry; "
+                       "label0 when the model output has no label headers (as in generated baselines).")
+
+    @property
+    def key(self) -> str:
+        return alarm_key(self.feature, self.label, self.direction)
 
 
 _BATCH_DESCRIPTION = ("Watch a batch transform job instead of the endpoint: {data_captured_destination_s3_uri, "
@@ -334,6 +374,8 @@ class Settings(BaseModel):
         None, "CloudWatch alarms on model quality metrics: [{metric, threshold, direction above|below}] (turns on metric publishing).", group="Alerts")
     model_bias_alarms: list[BiasAlarm] | None = _param(
         None, "CloudWatch alarms on bias_metric_<metric> (e.g. DPPL, CI): [{metric, threshold, direction, label, label_value, facet, facet_value}] as in the analysis configuration (turns on metric publishing).", group="Alerts")
+    model_explainability_alarms: list[ExplainabilityAlarm] | None = _param(
+        None, "CloudWatch alarms on feature_<feature>, the feature's global SHAP value: [{feature, threshold, direction, label (default label0)}] (turns on metric publishing).", group="Alerts")
     alarm_treat_missing_data: Literal["missing", "notBreaching", "breaching", "ignore"] = _param(
         "ignore", "Periods without data (the hours between scheduled runs have none) keep the alarm's last state; a run that fails to report is caught by the execution checker instead.", group="Alerts")
 
@@ -389,7 +431,7 @@ class Settings(BaseModel):
     def publishes_metrics(self, monitor: str) -> bool:
         """Alarms on a monitor's metrics turn on its metric publishing."""
         return bool({"data_quality": self.data_quality_drift_alarms, "model_quality": self.model_quality_alarms,
-                     "model_bias": self.model_bias_alarms}.get(monitor))
+                     "model_bias": self.model_bias_alarms, "model_explainability": self.model_explainability_alarms}.get(monitor))
 
     @property
     def model_bucket_name(self) -> str:
@@ -528,12 +570,13 @@ class Settings(BaseModel):
             "data_quality_drift_alarms": self.data_quality_drift_alarms,
             "model_quality_alarms": self.model_quality_alarms,
             "model_bias_alarms": self.model_bias_alarms,
+            "model_explainability_alarms": self.model_explainability_alarms,
         }
         for field, value in alert_inputs.items():
             if value and not self.alerts_enabled and not bad & {"alert_sns_topic_arn", "alert_create_topic"}:
                 problem(field, "is set but alerting is off: give alert_sns_topic_arn or alert_create_topic")
         for field, monitor in (("data_quality_drift_alarms", "data_quality"), ("model_quality_alarms", "model_quality"),
-                               ("model_bias_alarms", "model_bias")):
+                               ("model_bias_alarms", "model_bias"), ("model_explainability_alarms", "model_explainability")):
             if alert_inputs[field] and monitor not in enabled:
                 problem(field, f"is set but enable_{monitor}_monitor is false")
         if self.model_quality_alarms and "model_quality_problem_type" not in bad:
@@ -548,9 +591,32 @@ class Settings(BaseModel):
             if alarm.metric not in known_bias:
                 problem(f"model_bias_alarms[{i}].metric", f"{alarm.metric!r} is not a Clarify bias metric"
                         f"{did_you_mean(alarm.metric, known_bias)}; known: {', '.join(known_bias)}")
-        features = [a.feature for a in self.data_quality_drift_alarms or []]
-        if len(set(features)) != len(features):
-            problem("data_quality_drift_alarms", "lists a feature twice")
+        for field in ("data_quality_drift_alarms", "model_quality_alarms", "model_bias_alarms", "model_explainability_alarms"):
+            first: dict[str, int] = {}
+            for i, alarm in enumerate(alert_inputs[field] or []):
+                if alarm.key in first:
+                    problem(f"{field}[{i}]", f"is the same alarm as {field}[{first[alarm.key]}] (alarm {alarm.key!r}); "
+                            "give each alarm once")
+                first.setdefault(alarm.key, i)
+        # Generated baselines write the analysis configuration from the baseline params: alarm dimensions that
+        # do not match it name metrics that are never published, and the alarm would never fire.
+        if self.baseline_generation_enabled and self.model_explainability_baseline_s3_uri is None:
+            params = self.baseline_model_explainability_params or {}
+            if isinstance(params.get("headers"), list):
+                features = [h for h in params["headers"] if h != params.get("label_header")]
+                for i, alarm in enumerate(self.model_explainability_alarms or []):
+                    if alarm.feature not in features:
+                        problem(f"model_explainability_alarms[{i}].feature",
+                                f"{alarm.feature!r} is not a feature of baseline_model_explainability_params.headers"
+                                f"{did_you_mean(alarm.feature, features)}; features: {', '.join(map(str, features))}")
+        if self.baseline_generation_enabled and self.model_bias_baseline_s3_uri is None:
+            params = self.baseline_model_bias_params or {}
+            for i, alarm in enumerate(self.model_bias_alarms or []):
+                for attribute, param in (("label", "label_header"), ("facet", "facet_name")):
+                    if param in params and getattr(alarm, attribute) != str(params[param]):
+                        problem(f"model_bias_alarms[{i}].{attribute}",
+                                f"{getattr(alarm, attribute)!r} differs from baseline_model_bias_params.{param} "
+                                f"{params[param]!r}, which names the published metric")
 
         if self.backend == "s3" and not self.backend_s3_bucket and "backend_s3_bucket" not in bad:
             problem("backend_s3_bucket", "is required when backend is s3")

@@ -65,6 +65,11 @@ def _alarms(tf) -> dict[str, dict]:
     return {a["metric_name"]: a for a in resources(tf, "aws_cloudwatch_metric_alarm")}
 
 
+def _monitor_alarms(tf) -> list[dict]:
+    """The alarms on model monitor metrics (not the checker's own Errors alarm)."""
+    return [a for a in resources(tf, "aws_cloudwatch_metric_alarm") if a["namespace"].startswith("aws/sagemaker/")]
+
+
 def test_drift_alarms_use_the_data_metrics_namespace_and_schedule_dimensions(tf):
     alarm = _alarms(tf)["feature_baseline_drift_tenure"]
     schedule = next(s["name"] for s in resources(tf, "aws_sagemaker_monitoring_schedule")
@@ -89,7 +94,16 @@ def test_alarms_turn_on_metric_publishing(tf):
     mq = one(tf, "awscc_sagemaker_model_quality_job_definition")
     assert mq["model_quality_app_specification"]["environment"] == {"publish_cloudwatch_metrics": "Enabled"}
     expl = one(tf, "awscc_sagemaker_model_explainability_job_definition")
-    assert "environment" not in expl["model_explainability_app_specification"]
+    assert expl["model_explainability_app_specification"]["environment"] == {"publish_cloudwatch_metrics": "Enabled"}
+
+
+def test_monitors_without_alarms_leave_publishing_alone(synth):
+    tf = synth({**BASE, "alert_create_topic": True, "data_quality_drift_alarms": [{"feature": "age", "threshold": 0.1}]})
+    assert one(tf, "aws_sagemaker_data_quality_job_definition")["data_quality_app_specification"]["environment"] == {
+        "publish_cloudwatch_metrics": "Enabled"}
+    for monitor in ("model_quality", "model_bias", "model_explainability"):
+        spec = one(tf, f"awscc_sagemaker_{monitor}_job_definition")[f"{monitor}_app_specification"]
+        assert "environment" not in spec, monitor
 
 
 def test_baseline_failure_rule_matches_the_documented_event():
@@ -206,7 +220,7 @@ def test_checker_is_quiet_when_nothing_went_wrong(monkeypatch):
 
 
 # --- validation -------------------------------------------------------------------------------------
-BASE = {k: v for k, v in EXAMPLE.items() if not k.startswith(("alert_", "data_quality_drift", "model_quality_alarms", "model_bias_alarms"))}
+BASE = {k: v for k, v in EXAMPLE.items() if not k.startswith(("alert_", "data_quality_drift", "model_quality_alarms", "model_bias_alarms", "model_explainability_alarms"))}
 
 
 @pytest.mark.parametrize("extra, expected", [
@@ -271,3 +285,96 @@ def test_unknown_bias_metric_is_reported():
     with pytest.raises(ConfigError) as exc:
         validate({**BASE, "alert_create_topic": True, "model_bias_alarms": [alarm]})
     assert any(p.startswith("model_bias_alarms[0].metric: 'DPLL' is not a Clarify bias metric (did you mean 'DPL'?)") for p in exc.value.problems)
+
+
+# --- feature attribution (explainability) alarms ------------------------------------------------------
+def test_explainability_alarm_dimensions_name_the_published_metric(tf):
+    # "CloudWatch Metrics for Feature Drift Analysis" (docs.aws.amazon.com/sagemaker/latest/dg/
+    # clarify-feature-attribute-drift-cw.html): feature_<name> is the global SHAP value, published with
+    # Endpoint, MonitoringSchedule, ExplainabilityMethod=KernelShap, Label, ValueType=GlobalShapValues.
+    alarm = _alarms(tf)["feature_tenure"]
+    schedule = next(s["name"] for s in resources(tf, "aws_sagemaker_monitoring_schedule")
+                    if s["monitoring_schedule_config"]["monitoring_type"] == "ModelExplainability")
+    assert alarm["namespace"] == "aws/sagemaker/Endpoints/explainability-metrics"
+    assert alarm["dimensions"] == {
+        "Endpoint": "churn-pred-endpoint", "MonitoringSchedule": schedule, "ExplainabilityMethod": "KernelShap",
+        "Label": "label0", "ValueType": "GlobalShapValues"}
+    assert (alarm["comparison_operator"], alarm["threshold"], alarm["statistic"]) == ("LessThanThreshold", 0.01, "Minimum")
+    assert alarm["alarm_name"] == "churn-pred-endpoint-model-explainability-tenure-label0-below"
+    assert "global SHAP value of feature tenure" in alarm["alarm_description"]
+
+
+def test_explainability_alarm_on_batch_transform_uses_the_model_monitoring_namespace(synth):
+    tf = synth({**BASE, "alert_create_topic": True,
+                "model_explainability_batch_transform_input": {
+                    "data_captured_destination_s3_uri": "s3://sagemaker-us-east-2-123456789012/churn/batch/",
+                    "dataset_format": "csv", "csv_header": True},
+                "model_explainability_alarms": [{"feature": "age", "threshold": 0.5, "direction": "above", "label": "churn"}]})
+    [alarm] = _monitor_alarms(tf)
+    assert alarm["namespace"] == "aws/sagemaker/ModelMonitoring/explainability-metrics"
+    assert "Endpoint" not in alarm["dimensions"]
+    assert (alarm["dimensions"]["Label"], alarm["comparison_operator"], alarm["statistic"]) == ("churn", "GreaterThanThreshold", "Maximum")
+
+
+def test_the_same_metric_may_alarm_in_both_directions(synth):
+    # Both used to get the construct id "model_quality_accuracy" and crashed the synth with a jsii traceback.
+    tf = synth({**BASE, "alert_create_topic": True, "model_quality_alarms": [
+        {"metric": "accuracy", "threshold": 0.8, "direction": "below"},
+        {"metric": "accuracy", "threshold": 0.99, "direction": "above"}]})
+    alarms = sorted((a["alarm_name"], a["comparison_operator"]) for a in _monitor_alarms(tf))
+    assert alarms == [("churn-pred-endpoint-model-quality-accuracy-above", "GreaterThanThreshold"),
+                      ("churn-pred-endpoint-model-quality-accuracy-below", "LessThanThreshold")]
+
+
+EXPL = {"feature": "tenure", "threshold": 0.01, "direction": "below"}
+BIAS_ALARM = {"metric": "DPPL", "threshold": 0.1, "direction": "above", "label": "label", "label_value": "1",
+              "facet": "age", "facet_value": "40"}
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ({"model_explainability_alarms": [EXPL]},
+     "model_explainability_alarms: is set but alerting is off: give alert_sns_topic_arn or alert_create_topic"),
+    ({"alert_create_topic": True, "enable_model_explainability_monitor": False, "model_explainability_output_s3_uri": None,
+      "model_explainability_inference_attribute": None, "model_explainability_schedule_expression": None,
+      "baseline_model_explainability_params": None, "model_explainability_alarms": [EXPL]},
+     "model_explainability_alarms: is set but enable_model_explainability_monitor is false"),
+    ({"alert_create_topic": True, "model_explainability_alarms": [{**EXPL, "feature": "tenur"}]},
+     "model_explainability_alarms[0].feature: 'tenur' is not a feature of baseline_model_explainability_params.headers "
+     "(did you mean 'tenure'?); features: age, tenure, monthly_charges"),
+    ({"alert_create_topic": True, "model_explainability_alarms": [{**EXPL, "feature": "label"}]},
+     "model_explainability_alarms[0].feature: 'label' is not a feature"),
+    ({"alert_create_topic": True, "model_explainability_alarms": [{**EXPL, "direction": "sideways"}]},
+     "model_explainability_alarms[0].direction: Input should be 'above' or 'below'"),
+    ({"alert_create_topic": True, "model_explainability_alarms": [{**EXPL, "threshold": "low"}]},
+     "model_explainability_alarms[0].threshold: Input should be a valid number"),
+    ({"alert_create_topic": True, "model_explainability_alarms": [{**EXPL, "label": ""}]},
+     "model_explainability_alarms[0].label: String should have at least 1 character"),
+    ({"alert_create_topic": True, "model_explainability_alarms": [{**EXPL, "shap": 1}]},
+     "model_explainability_alarms[0].shap: Extra inputs are not permitted"),
+    ({"alert_create_topic": True, "model_explainability_alarms": [EXPL, {**EXPL, "threshold": 0.02}]},
+     "model_explainability_alarms[1]: is the same alarm as model_explainability_alarms[0] (alarm 'tenure_label0_below')"),
+    ({"alert_create_topic": True, "model_quality_alarms": [{"metric": "f1", "threshold": 0.7, "direction": "below"}] * 2},
+     "model_quality_alarms[1]: is the same alarm as model_quality_alarms[0]"),
+    ({"alert_create_topic": True, "data_quality_drift_alarms": [{"feature": "age", "threshold": 0.1}, {"feature": "age", "threshold": 0.2}]},
+     "data_quality_drift_alarms[1]: is the same alarm as data_quality_drift_alarms[0]"),
+    ({"alert_create_topic": True, "model_bias_alarms": [{**BIAS_ALARM, "facet": "tenure"}]},
+     "model_bias_alarms[0].facet: 'tenure' differs from baseline_model_bias_params.facet_name 'age', which names the published metric"),
+    ({"alert_create_topic": True, "model_bias_alarms": [{**BIAS_ALARM, "label": "churn"}]},
+     "model_bias_alarms[0].label: 'churn' differs from baseline_model_bias_params.label_header 'label'"),
+])
+def test_explainability_and_duplicate_alarm_rules(extra, expected):
+    config = {k: v for k, v in {**BASE, **extra}.items() if v is not None}
+    with pytest.raises(ConfigError) as exc:
+        validate(config)
+    assert any(p.startswith(expected) for p in exc.value.problems), exc.value.problems
+
+
+def test_alarm_dimensions_are_not_checked_against_a_baseline_the_user_supplies():
+    # With their own model_*_baseline_s3_uri the analysis configuration is the user's: any feature or facet goes.
+    config = {**BASE, "alert_create_topic": True,
+              "model_explainability_baseline_s3_uri": "s3://sagemaker-us-east-2-123456789012/churn/own-baselines/expl/",
+              "model_bias_baseline_s3_uri": "s3://sagemaker-us-east-2-123456789012/churn/own-baselines/bias/",
+              "model_explainability_alarms": [{**EXPL, "feature": "region"}],
+              "model_bias_alarms": [{**BIAS_ALARM, "facet": "gender", "facet_value": "f"}]}
+    settings = validate(config)
+    assert [a.feature for a in settings.model_explainability_alarms] == ["region"]

@@ -272,6 +272,6 @@ def test_no_block_synthesizes_empty(synth):
 
     example = yaml.safe_load((REPO / "examples" / "full.yaml").read_text())
     without_key = {k: v for k, v in example.items()
-                   if k != "kms_key_id" and not k.startswith(("alert_", "data_quality_drift", "model_quality_alarms", "model_bias_alarms"))}
+                   if k != "kms_key_id" and not k.startswith(("alert_", "data_quality_drift", "model_quality_alarms", "model_bias_alarms", "model_explainability_alarms"))}
     for config in (FULL, example, without_key):
         assert _empty_objects(synth({k: v for k, v in config.items() if v is not None})) == []
