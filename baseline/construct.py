@@ -15,7 +15,7 @@ from baseline.events import baseline_event
 from baseline.state_machine import build_state_machine_definition_json
 from monitors.aws_bindings import aws
 from monitors.generic import GenericProvider, GenericResource
-from monitors.iam import AccountContext, ServiceRole, Statement
+from monitors.iam import AccountContext, ServiceRole, Statement, policy_document
 from monitors.job_definitions import SHORT_NAMES
 from monitors.naming import bounded_name, content_hash
 from monitors.staging import staging_dir
@@ -25,6 +25,11 @@ LAMBDA_IMAGE_DIR = Path(__file__).resolve().parent.parent / "lambda_image"
 DOCKER_SOURCE = "kreuzwerker/docker"
 DOCKER_VERSION_CONSTRAINT = ">= 3.0.0, < 4.0.0"
 IMAGES_KEPT = 5
+# Terraform expressions (JSON syntax: "${...}") on the run-on-deploy invocation's result, the handler's JSON
+# answer {"status": "STARTED", "execution_arns": [...]}.
+RUN_ON_DEPLOY_STARTED = '${try(jsondecode(self.result).status, "") == "STARTED"}'
+RUN_ON_DEPLOY_ERROR = ("Baseline generation did not start on deploy: "
+                       '${try(jsondecode(self.result).error, self.result)}')
 
 
 # lambda_image/alerts/ is the alert checker, deployed as its own zip (monitors/alerts.py), not in the image.
@@ -195,19 +200,26 @@ class BaselineGeneration(Construct):
             config_hash = content_hash(self.events, 12)
             start_policy = aws("iam_role_policy").IamRolePolicy(
                 self, "lambda_start_executions", name="start-baseline-executions", role=self.lambda_role.role.id,
-                policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-                    "Sid": "StartBaselineStateMachineOnly", "Effect": "Allow", "Action": "states:StartExecution",
-                    "Resource": self.state_machine.arn}]}),
+                policy=policy_document(self, "lambda_start_executions_document", [Statement(
+                    "StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine.arn,))]).json,
             )
             executions = [
                 {"name": f"deploy-{SHORT_NAMES[m]}-{config_hash}", "input": event} for m, event in self.events.items()
             ]
-            aws("lambda_invocation").LambdaInvocation(
+            invocation = aws("lambda_invocation").LambdaInvocation(
                 self, "run_on_deploy", function_name=self.function.function_name,
                 input=json.dumps({"action": "start_executions", "state_machine_arn": self.state_machine.arn, "executions": executions}, sort_keys=True),
                 triggers={"baseline_configuration": config_hash},
                 depends_on=[start_policy, self.state_machine],
             )
+            # The handler raises when it cannot start the executions, which fails the apply and keeps nothing
+            # in state (the next apply retries). The postcondition guards the answer's contract too, e.g. for an
+            # older image given as baseline_lambda_image_uri that answered {"status": "ERROR"} instead.
+            address = f"aws_lambda_invocation.{invocation.friendly_unique_id}"
+            invocation.add_override("lifecycle.postcondition", [{
+                "condition": RUN_ON_DEPLOY_STARTED,
+                "error_message": f"{RUN_ON_DEPLOY_ERROR}. Once the cause is fixed: terraform apply -replace={address}",
+            }])
 
 
     # ------------------------------------------------------------------------------------------

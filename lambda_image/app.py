@@ -17,8 +17,10 @@ sample event from the README, given as is, starts a baseline job):
     ``{"state_machine_arn": str, "executions": [{"name": str, "input": <start event>}]}``
     -> ``{"status": "STARTED", "execution_arns": [...]}``
 
-Any bad event or AWS/SDK failure -> ``{"status": "ERROR", "error": "..."}``; the handler
-never raises.
+Any bad event or AWS/SDK failure -> ``{"status": "ERROR", "error": "..."}`` for ``start`` and
+``check`` (the state machine branches on it). ``start_executions`` raises ``StartExecutionsFailed``
+instead: its caller is Terraform's ``aws_lambda_invocation``, which fails the apply and keeps nothing
+in state only when the function errors, so the next apply retries.
 """
 
 from __future__ import annotations
@@ -64,7 +66,12 @@ def aws_session() -> boto3.Session:
     return _SESSIONS[key]
 
 
+class StartExecutionsFailed(Exception):
+    """start_executions failed; raised so that the invoking Terraform apply fails (see module doc)."""
+
+
 def handler(event: Any, context: Any = None) -> Dict[str, Any]:
+    action = None
     try:
         action = get_action(event)
         logger.info("action=%s event=%s", action, _for_log(event))
@@ -75,10 +82,13 @@ def handler(event: Any, context: Any = None) -> Dict[str, Any]:
         return _start_executions(validate_start_executions(event))
     except (EventValidationError, ConfigurationError) as exc:
         logger.warning("rejected event: %s", exc)
-        return _error(str(exc))
-    except Exception as exc:  # noqa: BLE001 - the handler must never raise
+        message = str(exc)
+    except Exception as exc:  # noqa: BLE001 - start/check must answer, not raise
         logger.exception("baseline lambda failed")
-        return _error(_describe_exception(exc))
+        message = _describe_exception(exc)
+    if action == "start_executions":
+        raise StartExecutionsFailed(message)
+    return _error(message)
 
 
 def _start(event: Any) -> Dict[str, Any]:

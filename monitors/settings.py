@@ -349,7 +349,7 @@ class Settings(BaseModel):
     baseline_log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] = _param(
         365, "Retention of the Lambda and state machine log groups (a CloudWatch Logs value).", group="Baseline generation")
     baseline_poll_interval_seconds: Annotated[int, Field(ge=10, le=3600)] = _param(60, "How often the state machine checks a baseline job.", group="Baseline generation")
-    baseline_run_on_deploy: bool = _param(True, "Start one baseline execution per enabled monitor at apply time (again when the baseline configuration changes).", group="Baseline generation")
+    baseline_run_on_deploy: bool = _param(True, "Start one baseline execution per enabled monitor at apply time (again when the baseline configuration changes); if they cannot start, the apply fails with the reason and the next apply retries.", group="Baseline generation")
     baseline_data_quality_params: dict[str, Any] | None = _param(None, "Extra data_quality_params of the baseline event (seed field names).", group="Baseline generation")
     baseline_model_quality_params: dict[str, Any] | None = _param(None, "Extra model_quality_params, e.g. ground_truth_attribute (seed field names).", group="Baseline generation")
     baseline_model_bias_params: dict[str, Any] | None = _param(None, "Extra model_bias_params: label_header, headers, dataset_type, label_values, facet_name, facet_values, probability_threshold, model_name.", group="Baseline generation")

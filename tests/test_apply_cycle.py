@@ -17,6 +17,8 @@ from emulator_fixtures import moto_server, terraform_bin  # noqa: F401
 from monitors.awscc import to_terraform  # noqa: F401
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/baseline-lambda:v1"
+# The baseline handler's answers to {"action": "start_executions"} (lambda_image/app.py).
+STARTED = {"status": "STARTED", "execution_arns": ["arn:aws:states:us-east-1:123456789012:execution:sm:deploy-dq"]}
 AWSCC_TYPES = {
     "model_quality": "ModelQuality",
     "model_bias": "ModelBias",
@@ -79,6 +81,8 @@ def test_full_example_apply_replan_change_destroy(moto_server, terraform_bin, tm
     tf = harness.TerraformWorkdir(workdir)
     tf.init()
     assert tf.plan("-out=plan.tfplan")[0] == 2
+    # The run-on-deploy invocation's postcondition requires the handler's answer to say STARTED.
+    moto_server.queue_lambda_results([STARTED])
     tf.run("apply", "-input=false", "-no-color", "plan.tfplan")
     applied = tf.state_list()
     managed = [a for a in applied if not a.startswith("data.")]
@@ -101,8 +105,57 @@ def test_full_example_apply_replan_change_destroy(moto_server, terraform_bin, tm
     schedule = [a for a in changes if a.startswith("aws_sagemaker_monitoring_schedule.data_quality")]
     assert [changes[a] for a in dq] == [["create", "delete"]], changes
     assert [changes[a] for a in schedule] == [["update"]], changes
+    assert not [a for a in changes if a.startswith("aws_lambda_invocation.")], "the baseline configuration did not change"
     tf.run("apply", "-input=false", "-no-color", "change.tfplan")
     assert tf.plan()[0] == 0
     tf.destroy()
     assert tf.state_list() == []
     print(f"apply cycle timings: {tf.timing_report()}")
+
+
+def test_apply_fails_when_baseline_generation_does_not_start(moto_server, terraform_bin, tmp_path):  # noqa: F811
+    """Run on deploy must not pass silently when no baseline run starts. The handler raises
+    (StartExecutionsFailed): the apply fails with its reason, nothing is kept in state, the next apply
+    retries. An answer that is not STARTED (an older image answered {"status": "ERROR"}) fails the
+    invocation's postcondition, whose message names the -replace that retries it."""
+    config = {
+        "endpoint_name": "postcondition-endpoint", "region": "us-east-1", "stack_name": "postcondition-check",
+        "model_bucket_arn": "arn:aws:s3:::sagemaker-us-east-2-123456789012",
+        "enable_data_quality_monitor": True,
+        "data_quality_output_s3_uri": "s3://sagemaker-us-east-2-123456789012/postcondition/output/",
+        "baseline_training_data_s3_uri": "s3://sagemaker-us-east-2-123456789012/postcondition/train.csv",
+        "baseline_output_data_s3_uri": "s3://sagemaker-us-east-2-123456789012/postcondition/baselines/",
+        "baseline_lambda_image_uri": IMAGE,
+    }
+    tf_json, path = _synth(config, tmp_path / "out")
+    [logical] = tf_json["resource"]["aws_lambda_invocation"]
+    address = f"aws_lambda_invocation.{logical}"
+    workdir = tmp_path / "tf"
+    harness.prepare_workdir(path, workdir, moto_server.endpoint, region="us-east-1")
+    tf = harness.TerraformWorkdir(workdir)
+    tf.init()
+    reason = "StartExecution failed: AccessDeniedException: not authorized to perform states:StartExecution"
+
+    def apply(*args: str) -> tuple[int, str]:
+        rc, _, err = harness.run_terraform(["apply", "-auto-approve", "-input=false", "-no-color", *args], workdir)
+        return rc, " ".join(err.split())
+
+    try:
+        # 1. The function raises: the apply fails with the reason; the invocation is not in state.
+        moto_server.queue_lambda_results([{"errorMessage": reason, "errorType": "StartExecutionsFailed"}])
+        rc, err = apply()
+        assert rc != 0 and reason in err, err
+        assert address not in tf.state_list()
+        # 2. The next apply retries; this time the answer is an (old-style) ERROR: the postcondition fails.
+        moto_server.queue_lambda_results([{"status": "ERROR", "error": reason}])
+        rc, err = apply()
+        assert rc != 0 and "Resource postcondition failed" in err, err
+        assert f"Baseline generation did not start on deploy: {reason}. Once the cause is fixed: terraform apply -replace={address}" in err, err
+        # 3. The -replace from the message retries it; STARTED passes and the next plan is empty.
+        moto_server.queue_lambda_results([STARTED])
+        rc, err = apply(f"-replace={address}")
+        assert rc == 0, err
+        assert address in tf.state_list()
+        assert tf.plan()[0] == 0
+    finally:
+        tf.destroy()

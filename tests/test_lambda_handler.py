@@ -682,9 +682,8 @@ def test_start_executions_validates_every_input_before_starting_any(app, fresh_a
             {"name": "deploy-model-bias", "input": bad_input},
         ],
     }
-    result = app.handler(event, None)
-    assert result["status"] == "ERROR"
-    assert "executions[1].input: 'model_bias_params.facet_name' 'age'" in result["error"]
+    with pytest.raises(app.StartExecutionsFailed, match=r"executions\[1\]\.input: 'model_bias_params\.facet_name' 'age'"):
+        app.handler(event, None)
     assert _executions(fresh_aws, state_machine_arn) == {}
 
 
@@ -707,15 +706,15 @@ def test_bad_start_executions_events_are_rejected(app, fresh_aws, state_machine_
     event = {"action": "start_executions", "state_machine_arn": state_machine_arn,
              "executions": [{"name": "ok", "input": seed("data_quality")}]}
     event.update(change)
-    result = app.handler(event, None)
-    assert result["status"] == "ERROR"
-    assert fragment in result["error"]
+    # Raised, not answered: Terraform's aws_lambda_invocation fails the apply only on a function error.
+    with pytest.raises(app.StartExecutionsFailed) as exc:
+        app.handler(event, None)
+    assert fragment in str(exc.value)
     assert _executions(fresh_aws, state_machine_arn) == {}
 
 
 def test_start_executions_on_a_missing_state_machine_is_an_error(app, fresh_aws):
     arn = "arn:aws:states:us-east-1:123456789012:stateMachine:does-not-exist"
-    result = app.handler({"action": "start_executions", "state_machine_arn": arn,
-                          "executions": [{"name": "x", "input": seed("data_quality")}]}, None)
-    assert result["status"] == "ERROR"
-    assert "StartExecution failed: StateMachineDoesNotExist" in result["error"]
+    with pytest.raises(app.StartExecutionsFailed, match="StartExecution failed: StateMachineDoesNotExist"):
+        app.handler({"action": "start_executions", "state_machine_arn": arn,
+                     "executions": [{"name": "x", "input": seed("data_quality")}]}, None)

@@ -140,6 +140,14 @@ class MotoServer:
         self.config.update(config)
         return json.loads(body or b"{}")
 
+    def queue_lambda_results(self, results: list[Any], *, region: str = "us-east-1") -> None:
+        """What the next Lambda invocations return, in order (moto's Docker-less Lambda otherwise echoes
+        the request payload back)."""
+        payload = {"results": [r if isinstance(r, str) else json.dumps(r) for r in results], "region": region}
+        status, body = _http("POST", f"{self.endpoint}/moto-api/static/lambda-simple/response", payload)
+        if status >= 300:
+            raise EmulatorError(f"moto-api lambda-simple/response answered {status}: {body[:500]!r}")
+
     def reset(self) -> None:
         """Forget every emulated resource (then re-apply the config)."""
         status, body = _http("POST", f"{self.endpoint}/moto-api/reset")

@@ -507,6 +507,30 @@ def _patch_lambda_image_config() -> None:
     LambdaFunction.get_configuration = get_configuration  # type: ignore[method-assign]
 
 
+def _patch_lambda_simple_function_errors() -> None:
+    """moto's Docker-less Lambda returns queued results as plain answers. AWS marks a function that
+    raised with the ``X-Amz-Function-Error: Unhandled`` header and an ``{"errorMessage", "errorType"}``
+    payload; a queued result of that shape gets the header here, so callers see a function error."""
+    from moto.awslambda_simple.models import LambdaSimpleBackend
+
+    original = LambdaSimpleBackend.invoke
+    if getattr(original, "_emulator_patched", False):
+        return
+
+    def invoke(self: Any, function_name: str, qualifier: Any, body: Any, headers: Any, response_headers: Any) -> Any:
+        payload = original(self, function_name, qualifier, body, headers, response_headers)
+        try:
+            answer = json.loads(payload)
+        except (TypeError, ValueError):
+            return payload
+        if isinstance(answer, dict) and {"errorMessage", "errorType"} <= answer.keys():
+            response_headers["x-amz-function-error"] = "Unhandled"
+        return payload
+
+    invoke._emulator_patched = True  # type: ignore[attr-defined]
+    LambdaSimpleBackend.invoke = invoke  # type: ignore[method-assign]
+
+
 # --------------------------------------------------------------------------
 # Step Functions
 # --------------------------------------------------------------------------
@@ -648,6 +672,7 @@ def register() -> None:
     _patch_sagemaker_tag_lookup()
     _patch_job_definition_describes()
     _patch_lambda_image_config()
+    _patch_lambda_simple_function_errors()
     _REGISTERED = True
 
 
