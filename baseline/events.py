@@ -6,7 +6,21 @@ In the seed the state machine rebuilt the payload from static values, so `*_para
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
 from monitors.settings import Settings
+
+EVENT_VALIDATION = Path(__file__).resolve().parent.parent / "lambda_image" / "event_validation.py"
+# Which setting an event field comes from (anything else is in baseline_<monitor>_params).
+EVENT_FIELD_SETTINGS = {
+    "endpoint_name": "endpoint_name",
+    "training_data_uri": "baseline_training_data_s3_uri",
+    "baseline_output_uri": "baseline_output_data_s3_uri",
+}
 
 
 def baseline_params(settings: Settings, monitor: str) -> dict:
@@ -34,3 +48,30 @@ def baseline_event(settings: Settings, monitor: str) -> dict:
         "baseline_output_uri": settings.baseline_output_data_s3_uri,
         f"{monitor}_params": baseline_params(settings, monitor),
     }
+
+
+@functools.cache
+def _event_validation() -> ModuleType:
+    """The Lambda's own event validator (plain Python, no AWS or SDK imports), loaded from its file: the one
+    definition of what the handler accepts, so a bad baseline parameter fails the synth, not the apply."""
+    spec = importlib.util.spec_from_file_location("baseline_lambda_event_validation", EVENT_VALIDATION)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is created
+    spec.loader.exec_module(module)
+    return module
+
+
+def baseline_event_problems(settings: Settings, monitor: str) -> list[tuple[str, str]]:
+    """(setting, rule) for everything the baseline Lambda would reject in this monitor's event."""
+    validation = _event_validation()
+    try:
+        validation.validate_start(baseline_event(settings, monitor))
+    except validation.EventValidationError as exc:
+        problems = []
+        for message in exc.problems:
+            field = next((setting for name, setting in EVENT_FIELD_SETTINGS.items() if message.startswith(
+                (f"'{name}'", f"missing required field '{name}'"))), f"baseline_{monitor}_params")
+            problems.append((field, f"the baseline Lambda would reject it: {message}"))
+        return problems
+    return []

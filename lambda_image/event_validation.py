@@ -111,7 +111,8 @@ class ModelExplainabilityParams(ResourceParams):
     num_samples: int
     agg_method: str
     save_local_shap_values: bool
-    shap_baseline: Union[str, List[List[Union[str, int, float]]]]
+    # None: Clarify computes the baseline itself (K-means / K-prototypes on the training data)
+    shap_baseline: Optional[Union[str, List[List[Union[str, int, float]]]]]
 
 
 MonitorParams = Union[DataQualityParams, ModelQualityParams, ModelBiasParams, ModelExplainabilityParams]
@@ -340,6 +341,8 @@ def _optional_value_list(path: str, value: Any, problems: _Problems) -> Any:
 
 
 def _shap_baseline(path: str, value: Any, problems: _Problems) -> Any:
+    if value is None:
+        return None
     if isinstance(value, str):
         if S3_URI_RE.match(value) and S3_URI_RE.match(value).group("key"):
             return value
@@ -402,7 +405,9 @@ PARAM_SPECS: Dict[str, ParamSpec] = {
         "num_samples": (100, _int_range(1, 1_000_000)),
         "agg_method": ("mean_abs", _enum(AGG_METHODS)),
         "save_local_shap_values": (False, _boolean),
-        "shap_baseline": ([[0.0]], _shap_baseline),
+        # The seed's default [[0.0]] has one value, its default headers three features: every Clarify
+        # job with it fails. Without a baseline, Clarify computes one from the training data.
+        "shap_baseline": (None, _shap_baseline),
     },
 }
 
@@ -455,6 +460,15 @@ def _validate_params(monitor_type: str, raw: Any, problems: _Problems) -> Option
                 f"'{key}.label_header' {values['label_header']!r} must be one of "
                 f"'{key}.headers' ({', '.join(headers)})"
             )
+        baseline = values.get("shap_baseline")
+        if isinstance(baseline, list) and values["label_header"] in headers:
+            features = [h for h in headers if h != values["label_header"]]
+            for i, row in enumerate(baseline):
+                if len(row) != len(features):
+                    problems.add(
+                        f"'{key}.shap_baseline' row {i} has {len(row)} value(s); it needs one per feature "
+                        f"({len(features)}: {', '.join(features)}), without the label"
+                    )
         if monitor_type == "model_bias":
             if values["facet_name"] not in headers:
                 problems.add(

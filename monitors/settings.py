@@ -353,7 +353,7 @@ class Settings(BaseModel):
     baseline_data_quality_params: dict[str, Any] | None = _param(None, "Extra data_quality_params of the baseline event (seed field names).", group="Baseline generation")
     baseline_model_quality_params: dict[str, Any] | None = _param(None, "Extra model_quality_params, e.g. ground_truth_attribute (seed field names).", group="Baseline generation")
     baseline_model_bias_params: dict[str, Any] | None = _param(None, "Extra model_bias_params: label_header, headers, dataset_type, label_values, facet_name, facet_values, probability_threshold, model_name.", group="Baseline generation")
-    baseline_model_explainability_params: dict[str, Any] | None = _param(None, "Extra model_explainability_params: label_header, headers, dataset_type, model_name, num_samples, agg_method, save_local_shap_values, shap_baseline.", group="Baseline generation")
+    baseline_model_explainability_params: dict[str, Any] | None = _param(None, "Extra model_explainability_params: label_header, headers, dataset_type, model_name, num_samples, agg_method, save_local_shap_values, shap_baseline (rows of one value per feature; unset, Clarify computes a baseline: the seed's default [[0.0]] fit no dataset).", group="Baseline generation")
 
     # --- alerts (ours; off unless a topic is given or created) ---
     alert_sns_topic_arn: Annotated[str | None, _matching(SNS_TOPIC_ARN_RE, "must be an SNS topic ARN")] = _param(
@@ -559,6 +559,16 @@ class Settings(BaseModel):
                 problem(f"baseline_{monitor}_params", f"unknown field {key!r}{hint}; allowed: {', '.join(sorted(allowed))}")
             if given and monitor not in enabled:
                 problem(f"baseline_{monitor}_params", f"is set but enable_{monitor}_monitor is false")
+        if self.baseline_generation_enabled and not bad & {"endpoint_name", "baseline_training_data_s3_uri", "baseline_output_data_s3_uri"}:
+            # Imported here: baseline.events builds on this module.
+            from baseline.events import baseline_event_problems
+
+            for monitor in enabled:
+                given = getattr(self, f"baseline_{monitor}_params") or {}
+                if f"baseline_{monitor}_params" in bad or set(given) - BASELINE_PARAM_FIELDS[monitor]:
+                    continue  # reported above
+                for field, rule in baseline_event_problems(self, monitor):
+                    problem(field, rule)
 
         if self.alert_sns_topic_arn and self.alert_create_topic:
             problem("alert_create_topic", "give alert_sns_topic_arn or alert_create_topic, not both")

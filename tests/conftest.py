@@ -36,10 +36,16 @@ def _seed_blocks(language: str) -> list[str]:
     return [block.split("```")[0] for block in SEED_README.read_text().split(f"```{language}")[1:]]
 
 
-def seed_events() -> dict[str, dict]:
-    """The seed's four "Sample Baseline Generation Events", as printed, keyed by monitor_type."""
-    events = [json.loads(block) for block in _seed_blocks("json")]
-    return {event["monitor_type"]: event for event in events}
+def seed_events(*, usable: bool = False) -> dict[str, dict]:
+    """The seed's four "Sample Baseline Generation Events", as printed, keyed by monitor_type.
+
+    usable: with the one correction a real job needs: the explainability sample's shap_baseline [[0.0]] has
+    one value for its three features, which Clarify cannot use and the handler rejects.
+    """
+    events = {event["monitor_type"]: event for event in (json.loads(block) for block in _seed_blocks("json"))}
+    if usable:
+        events["model_explainability"]["model_explainability_params"]["shap_baseline"] = [[0.0, 0.0, 0.0]]
+    return events
 
 
 def seed_manifest(name: str) -> str:

@@ -60,8 +60,9 @@ LAMBDA_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:sagemaker-baseline-
 # ---------------------------------------------------------------------------
 # The four seed sample events (README "Sample Baseline Generation Events").
 # ---------------------------------------------------------------------------
-# The seed README's four sample events, as printed (read from it: one source of truth).
-SEED_EVENTS: dict[str, dict[str, Any]] = seed_events()
+# The seed README's four sample events (read from it: one source of truth), explainability's shap_baseline
+# given one value per feature (see conftest.seed_events).
+SEED_EVENTS: dict[str, dict[str, Any]] = seed_events(usable=True)
 # Resources the seed events refer to.
 SEED_BUCKET = "my-bucket"
 SEED_ENDPOINT = "my-endpoint"

@@ -54,6 +54,16 @@ CASES = [
     ("baseline half given", {"baseline_training_data_s3_uri": f"{S}/train.csv"}, "baseline_output_data_s3_uri: baseline_training_data_s3_uri and baseline_output_data_s3_uri must be given together"),
     ("baseline params unknown field", {**BASELINE, "baseline_data_quality_params": {"instance_cnt": 2}}, "baseline_data_quality_params: unknown field 'instance_cnt' (did you mean 'instance_count'?)"),
     ("baseline params for disabled monitor", {**BASELINE, "baseline_model_bias_params": {"facet_name": "age"}}, "baseline_model_bias_params: is set but enable_model_bias_monitor is false"),
+    ("baseline params the lambda rejects", {**BASELINE, **BIAS, "model_bias_baseline_s3_uri": DROP,
+                                            "baseline_model_bias_params": {"headers": ["label", "age"], "facet_name": "agee"}},
+     "baseline_model_bias_params: the baseline Lambda would reject it: 'model_bias_params.facet_name' 'agee' must be one of "
+     "'model_bias_params.headers' (label, age)"),
+    ("shap baseline too narrow", {**BASELINE, "enable_model_explainability_monitor": True, "model_explainability_output_s3_uri": f"{S}/o/",
+                                  "baseline_model_explainability_params": {"headers": ["label", "age", "tenure"], "shap_baseline": [[1]]}},
+     "baseline_model_explainability_params: the baseline Lambda would reject it: 'model_explainability_params.shap_baseline' row 0 "
+     "has 1 value(s); it needs one per feature (2: age, tenure), without the label"),
+    ("baseline training data is a prefix", {**BASELINE, "baseline_training_data_s3_uri": f"s3://{BUCKET}"},
+     "baseline_training_data_s3_uri: the baseline Lambda would reject it: 'training_data_uri'"),
     ("baseline schedule", {**BASELINE, "baseline_schedule_expression": "daily"}, "baseline_schedule_expression: must be an EventBridge schedule"),
     ("lambda image not ecr", {**BASELINE, "baseline_lambda_image_uri": "docker.io/me/img:1"}, "baseline_lambda_image_uri: must be an ECR image URI"),
     ("log retention", {**BASELINE, "baseline_log_retention_days": 10}, "baseline_log_retention_days: Input should be 1, 3, 5"),

@@ -35,8 +35,13 @@ SEEDS = seed_events()
 assert sorted(SEEDS) == ["data_quality", "model_bias", "model_explainability", "model_quality"], sorted(SEEDS)
 
 
+USABLE_SEEDS = seed_events(usable=True)
+
+
 def seed(monitor_type: str) -> dict:
-    return copy.deepcopy(SEEDS[monitor_type])
+    """A seed sample; the explainability one with a usable SHAP baseline: the seed's [[0.0]] has one value
+    for three features, which the handler rejects (test_seed_shap_baseline_with_too_few_values_is_rejected)."""
+    return copy.deepcopy(USABLE_SEEDS[monitor_type])
 
 
 # SageMaker's published image registries (independent of the SDK under test)
@@ -196,7 +201,7 @@ def test_seed_model_explainability_event_starts_clarify_shap_job(app, fresh_aws)
     assert config["headers"] == HEADERS
     assert config["label"] == "label"
     assert config["methods"]["shap"] == {
-        "baseline": [[0.0]],
+        "baseline": [[0.0, 0.0, 0.0]],
         "num_samples": 100,
         "agg_method": "mean_abs",
         "save_local_shap_values": False,
@@ -205,6 +210,14 @@ def test_seed_model_explainability_event_starts_clarify_shap_job(app, fresh_aws)
     assert "pre_training_bias" not in config["methods"]
     assert config["predictor"]["model_name"] == "my-model"
     assert config["predictor"]["initial_instance_count"] == 1
+
+
+def test_seed_shap_baseline_with_too_few_values_is_rejected(app, fresh_aws):
+    result = app.handler(copy.deepcopy(SEEDS["model_explainability"]), None)
+    assert result == {"status": "ERROR", "error": (
+        "'model_explainability_params.shap_baseline' row 0 has 1 value(s); it needs one per feature "
+        "(3: feature1, feature2, feature3), without the label")}
+    assert fresh_aws.processing_job_names() == []
 
 
 @pytest.mark.parametrize("monitor_type", list(SEEDS))
@@ -236,7 +249,8 @@ def test_defaults_apply_when_params_are_omitted(app, fresh_aws):
     assert job["StoppingCondition"] == {"MaxRuntimeInSeconds": 1800}
     config = fresh_aws.read_s3_json(inputs_by_name(job)["analysis_config"]["S3Uri"])
     assert config["methods"]["shap"]["num_samples"] == 100
-    assert config["methods"]["shap"]["baseline"] == [[0.0]]
+    # no shap_baseline: Clarify computes one from the training data (the seed's default [[0.0]] was unusable)
+    assert "baseline" not in config["methods"]["shap"]
     # no model_name: resolved from the endpoint, not the seed's placeholder
     assert config["predictor"]["model_name"] == ENDPOINT_MODEL_NAME
 
