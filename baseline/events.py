@@ -62,6 +62,16 @@ def _event_validation() -> ModuleType:
     return module
 
 
+def effective_baseline_params(settings: Settings, monitor: str):
+    """The params the baseline Lambda will run this monitor's job with (its defaults filled in), or None
+    when it would reject the event (baseline_event_problems says why)."""
+    validation = _event_validation()
+    try:
+        return validation.validate_start(baseline_event(settings, monitor)).params
+    except validation.EventValidationError:
+        return None
+
+
 def baseline_event_problems(settings: Settings, monitor: str) -> list[tuple[str, str]]:
     """(setting, rule) for everything the baseline Lambda would reject in this monitor's event."""
     validation = _event_validation()

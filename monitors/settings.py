@@ -461,6 +461,36 @@ class Settings(BaseModel):
         merged.update(self.custom_tags or {})
         return dict(sorted(merged.items()))
 
+    def _alarms_match_generated_baselines(self, problem) -> None:
+        """Generated baselines write the analysis configuration from the baseline params (the Lambda's defaults
+        filled in): alarm dimensions that do not match it name metrics that are never published."""
+        from baseline.events import effective_baseline_params
+
+        if self.model_explainability_alarms and self.model_explainability_baseline_s3_uri is None:
+            params = effective_baseline_params(self, "model_explainability")
+            if params is not None:
+                features = [h for h in params.headers if h != params.label_header]
+                given = "headers" in (self.baseline_model_explainability_params or {})
+                source = "baseline_model_explainability_params.headers" if given else \
+                    "the baseline Lambda's default headers (set baseline_model_explainability_params.headers)"
+                for i, alarm in enumerate(self.model_explainability_alarms):
+                    if alarm.feature not in features:
+                        problem(f"model_explainability_alarms[{i}].feature",
+                                f"{alarm.feature!r} is not a feature of {source}"
+                                f"{did_you_mean(alarm.feature, features)}; features: {', '.join(features)}")
+        if self.model_bias_alarms and self.model_bias_baseline_s3_uri is None:
+            params = effective_baseline_params(self, "model_bias")
+            if params is not None:
+                given = self.baseline_model_bias_params or {}
+                for i, alarm in enumerate(self.model_bias_alarms):
+                    for attribute, param in (("label", "label_header"), ("facet", "facet_name")):
+                        expected = str(getattr(params, param))
+                        if getattr(alarm, attribute) != expected:
+                            origin = "" if param in given else " (the baseline Lambda's default)"
+                            problem(f"model_bias_alarms[{i}].{attribute}",
+                                    f"{getattr(alarm, attribute)!r} differs from baseline_model_bias_params.{param} "
+                                    f"{expected!r}{origin}, which names the published metric")
+
     # ------------------------------------------------------------------------------------------
     @model_validator(mode="after")
     def _cross_field_rules(self, info: ValidationInfo) -> "Settings":
@@ -559,7 +589,8 @@ class Settings(BaseModel):
                 problem(f"baseline_{monitor}_params", f"unknown field {key!r}{hint}; allowed: {', '.join(sorted(allowed))}")
             if given and monitor not in enabled:
                 problem(f"baseline_{monitor}_params", f"is set but enable_{monitor}_monitor is false")
-        if self.baseline_generation_enabled and not bad & {"endpoint_name", "baseline_training_data_s3_uri", "baseline_output_data_s3_uri"}:
+        if self.baseline_generation_enabled and self.endpoint_name is not None and not bad & {
+            "endpoint_name", "baseline_training_data_s3_uri", "baseline_output_data_s3_uri"}:
             # Imported here: baseline.events builds on this module.
             from baseline.events import baseline_event_problems
 
@@ -569,6 +600,7 @@ class Settings(BaseModel):
                     continue  # reported above
                 for field, rule in baseline_event_problems(self, monitor):
                     problem(field, rule)
+            self._alarms_match_generated_baselines(problem)
 
         if self.alert_sns_topic_arn and self.alert_create_topic:
             problem("alert_create_topic", "give alert_sns_topic_arn or alert_create_topic, not both")
@@ -608,26 +640,6 @@ class Settings(BaseModel):
                     problem(f"{field}[{i}]", f"is the same alarm as {field}[{first[alarm.key]}] (alarm {alarm.key!r}); "
                             "give each alarm once")
                 first.setdefault(alarm.key, i)
-        # Generated baselines write the analysis configuration from the baseline params: alarm dimensions that
-        # do not match it name metrics that are never published, and the alarm would never fire.
-        if self.baseline_generation_enabled and self.model_explainability_baseline_s3_uri is None:
-            params = self.baseline_model_explainability_params or {}
-            if isinstance(params.get("headers"), list):
-                features = [h for h in params["headers"] if h != params.get("label_header")]
-                for i, alarm in enumerate(self.model_explainability_alarms or []):
-                    if alarm.feature not in features:
-                        problem(f"model_explainability_alarms[{i}].feature",
-                                f"{alarm.feature!r} is not a feature of baseline_model_explainability_params.headers"
-                                f"{did_you_mean(alarm.feature, features)}; features: {', '.join(map(str, features))}")
-        if self.baseline_generation_enabled and self.model_bias_baseline_s3_uri is None:
-            params = self.baseline_model_bias_params or {}
-            for i, alarm in enumerate(self.model_bias_alarms or []):
-                for attribute, param in (("label", "label_header"), ("facet", "facet_name")):
-                    if param in params and getattr(alarm, attribute) != str(params[param]):
-                        problem(f"model_bias_alarms[{i}].{attribute}",
-                                f"{getattr(alarm, attribute)!r} differs from baseline_model_bias_params.{param} "
-                                f"{params[param]!r}, which names the published metric")
-
         if self.backend == "s3" and not self.backend_s3_bucket and "backend_s3_bucket" not in bad:
             problem("backend_s3_bucket", "is required when backend is s3")
         if self.backend == "cloud":

@@ -361,6 +361,13 @@ BIAS_ALARM = {"metric": "DPPL", "threshold": 0.1, "direction": "above", "label":
      "model_bias_alarms[0].facet: 'tenure' differs from baseline_model_bias_params.facet_name 'age', which names the published metric"),
     ({"alert_create_topic": True, "model_bias_alarms": [{**BIAS_ALARM, "label": "churn"}]},
      "model_bias_alarms[0].label: 'churn' differs from baseline_model_bias_params.label_header 'label'"),
+    # Without headers and facet_name the baseline Lambda's seed defaults write the analysis configuration.
+    ({"alert_create_topic": True, "baseline_model_explainability_params": None, "model_explainability_alarms": [EXPL]},
+     "model_explainability_alarms[0].feature: 'tenure' is not a feature of the baseline Lambda's default headers "
+     "(set baseline_model_explainability_params.headers); features: feature1, feature2, feature3"),
+    ({"alert_create_topic": True, "baseline_model_bias_params": {"label_header": "label", "headers": ["label", "feature1", "age"]},
+      "model_bias_alarms": [BIAS_ALARM]},
+     "model_bias_alarms[0].facet: 'age' differs from baseline_model_bias_params.facet_name 'feature1' (the baseline Lambda's default)"),
 ])
 def test_explainability_and_duplicate_alarm_rules(extra, expected):
     config = {k: v for k, v in {**BASE, **extra}.items() if v is not None}
