@@ -693,6 +693,19 @@ def settings_warnings(settings: Settings) -> list[str]:
             "model_quality_probability_threshold_attribute; the job definition leaves them unset and the "
             "analyzer reads the captured output as it is; set one to say where the prediction is"
         )
+    if (
+        "model_bias" in settings.enabled_monitors
+        and settings.baseline_generation_enabled
+        and settings.model_bias_baseline_s3_uri is None
+        and "label_values" not in (settings.baseline_model_bias_params or {})
+    ):
+        # The seed's default; Clarify's BiasConfig.label_values_or_threshold lists the *positive* outcomes
+        # ("Binary: the list has one positive value"), so "0,1" makes every binary label positive.
+        out.append(
+            "warning: baseline_model_bias_params: label_values is not set, so the generated bias baseline uses the "
+            "seed's default '0,1', which counts both binary labels as the positive outcome and makes the bias "
+            "metrics meaningless; set label_values to the positive label value(s)"
+        )
     return out
 
 

@@ -213,3 +213,15 @@ def test_seed_manifests_load_as_they_are(tmp_path, name):
 def test_yaml_number_accepted_where_a_string_is_meant():
     settings = validate({**MINIMAL, **MQ, "model_quality_inference_attribute": 0})
     assert settings.model_quality_inference_attribute == "0"
+
+
+def test_generated_bias_baseline_without_label_values_warns(tmp_path):
+    config = {**MINIMAL, "enable_model_bias_monitor": True, "model_bias_output_s3_uri": f"s3://{BUCKET}/o/",
+              "model_bias_ground_truth_s3_uri": f"s3://{BUCKET}/gt/",
+              "baseline_training_data_s3_uri": f"s3://{BUCKET}/train.csv", "baseline_output_data_s3_uri": f"s3://{BUCKET}/b/"}
+    _, warnings = load_settings(write(tmp_path, "c.json", json.dumps(config)), environ={})
+    assert warnings == ["warning: baseline_model_bias_params: label_values is not set, so the generated bias baseline uses "
+                        "the seed's default '0,1', which counts both binary labels as the positive outcome and makes the "
+                        "bias metrics meaningless; set label_values to the positive label value(s)"]
+    config["baseline_model_bias_params"] = {"label_values": "1"}
+    assert load_settings(write(tmp_path, "c.json", json.dumps(config)), environ={})[1] == []
