@@ -65,6 +65,19 @@ def _alarms(tf) -> dict[str, dict]:
     return {a["metric_name"]: a for a in resources(tf, "aws_cloudwatch_metric_alarm")}
 
 
+def _schedule_name(tf, monitoring_type: str) -> str:
+    return next(s["name"] for s in resources(tf, "aws_sagemaker_monitoring_schedule")
+                if s["monitoring_schedule_config"]["monitoring_type"] == monitoring_type)
+
+
+def _assert_rejected(extra: dict, expected: str) -> None:
+    """The example without alerts, plus extra (None removes a key): validation reports a problem starting with expected."""
+    config = {k: v for k, v in {**BASE, **extra}.items() if v is not None}
+    with pytest.raises(ConfigError) as exc:
+        validate(config)
+    assert any(p.startswith(expected) for p in exc.value.problems), exc.value.problems
+
+
 def _monitor_alarms(tf) -> list[dict]:
     """The alarms on model monitor metrics (not the checker's own Errors alarm)."""
     return [a for a in resources(tf, "aws_cloudwatch_metric_alarm") if a["namespace"].startswith("aws/sagemaker/")]
@@ -72,8 +85,7 @@ def _monitor_alarms(tf) -> list[dict]:
 
 def test_drift_alarms_use_the_data_metrics_namespace_and_schedule_dimensions(tf):
     alarm = _alarms(tf)["feature_baseline_drift_tenure"]
-    schedule = next(s["name"] for s in resources(tf, "aws_sagemaker_monitoring_schedule")
-                    if s["monitoring_schedule_config"]["monitoring_type"] == "DataQuality")
+    schedule = _schedule_name(tf, "DataQuality")
     assert alarm["namespace"] == "aws/sagemaker/Endpoints/data-metrics"
     assert alarm["dimensions"] == {"Endpoint": "churn-pred-endpoint", "MonitoringSchedule": schedule}
     assert (alarm["comparison_operator"], alarm["threshold"], alarm["statistic"]) == ("GreaterThanThreshold", 0.2, "Maximum")
@@ -241,10 +253,7 @@ BASE = {k: v for k, v in EXAMPLE.items() if not k.startswith(("alert_", "data_qu
     ({"alert_email_addresses": ["not-an-address"], "alert_create_topic": True}, "alert_email_addresses[0]: must be an e-mail address"),
 ])
 def test_alert_rules(extra, expected):
-    config = {k: v for k, v in {**BASE, **extra}.items() if v is not None}
-    with pytest.raises(ConfigError) as exc:
-        validate(config)
-    assert any(p.startswith(expected) for p in exc.value.problems), exc.value.problems
+    _assert_rejected(extra, expected)
 
 
 def test_alarms_for_a_disabled_monitor_are_an_error():
@@ -263,8 +272,7 @@ def test_alerts_are_off_by_default(synth):
 
 def test_bias_alarm_dimensions_name_the_published_metric(tf):
     alarm = _alarms(tf)["bias_metric_DPPL"]
-    schedule = next(s["name"] for s in resources(tf, "aws_sagemaker_monitoring_schedule")
-                    if s["monitoring_schedule_config"]["monitoring_type"] == "ModelBias")
+    schedule = _schedule_name(tf, "ModelBias")
     assert alarm["namespace"] == "aws/sagemaker/Endpoints/bias-metrics"
     assert alarm["dimensions"] == {
         "Endpoint": "churn-pred-endpoint", "MonitoringSchedule": schedule, "BiasStage": "Post-Training",
@@ -293,8 +301,7 @@ def test_explainability_alarm_dimensions_name_the_published_metric(tf):
     # clarify-feature-attribute-drift-cw.html): feature_<name> is the global SHAP value, published with
     # Endpoint, MonitoringSchedule, ExplainabilityMethod=KernelShap, Label, ValueType=GlobalShapValues.
     alarm = _alarms(tf)["feature_tenure"]
-    schedule = next(s["name"] for s in resources(tf, "aws_sagemaker_monitoring_schedule")
-                    if s["monitoring_schedule_config"]["monitoring_type"] == "ModelExplainability")
+    schedule = _schedule_name(tf, "ModelExplainability")
     assert alarm["namespace"] == "aws/sagemaker/Endpoints/explainability-metrics"
     assert alarm["dimensions"] == {
         "Endpoint": "churn-pred-endpoint", "MonitoringSchedule": schedule, "ExplainabilityMethod": "KernelShap",
@@ -370,10 +377,7 @@ BIAS_ALARM = {"metric": "DPPL", "threshold": 0.1, "direction": "above", "label":
      "model_bias_alarms[0].facet: 'age' differs from baseline_model_bias_params.facet_name 'feature1' (the baseline Lambda's default)"),
 ])
 def test_explainability_and_duplicate_alarm_rules(extra, expected):
-    config = {k: v for k, v in {**BASE, **extra}.items() if v is not None}
-    with pytest.raises(ConfigError) as exc:
-        validate(config)
-    assert any(p.startswith(expected) for p in exc.value.problems), exc.value.problems
+    _assert_rejected(extra, expected)
 
 
 def test_alarm_dimensions_are_not_checked_against_a_baseline_the_user_supplies():
