@@ -11,6 +11,7 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from monitors.settings import Settings
 
@@ -62,26 +63,16 @@ def _event_validation() -> ModuleType:
     return module
 
 
-def effective_baseline_params(settings: Settings, monitor: str):
-    """The params the baseline Lambda will run this monitor's job with (its defaults filled in), or None
-    when it would reject the event (baseline_event_problems says why)."""
+def check_baseline_event(settings: Settings, monitor: str) -> tuple[Any, list[tuple[str, str]]]:
+    """Run this monitor's baseline event through the Lambda's validator once: (the params its job would run
+    with, the Lambda's defaults filled in, or None; [(setting, rule)] for everything it would reject)."""
     validation = _event_validation()
     try:
-        return validation.validate_start(baseline_event(settings, monitor)).params
-    except validation.EventValidationError:
-        return None
-
-
-def baseline_event_problems(settings: Settings, monitor: str) -> list[tuple[str, str]]:
-    """(setting, rule) for everything the baseline Lambda would reject in this monitor's event."""
-    validation = _event_validation()
-    try:
-        validation.validate_start(baseline_event(settings, monitor))
+        return validation.validate_start(baseline_event(settings, monitor)).params, []
     except validation.EventValidationError as exc:
         problems = []
         for message in exc.problems:
             field = next((setting for name, setting in EVENT_FIELD_SETTINGS.items() if message.startswith(
                 (f"'{name}'", f"missing required field '{name}'"))), f"baseline_{monitor}_params")
             problems.append((field, f"the baseline Lambda would reject it: {message}"))
-        return problems
-    return []
+        return None, problems

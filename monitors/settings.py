@@ -461,13 +461,12 @@ class Settings(BaseModel):
         merged.update(self.custom_tags or {})
         return dict(sorted(merged.items()))
 
-    def _alarms_match_generated_baselines(self, problem) -> None:
-        """Generated baselines write the analysis configuration from the baseline params (the Lambda's defaults
-        filled in): alarm dimensions that do not match it name metrics that are never published."""
-        from baseline.events import effective_baseline_params
-
+    def _alarms_match_generated_baselines(self, problem, effective: dict[str, Any]) -> None:
+        """Generated baselines write the analysis configuration from the baseline params (effective: per
+        monitor, with the Lambda's defaults filled in): alarm dimensions that do not match it name metrics
+        that are never published."""
         if self.model_explainability_alarms and self.model_explainability_baseline_s3_uri is None:
-            params = effective_baseline_params(self, "model_explainability")
+            params = effective.get("model_explainability")
             if params is not None:
                 features = [h for h in params.headers if h != params.label_header]
                 given = "headers" in (self.baseline_model_explainability_params or {})
@@ -479,7 +478,7 @@ class Settings(BaseModel):
                                 f"{alarm.feature!r} is not a feature of {source}"
                                 f"{did_you_mean(alarm.feature, features)}; features: {', '.join(features)}")
         if self.model_bias_alarms and self.model_bias_baseline_s3_uri is None:
-            params = effective_baseline_params(self, "model_bias")
+            params = effective.get("model_bias")
             if params is not None:
                 given = self.baseline_model_bias_params or {}
                 for i, alarm in enumerate(self.model_bias_alarms):
@@ -592,15 +591,17 @@ class Settings(BaseModel):
         if self.baseline_generation_enabled and self.endpoint_name is not None and not bad & {
             "endpoint_name", "baseline_training_data_s3_uri", "baseline_output_data_s3_uri"}:
             # Imported here: baseline.events builds on this module.
-            from baseline.events import baseline_event_problems
+            from baseline.events import check_baseline_event
 
+            effective: dict[str, Any] = {}
             for monitor in enabled:
                 given = getattr(self, f"baseline_{monitor}_params") or {}
                 if f"baseline_{monitor}_params" in bad or set(given) - BASELINE_PARAM_FIELDS[monitor]:
                     continue  # reported above
-                for field, rule in baseline_event_problems(self, monitor):
+                effective[monitor], event_problems = check_baseline_event(self, monitor)
+                for field, rule in event_problems:
                     problem(field, rule)
-            self._alarms_match_generated_baselines(problem)
+            self._alarms_match_generated_baselines(problem, effective)
 
         if self.alert_sns_topic_arn and self.alert_create_topic:
             problem("alert_create_topic", "give alert_sns_topic_arn or alert_create_topic, not both")

@@ -146,25 +146,31 @@ def test_seed_model_quality_event_starts_model_quality_job(app, fresh_aws):
     assert job["StoppingCondition"] == {"MaxRuntimeInSeconds": 1800}
 
 
-def test_seed_model_bias_event_starts_clarify_bias_job(app, fresh_aws):
-    result = start_ok(app, seed("model_bias"))
-
-    prefix = "s3://my-bucket/baselines/model-bias/model_bias"
-    assert result["baseline_output_uri"] == prefix + "/"
+def _clarify_job(fresh_aws, result, prefix):
+    """The started Clarify job (checked: image, dataset, analysis config and output under prefix, runtime)
+    and the analysis_config.json it reads."""
     job = describe(fresh_aws, result["processing_job_name"])
     assert job["AppSpecification"]["ImageUri"] == CLARIFY_IMAGE["us-east-1"]
     inputs = inputs_by_name(job)
     assert inputs["dataset"]["S3Uri"] == TRAIN
     assert inputs["analysis_config"]["S3Uri"] == prefix + "/analysis_config.json"
     [output] = job["ProcessingOutputConfig"]["Outputs"]
-    assert output["OutputName"] == "analysis_result"
     assert output["S3Output"]["S3Uri"] == prefix
+    assert job["StoppingCondition"] == {"MaxRuntimeInSeconds": 1800}
+    return job, fresh_aws.read_s3_json(inputs["analysis_config"]["S3Uri"])
+
+
+def test_seed_model_bias_event_starts_clarify_bias_job(app, fresh_aws):
+    result = start_ok(app, seed("model_bias"))
+
+    prefix = "s3://my-bucket/baselines/model-bias/model_bias"
+    assert result["baseline_output_uri"] == prefix + "/"
+    job, config = _clarify_job(fresh_aws, result, prefix)
+    [output] = job["ProcessingOutputConfig"]["Outputs"]
+    assert output["OutputName"] == "analysis_result"
     assert job["ProcessingResources"]["ClusterConfig"] == {
         "InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 30,
     }
-    assert job["StoppingCondition"] == {"MaxRuntimeInSeconds": 1800}
-
-    config = fresh_aws.read_s3_json(inputs["analysis_config"]["S3Uri"])
     assert config["dataset_type"] == "text/csv"
     assert config["headers"] == HEADERS
     assert config["label"] == "label"
@@ -188,16 +194,7 @@ def test_seed_model_explainability_event_starts_clarify_shap_job(app, fresh_aws)
 
     prefix = "s3://my-bucket/baselines/model-explainability/model_explainability"
     assert result["baseline_output_uri"] == prefix + "/"
-    job = describe(fresh_aws, result["processing_job_name"])
-    assert job["AppSpecification"]["ImageUri"] == CLARIFY_IMAGE["us-east-1"]
-    inputs = inputs_by_name(job)
-    assert inputs["dataset"]["S3Uri"] == TRAIN
-    assert inputs["analysis_config"]["S3Uri"] == prefix + "/analysis_config.json"
-    [output] = job["ProcessingOutputConfig"]["Outputs"]
-    assert output["S3Output"]["S3Uri"] == prefix
-    assert job["StoppingCondition"] == {"MaxRuntimeInSeconds": 1800}
-
-    config = fresh_aws.read_s3_json(inputs["analysis_config"]["S3Uri"])
+    job, config = _clarify_job(fresh_aws, result, prefix)
     assert config["headers"] == HEADERS
     assert config["label"] == "label"
     assert config["methods"]["shap"] == {
