@@ -28,7 +28,10 @@ MINIMAL = {
 }
 
 
-SEED_README = REPO.parent / "shared" / "seed" / "000_4e9393a482431c1a.txt"
+# The seed module's README (our contract), kept in the repository so a bare clone tests the same; a copy
+# of ../shared/seed/000_4e9393a482431c1a.txt (test_readme checks they agree where the team folder exists).
+SEED_README = REPO / "docs" / "seed-module-README.md"
+TEAM_SEED_README = REPO.parent / "shared" / "seed" / "000_4e9393a482431c1a.txt"
 
 
 def _seed_blocks(language: str) -> list[str]:

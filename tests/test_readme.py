@@ -20,3 +20,12 @@ def test_readme_quick_start_commands_exist_in_makefile():
     assert "make synth" in readme and "make test" in readme
     assert "\nsynth:" in makefile and "\ntest:" in makefile
     assert "make test" in (REPO / ".ci" / "run").read_text()
+
+
+def test_vendored_seed_readme_is_the_teams_copy():
+    from conftest import SEED_README, TEAM_SEED_README
+
+    vendored = SEED_README.read_text()
+    assert "sagemaker-model-monitoring" in vendored.lower() and "Sample Baseline Generation Events" in vendored
+    if TEAM_SEED_README.exists():  # the team folder beside the checkout (absent in a bare clone)
+        assert vendored == TEAM_SEED_README.read_text(), "docs/seed-module-README.md differs from ../shared/seed"
