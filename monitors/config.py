@@ -18,7 +18,9 @@ import yaml
 from pydantic import ValidationError
 
 from monitors.naming import bounded_name
-from monitors.settings import FleetSettings, STACK_LEVEL, Settings, SettingsProblems, did_you_mean, settings_warnings
+from monitors.settings import (
+    FleetSettings, STACK_LEVEL, Settings, SettingsProblems, derived_stack_name, did_you_mean, settings_warnings,
+)
 
 ENV_PREFIX = "SEEDFARMER_PARAMETER_"
 # SeedFarmer's own context variables, tagged when present.
@@ -213,7 +215,9 @@ def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None
     if not fleet.endpoints:
         raise ConfigError(["endpoints: must list at least one endpoint"])
 
-    shared_stack = merged.get("stack_name", (Settings.model_fields["stack_name"].default, ""))[0]
+    explicit_stack = merged.get("stack_name", (None, ""))[0]
+    raw = {name: value for name, (value, _) in merged.items()}
+    shared_stack = explicit_stack if explicit_stack is not None else derived_stack_name(raw, endpoint=False)
     problems: list[str] = []
     endpoints: list[Settings] = []
     seen: dict[str, int] = {}
@@ -232,9 +236,10 @@ def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None
             for key in sorted(STACK_LEVEL & set(overrides)):
                 problems.append(f"{prefix}{key}: cannot differ per endpoint when stack_per_endpoint is false (one stack, one backend and provider)")
         values = {**merged, **overrides}
-        if "stack_name" not in overrides or not fleet.stack_per_endpoint:
-            # Per-endpoint stacks are named <stack_name>-<endpoint_name>; in one stack the same string
-            # prefixes each endpoint's resource names so they don't collide.
+        if not fleet.stack_per_endpoint or ("stack_name" not in overrides and explicit_stack is not None):
+            # Per-endpoint stacks are named <stack_name>-<endpoint_name> (unset: each endpoint's derived
+            # default, which names the endpoint); in one stack the same string prefixes each endpoint's
+            # resource names so they don't collide.
             values["stack_name"] = (bounded_name(str(shared_stack), name), "derived")
         settings, found = _validate_known(values, prefix=prefix)
         problems.extend(found)

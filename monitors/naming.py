@@ -30,3 +30,30 @@ def bounded_name(*parts: str, max_length: int = 63, suffix: str | None = None) -
 
 def s3_join(prefix: str, *names: str) -> str:
     return "/".join([prefix.rstrip("/"), *(n.strip("/") for n in names)])
+
+
+# Default stack names stay this short so every name derived from them (the IAM roles `<stack>-monitoring`,
+# `<stack>-baseline-lambda`, ...: 64 characters; the baseline and alerts names `<stack>-baseline`: 56) keeps
+# its readable form; longer identities are shortened with a hash of the whole (still unique).
+DEFAULT_STACK_NAME_MAX = 46
+DEFAULT_STACK_PREFIX = "smm"  # SageMaker Model Monitor, when no SeedFarmer context names the deployment
+
+
+def deployment_stack_name(
+    endpoint_name: str | None, region: str | None, *, project: str | None = None, deployment: str | None = None,
+    module: str | None = None,
+) -> str:
+    """The default stack name: what identifies one deployment, lowercase, at most DEFAULT_STACK_NAME_MAX.
+
+    `<project>-<deployment>-<module>` (SeedFarmer's context, as the seed named its stack) or `smm`, then the
+    endpoint (None for a fleet's shared stack), then the region: IAM role names are account-wide, so the
+    same endpoint in two regions must not share them (and the stack name is the S3 state key's prefix).
+    Lowercase because the baseline's ECR repository takes this name and ECR allows only lowercase.
+    """
+    context = [part for part in (project, deployment, module) if part]
+    head_parts = [*(context or [DEFAULT_STACK_PREFIX]), endpoint_name or ""]
+    tail = f"-{_INVALID.sub('-', region)[:20]}" if region else ""  # an invalid region is reported as such
+    head = bounded_name(*(p.lower() for p in head_parts), max_length=DEFAULT_STACK_NAME_MAX - len(tail))
+    name = f"{head}{tail}".lower()
+    # A stack name starts with a letter (SeedFarmer names may start with a digit).
+    return name if name[:1].isalpha() else bounded_name(DEFAULT_STACK_PREFIX, name, max_length=DEFAULT_STACK_NAME_MAX)

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
+from monitors.naming import deployment_stack_name
+
 MONITOR_TYPES = ("data_quality", "model_quality", "model_bias", "model_explainability")
 _COMMON_BASELINE = {"instance_count", "instance_type", "volume_size_gb", "max_runtime_seconds"}
 # The seed's *_params field names, per monitor type (the baseline Lambda's contract).
@@ -382,8 +384,12 @@ class Settings(BaseModel):
     # --- Terraform-side settings (ours) ---
     region: Annotated[str | None, _matching(REGION_RE, "must be an AWS region like us-east-1")] = _param(
         None, "AWS region of the providers; unset, the provider takes AWS_REGION at plan time.", group="Terraform")
-    stack_name: Annotated[str, _matching(STACK_NAME_RE, "must start with a letter; letters, digits, _ and -; ≤ 63")] = _param(
-        "sagemaker-model-monitoring", "CDKTF stack name: folder cdktf.out/stacks/<stack_name>/.", group="Terraform")
+    # Never None after validation: _default_stack_name derives it when it is not given.
+    stack_name: Annotated[str | None, _matching(STACK_NAME_RE, "must start with a letter; letters, digits, _ and -; ≤ 63")] = _param(
+        None, "CDKTF stack name: folder cdktf.out/stacks/<stack_name>/, the default S3 state key and the prefix of the "
+        "role, function, repository, log group and topic names. Unset: derived from the deployment, "
+        "<project>-<deployment>-<module> (SeedFarmer) or smm, then -<endpoint_name>-<region> (see README "
+        "\"Names and state per deployment\"); set it to keep names you already have.", group="Terraform")
     backend: Literal["local", "s3", "cloud"] = _param("local", "Terraform state backend: local | s3 | cloud (Terraform Cloud/Enterprise).", group="Terraform")
     backend_local_path: str = _param("terraform.tfstate", "Local backend: state path, relative to the stack folder.", group="Terraform")
     backend_s3_bucket: str | None = _param(None, "S3 backend: state bucket.", group="Terraform")
@@ -414,6 +420,14 @@ class Settings(BaseModel):
     seedfarmer_project_name: str | None = _param(None, "Tagged as seedfarmer:project-name (from SEEDFARMER_PROJECT_NAME).", group="SeedFarmer")
     seedfarmer_deployment_name: str | None = _param(None, "Tagged as seedfarmer:deployment-name (from SEEDFARMER_DEPLOYMENT_NAME).", group="SeedFarmer")
     seedfarmer_module_name: str | None = _param(None, "Tagged as seedfarmer:module-name (from SEEDFARMER_MODULE_NAME).", group="SeedFarmer")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_stack_name(cls, data: Any) -> Any:
+        """Unset stack_name: derived from what identifies this deployment, so two never share names or state."""
+        if isinstance(data, dict) and data.get("stack_name") is None:
+            data = {**data, "stack_name": derived_stack_name(data)}
+        return data
 
     # ------------------------------------------------------------------------------------------
     @property
@@ -678,9 +692,25 @@ class FleetSettings(BaseModel):
         True, "With `endpoints`: one stack (own state, own workspace: <stack_name>-<endpoint_name>) per endpoint; false puts all in the stack <stack_name>.", group="Fleet")
 
 
+def derived_stack_name(values: Any, *, endpoint: bool = True) -> str:
+    """The default stack name for these (raw or validated) values; endpoint=False: a fleet's shared stack."""
+    get = values.get if isinstance(values, dict) else lambda key: getattr(values, key)
+    text = {k: None if get(k) is None else str(get(k)) for k in (
+        "endpoint_name", "region", "seedfarmer_project_name", "seedfarmer_deployment_name", "seedfarmer_module_name")}
+    return deployment_stack_name(
+        text["endpoint_name"] if endpoint else None, text["region"], project=text["seedfarmer_project_name"],
+        deployment=text["seedfarmer_deployment_name"], module=text["seedfarmer_module_name"])
+
+
 def settings_warnings(settings: Settings) -> list[str]:
     """Allowed but probably unintended combinations (reported on stderr, never silently)."""
     out = []
+    if settings.region is None and settings.stack_name == derived_stack_name(settings):
+        out.append(
+            f"warning: region: not set, so the derived stack_name {settings.stack_name!r} does not name the region: "
+            "the same endpoint deployed in another region would get the same IAM role names (account-wide) and "
+            "the same S3 state key; set region, or give each region its own stack_name"
+        )
     if (
         "model_quality" in settings.enabled_monitors
         and settings.model_quality_problem_type == "BinaryClassification"

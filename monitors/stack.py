@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cdktf import CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack
+from cdktf import CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput
 from constructs import Construct
 
+from monitors.addresses import ReadableAddressStack
 from monitors.awscc import AwsccProvider
 from monitors.aws_bindings import aws
 from monitors.iam import AccountContext, ServiceRole, monitoring_statements
@@ -24,7 +25,7 @@ CLARIFY = ("sagemaker-clarify-processing", "1.0")
 IMAGE_FOR = {"data_quality": "analyzer", "model_quality": "analyzer", "model_bias": "clarify", "model_explainability": "clarify"}
 
 
-class MonitoringStack(TerraformStack):
+class MonitoringStack(ReadableAddressStack):
     """One stack: backend and providers, then each endpoint's monitoring.
 
     A stack of its own endpoint builds directly in the stack (the Terraform addresses of a flat
@@ -55,6 +56,7 @@ class MonitoringStack(TerraformStack):
             endpoint_scope = Construct(self, settings.endpoint_name) if plan.grouped else self
             output_prefix = f"{settings.endpoint_name}_" if plan.grouped else ""
             self.endpoints[settings.endpoint_name] = EndpointMonitoring(self, endpoint_scope, settings, output_prefix)
+        self.add_moved_blocks()
 
     # ------------------------------------------------------------------------------------------
     def _backend(self, settings: Settings) -> None:

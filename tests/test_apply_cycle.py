@@ -51,7 +51,7 @@ def _awscc_substitutes(tf: dict, sagemaker, role_arn: str) -> dict:
         for logical, attrs in resources.items():
             payload = {k: v for k, v in attrs.items() if k not in ("//", "lifecycle", "provider", "tags")}
             text = json.dumps(payload)
-            text = text.replace("${aws_iam_role.monitoring_role_3C7E8759.arn}", role_arn)
+            text = text.replace("${aws_iam_role.monitoring_role.arn}", role_arn)
             text = text.replace("${data.aws_sagemaker_prebuilt_ecr_image.analyzer_image.registry_path}", "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest")
             text = text.replace("${data.aws_sagemaker_prebuilt_ecr_image.clarify_image.registry_path}", "205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0")
             payload = json.loads(text)

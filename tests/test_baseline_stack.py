@@ -66,7 +66,7 @@ def test_lambda_settings(tf):
     assert fn["timeout"] == 900 and fn["memory_size"] == 2048
     assert fn["image_config"] == {"command": ["app.handler"], "entry_point": ["/lambda-entrypoint.sh"]}
     assert fn["tracing_config"] == {"mode": "Active"}
-    assert fn["environment"]["variables"]["SAGEMAKER_ROLE_ARN"] == "${aws_iam_role.monitoring_role_3C7E8759.arn}"
+    assert fn["environment"]["variables"]["SAGEMAKER_ROLE_ARN"] == "${aws_iam_role.monitoring_role.arn}"
     # With an image given, nothing Docker is synthesized.
     assert not [r for r in tf["resource"] if r.startswith("docker_")] and "docker" not in tf.get("provider", {})
 
@@ -101,7 +101,7 @@ def test_lambda_and_state_machine_least_privilege(tf):
     lam = _statements(tf, "baseline_lambda_role_permissions")
     assert lam["PassMonitoringRoleToSageMakerOnly"]["condition"] == [
         {"test": "StringEquals", "variable": "iam:PassedToService", "values": ["sagemaker.amazonaws.com"]}]
-    assert lam["PassMonitoringRoleToSageMakerOnly"]["resources"] == ["${aws_iam_role.monitoring_role_3C7E8759.arn}"]
+    assert lam["PassMonitoringRoleToSageMakerOnly"]["resources"] == ["${aws_iam_role.monitoring_role.arn}"]
     assert lam["ReadTrainingData"]["resources"] == [f"arn:aws:s3:::{BUCKET}/training/train.csv*"]
     assert lam["WriteBaselineOutput"]["resources"] == [f"arn:aws:s3:::{BUCKET}/baselines/*"]
     assert lam["RunBaselineProcessingJobs"]["resources"][0].endswith(":processing-job/baseline-*")

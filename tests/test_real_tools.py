@@ -91,7 +91,7 @@ def test_awscc_payloads_match_cloudformation_schema(full, rtype):
     payload = {k: v for k, v in resource.items() if k not in ("//", "lifecycle", "provider", "depends_on")}
     # Terraform references are not values CloudFormation can check; substitute valid examples.
     text = json.dumps(payload)
-    text = text.replace("${aws_iam_role.monitoring_role_3C7E8759.arn}", "arn:aws:iam::123456789012:role/monitoring")
+    text = text.replace("${aws_iam_role.monitoring_role.arn}", "arn:aws:iam::123456789012:role/monitoring")
     text = re.sub(r"\$\{data\.aws_sagemaker_prebuilt_ecr_image\.\w+\.registry_path\}", "156813124566.dkr.ecr.us-east-2.amazonaws.com/image:1", text)
     text = text.replace("${data.aws_kms_key.monitoring_key.arn}", "arn:aws:kms:us-east-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
     assert "${" not in text

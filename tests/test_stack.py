@@ -93,7 +93,7 @@ def test_data_quality_alone(synth):
     assert "vpc_config" not in dq["network_config"]
     schedule = one(tf, "aws_sagemaker_monitoring_schedule")
     assert schedule["monitoring_schedule_config"] == {
-        "monitoring_job_definition_name": "${aws_sagemaker_data_quality_job_definition.data_quality_job_definition_C70DEB33.name}",
+        "monitoring_job_definition_name": "${aws_sagemaker_data_quality_job_definition.data_quality_job_definition.name}",
         "monitoring_type": "DataQuality",
         "schedule_config": {"schedule_expression": "cron(0 * ? * * *)"},
     }
@@ -237,7 +237,7 @@ def test_image_override_replaces_data_source(synth):
 
 def test_outputs(full_tf):
     outputs = full_tf["output"]
-    assert outputs["monitoring_role_arn"]["value"] == "${aws_iam_role.monitoring_role_3C7E8759.arn}"
+    assert outputs["monitoring_role_arn"]["value"] == "${aws_iam_role.monitoring_role.arn}"
     for m in ("data_quality", "model_quality", "model_bias", "model_explainability"):
         assert {f"{m}_job_definition_name", f"{m}_schedule_name", f"{m}_schedule_arn"} <= set(outputs)
 
