@@ -58,7 +58,7 @@ def test_topic_is_encrypted_and_only_this_accounts_alarms_and_rules_publish(tf):
     assert statement["condition"] == [{"test": "StringEquals", "variable": "aws:SourceAccount", "values": ["${data.aws_caller_identity.caller.account_id}"]}]
     subscription = one(tf, "aws_sns_topic_subscription")
     assert (subscription["protocol"], subscription["endpoint"]) == ("email", "ml-platform-oncall@example.com")
-    assert tf["output"]["alert_topic_arn"]["value"].startswith("${aws_sns_topic.alerts_topic_")
+    assert tf["output"]["alert_topic_arn"]["value"] == "${aws_sns_topic.alerts_topic.arn}"
 
 
 def _alarms(tf) -> dict[str, dict]:
@@ -137,7 +137,7 @@ def test_baseline_failure_rule_targets_the_topic_with_a_readable_message(tf):
     [rule] = [r for r in resources(tf, "aws_cloudwatch_event_rule") if r["name"].endswith("baseline-failures")]
     assert json.loads(rule["event_pattern"])["detail"]["stateMachineArn"][0].startswith("${aws_sfn_state_machine.")
     [target] = [t for t in resources(tf, "aws_cloudwatch_event_target") if t["target_id"] == "alert-topic"]
-    assert target["arn"].startswith("${aws_sns_topic.alerts_topic_")
+    assert target["arn"] == "${aws_sns_topic.alerts_topic.arn}"
     assert "<status>" in target["input_transformer"]["input_template"]
 
 

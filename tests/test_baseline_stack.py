@@ -77,7 +77,7 @@ def test_state_machine_logging_tracing_and_lambda(tf):
     assert sm["tracing_configuration"] == {"enabled": True}
     definition = json.loads(sm["definition"])
     assert definition["TimeoutSeconds"] == 1200 + 1800
-    assert "${aws_lambda_function.baseline_function_" in sm["definition"]
+    assert "${aws_lambda_function.baseline_function.arn}" in sm["definition"]
 
 
 def test_run_on_deploy_reruns_only_when_configuration_changes(tf, synth):
@@ -110,7 +110,7 @@ def test_lambda_and_state_machine_least_privilege(tf):
     assert all("${aws_lambda_function.baseline_function" in r for r in sfn["InvokeBaselineLambdaOnly"]["resources"])
     events = _statements(tf, "baseline_events_role_permissions")
     [arn] = events["StartBaselineStateMachineOnly"]["resources"]
-    assert arn.startswith("${aws_sfn_state_machine.baseline_state_machine_") and arn.endswith(".arn}")
+    assert arn == "${aws_sfn_state_machine.baseline_state_machine.arn}"
 
 
 def test_docker_build_when_no_image_given(synth):

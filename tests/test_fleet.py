@@ -33,19 +33,19 @@ def synth_plans(plans, outdir):
 
 def test_flat_configuration_is_one_stack(tmp_path):
     plans, _ = plan(tmp_path, MINIMAL)
-    assert [(p.name, p.grouped, [s.endpoint_name for s in p.endpoints]) for p in plans] == [("sagemaker-model-monitoring", False, ["my-endpoint"])]
+    assert [(p.name, p.grouped, [s.endpoint_name for s in p.endpoints]) for p in plans] == [("smm-my-endpoint-us-east-2", False, ["my-endpoint"])]
 
 
 def test_one_stack_per_endpoint_with_overrides(tmp_path):
     config = {**SHARED, "data_quality_instance_type": "ml.m5.xlarge",
               "endpoints": [endpoint("churn"), endpoint("fraud", data_quality_instance_type="ml.c5.2xlarge")]}
     plans, _ = plan(tmp_path, config)
-    assert [p.name for p in plans] == ["sagemaker-model-monitoring-churn", "sagemaker-model-monitoring-fraud"]
+    assert [p.name for p in plans] == ["smm-churn-us-east-2", "smm-fraud-us-east-2"]
     stacks = synth_plans(plans, tmp_path / "out")
     types = {name: next(iter(tf["resource"]["aws_sagemaker_data_quality_job_definition"].values()))["job_resources"]["cluster_config"]["instance_type"]
              for name, tf in stacks.items()}
-    assert types == {"sagemaker-model-monitoring-churn": "ml.m5.xlarge", "sagemaker-model-monitoring-fraud": "ml.c5.2xlarge"}
-    assert (tmp_path / "out" / "stacks" / "sagemaker-model-monitoring-fraud" / "cdk.tf.json").exists()
+    assert types == {"smm-churn-us-east-2": "ml.m5.xlarge", "smm-fraud-us-east-2": "ml.c5.2xlarge"}
+    assert (tmp_path / "out" / "stacks" / "smm-fraud-us-east-2" / "cdk.tf.json").exists()
 
 
 def test_adding_an_endpoint_changes_nothing_for_the_others(tmp_path):
@@ -55,7 +55,7 @@ def test_adding_an_endpoint_changes_nothing_for_the_others(tmp_path):
     after = synth_plans(plan(tmp_path, three)[0], tmp_path / "after")
     for name in before:
         assert json.dumps(before[name], sort_keys=True) == json.dumps(after[name], sort_keys=True)
-    assert set(after) - set(before) == {"sagemaker-model-monitoring-c"}
+    assert set(after) - set(before) == {"smm-c-us-east-2"}
 
 
 def test_one_shared_stack_keeps_addresses_stable(tmp_path):
@@ -67,7 +67,7 @@ def test_one_shared_stack_keeps_addresses_stable(tmp_path):
         for address, body in resources.items():
             assert after["resource"][rtype][address] == body, f"{rtype}.{address} changed"
     roles = sorted(r["name"] for r in after["resource"]["aws_iam_role"].values())
-    assert roles == ["sagemaker-model-monitoring-a-monitoring", "sagemaker-model-monitoring-b-monitoring", "sagemaker-model-monitoring-c-monitoring"]
+    assert roles == ["smm-us-east-2-a-monitoring", "smm-us-east-2-b-monitoring", "smm-us-east-2-c-monitoring"]
     assert {"a_monitoring_role_arn", "c_data_quality_schedule_arn"} <= set(after["output"])
 
 
@@ -87,7 +87,7 @@ def test_endpoints_from_seedfarmer_environment(tmp_path):
     env = {"SEEDFARMER_PARAMETER_ENDPOINTS": json.dumps([endpoint("x")]),
            **{f"SEEDFARMER_PARAMETER_{k.upper()}": str(v).lower() if isinstance(v, bool) else str(v) for k, v in SHARED.items()}}
     plans, _ = load_plan(None, environ=env)
-    assert [p.name for p in plans] == ["sagemaker-model-monitoring-x"]
+    assert [p.name for p in plans] == ["smm-x-us-east-2"]
 
 
 def test_per_endpoint_stacks_never_share_state(tmp_path):

@@ -244,7 +244,7 @@ def test_outputs(full_tf):
 
 @pytest.mark.parametrize("backend, extra, expected", [
     ("s3", {"backend_s3_bucket": "tf-state", "backend_s3_region": "eu-west-1"},
-     {"s3": {"bucket": "tf-state", "key": "sagemaker-model-monitoring/terraform.tfstate", "region": "eu-west-1", "encrypt": True, "use_lockfile": True}}),
+     {"s3": {"bucket": "tf-state", "key": "smm-my-endpoint-us-east-2/terraform.tfstate", "region": "eu-west-1", "encrypt": True, "use_lockfile": True}}),
     ("cloud", {"tfc_organization": "acme", "tfc_workspace_name": "monitoring-prod"}, None),
 ])
 def test_backends(synth, backend, extra, expected):
