@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdktf import TerraformDataSource, TerraformElement, TerraformResource, TerraformStack
+from cdktf import TerraformDataSource, TerraformElement, TerraformResource
 from constructs import Node
+
+from monitors.terraform_version import TerraformVersionStack
 
 HASH_SUFFIX_LENGTH = 9  # "_" + the 8 hex digits of cdktf's path hash
 HIDDEN_ID = "Default"  # cdktf leaves this part out of ids entirely
@@ -24,7 +26,7 @@ class AddressCollision(Exception):
     pass
 
 
-class ReadableAddressStack(TerraformStack):
+class ReadableAddressStack(TerraformVersionStack):
     """A TerraformStack whose elements get readable logical ids; `add_moved_blocks()` (called once
     everything is built) writes a `moved` block from each resource's hashed id to its readable one."""
 
@@ -34,8 +36,11 @@ class ReadableAddressStack(TerraformStack):
 
     def _allocate_logical_id(self, tf_element: Any) -> str:
         hashed = self.hashed_logical_id(tf_element)
-        if not self.readable_addresses or len(self._path_parts(tf_element)) < 2:
-            return hashed  # one part: cdktf uses it as it is (outputs, top-level data sources)
+        if not self.readable_addresses or not isinstance(tf_element, TerraformElement) or len(self._path_parts(tf_element)) < 2:
+            # One part: cdktf uses it as it is (outputs, top-level data sources). Not an element: an asset's
+            # folder (assets/<id>/), which stays put so the Lambda's filename and the image's build context
+            # keep their values in state.
+            return hashed
         readable = hashed[:-HASH_SUFFIX_LENGTH]
         key = (self._kind(tf_element), readable)
         path = self._node(tf_element).path
@@ -78,7 +83,7 @@ class ReadableAddressStack(TerraformStack):
             return f"resource.{tf_element.terraform_resource_type}"
         if isinstance(tf_element, TerraformDataSource):
             return f"data.{tf_element.terraform_resource_type}"
-        return "other" if isinstance(tf_element, TerraformElement) else "construct"
+        return "other"
 
     def _readable_ids(self) -> dict[tuple[str, str], str]:
         if "_readable" not in self.__dict__:

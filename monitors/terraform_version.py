@@ -1,0 +1,61 @@
+"""`required_version` in the `terraform` block: the oldest Terraform that understands what a stack writes.
+
+Found from the synthesized document itself, so a feature added anywhere raises it without a second list
+to keep in sync. Each entry names the Terraform release that introduced the feature (Terraform's
+CHANGELOG and language docs: `moved` 1.1, custom conditions 1.2, `terraform_data` 1.4, `import` and
+`check` blocks 1.5, `removed` 1.7, the S3 backend's `use_lockfile` 1.10).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cdktf import TerraformStack
+
+FLOOR = (1, 0)  # terraform_json output of cdktf 0.21 and the providers' own floors are all older
+
+
+def _lifecycle_blocks(tf: dict[str, Any]):
+    for section in ("resource", "data"):
+        for bodies in (tf.get(section) or {}).values():
+            for body in bodies.values():
+                yield body.get("lifecycle") or {}
+
+
+def feature_versions(tf: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """{feature the document uses: the Terraform version that introduced it}."""
+    used: dict[str, tuple[int, int]] = {}
+    for block, version in (("moved", (1, 1)), ("import", (1, 5)), ("check", (1, 5)), ("removed", (1, 7))):
+        if tf.get(block):
+            used[f"{block} blocks"] = version
+    for lifecycle in _lifecycle_blocks(tf):
+        for key in ("precondition", "postcondition", "replace_triggered_by"):
+            if lifecycle.get(key):
+                used[f"lifecycle {key}"] = (1, 2)
+    if "terraform_data" in (tf.get("resource") or {}):
+        used["terraform_data"] = (1, 4)
+    s3 = ((tf.get("terraform") or {}).get("backend") or {}).get("s3") or {}
+    if s3.get("use_lockfile"):
+        used["S3 backend use_lockfile"] = (1, 10)
+    return used
+
+
+def required_terraform_version(tf: dict[str, Any]) -> str:
+    needed = max([FLOOR, *feature_versions(tf).values()])
+    return f">= {needed[0]}.{needed[1]}"
+
+
+class TerraformVersionStack(TerraformStack):
+    """A stack whose `terraform.required_version` is the minimum its own output needs."""
+
+    def to_terraform(self) -> Any:
+        self._set_required_version()
+        return super().to_terraform()
+
+    def to_hcl_terraform(self) -> Any:
+        self._set_required_version()
+        return super().to_hcl_terraform()
+
+    def _set_required_version(self) -> None:
+        # Found from the document without it (required_version itself needs no feature).
+        self.add_override("terraform.required_version", required_terraform_version(super().to_terraform()))
