@@ -43,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
 
     for stack in synthesize(plans, args.outdir):
         print(f"wrote {os.path.relpath(stack / 'cdk.tf.json')}", file=sys.stderr)
+    from monitors.cost import cost_lines
+
+    for line in cost_lines(settings for plan in plans for settings in plan.endpoints):
+        print(line, file=sys.stderr)
     return 0
 
 

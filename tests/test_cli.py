@@ -18,6 +18,12 @@ def test_no_configuration_synthesizes_the_bundled_example(run_main, tmp_path):
     assert [line for line in result.stderr.splitlines() if line.strip()] == [
         "no --config and no SEEDFARMER_PARAMETER_* variables: synthesizing the bundled example examples/full.yaml",
         "wrote cdktf.out/stacks/sagemaker-model-monitoring/cdk.tf.json",
+        "cost: churn-pred-endpoint data_quality: 24 run(s)/day x 1 ml.m5.large x at most 1 h = at most 24 instance-hours/day",
+        "cost: churn-pred-endpoint model_quality: 12 run(s)/day x 1 ml.m5.large x at most 0.50 h = at most 6 instance-hours/day",
+        "cost: churn-pred-endpoint model_bias: 1 run(s)/day x 1 ml.m5.large x at most 0.50 h = at most 0.50 instance-hours/day",
+        "cost: churn-pred-endpoint model_explainability: 1 run(s)/day x 1 ml.m5.large x at most 0.50 h = at most 0.50 instance-hours/day",
+        "cost: churn-pred-endpoint baselines: 1 run(s)/day (cron(0 2 * * ? *)) x 4 monitor(s) x 1 ml.m5.xlarge x at most 1 h = "
+        "at most 4 instance-hours/day (plus one run per monitor at apply time)",
     ]
 
 
@@ -50,7 +56,7 @@ def test_environment_wins_over_file(run_main, tmp_path):
 
     result = run_main(config=MINIMAL, env={"SEEDFARMER_PARAMETER_DATA_QUALITY_INSTANCE_TYPE": "ml.c5.2xlarge"})
     assert result.returncode == 0, result.stderr
-    tf = json.loads((tmp_path / "cdktf.out/stacks/sagemaker-model-monitoring/cdk.tf.json").read_text())
+    tf = json.loads((tmp_path / "cdktf.out/stacks/smm-my-endpoint-us-east-2/cdk.tf.json").read_text())
     [dq] = tf["resource"]["aws_sagemaker_data_quality_job_definition"].values()
     assert dq["job_resources"]["cluster_config"]["instance_type"] == "ml.c5.2xlarge"
 
