@@ -38,8 +38,19 @@ def run_checkov(path) -> dict:
     return report[0] if isinstance(report, list) else report
 
 
-def test_checkov_full_example_fails_only_allowlisted_checks(example_stack):
-    report = run_checkov(example_stack / "cdk.tf.json")
+def without_unparsed_blocks(path, tmp_path):
+    """A copy without `moved` and `terraform.required_version`: checkov's terraform_json parser (3.3.30)
+    fails the whole file on either (a string, a list where it expects objects: bridgecrewio/checkov#7454,
+    fix pending in #7467). Neither holds a resource or a policy, so the scan loses nothing."""
+    tf = json.loads(path.read_text())
+    assert tf.pop("moved") and tf["terraform"].pop("required_version")
+    copy = tmp_path / "cdk.tf.json"
+    copy.write_text(json.dumps(tf, indent=2))
+    return copy
+
+
+def test_checkov_full_example_fails_only_allowlisted_checks(example_stack, tmp_path):
+    report = run_checkov(without_unparsed_blocks(example_stack / "cdk.tf.json", tmp_path))
     summary = report["summary"]
     assert summary["parsing_errors"] == 0
     assert summary["passed"] > 100, summary  # it really scanned the resources
