@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from emulator_fixtures import moto_server  # noqa: F401
+from emulator_fixtures import moto_server, terraform_bin  # noqa: F401
 
 from sdk_parity import compare, matrix
 from sdk_parity.run import all_differences, capture_all
@@ -17,9 +17,17 @@ from sdk_parity.sdk_requests import MONITORING_TYPES
 
 
 @pytest.fixture(scope="module")
-def parity(moto_server, tmp_path_factory):  # noqa: F811
+def stacks(tmp_path_factory):
+    """{case id: (cdk.tf.json, stack folder)} of every case, synthesized once."""
+    from sdk_parity.project_requests import synthesize
+
+    return synthesize(matrix.CASES, tmp_path_factory.mktemp("sdk-parity-synth"))
+
+
+@pytest.fixture(scope="module")
+def parity(moto_server, stacks, tmp_path_factory):  # noqa: F811
     """{case id: (SDK requests, project requests)}: the SDK and the project's code run against moto."""
-    return capture_all(moto_server.endpoint, tmp_path_factory.mktemp("sdk-parity"))
+    return capture_all(moto_server.endpoint, tmp_path_factory.mktemp("sdk-parity"), stacks)
 
 
 def test_every_difference_from_the_sdk_is_listed_and_every_listed_one_occurs(parity):
@@ -82,3 +90,17 @@ def test_project_attributes_are_mapped_only_onto_members_of_the_api_shape():
 
     with pytest.raises(ValueError, match=r"CreateModelBiasJobDefinition.config_url: not a member of CreateModelBiasJobDefinitionRequest"):
         _to_api("CreateModelBiasJobDefinition", {"config_url": "s3://b/k"})
+
+
+def test_the_aws_provider_sends_what_the_mapping_says(stacks, moto_server, terraform_bin, tmp_path):  # noqa: F811
+    """The data quality definition and its schedule applied with Terraform against moto (through a recording
+    proxy): the provider's request bodies are exactly the mapped requests the comparison used."""
+    from sdk_parity.project_requests import terraform_requests
+    from sdk_parity.provider_apply import apply_and_capture
+
+    tf, _ = stacks["batch-csv-given-secure"]  # batch input, VPC, KMS
+    sent = apply_and_capture(tf, moto_server.endpoint, tmp_path / "tf")
+    mapped = terraform_requests(tf)
+    assert compare.normalize(sent["CreateDataQualityJobDefinition"]) == compare.normalize(mapped["CreateDataQualityJobDefinition"])
+    assert compare.normalize(sent["CreateMonitoringSchedule"]) == compare.normalize(mapped["CreateMonitoringSchedule (DataQuality)"])
+    assert sorted(sent["CreateDataQualityJobDefinition"]["NetworkConfig"]["VpcConfig"]["Subnets"]) == matrix.SUBNETS

@@ -9,7 +9,7 @@ Normalized before comparing (both sides alike): generated names (job definitions
 jobs, baselining jobs) -> ``<name>``; the role and KMS key ARNs -> ``<monitoring-role-arn>`` /
 ``<kms-key-arn>``; ECR image URIs -> ``<image repository[:tag]>`` (the registry account differs by region);
 ``ConfigUri`` -> ``<analysis-config-uri>`` (where the file lives is compared as ``lifetime``, what it
-says as ``content``); Tags -> {Key: Value}. Anything else is compared as sent.
+says as ``content``); Tags -> {Key: Value}; subnets and security groups sorted (sets). Anything else is compared as sent.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ NOT_SENT = "<not sent>"
 NAME_KEYS = {"JobDefinitionName", "MonitoringJobDefinitionName", "MonitoringScheduleName", "ProcessingJobName",
              "BaseliningJobName"}
 IMAGE_RE = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/(.+)$")
+# Sets, not sequences: the aws provider models them as sets and sends them in its own order.
+UNORDERED_KEYS = {"Subnets", "SecurityGroupIds"}
 STATUSES = ("justified", "open-bug", "open-finding")
 
 
@@ -53,6 +55,8 @@ def normalize(node: Any, key: str = "") -> Any:
     if isinstance(node, list):
         if key == "Tags":
             return {t["Key"]: t["Value"] for t in node}
+        if key in UNORDERED_KEYS:
+            return sorted(normalize(v, key) for v in node)
         return [normalize(v, key) for v in node]
     if isinstance(node, str):
         return _normalize_string(key, node)

@@ -46,14 +46,14 @@ def aws_environment(endpoint_url: str) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def capture_all(endpoint_url: str, workdir: Path) -> dict[str, tuple[dict, dict]]:
-    """{case id: (SDK requests, project requests)} for every case of the matrix."""
+def capture_all(endpoint_url: str, workdir: Path, stacks: dict | None = None) -> dict[str, tuple[dict, dict]]:
+    """{case id: (SDK requests, project requests)} for every case of the matrix (stacks: synthesize's answer)."""
     import boto3
 
     from sdk_parity.project_requests import project_requests, synthesize
     from sdk_parity.sdk_requests import run_sdk
 
-    stacks = synthesize(matrix.CASES, workdir / "cdktf.out")
+    stacks = stacks or synthesize(matrix.CASES, workdir / "cdktf.out")
     results = {}
     with aws_environment(endpoint_url):
         s3 = boto3.client("s3", region_name=matrix.REGION)
