@@ -47,6 +47,8 @@ def _monitor_input(case: Case, monitor: str, **attributes: Any) -> dict:
     from sagemaker.model_monitor import BatchTransformInput, EndpointInput
     from sagemaker.model_monitor.dataset_format import MonitoringDatasetFormat
 
+    extras = m.extras(case, monitor)
+    attributes.update({k: extras[k] for k in ("start_time_offset", "end_time_offset", "exclude_features_attribute") if k in extras})
     attributes = {k: v for k, v in attributes.items() if v is not None}
     if case.monitoring_input == "endpoint":
         return {"endpoint_input": EndpointInput(endpoint_name=m.ENDPOINT, destination=ENDPOINT_DESTINATION, **attributes)}
@@ -88,6 +90,11 @@ def run_sdk(case: Case, recorder: Recorder) -> dict[str, Any]:
     def schedule(monitor: str) -> dict:
         return dict(output_s3_uri=m.output_uri(monitor), schedule_cron_expression=m.SCHEDULES[monitor])
 
+    def scripts(monitor: str) -> dict:
+        extras = m.extras(case, monitor)
+        return {"record_preprocessor_script": extras.get("record_preprocessor_source_uri"),
+                "post_analytics_processor_script": extras.get("post_analytics_processor_source_uri")}
+
     if "data_quality" in case.monitors:
         monitor = DefaultModelMonitor(**common)
         if generated:
@@ -97,7 +104,8 @@ def run_sdk(case: Case, recorder: Recorder) -> dict[str, Any]:
         else:
             files = dict(statistics=baseline_file("data_quality", "statistics.json"),
                          constraints=baseline_file("data_quality", "constraints.json"))
-        monitor.create_monitoring_schedule(**_monitor_input(case, "data_quality"), **files, **schedule("data_quality"))
+        monitor.create_monitoring_schedule(**_monitor_input(case, "data_quality"), **files, **schedule("data_quality"),
+                                           **scripts("data_quality"))
 
     if "model_quality" in case.monitors:
         monitor = ModelQualityMonitor(**common)
@@ -115,7 +123,8 @@ def run_sdk(case: Case, recorder: Recorder) -> dict[str, Any]:
             constraints = baseline_file("model_quality", "constraints.json")
         monitor.create_monitoring_schedule(
             **_monitor_input(case, "model_quality", **capture), ground_truth_input=m.ground_truth_uri(),
-            problem_type="BinaryClassification", constraints=constraints, **schedule("model_quality"))
+            problem_type="BinaryClassification", constraints=constraints, **schedule("model_quality"),
+            **scripts("model_quality"))
 
     model_config = ModelConfig(model_name=m.MODEL_NAME, instance_count=1, instance_type=m.INSTANCE_TYPE,
                                content_type="text/csv", accept_type="text/csv")
