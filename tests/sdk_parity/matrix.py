@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from monitors.settings import Settings
+
 ACCOUNT = "123456789012"
 REGION = "us-east-2"
 BUCKET = f"sagemaker-{REGION}-{ACCOUNT}"
@@ -172,8 +174,6 @@ def project_config(case: Case) -> dict:
             batch = {"data_captured_destination_s3_uri": batch_capture_uri(monitor), "dataset_format": fmt}
             batch.update({"csv_header": True} if fmt == "csv" else {"json_line": True})
             config[f"{monitor}_batch_transform_input"] = batch
-        from monitors.settings import Settings
-
         for attribute, value in extras(case, monitor).items():
             if f"{monitor}_{attribute}" in Settings.model_fields:
                 config[f"{monitor}_{attribute}"] = value

@@ -17,11 +17,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import botocore.session
@@ -40,6 +40,7 @@ LIFETIME_USER = "a file the user provides under the baseline prefix (the project
 LIFETIME_OBJECT_SHARED = "an aws_s3_object whose key does not change with its content"
 
 
+@functools.cache
 def service_model():
     return botocore.session.get_session().get_service_model("sagemaker")
 
