@@ -200,8 +200,9 @@ def analysis_configs(case: Case, tf: dict, stack_dir: Path, requests: dict[str, 
         job_name = definition["JobDefinitionName"]
         baseline_job_config = requests.get(f"analysis_config.json ({mtype} baseline job)")
         if uri in objects:
-            key = uri.rsplit("/", 1)[0]
-            immutable = job_name in key or re.search(r"[0-9a-f]{8,}", key.rsplit("/", 1)[-1])
+            # Immutable when its key changes with its content or names its job definition (which does).
+            key = uri.removeprefix("s3://").split("/", 1)[1]
+            immutable = job_name in key or re.search(r"[0-9a-f]{8,}", key)
             entry = {"uri": uri, **objects[uri], "lifetime": LIFETIME_IMMUTABLE if immutable else LIFETIME_OBJECT_SHARED}
         elif baseline_job_config is not None and uri == baseline_job_config["uri"]:
             entry = {**baseline_job_config, "lifetime": LIFETIME_BASELINE_RUN}
