@@ -104,3 +104,25 @@ def test_the_aws_provider_sends_what_the_mapping_says(stacks, moto_server, terra
     assert compare.normalize(sent["CreateDataQualityJobDefinition"]) == compare.normalize(mapped["CreateDataQualityJobDefinition"])
     assert compare.normalize(sent["CreateMonitoringSchedule"]) == compare.normalize(mapped["CreateMonitoringSchedule (DataQuality)"])
     assert sorted(sent["CreateDataQualityJobDefinition"]["NetworkConfig"]["VpcConfig"]["Subnets"]) == matrix.SUBNETS
+
+
+@pytest.mark.parametrize(("key", "lifetime"), [
+    ("churn/monitor-configs/model_bias/analysis_config-3f9a1c2b7d.json", "written once for this job definition (its own key)"),
+    ("churn/monitor-configs/model_bias/analysis_config.json", "an aws_s3_object whose key does not change with its content"),
+])
+def test_an_analysis_config_written_by_terraform_is_read_from_its_s3_object(tmp_path, key, lifetime):
+    """How the fix of issue 10 rows 1/5/6 will look (an aws_s3_object per config): its content and lifetime
+    are taken from the object."""
+    from sdk_parity.project_requests import analysis_configs
+
+    case = next(c for c in matrix.CASES if c.id == "endpoint-given")
+    tf = {"resource": {"aws_s3_object": {"bias_config": {
+        "bucket": matrix.BUCKET, "key": key, "content": '{"label": "label", "headers": ["age", "label"]}',
+        "kms_key_id": "${data.aws_kms_key.monitoring_key.arn}"}}}}
+    requests = {"CreateModelBiasJobDefinition": {
+        "JobDefinitionName": "churn-bias-0011223344",
+        "ModelBiasAppSpecification": {"ConfigUri": f"s3://{matrix.BUCKET}/{key}"}}}
+    [config] = analysis_configs(case, tf, tmp_path, requests).values()
+    assert config["content"] == {"label": "label", "headers": ["age", "label"]}
+    assert config["upload"] == {"SSEKMSKeyId": matrix.KMS_KEY_ARN}
+    assert config["lifetime"] == lifetime
