@@ -1,0 +1,1 @@
+"""Differential test against the SageMaker Python SDK (see README, "How the monitors match SageMaker's own")."""

@@ -1,0 +1,128 @@
+"""Differential test: what this project sends to SageMaker against what the SageMaker Python SDK sends for
+the same monitoring setup (tests/sdk_parity/; README, "How the monitors match SageMaker's own").
+
+Every difference must be in tests/sdk_parity/known_differences.yaml, and every entry there must still occur.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from emulator_fixtures import moto_server, terraform_bin  # noqa: F401
+
+from sdk_parity import compare, matrix
+from sdk_parity.run import all_differences, capture_all
+from sdk_parity.sdk_requests import MONITORING_TYPES
+
+
+@pytest.fixture(scope="module")
+def stacks(tmp_path_factory):
+    """{case id: (cdk.tf.json, stack folder)} of every case, synthesized once."""
+    from sdk_parity.project_requests import synthesize
+
+    return synthesize(matrix.CASES, tmp_path_factory.mktemp("sdk-parity-synth"))
+
+
+@pytest.fixture(scope="module")
+def parity(moto_server, stacks, tmp_path_factory):  # noqa: F811
+    """{case id: (SDK requests, project requests)}: the SDK and the project's code run against moto."""
+    return capture_all(moto_server.endpoint, tmp_path_factory.mktemp("sdk-parity"), stacks)
+
+
+def test_every_difference_from_the_sdk_is_listed_and_every_listed_one_occurs(parity):
+    known = compare.expand(compare.load_known())
+    actual = {d.key(): d for d in all_differences(parity)}
+    new = [d for key, d in actual.items() if key not in known]
+    stale = sorted({(entry["operation"], entry["path"], key[0]) for key, entry in known.items() if key not in actual})
+    message = []
+    if new:
+        message.append(f"{len(new)} new difference(s) from the SageMaker SDK; fix them, or add them to "
+                       f"{compare.KNOWN_DIFFERENCES.name} with a status and the AWS documentation sentence that "
+                       "justifies them:\n" + compare.as_yaml_entries(new))
+    if stale:
+        message.append("stale entries, remove them (or drop the config from their `configs`): the difference no "
+                       "longer occurs:\n" + "\n".join(f"  - {op} | {path} | config {config}" for op, path, config in stale))
+    assert not message, "\n\n".join(message)
+
+
+def _expected_operations(case: matrix.Case) -> set[str]:
+    operations = set()
+    for monitor in case.monitors:
+        mtype = MONITORING_TYPES[monitor]
+        operations |= {f"Create{mtype}JobDefinition", f"CreateMonitoringSchedule ({mtype})"}
+        if case.baselines == "generated":
+            operations.add(f"CreateProcessingJob ({mtype} baseline)")
+        if monitor in ("model_bias", "model_explainability"):
+            operations.add(f"analysis_config.json ({mtype} monitor)")
+            if case.baselines == "generated":
+                operations.add(f"analysis_config.json ({mtype} baseline job)")
+    return operations
+
+
+@pytest.mark.parametrize("case", matrix.CASES, ids=lambda c: c.id)
+def test_both_sides_make_every_call_of_the_setup(parity, case):
+    """The comparison is not vacuous: each side made each job definition, schedule and baselining call."""
+    sdk, project = parity[case.id]
+    assert set(sdk) == _expected_operations(case)
+    assert set(project) == _expected_operations(case)
+    # e.g. the data quality definition as both sides send it, normalized
+    dq_sdk = compare.normalize(sdk["CreateDataQualityJobDefinition"])
+    dq_project = compare.normalize(project["CreateDataQualityJobDefinition"])
+    assert dq_sdk["JobResources"] == dq_project["JobResources"] == {"ClusterConfig": {
+        "InstanceCount": 1, "InstanceType": matrix.INSTANCE_TYPE, "VolumeSizeInGB": matrix.VOLUME_GB,
+        **({"VolumeKmsKeyId": "<kms-key-arn>"} if case.secure else {})}}
+    assert dq_sdk["RoleArn"] == dq_project["RoleArn"] == "<monitoring-role-arn>"
+
+
+def test_a_changed_field_is_reported_at_its_path(parity):
+    sdk, project = parity["endpoint-given"]
+    changed = copy.deepcopy(project)
+    changed["CreateModelQualityJobDefinition"]["ModelQualityJobInput"]["EndpointInput"]["InferenceAttribute"] = "7"
+    before = {d.key() for d in compare.differences("endpoint-given", sdk, project)}
+    [new] = [d for d in compare.differences("endpoint-given", sdk, changed) if d.key() not in before]
+    assert (new.operation, new.path, new.sdk, new.project) == (
+        "CreateModelQualityJobDefinition", "ModelQualityJobInput.EndpointInput.InferenceAttribute", "0", "7")
+
+
+def test_project_attributes_are_mapped_only_onto_members_of_the_api_shape():
+    from sdk_parity.project_requests import _to_api
+
+    with pytest.raises(ValueError, match=r"CreateModelBiasJobDefinition.config_url: not a member of CreateModelBiasJobDefinitionRequest"):
+        _to_api("CreateModelBiasJobDefinition", {"config_url": "s3://b/k"})
+
+
+def test_the_aws_provider_sends_what_the_mapping_says(stacks, moto_server, terraform_bin, tmp_path):  # noqa: F811
+    """The data quality definition and its schedule applied with Terraform against moto (through a recording
+    proxy): the provider's request bodies are exactly the mapped requests the comparison used."""
+    from sdk_parity.project_requests import terraform_requests
+    from sdk_parity.provider_apply import apply_and_capture
+
+    tf, _ = stacks["batch-csv-given-secure"]  # batch input, VPC, KMS
+    sent = apply_and_capture(tf, moto_server.endpoint, tmp_path / "tf")
+    mapped = terraform_requests(tf)
+    assert compare.normalize(sent["CreateDataQualityJobDefinition"]) == compare.normalize(mapped["CreateDataQualityJobDefinition"])
+    assert compare.normalize(sent["CreateMonitoringSchedule"]) == compare.normalize(mapped["CreateMonitoringSchedule (DataQuality)"])
+    assert sorted(sent["CreateDataQualityJobDefinition"]["NetworkConfig"]["VpcConfig"]["Subnets"]) == matrix.SUBNETS
+
+
+@pytest.mark.parametrize(("key", "lifetime"), [
+    ("churn/monitor-configs/model_bias/analysis_config-3f9a1c2b7d.json", "written once for this job definition (its own key)"),
+    ("churn/monitor-configs/model_bias/analysis_config.json", "an aws_s3_object whose key does not change with its content"),
+])
+def test_an_analysis_config_written_by_terraform_is_read_from_its_s3_object(tmp_path, key, lifetime):
+    """How the fix of issue 10 rows 1/5/6 will look (an aws_s3_object per config): its content and lifetime
+    are taken from the object."""
+    from sdk_parity.project_requests import analysis_configs
+
+    case = next(c for c in matrix.CASES if c.id == "endpoint-given")
+    tf = {"resource": {"aws_s3_object": {"bias_config": {
+        "bucket": matrix.BUCKET, "key": key, "content": '{"label": "label", "headers": ["age", "label"]}',
+        "kms_key_id": "${data.aws_kms_key.monitoring_key.arn}"}}}}
+    requests = {"CreateModelBiasJobDefinition": {
+        "JobDefinitionName": "churn-bias-0011223344",
+        "ModelBiasAppSpecification": {"ConfigUri": f"s3://{matrix.BUCKET}/{key}"}}}
+    [config] = analysis_configs(case, tf, tmp_path, requests).values()
+    assert config["content"] == {"label": "label", "headers": ["age", "label"]}
+    assert config["upload"] == {"SSEKMSKeyId": matrix.KMS_KEY_ARN}
+    assert config["lifetime"] == lifetime
