@@ -63,7 +63,7 @@ class Monitor(Construct):
                 server_side_encryption="aws:kms" if config.kms_key_arn else None, kms_key_id=config.kms_key_arn,
                 lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
             )
-            self.job_definition.node.add_dependency(self.analysis_config)
+            self.job_definition.depends_on = [self.analysis_config.fqn]
 
         self.schedule_name = schedule_name(settings, monitor)
         self.schedule = aws("sagemaker_monitoring_schedule").SagemakerMonitoringSchedule(
