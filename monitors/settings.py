@@ -429,13 +429,13 @@ class Settings(BaseModel):
     alert_on_baseline_failures: bool = _param(
         True, "Notify when a baseline generation execution fails, times out or is aborted.", group="Alerts")
     data_quality_drift_alarms: list[DriftAlarm] | None = _param(
-        None, "CloudWatch alarms on feature_baseline_drift_<feature>: [{feature, threshold}] (turns on metric publishing).", group="Alerts")
+        None, "CloudWatch alarms on feature_baseline_drift_<feature>: [{feature, threshold}] (needs publish_cloudwatch_metrics, on by default).", group="Alerts")
     model_quality_alarms: list[QualityAlarm] | None = _param(
-        None, "CloudWatch alarms on model quality metrics: [{metric, threshold, direction above|below}] (turns on metric publishing).", group="Alerts")
+        None, "CloudWatch alarms on model quality metrics: [{metric, threshold, direction above|below}] (needs publish_cloudwatch_metrics, on by default).", group="Alerts")
     model_bias_alarms: list[BiasAlarm] | None = _param(
-        None, "CloudWatch alarms on bias_metric_<metric> (e.g. DPPL, CI): [{metric, threshold, direction, label, label_value, facet, facet_value}] as in the analysis configuration (turns on metric publishing).", group="Alerts")
+        None, "CloudWatch alarms on bias_metric_<metric> (e.g. DPPL, CI): [{metric, threshold, direction, label, label_value, facet, facet_value}] as in the analysis configuration (needs publish_cloudwatch_metrics, on by default).", group="Alerts")
     model_explainability_alarms: list[ExplainabilityAlarm] | None = _param(
-        None, "CloudWatch alarms on feature_<feature>, the feature's global SHAP value: [{feature, threshold, direction, label (default label0)}] (turns on metric publishing).", group="Alerts")
+        None, "CloudWatch alarms on feature_<feature>, the feature's global SHAP value: [{feature, threshold, direction, label (default label0)}] (needs publish_cloudwatch_metrics, on by default).", group="Alerts")
     alarm_treat_missing_data: Literal["missing", "notBreaching", "breaching", "ignore"] = _param(
         "ignore", "Periods without data (the hours between scheduled runs have none) keep the alarm's last state; a run that fails to report is caught by the execution checker instead.", group="Alerts")
 
