@@ -249,3 +249,23 @@ def job_definition_name(settings: Settings, monitor: str, image_key: str) -> str
 
 def schedule_name(settings: Settings, monitor: str) -> str:
     return bounded_name(settings.endpoint_name, SHORT_NAMES[monitor], "schedule")
+
+
+def monitoring_role_s3_access(settings: Settings) -> dict[str, list[str]]:
+    """S3 locations (URIs; a trailing / means the prefix and everything under it) the monitoring role needs for what
+    this module and baseline generation set up, beyond each monitor's baseline files and output URI: the Clarify
+    monitors' analysis configuration objects and the analyzer scripts (read), and, as the role the baseline
+    processing jobs run as, the training data (read) and the baseline staging folder (write; the Lambda promotes)."""
+    read: list[str] = []
+    for monitor in settings.enabled_monitors:
+        if analysis_configs.monitor_analysis_config(settings, monitor) is not None:
+            read.append(analysis_configs.config_prefix_uri(baseline_prefix(settings, monitor)))
+        for kind in ("record_preprocessor", "post_analytics_processor"):
+            script = getattr(settings, f"{monitor}_{kind}_source_uri", None)
+            if script:
+                read.append(script)
+    write: list[str] = []
+    if settings.baseline_generation_enabled:
+        read.append(settings.baseline_training_data_s3_uri)
+        write.append(s3_join(settings.baseline_output_data_s3_uri, "staging") + "/")
+    return {"read": read, "write": write}

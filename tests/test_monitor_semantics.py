@@ -280,3 +280,15 @@ def test_equal_offsets_are_allowed_and_every_problem_is_reported_at_once():
                   "model_bias_start_time_offset": "PT1H", "model_quality_record_preprocessor_source_uri": "s3://other-bucket/x.py"})
     assert [p.split(":")[0] for p in exc.value.problems] == [
         "model_bias_start_time_offset", "model_quality_end_time_offset", "model_quality_record_preprocessor_source_uri"]
+
+
+def test_monitoring_role_s3_access_lists_the_new_locations():
+    from monitors.job_definitions import monitoring_role_s3_access
+
+    assert monitoring_role_s3_access(validate(GENERATED)) == {
+        "read": [f"{S}/scripts/dq_pre.py", f"{S}/scripts/dq_post.py", f"{S}/scripts/mq_pre.py", f"{S}/scripts/mq_post.py",
+                 f"{S}/baselines/model_bias/monitor-analysis-config/",
+                 f"{S}/baselines/model_explainability/monitor-analysis-config/",
+                 f"{S}/training/train.csv"],
+        "write": [f"{S}/baselines/staging/"],
+    }
