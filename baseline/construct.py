@@ -122,9 +122,7 @@ class BaselineGeneration(Construct):
         }
         if config.kms_key_arn:
             environment["BASELINE_KMS_KEY_ID"] = config.kms_key_arn
-        if s.vpc_enabled:
-            environment["BASELINE_SUBNET_IDS"] = ",".join(s.subnet_ids)
-            environment["BASELINE_SECURITY_GROUP_IDS"] = s.security_group_id
+        # The jobs' network settings (VPC, encryption, isolation) travel in each event's network_config.
         self.function = aws("lambda_function").LambdaFunction(
             self, "function",
             function_name=name,

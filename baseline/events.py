@@ -13,7 +13,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from monitors.settings import Settings
+from monitors.settings import MODEL_QUALITY_BASELINE_COLUMNS, Settings
 
 EVENT_VALIDATION = Path(__file__).resolve().parent.parent / "lambda_image" / "event_validation.py"
 # Which setting an event field comes from (anything else is in baseline_<monitor>_params).
@@ -31,14 +31,41 @@ def baseline_params(settings: Settings, monitor: str) -> dict:
         "volume_size_gb": settings.baseline_volume_size_gb,
         "max_runtime_seconds": settings.baseline_max_runtime_seconds,
     }
+    if monitor in ("data_quality", "model_quality"):
+        params["dataset_format"] = getattr(settings, f"{monitor}_baseline_dataset_format")
     if monitor == "model_quality":
         params["problem_type"] = settings.model_quality_problem_type
-        for name in ("inference_attribute", "probability_attribute", "probability_threshold_attribute"):
-            value = getattr(settings, f"model_quality_{name}")
+        # The threshold is one setting for the monitor and its baseline (the SDK's suggest_baseline takes it too);
+        # the columns are the baseline dataset's own (the monitor's attributes describe the captured output).
+        if settings.model_quality_probability_threshold_attribute is not None:
+            params["probability_threshold_attribute"] = settings.model_quality_probability_threshold_attribute
+        for column, field in MODEL_QUALITY_BASELINE_COLUMNS.items():
+            if getattr(settings, column) is not None:
+                params[field] = getattr(settings, column)
+    if monitor in ("model_bias", "model_explainability"):
+        # The Clarify baseline calls the same model as the monitored endpoint, so the monitor's attributes locate
+        # the prediction in its output too (the SDK's ModelPredictedLabelConfig label/probability).
+        for name in ("inference_attribute", "probability_attribute"):
+            value = getattr(settings, f"{monitor}_{name}")
             if value is not None:
                 params[name] = value
+    if monitor == "model_bias" and settings.model_bias_probability_threshold_attribute is not None:
+        params["probability_threshold"] = settings.model_bias_probability_threshold_attribute
     params.update(getattr(settings, f"baseline_{monitor}_params") or {})
     return params
+
+
+def network_config(settings: Settings) -> dict:
+    """The monitors' network settings, which the baseline processing jobs use too (the SDK passes one NetworkConfig
+    to suggest_baseline and create_monitoring_schedule)."""
+    config: dict = {
+        "enable_inter_container_traffic_encryption": settings.enable_inter_container_traffic_encryption,
+        "enable_network_isolation": settings.enable_network_isolation,
+    }
+    if settings.vpc_enabled:
+        config["subnet_ids"] = list(settings.subnet_ids or [])
+        config["security_group_ids"] = [settings.security_group_id]
+    return config
 
 
 def baseline_event(settings: Settings, monitor: str) -> dict:
@@ -47,6 +74,7 @@ def baseline_event(settings: Settings, monitor: str) -> dict:
         "endpoint_name": settings.endpoint_name,
         "training_data_uri": settings.baseline_training_data_s3_uri,
         "baseline_output_uri": settings.baseline_output_data_s3_uri,
+        "network_config": network_config(settings),
         f"{monitor}_params": baseline_params(settings, monitor),
     }
 

@@ -12,7 +12,11 @@ optional ``<monitor_type>_params`` object)::
     EvaluateStartResult (Choice)    IN_PROGRESS with a job name -> wait; anything else -> failure
     WaitForBaselineJob (Wait)       poll_interval_seconds
     CheckBaselineJob (Task)         Lambda payload = {"action": "check", "monitor_type", "processing_job_name"}
-    EvaluateJobStatus (Choice)      COMPLETED -> succeed; FAILED / ERROR -> failure; otherwise -> wait again
+    EvaluateJobStatus (Choice)      COMPLETED -> promote; FAILED / ERROR -> failure; otherwise -> wait again
+    PromoteBaseline (Task)          Lambda payload = {"action": "promote", "monitor_type", "processing_job_name",
+                                    "staging_output_uri", "baseline_output_uri"}: copy the job's staging output
+                                    over the live baseline
+    EvaluatePromoteResult (Choice)  PROMOTED -> succeed; anything else -> failure
     BaselineJobSucceeded (Succeed)
     Record*Failure (Pass) -> BaselineGenerationFailed (Fail, Error/Cause from $.failure)
 
@@ -22,6 +26,9 @@ integration, so each task result is ``{"Payload": <handler return value>, ...}``
 retried with exponential backoff: the start is idempotent because the handler
 derives the processing-job name from ``execution_id``. Every other task error
 is caught and ends in the Fail state with the original error name and cause.
+
+The job writes to a staging folder of its own; only a job that completed is promoted, so a failed or
+aborted regeneration leaves the live baseline (statistics, constraints, analysis files) exactly as it was.
 
 The historical bug this replaces: the old definition rebuilt the Lambda
 payload from static values, silently dropping ``<monitor_type>_params``. Here
@@ -42,6 +49,10 @@ __all__ = [
     "WAIT_STATE",
     "CHECK_STATE",
     "EVALUATE_CHECK_STATE",
+    "PROMOTE_STATE",
+    "EVALUATE_PROMOTE_STATE",
+    "RECORD_PROMOTE_FAILURE_STATE",
+    "ERROR_PROMOTE_FAILED",
     "SUCCEED_STATE",
     "RECORD_START_FAILURE_STATE",
     "RECORD_JOB_FAILURE_STATE",
@@ -70,6 +81,9 @@ EVALUATE_START_STATE = "EvaluateStartResult"
 WAIT_STATE = "WaitForBaselineJob"
 CHECK_STATE = "CheckBaselineJob"
 EVALUATE_CHECK_STATE = "EvaluateJobStatus"
+PROMOTE_STATE = "PromoteBaseline"
+EVALUATE_PROMOTE_STATE = "EvaluatePromoteResult"
+RECORD_PROMOTE_FAILURE_STATE = "RecordPromoteFailure"
 SUCCEED_STATE = "BaselineJobSucceeded"
 RECORD_START_FAILURE_STATE = "RecordStartFailure"
 RECORD_JOB_FAILURE_STATE = "RecordJobFailure"
@@ -77,13 +91,14 @@ RECORD_CHECK_FAILURE_STATE = "RecordCheckFailure"
 FAIL_STATE = "BaselineGenerationFailed"
 
 #: The Task states that invoke the baseline Lambda.
-TASK_STATES: tuple[str, ...] = (START_STATE, CHECK_STATE)
+TASK_STATES: tuple[str, ...] = (START_STATE, CHECK_STATE, PROMOTE_STATE)
 
 # Error names the execution fails with (the Cause is the JSON of the Lambda
 # response, so it carries ``error`` / ``failure_reason`` / the job name).
 ERROR_START_FAILED = "BaselineJobStartFailed"
 ERROR_JOB_FAILED = "BaselineJobFailed"
 ERROR_CHECK_FAILED = "BaselineJobCheckFailed"
+ERROR_PROMOTE_FAILED = "BaselinePromotionFailed"
 
 #: Errors of the lambda:invoke integration that are worth retrying.
 TRANSIENT_LAMBDA_ERRORS: tuple[str, ...] = (
@@ -130,10 +145,13 @@ def state_names() -> tuple[str, ...]:
         WAIT_STATE,
         CHECK_STATE,
         EVALUATE_CHECK_STATE,
+        PROMOTE_STATE,
+        EVALUATE_PROMOTE_STATE,
         SUCCEED_STATE,
         RECORD_START_FAILURE_STATE,
         RECORD_JOB_FAILURE_STATE,
         RECORD_CHECK_FAILURE_STATE,
+        RECORD_PROMOTE_FAILURE_STATE,
         FAIL_STATE,
     )
 
@@ -251,6 +269,7 @@ def build_state_machine_definition(
 
     start_status = "$.start.Payload.status"
     check_status = "$.check.Payload.status"
+    promote_status = "$.promote.Payload.status"
 
     states: dict[str, Any] = {
         PREPARE_STATE: {
@@ -282,6 +301,7 @@ def build_state_machine_definition(
                         {"Variable": start_status, "StringEquals": "IN_PROGRESS"},
                         {"Variable": "$.start.Payload.processing_job_name", "IsPresent": True},
                         {"Variable": "$.start.Payload.monitor_type", "IsPresent": True},
+                        {"Variable": "$.start.Payload.staging_output_uri", "IsPresent": True},
                     ],
                     "Next": WAIT_STATE,
                 },
@@ -308,14 +328,38 @@ def build_state_machine_definition(
         ),
         EVALUATE_CHECK_STATE: {
             "Type": "Choice",
-            "Comment": "COMPLETED -> succeed; FAILED/ERROR -> fail; anything else -> keep polling.",
+            "Comment": "COMPLETED -> promote; FAILED/ERROR -> fail; anything else -> keep polling.",
             "Choices": [
                 _absent(check_status, RECORD_CHECK_FAILURE_STATE),
-                {"Variable": check_status, "StringEquals": "COMPLETED", "Next": SUCCEED_STATE},
+                {"Variable": check_status, "StringEquals": "COMPLETED", "Next": PROMOTE_STATE},
                 {"Variable": check_status, "StringEquals": "FAILED", "Next": RECORD_JOB_FAILURE_STATE},
                 {"Variable": check_status, "StringEquals": "ERROR", "Next": RECORD_CHECK_FAILURE_STATE},
             ],
             "Default": WAIT_STATE,
+        },
+        PROMOTE_STATE: _lambda_task(
+            arn,
+            {
+                "Payload": {
+                    "action": "promote",
+                    "monitor_type.$": "$.start.Payload.monitor_type",
+                    "processing_job_name.$": "$.start.Payload.processing_job_name",
+                    "staging_output_uri.$": "$.start.Payload.staging_output_uri",
+                    "baseline_output_uri.$": "$.start.Payload.baseline_output_uri",
+                }
+            },
+            "$.promote",
+            EVALUATE_PROMOTE_STATE,
+            "Copy the completed job's staging output over the live baseline (idempotent: same files, same keys).",
+        ),
+        EVALUATE_PROMOTE_STATE: {
+            "Type": "Choice",
+            "Comment": "PROMOTED -> succeed; ERROR or anything unexpected -> fail.",
+            "Choices": [
+                _absent(promote_status, RECORD_PROMOTE_FAILURE_STATE),
+                {"Variable": promote_status, "StringEquals": "PROMOTED", "Next": SUCCEED_STATE},
+            ],
+            "Default": RECORD_PROMOTE_FAILURE_STATE,
         },
         SUCCEED_STATE: {"Type": "Succeed"},
         RECORD_START_FAILURE_STATE: _record_failure(
@@ -326,6 +370,9 @@ def build_state_machine_definition(
         ),
         RECORD_CHECK_FAILURE_STATE: _record_failure(
             ERROR_CHECK_FAILED, "$.check.Payload", "The Lambda could not check the processing job."
+        ),
+        RECORD_PROMOTE_FAILURE_STATE: _record_failure(
+            ERROR_PROMOTE_FAILED, "$.promote.Payload", "The Lambda could not promote the job's output to the live baseline."
         ),
         FAIL_STATE: {
             "Type": "Fail",

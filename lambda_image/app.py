@@ -8,17 +8,27 @@ sample event from the README, given as is, starts a baseline job):
     "endpoint_name": str, "training_data_uri": "s3://...", "baseline_output_uri": "s3://...",
     "<monitor_type>_params": {...optional...}, "execution_id": str (optional)}``
     -> ``{"status": "IN_PROGRESS", "processing_job_name", "monitor_type",
-    "baseline_output_uri": "<baseline_output_uri>/<monitor_type>/"}``
+    "baseline_output_uri": "<baseline_output_uri>/<monitor_type>/",
+    "staging_output_uri": "<baseline_output_uri>/staging/<monitor_type>/<job name>/"}``: the job writes to the
+    staging folder, never to the live baseline
+    (``network_config``, optional: the monitors' ``enable_inter_container_traffic_encryption``,
+    ``enable_network_isolation``, ``subnet_ids`` + ``security_group_ids``, applied to the job)
 ``check``
     ``{"processing_job_name": str, "monitor_type": str}`` (other keys ignored)
     -> ``{"status": "COMPLETED|FAILED|IN_PROGRESS", "processing_job_name", "monitor_type",
     "processing_job_status", ["failure_reason"]}``
+``promote``
+    ``{"processing_job_name", "monitor_type", "staging_output_uri", "baseline_output_uri"}`` (the ``start``
+    result; other keys ignored) -> copies every object of the finished job's staging folder to the live
+    baseline prefix -> ``{"status": "PROMOTED", "processing_job_name", "monitor_type", "baseline_output_uri",
+    "promoted": [file names]}``. Only the state machine calls it, after the job ``Completed``: a failed job's
+    output never reaches the live baseline.
 ``start_executions``
     ``{"state_machine_arn": str, "executions": [{"name": str, "input": <start event>}]}``
     -> ``{"status": "STARTED", "execution_arns": [...]}``
 
-Any bad event or AWS/SDK failure -> ``{"status": "ERROR", "error": "..."}`` for ``start`` and
-``check`` (the state machine branches on it). ``start_executions`` raises ``StartExecutionsFailed``
+Any bad event or AWS/SDK failure -> ``{"status": "ERROR", "error": "..."}`` for ``start``,
+``check`` and ``promote`` (the state machine branches on it). ``start_executions`` raises ``StartExecutionsFailed``
 instead: its caller is Terraform's ``aws_lambda_invocation``, which fails the apply and keeps nothing
 in state only when the function errors, so the next apply retries.
 """
@@ -40,9 +50,11 @@ from event_validation import (  # noqa: E402
     ConfigurationError,
     EventValidationError,
     RuntimeSettings,
+    PromoteRequest,
     StartExecutionsRequest,
     get_action,
     validate_check,
+    validate_promote,
     validate_start,
     validate_start_executions,
 )
@@ -79,6 +91,8 @@ def handler(event: Any, context: Any = None) -> Dict[str, Any]:
             return _start(event)
         if action == "check":
             return _check(validate_check(event))
+        if action == "promote":
+            return _promote(validate_promote(event))
         return _start_executions(validate_start_executions(event))
     except (EventValidationError, ConfigurationError) as exc:
         logger.warning("rejected event: %s", exc)
@@ -123,6 +137,38 @@ def _check(request: CheckRequest) -> Dict[str, Any]:
     logger.info("processing job %s: %s -> %s", request.processing_job_name, job_status,
                 result["status"])
     return result
+
+
+def _split_s3(uri: str) -> tuple:
+    bucket, _, key = uri[len("s3://"):].partition("/")
+    return bucket, key
+
+
+def _promote(request: PromoteRequest) -> Dict[str, Any]:
+    """Copy the finished job's files from its staging folder over the live baseline (same relative keys)."""
+    settings = RuntimeSettings.from_env(os.environ)
+    s3 = aws_session().client("s3")
+    bucket, staging_key = _split_s3(request.staging_output_uri)
+    live_bucket, live_key = _split_s3(request.baseline_output_uri)
+    keys = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=staging_key):
+        keys += [item["Key"] for item in page.get("Contents", [])]
+    if not keys:
+        return _error(f"nothing to promote: processing job {request.processing_job_name} wrote no files to "
+                      f"{request.staging_output_uri}; the live baseline {request.baseline_output_uri} is unchanged")
+    encryption = ({"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": settings.kms_key_id}
+                  if settings.kms_key_id else {})
+    promoted = []
+    for key in sorted(keys):
+        relative = key[len(staging_key):]
+        s3.copy_object(Bucket=live_bucket, Key=live_key + relative, CopySource={"Bucket": bucket, "Key": key},
+                       **encryption)
+        promoted.append(relative)
+    logger.info("promoted %d file(s) of %s to %s", len(promoted), request.processing_job_name,
+                request.baseline_output_uri)
+    return {"status": "PROMOTED", "processing_job_name": request.processing_job_name,
+            "monitor_type": request.monitor_type, "baseline_output_uri": request.baseline_output_uri,
+            "promoted": promoted}
 
 
 def _start_executions(request: StartExecutionsRequest) -> Dict[str, Any]:

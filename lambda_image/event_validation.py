@@ -31,13 +31,18 @@ MONITOR_TYPE_SHORT: Dict[str, str] = {
     "model_explainability": "me",
 }
 
-ACTIONS: Tuple[str, ...] = ("start", "check", "start_executions")
+ACTIONS: Tuple[str, ...] = ("start", "check", "promote", "start_executions")
 
 PROBLEM_TYPES: Tuple[str, ...] = ("Regression", "BinaryClassification", "MulticlassClassification")
 AGG_METHODS: Tuple[str, ...] = ("mean_abs", "median", "mean_sq")
 # Only CSV is supported: JSON / JSON Lines datasets would also need a features JMESPath
 # and content templates for Clarify's shadow endpoint, which the event contract lacks.
 DATASET_TYPES: Tuple[str, ...] = ("text/csv",)
+# Baseline dataset formats of the Model Monitor analyzer (data/model quality): the SDK's DatasetFormat.csv(header=True),
+# DatasetFormat.json(lines=True) and DatasetFormat.json(lines=False).
+DATASET_FORMATS: Tuple[str, ...] = ("csv", "json_lines", "json")
+#: Where a baseline job writes before it is promoted: <baseline_output_uri>/STAGING_FOLDER/<monitor_type>/<job name>/
+STAGING_FOLDER = "staging"
 
 # SageMaker API patterns (botocore service model: ProcessingJobName, EndpointName, ModelName)
 SAGEMAKER_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
@@ -78,7 +83,7 @@ class ResourceParams:
 
 @dataclass(frozen=True)
 class DataQualityParams(ResourceParams):
-    pass
+    dataset_format: str
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,7 @@ class ModelQualityParams(ResourceParams):
     probability_attribute: Optional[str]
     ground_truth_attribute: str
     probability_threshold_attribute: Optional[float]
+    dataset_format: str
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,9 @@ class ModelBiasParams(ResourceParams):
     facet_values: Optional[List[Union[str, int, float]]]
     probability_threshold: float
     model_name: Optional[str]  # None: resolved from the endpoint at start time
+    # Where the prediction is in the model output (the monitor's own attributes; ModelPredictedLabelConfig)
+    inference_attribute: Optional[str]
+    probability_attribute: Optional[str]
 
 
 @dataclass(frozen=True)
@@ -113,9 +122,21 @@ class ModelExplainabilityParams(ResourceParams):
     save_local_shap_values: bool
     # None: Clarify computes the baseline itself (K-means / K-prototypes on the training data)
     shap_baseline: Optional[Union[str, List[List[Union[str, int, float]]]]]
+    inference_attribute: Optional[str]
+    probability_attribute: Optional[str]
 
 
 MonitorParams = Union[DataQualityParams, ModelQualityParams, ModelBiasParams, ModelExplainabilityParams]
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """The monitors' network configuration, applied to the baseline processing jobs too."""
+
+    enable_inter_container_traffic_encryption: bool = False
+    enable_network_isolation: bool = False
+    subnet_ids: Optional[List[str]] = None
+    security_group_ids: Optional[List[str]] = None
 
 
 @dataclass(frozen=True)
@@ -126,15 +147,29 @@ class StartRequest:
     baseline_output_uri: str
     params: MonitorParams
     execution_id: Optional[str] = None
+    network: Optional[NetworkSettings] = None
 
     @property
     def output_prefix(self) -> str:
-        """Per-monitor-type output prefix, without a trailing slash.
+        """Per-monitor-type output prefix (the live baseline the monitor reads), without a trailing slash.
 
         Each baseline gets its own prefix, so the four baselines never overwrite each
         other's statistics/constraints/analysis files.
         """
         return f"{self.baseline_output_uri.rstrip('/')}/{self.monitor_type}"
+
+    def staging_prefix(self, job_name: str) -> str:
+        """Where this run's job writes (no trailing slash); promoted to output_prefix only when it succeeds, so a failed
+        run leaves the live baseline as it was."""
+        return f"{self.baseline_output_uri.rstrip('/')}/{STAGING_FOLDER}/{self.monitor_type}/{job_name}"
+
+
+@dataclass(frozen=True)
+class PromoteRequest:
+    processing_job_name: str
+    monitor_type: str
+    staging_output_uri: str
+    baseline_output_uri: str
 
 
 @dataclass(frozen=True)
@@ -376,14 +411,16 @@ def _resource_spec(max_runtime_default: int) -> ParamSpec:
 
 
 PARAM_SPECS: Dict[str, ParamSpec] = {
-    "data_quality": _resource_spec(3600),
+    "data_quality": {**_resource_spec(3600), "dataset_format": ("csv", _enum(DATASET_FORMATS))},
     "model_quality": {
         **_resource_spec(1800),
         "problem_type": ("BinaryClassification", _enum(PROBLEM_TYPES)),
+        # columns of the baseline dataset, which must hold predictions and labels
         "inference_attribute": ("prediction", _optional_string),
         "probability_attribute": ("probability", _optional_string),
         "ground_truth_attribute": ("label", _non_empty_string),
         "probability_threshold_attribute": (None, _optional_probability),
+        "dataset_format": ("csv", _enum(DATASET_FORMATS)),
     },
     "model_bias": {
         **_resource_spec(1800),
@@ -395,6 +432,8 @@ PARAM_SPECS: Dict[str, ParamSpec] = {
         "facet_values": ("100,200", _optional_value_list),
         "probability_threshold": (0.8, _probability),
         "model_name": (None, _model_name),
+        "inference_attribute": (None, _optional_string),
+        "probability_attribute": (None, _optional_string),
     },
     "model_explainability": {
         **_resource_spec(1800),
@@ -408,6 +447,8 @@ PARAM_SPECS: Dict[str, ParamSpec] = {
         # The seed's default [[0.0]] has one value, its default headers three features: every Clarify
         # job with it fails. Without a baseline, Clarify computes one from the training data.
         "shap_baseline": (None, _shap_baseline),
+        "inference_attribute": (None, _optional_string),
+        "probability_attribute": (None, _optional_string),
     },
 }
 
@@ -533,7 +574,7 @@ def validate_start(event: Any) -> StartRequest:
         monitor_type = None
 
     allowed = {"action", "monitor_type", "endpoint_name", "training_data_uri",
-               "baseline_output_uri", "execution_id"}
+               "baseline_output_uri", "execution_id", "network_config"}
     if monitor_type:
         allowed.add(f"{monitor_type}_params")
     else:
@@ -575,6 +616,7 @@ def validate_start(event: Any) -> StartRequest:
     params = None
     if monitor_type:
         params = _validate_params(monitor_type, event.get(f"{monitor_type}_params"), problems)
+    network = _network_config(event.get("network_config"), problems)
 
     problems.raise_if_any()
     return StartRequest(
@@ -584,7 +626,78 @@ def validate_start(event: Any) -> StartRequest:
         baseline_output_uri=values["baseline_output_uri"],
         params=params,
         execution_id=execution_id,
+        network=network,
     )
+
+
+_SUBNET_RE = re.compile(r"^subnet-[0-9a-f]{8,17}$")
+_SECURITY_GROUP_RE = re.compile(r"^sg-[0-9a-f]{8,17}$")
+
+
+def _id_list(path: str, value: Any, pattern: "re.Pattern[str]", what: str, problems: _Problems) -> Optional[List[str]]:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and pattern.match(v) for v in value):
+        problems.add(f"'{path}' must be a non-empty list of {what} ids (got {_show(value)})")
+        return None
+    return list(value)
+
+
+def _network_config(raw: Any, problems: _Problems) -> Optional[NetworkSettings]:
+    """The optional ``network_config`` object: the monitors' network settings for the baseline job."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        problems.add(f"'network_config' must be an object (got {_type_name(raw)})")
+        return None
+    known = ("enable_inter_container_traffic_encryption", "enable_network_isolation", "subnet_ids", "security_group_ids")
+    unknown = sorted(str(k) for k in raw if k not in known)
+    if unknown:
+        problems.add(f"unknown field(s) in 'network_config': {', '.join(unknown)} (allowed: {', '.join(known)})")
+    before = len(problems.items)
+    flags = {name: _boolean(f"network_config.{name}", raw.get(name, False), problems) for name in known[:2]}
+    subnets = _id_list("network_config.subnet_ids", raw.get("subnet_ids"), _SUBNET_RE, "subnet", problems)
+    groups = _id_list("network_config.security_group_ids", raw.get("security_group_ids"), _SECURITY_GROUP_RE,
+                      "security group", problems)
+    if ("subnet_ids" in raw) != ("security_group_ids" in raw):
+        problems.add("'network_config.subnet_ids' and 'network_config.security_group_ids' must be given together")
+    if len(problems.items) != before or unknown:
+        return None
+    return NetworkSettings(subnet_ids=subnets, security_group_ids=groups, **flags)
+
+
+def validate_promote(event: Any) -> PromoteRequest:
+    """Validate a ``promote`` event: copy a finished job's staging output to the live baseline prefix. The staging URI
+    must be this monitor's staging folder under baseline_output_uri (nothing else is ever copied over a baseline)."""
+    event = _require_mapping(event)
+    problems = _Problems()
+    _check_action(event, "promote", problems)
+    check: Optional[CheckRequest] = None
+    try:
+        check = validate_check({"action": "check", **{k: event[k] for k in ("processing_job_name", "monitor_type") if k in event}})
+    except EventValidationError as exc:
+        problems.items.extend(exc.problems)
+    staging = event.get("staging_output_uri", _MISSING)
+    output = event.get("baseline_output_uri", _MISSING)
+    for name, value in (("staging_output_uri", staging), ("baseline_output_uri", output)):
+        if value is _MISSING:
+            problems.add(f"missing required field '{name}'")
+        else:
+            _s3_uri(name, value, problems, need_key=False)
+    if check and isinstance(staging, str) and isinstance(output, str) and S3_URI_RE.match(staging) and S3_URI_RE.match(output):
+        live = output.rstrip("/")
+        if not live.endswith(f"/{check.monitor_type}"):
+            problems.add(f"'baseline_output_uri' must be the monitor's baseline prefix <baseline output>/{check.monitor_type}/ "
+                         f"(got {_show(output)})")
+        else:
+            root = live[: -len(check.monitor_type) - 1]
+            expected = f"{root}/{STAGING_FOLDER}/{check.monitor_type}/{check.processing_job_name}"
+            if staging.rstrip("/") != expected:
+                problems.add(f"'staging_output_uri' must be {expected + '/'!r}, this job's staging folder (got {_show(staging)})")
+    problems.raise_if_any()
+    assert check is not None
+    return PromoteRequest(processing_job_name=check.processing_job_name, monitor_type=check.monitor_type,
+                          staging_output_uri=staging.rstrip("/") + "/", baseline_output_uri=output.rstrip("/") + "/")
 
 
 def validate_check(event: Any) -> CheckRequest:
@@ -698,8 +811,6 @@ class RuntimeSettings:
 
     role_arn: str
     kms_key_id: Optional[str] = None
-    subnet_ids: Optional[List[str]] = None
-    security_group_ids: Optional[List[str]] = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> "RuntimeSettings":
@@ -715,18 +826,6 @@ class RuntimeSettings:
                 f"environment variable SAGEMAKER_ROLE_ARN must be an IAM role ARN (got {role!r})"
             )
         kms = environ.get("BASELINE_KMS_KEY_ID", "").strip() or None
-        subnets = _csv_env(environ, "BASELINE_SUBNET_IDS")
-        groups = _csv_env(environ, "BASELINE_SECURITY_GROUP_IDS")
-        if bool(subnets) != bool(groups):
-            problems.append(
-                "environment variables BASELINE_SUBNET_IDS and BASELINE_SECURITY_GROUP_IDS "
-                "must be set together (a VPC config needs both)"
-            )
         if problems:
             raise ConfigurationError("; ".join(problems))
-        return cls(role_arn=role, kms_key_id=kms, subnet_ids=subnets, security_group_ids=groups)
-
-
-def _csv_env(environ: Mapping[str, str], name: str) -> Optional[List[str]]:
-    items = [item.strip() for item in environ.get(name, "").split(",") if item.strip()]
-    return items or None
+        return cls(role_arn=role, kms_key_id=kms)

@@ -40,6 +40,7 @@ from event_validation import (  # noqa: E402
     ModelBiasParams,
     ModelExplainabilityParams,
     ModelQualityParams,
+    NetworkSettings,
     RuntimeSettings,
     StartRequest,
 )
@@ -50,11 +51,23 @@ logger = logging.getLogger("baseline_lambda.sagemaker")
 SHADOW_ENDPOINT_INSTANCE_COUNT = 1
 
 
-def network_config(settings: RuntimeSettings) -> Optional[NetworkConfig]:
-    if not settings.subnet_ids:
+def network_config(network: Optional[NetworkSettings]) -> Optional[NetworkConfig]:
+    """The monitors' network settings for the baseline job (the SDK takes one NetworkConfig for both)."""
+    if network is None:
         return None
-    return NetworkConfig(subnets=list(settings.subnet_ids),
-                         security_group_ids=list(settings.security_group_ids))
+    return NetworkConfig(
+        enable_network_isolation=network.enable_network_isolation,
+        encrypt_inter_container_traffic=network.enable_inter_container_traffic_encryption,
+        subnets=list(network.subnet_ids) if network.subnet_ids else None,
+        security_group_ids=list(network.security_group_ids) if network.security_group_ids else None,
+    )
+
+
+def dataset_format(name: str) -> Dict[str, Any]:
+    """The analyzer's dataset format for a baseline dataset (csv has a header row)."""
+    if name == "csv":
+        return DatasetFormat.csv(header=True)
+    return DatasetFormat.json(lines=name == "json_lines")
 
 
 def processing_job_name(monitor_type: str, execution_id: Optional[str] = None,
@@ -109,6 +122,8 @@ def start_baseline_job(request: StartRequest, settings: RuntimeSettings,
         "processing_job_name": name,
         "monitor_type": request.monitor_type,
         "baseline_output_uri": request.output_prefix + "/",
+        # The job writes here; the state machine promotes it to baseline_output_uri only when the job succeeds.
+        "staging_output_uri": request.staging_prefix(name) + "/",
     }
 
     if request.execution_id and describe_job_or_none(sm_client, name) is not None:
@@ -126,7 +141,7 @@ def start_baseline_job(request: StartRequest, settings: RuntimeSettings,
             return result
         raise
     logger.info("started processing job %s (%s) writing to %s", name, request.monitor_type,
-                result["baseline_output_uri"])
+                result["staging_output_uri"])
     return result
 
 
@@ -140,7 +155,7 @@ def _monitor_kwargs(request: StartRequest, settings: RuntimeSettings, session) -
         max_runtime_in_seconds=params.max_runtime_seconds,
         volume_kms_key=settings.kms_key_id,
         output_kms_key=settings.kms_key_id,
-        network_config=network_config(settings),
+        network_config=network_config(request.network),
         sagemaker_session=session,
     )
 
@@ -149,12 +164,13 @@ def _run_suggest_baseline(request: StartRequest, settings: RuntimeSettings, sess
                           sm_client, job_name: str) -> None:
     params = request.params
     monitor_kwargs = _monitor_kwargs(request, settings, session)
-    output = request.output_prefix  # no trailing slash: the SDK joins file names onto it
+    # This run's staging folder, never the live baseline: a failed job must leave that as it was.
+    output = request.staging_prefix(job_name)  # no trailing slash: the SDK joins file names onto it
 
     if request.monitor_type == "data_quality":
         DefaultModelMonitor(**monitor_kwargs).suggest_baseline(
             baseline_dataset=request.training_data_uri,
-            dataset_format=DatasetFormat.csv(header=True),
+            dataset_format=dataset_format(request.params.dataset_format),
             output_s3_uri=output,
             wait=False,
             logs=False,
@@ -167,7 +183,7 @@ def _run_suggest_baseline(request: StartRequest, settings: RuntimeSettings, sess
         threshold = params.probability_threshold_attribute
         ModelQualityMonitor(**monitor_kwargs).suggest_baseline(
             baseline_dataset=request.training_data_uri,
-            dataset_format=DatasetFormat.csv(header=True),
+            dataset_format=dataset_format(params.dataset_format),
             problem_type=params.problem_type,
             inference_attribute=params.inference_attribute,
             probability_attribute=params.probability_attribute,
@@ -210,8 +226,11 @@ def _run_suggest_baseline(request: StartRequest, settings: RuntimeSettings, sess
                 ),
             ),
             model_config=model_config,
+            # The monitor's attributes and threshold (the SDK hands these on to the monitor it schedules).
             model_predicted_label_config=ModelPredictedLabelConfig(
-                probability_threshold=params.probability_threshold
+                label=params.inference_attribute,
+                probability=params.probability_attribute,
+                probability_threshold=params.probability_threshold,
             ),
             wait=False,
             logs=False,
@@ -230,6 +249,10 @@ def _run_suggest_baseline(request: StartRequest, settings: RuntimeSettings, sess
             save_local_shap_values=params.save_local_shap_values,
         ),
         model_config=model_config,
+        model_scores=(
+            ModelPredictedLabelConfig(label=params.inference_attribute, probability=params.probability_attribute)
+            if params.inference_attribute is not None or params.probability_attribute is not None else None
+        ),
         wait=False,  # the seed omitted this and blocked the Lambda until the job ended
         logs=False,
         job_name=job_name,

@@ -80,6 +80,9 @@ class _CapturedDataInput:
     inference_attribute: str | None = None
     probability_attribute: str | None = None
     probability_threshold_attribute: float | None = None
+    # Model quality and bias only (the explainability schema has no analysis window).
+    start_time_offset: str | None = None
+    end_time_offset: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -157,6 +160,8 @@ class ModelQualityAppSpecification:
     image_uri: str
     problem_type: str
     environment: dict[str, str] | None = None
+    record_preprocessor_source_uri: str | None = None
+    post_analytics_processor_source_uri: str | None = None
 
 
 @dataclass(frozen=True)

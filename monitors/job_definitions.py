@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from monitors import awscc
+from monitors import analysis_configs, awscc
 from monitors.naming import bounded_name, content_hash, s3_join
 from monitors.settings import Settings
 
@@ -51,7 +51,23 @@ def baseline_prefix(settings: Settings, monitor: str) -> str:
 
 
 def baseline_uri(settings: Settings, monitor: str, kind: str) -> str:
+    if kind == "config":
+        # A generated Clarify baseline's monitor reads its own analysis configuration, written from the settings
+        # under a content-derived key (monitors/analysis_configs.py); a given baseline's own file otherwise.
+        written = analysis_configs.config_object(settings, monitor, baseline_prefix(settings, monitor))
+        if written is not None:
+            bucket, key, _ = written
+            return f"s3://{bucket}/{key}"
     return s3_join(baseline_prefix(settings, monitor), BASELINE_FILES[monitor][kind])
+
+
+def probability_threshold(settings: Settings, monitor: str) -> float | None:
+    """The monitor's probability threshold: its own setting, else (bias with a generated baseline) the baseline's
+    probability_threshold, so baseline and live metrics use one cut-off (the SDK takes it from the baseline)."""
+    own = getattr(settings, f"{monitor}_probability_threshold_attribute", None)
+    if own is None and monitor == "model_bias" and settings.generated_baseline(monitor):
+        return analysis_configs.effective_baseline_params(settings, monitor).probability_threshold
+    return own
 
 
 def _common(settings: Settings, monitor: str, inputs: MonitorInputs) -> dict:
@@ -93,7 +109,9 @@ def _job_input(settings: Settings, monitor: str, *, threshold: bool) -> dict:
         "features_attribute": value("features_attribute"),
         "inference_attribute": value("inference_attribute"),
         "probability_attribute": value("probability_attribute"),
-        "probability_threshold_attribute": value("probability_threshold_attribute") if threshold else None,
+        "probability_threshold_attribute": probability_threshold(settings, monitor) if threshold else None,
+        "start_time_offset": value("start_time_offset"),
+        "end_time_offset": value("end_time_offset"),
     }
     batch = value("batch_transform_input")
     if batch is None:
@@ -107,9 +125,10 @@ def _job_input(settings: Settings, monitor: str, *, threshold: bool) -> dict:
         data_captured_destination_s3_uri=batch.data_captured_destination_s3_uri, dataset_format=dataset_format, **attributes)}
 
 
-def _metrics_environment(settings: Settings, monitor: str) -> dict[str, str] | None:
-    """Alarms on a monitor need its CloudWatch metrics; the analyzer publishes them only when asked."""
-    return {"publish_cloudwatch_metrics": "Enabled"} if settings.publishes_metrics(monitor) else None
+def _metrics_environment(settings: Settings, monitor: str) -> dict[str, str]:
+    """The SDK's create_monitoring_schedule(enable_cloudwatch_metrics=True) default: Enabled (Disabled when
+    publish_cloudwatch_metrics is false); the analyzer publishes metrics only when asked."""
+    return {"publish_cloudwatch_metrics": "Enabled" if settings.publishes_metrics(monitor) else "Disabled"}
 
 
 def _tags(settings: Settings) -> tuple[awscc.Tag, ...]:
@@ -122,7 +141,11 @@ def data_quality_payload(settings: Settings, inputs: MonitorInputs, name: str) -
     payload = {
         "name": name,
         "role_arn": inputs.role_arn,
-        "data_quality_app_specification": {"image_uri": inputs.image_uri, "environment": _metrics_environment(settings, "data_quality")},
+        "data_quality_app_specification": {
+            "image_uri": inputs.image_uri, "environment": _metrics_environment(settings, "data_quality"),
+            "record_preprocessor_source_uri": settings.data_quality_record_preprocessor_source_uri,
+            "post_analytics_processor_source_uri": settings.data_quality_post_analytics_processor_source_uri,
+        },
         "data_quality_baseline_config": {
             "constraints_resource": {"s3_uri": baseline_uri(settings, "data_quality", "constraints")},
             "statistics_resource": {"s3_uri": baseline_uri(settings, "data_quality", "statistics")},
@@ -166,6 +189,8 @@ def model_quality_config(settings: Settings, inputs: MonitorInputs, name: str) -
         app_specification=awscc.ModelQualityAppSpecification(
             image_uri=inputs.image_uri, problem_type=settings.model_quality_problem_type,
             environment=_metrics_environment(settings, "model_quality"),
+            record_preprocessor_source_uri=settings.model_quality_record_preprocessor_source_uri,
+            post_analytics_processor_source_uri=settings.model_quality_post_analytics_processor_source_uri,
         ),
         job_input=awscc.GroundTruthJobInput(
             ground_truth_s3_input=awscc.GroundTruthS3Input(settings.model_quality_ground_truth_s3_uri),
@@ -224,3 +249,23 @@ def job_definition_name(settings: Settings, monitor: str, image_key: str) -> str
 
 def schedule_name(settings: Settings, monitor: str) -> str:
     return bounded_name(settings.endpoint_name, SHORT_NAMES[monitor], "schedule")
+
+
+def monitoring_role_s3_access(settings: Settings) -> dict[str, list[str]]:
+    """S3 locations (URIs; a trailing / means the prefix and everything under it) the monitoring role needs for what
+    this module and baseline generation set up, beyond each monitor's baseline files and output URI: the Clarify
+    monitors' analysis configuration objects and the analyzer scripts (read), and, as the role the baseline
+    processing jobs run as, the training data (read) and the baseline staging folder (write; the Lambda promotes)."""
+    read: list[str] = []
+    for monitor in settings.enabled_monitors:
+        if analysis_configs.monitor_analysis_config(settings, monitor) is not None:
+            read.append(analysis_configs.config_prefix_uri(baseline_prefix(settings, monitor)))
+        for kind in ("record_preprocessor", "post_analytics_processor"):
+            script = getattr(settings, f"{monitor}_{kind}_source_uri", None)
+            if script:
+                read.append(script)
+    write: list[str] = []
+    if settings.baseline_generation_enabled:
+        read.append(settings.baseline_training_data_s3_uri)
+        write.append(s3_join(settings.baseline_output_data_s3_uri, "staging") + "/")
+    return {"read": read, "write": write}

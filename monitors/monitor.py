@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
-from monitors import awscc
+from monitors import analysis_configs, awscc
 from monitors.aws_bindings import aws
-from monitors.job_definitions import BUILDERS, MONITORING_TYPES, MonitorInputs, job_definition_name, schedule_name
+from monitors.job_definitions import (BUILDERS, MONITORING_TYPES, MonitorInputs, baseline_prefix, job_definition_name,
+                                      schedule_name)
 from monitors.settings import Settings
 
 AWSCC_RESOURCES = {
@@ -50,6 +51,19 @@ class Monitor(Construct):
             )
             definition_name = self.job_definition.job_definition_name
             self.job_definition_arn = self.job_definition.job_definition_arn
+
+        # A generated Clarify baseline's monitor reads its own analysis configuration: an object written here from the
+        # settings (reviewable in the plan) under a content-derived key, so it never changes under a job definition.
+        self.analysis_config = None
+        written = analysis_configs.config_object(settings, monitor, baseline_prefix(settings, monitor))
+        if written is not None:
+            bucket, key, document = written
+            self.analysis_config = aws("s3_object").S3Object(
+                self, "analysis_config", bucket=bucket, key=key, content=document, content_type="application/json",
+                server_side_encryption="aws:kms" if config.kms_key_arn else None, kms_key_id=config.kms_key_arn,
+                lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+            )
+            self.job_definition.depends_on = [self.analysis_config.fqn]
 
         self.schedule_name = schedule_name(settings, monitor)
         self.schedule = aws("sagemaker_monitoring_schedule").SagemakerMonitoringSchedule(

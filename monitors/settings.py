@@ -25,6 +25,12 @@ BASELINE_PARAM_FIELDS = {
     "model_explainability": _COMMON_BASELINE | {"label_header", "headers", "dataset_type", "model_name", "num_samples", "agg_method", "save_local_shap_values", "shap_baseline"},
 }
 PROBLEM_TYPES = ("Regression", "BinaryClassification", "MulticlassClassification")
+# The model quality baseline dataset's columns: our parameter -> the seed's model_quality_params field it fills.
+MODEL_QUALITY_BASELINE_COLUMNS = {
+    "model_quality_baseline_inference_column": "inference_attribute",
+    "model_quality_baseline_probability_column": "probability_attribute",
+    "model_quality_baseline_ground_truth_column": "ground_truth_attribute",
+}
 
 # --- single-field rules -------------------------------------------------------------------------
 
@@ -98,6 +104,29 @@ def _tag_map_check(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
+# Monitoring window offsets (EndpointInput/BatchTransformInput StartTimeOffset/EndTimeOffset): negative ISO 8601
+# durations such as -PT2H or -P1D; CloudFormation allows at most 15 characters ("MonitoringTimeOffsetString").
+TIME_OFFSET_RE = re.compile(r"^-P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+
+
+def offset_seconds(value: str) -> int:
+    """The (negative) number of seconds of a validated time offset."""
+    m = TIME_OFFSET_RE.match(value)
+    assert m, value
+    days, hours, minutes, seconds = (int(g or 0) for g in m.groups())
+    return -(((days * 24 + hours) * 60 + minutes) * 60 + seconds)
+
+
+def _time_offset_check(value: str | None) -> str | None:
+    if value is None:
+        return None
+    m = TIME_OFFSET_RE.match(value)
+    if not m or value.endswith(("P", "T")) or len(value) > 15 or offset_seconds(value) == 0:
+        raise ValueError(f"must be a negative ISO 8601 duration of at most 15 characters like -PT2H or -P1D "
+                         f"(the monitoring window is in the past) (got {value!r})")
+    return value
+
+
 S3Uri = Annotated[str, _matching(S3_URI_RE, "must be an S3 URI like s3://bucket/prefix")]
 CronExpression = Annotated[str, AfterValidator(_cron_check)]
 InstanceType = Annotated[str, _matching(INSTANCE_TYPE_RE, "must be a SageMaker ML instance type like ml.m5.large")]
@@ -107,6 +136,7 @@ MonitorRuntime = Annotated[int, Field(ge=1, le=86400)]
 KmsKey = Annotated[str, _matching(KMS_KEY_RE, "must be a KMS key id, alias (alias/name) or key/alias ARN")]
 TagMap = Annotated[dict[str, str], AfterValidator(_tag_map_check)]
 Attribute = Annotated[str, Field(min_length=1, max_length=256)]
+TimeOffset = Annotated[str | None, AfterValidator(_time_offset_check)]
 EcrImage = Annotated[str, _matching(ECR_IMAGE_RE, "must be an ECR image URI like 123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:tag")]
 
 
@@ -335,6 +365,36 @@ class Settings(BaseModel):
     model_explainability_batch_transform_input: BatchTransformInput | None = _param(None, _BATCH_DESCRIPTION, group="Model explainability")
     model_explainability_schedule_expression: CronExpression = _param("cron(0 * ? * * *)", "Monitoring schedule (SageMaker cron form).", group="Model explainability")
 
+    # --- monitor semantics (ours; what the SageMaker Python SDK's monitors also offer) ---
+    model_quality_start_time_offset: TimeOffset = _param(
+        None, "Start of each run's analysis window relative to the scheduled time, e.g. -PT2H (late ground truth; negative ISO 8601 duration).", group="Monitor windows, scripts and baseline datasets")
+    model_quality_end_time_offset: TimeOffset = _param(
+        None, "End of each run's analysis window, e.g. -PT1H; not before model_quality_start_time_offset.", group="Monitor windows, scripts and baseline datasets")
+    model_bias_start_time_offset: TimeOffset = _param(
+        None, "Start of each run's analysis window relative to the scheduled time, e.g. -PT2H (negative ISO 8601 duration).", group="Monitor windows, scripts and baseline datasets")
+    model_bias_end_time_offset: TimeOffset = _param(
+        None, "End of each run's analysis window, e.g. -PT1H; not before model_bias_start_time_offset.", group="Monitor windows, scripts and baseline datasets")
+    data_quality_record_preprocessor_source_uri: S3Uri | None = _param(
+        None, "Python script (in the model bucket) the analyzer runs on each captured record, e.g. for a custom capture format.", group="Monitor windows, scripts and baseline datasets")
+    data_quality_post_analytics_processor_source_uri: S3Uri | None = _param(
+        None, "Python script (in the model bucket) the analyzer runs after the analysis, e.g. custom post-processing.", group="Monitor windows, scripts and baseline datasets")
+    model_quality_record_preprocessor_source_uri: S3Uri | None = _param(
+        None, "Python script (in the model bucket) the analyzer runs on each captured record.", group="Monitor windows, scripts and baseline datasets")
+    model_quality_post_analytics_processor_source_uri: S3Uri | None = _param(
+        None, "Python script (in the model bucket) the analyzer runs after the analysis.", group="Monitor windows, scripts and baseline datasets")
+    publish_cloudwatch_metrics: bool = _param(
+        True, "Monitoring jobs publish their metrics to CloudWatch (publish_cloudwatch_metrics=Enabled, the SageMaker SDK's default); alarms need it.", group="Monitor windows, scripts and baseline datasets")
+    model_quality_baseline_inference_column: Attribute | None = _param(
+        None, "Column of the baseline dataset (baseline_training_data_s3_uri) holding the model's prediction; the dataset must hold predictions and labels. Same as baseline_model_quality_params.inference_attribute.", group="Monitor windows, scripts and baseline datasets")
+    model_quality_baseline_probability_column: Attribute | None = _param(
+        None, "Column of the baseline dataset holding the predicted probability. Same as baseline_model_quality_params.probability_attribute.", group="Monitor windows, scripts and baseline datasets")
+    model_quality_baseline_ground_truth_column: Attribute | None = _param(
+        None, "Column of the baseline dataset holding the true label. Same as baseline_model_quality_params.ground_truth_attribute.", group="Monitor windows, scripts and baseline datasets")
+    data_quality_baseline_dataset_format: Literal["csv", "json_lines", "json"] = _param(
+        "csv", "Format of the data quality baseline dataset: csv (with a header row) | json_lines | json (the SDK's DatasetFormat).", group="Monitor windows, scripts and baseline datasets")
+    model_quality_baseline_dataset_format: Literal["csv", "json_lines", "json"] = _param(
+        "csv", "Format of the model quality baseline dataset: csv (with a header row) | json_lines | json (the SDK's DatasetFormat).", group="Monitor windows, scripts and baseline datasets")
+
     # --- baseline generation (seed) ---
     baseline_training_data_s3_uri: S3Uri | None = _param(None, "Training data for baselines; with baseline_output_data_s3_uri enables baseline generation.", group="Baseline generation")
     baseline_output_data_s3_uri: S3Uri | None = _param(None, "Where baselines are written, one prefix per monitor type (<uri>/<monitor_type>/).", group="Baseline generation")
@@ -371,13 +431,13 @@ class Settings(BaseModel):
     alert_on_baseline_failures: bool = _param(
         True, "Notify when a baseline generation execution fails, times out or is aborted.", group="Alerts")
     data_quality_drift_alarms: list[DriftAlarm] | None = _param(
-        None, "CloudWatch alarms on feature_baseline_drift_<feature>: [{feature, threshold}] (turns on metric publishing).", group="Alerts")
+        None, "CloudWatch alarms on feature_baseline_drift_<feature>: [{feature, threshold}] (needs publish_cloudwatch_metrics, on by default).", group="Alerts")
     model_quality_alarms: list[QualityAlarm] | None = _param(
-        None, "CloudWatch alarms on model quality metrics: [{metric, threshold, direction above|below}] (turns on metric publishing).", group="Alerts")
+        None, "CloudWatch alarms on model quality metrics: [{metric, threshold, direction above|below}] (needs publish_cloudwatch_metrics, on by default).", group="Alerts")
     model_bias_alarms: list[BiasAlarm] | None = _param(
-        None, "CloudWatch alarms on bias_metric_<metric> (e.g. DPPL, CI): [{metric, threshold, direction, label, label_value, facet, facet_value}] as in the analysis configuration (turns on metric publishing).", group="Alerts")
+        None, "CloudWatch alarms on bias_metric_<metric> (e.g. DPPL, CI): [{metric, threshold, direction, label, label_value, facet, facet_value}] as in the analysis configuration (needs publish_cloudwatch_metrics, on by default).", group="Alerts")
     model_explainability_alarms: list[ExplainabilityAlarm] | None = _param(
-        None, "CloudWatch alarms on feature_<feature>, the feature's global SHAP value: [{feature, threshold, direction, label (default label0)}] (turns on metric publishing).", group="Alerts")
+        None, "CloudWatch alarms on feature_<feature>, the feature's global SHAP value: [{feature, threshold, direction, label (default label0)}] (needs publish_cloudwatch_metrics, on by default).", group="Alerts")
     alarm_treat_missing_data: Literal["missing", "notBreaching", "breaching", "ignore"] = _param(
         "ignore", "Periods without data (the hours between scheduled runs have none) keep the alarm's last state; a run that fails to report is caught by the execution checker instead.", group="Alerts")
 
@@ -443,9 +503,80 @@ class Settings(BaseModel):
         return bool(self.alert_sns_topic_arn or self.alert_create_topic)
 
     def publishes_metrics(self, monitor: str) -> bool:
-        """Alarms on a monitor's metrics turn on its metric publishing."""
-        return bool({"data_quality": self.data_quality_drift_alarms, "model_quality": self.model_quality_alarms,
-                     "model_bias": self.model_bias_alarms, "model_explainability": self.model_explainability_alarms}.get(monitor))
+        """Every monitor publishes its CloudWatch metrics unless publish_cloudwatch_metrics is false (the SageMaker
+        SDK's create_monitoring_schedule(enable_cloudwatch_metrics=True) default); alarms need them."""
+        return self.publish_cloudwatch_metrics
+
+    def generated_baseline(self, monitor: str) -> bool:
+        """The monitor reads the baseline that baseline generation writes (it has no baseline URI of its own)."""
+        return self.baseline_generation_enabled and getattr(self, f"{monitor}_baseline_s3_uri") is None
+
+    def _monitor_semantics_rules(self, problem, bad: set[str]) -> None:
+        """Rules of the monitor-semantics parameters (time windows, scripts, baseline datasets, one threshold)."""
+        enabled = self.enabled_monitors
+        for monitor in ("model_quality", "model_bias"):
+            start, end = (f"{monitor}_start_time_offset", f"{monitor}_end_time_offset")
+            for field in (start, end):
+                if getattr(self, field) is not None and monitor not in enabled:
+                    problem(field, f"is set but enable_{monitor}_monitor is false")
+            if getattr(self, start) and getattr(self, end) and not bad & {start, end}:
+                if offset_seconds(getattr(self, end)) < offset_seconds(getattr(self, start)):
+                    problem(end, f"{getattr(self, end)!r} is before {start} {getattr(self, start)!r}: the window would end "
+                                 "before it starts")
+        for monitor in ("data_quality", "model_quality"):
+            for kind in ("record_preprocessor", "post_analytics_processor"):
+                field = f"{monitor}_{kind}_source_uri"
+                value = getattr(self, field)
+                if value is None or field in bad:
+                    continue
+                if monitor not in enabled:
+                    problem(field, f"is set but enable_{monitor}_monitor is false")
+                if self.model_bucket_arn is not None and S3_URI_RE.match(value).group(1) != self.model_bucket_name:  # type: ignore[union-attr]
+                    problem(field, f"must be inside the model bucket s3://{self.model_bucket_name}/ (model_bucket_arn) (got {value!r})")
+                if value.endswith("/"):
+                    problem(field, f"must name a script object, not a prefix (got {value!r})")
+        if not self.publish_cloudwatch_metrics:
+            for field in ("data_quality_drift_alarms", "model_quality_alarms", "model_bias_alarms", "model_explainability_alarms"):
+                if getattr(self, field):
+                    problem(field, "alarms watch published metrics, but publish_cloudwatch_metrics is false")
+        # Model quality baseline columns: our names for the seed's baseline_model_quality_params fields.
+        seed_params = self.baseline_model_quality_params or {}
+        for column, seed_field in MODEL_QUALITY_BASELINE_COLUMNS.items():
+            value = getattr(self, column)
+            if value is None:
+                continue
+            if "model_quality" not in enabled:
+                problem(column, "is set but enable_model_quality_monitor is false")
+            elif not self.baseline_generation_enabled:
+                problem(column, "is a column of the baseline dataset: it needs baseline generation "
+                                "(baseline_training_data_s3_uri and baseline_output_data_s3_uri)")
+            if seed_field in seed_params and str(seed_params[seed_field]) != value:
+                problem(column, f"{value!r} differs from baseline_model_quality_params.{seed_field} "
+                                f"{seed_params[seed_field]!r}; give one of them")
+        for monitor in ("data_quality", "model_quality"):
+            field = f"{monitor}_baseline_dataset_format"
+            if field in self.model_fields_set and not self.baseline_generation_enabled:
+                problem(field, "describes the baseline dataset: it needs baseline generation "
+                               "(baseline_training_data_s3_uri and baseline_output_data_s3_uri)")
+        if not self.baseline_generation_enabled:
+            return
+        bias_params = self.baseline_model_bias_params or {}
+        threshold = self.model_bias_probability_threshold_attribute
+        if "model_bias" in enabled and threshold is not None and "probability_threshold" in bias_params:
+            try:
+                differs = float(bias_params["probability_threshold"]) != threshold
+            except (TypeError, ValueError):
+                differs = False  # the baseline Lambda's validator reports the bad value
+            if differs:
+                problem("model_bias_probability_threshold_attribute",
+                        f"{threshold} differs from baseline_model_bias_params.probability_threshold "
+                        f"{bias_params['probability_threshold']!r}: the baseline and the monitor would turn probabilities "
+                        "into labels at different cut-offs; give one of them (it reaches both)")
+        if (self.generated_baseline("model_explainability") and "model_explainability" in enabled
+                and not (self.baseline_model_explainability_params or {}).get("model_name")):
+            problem("baseline_model_explainability_params",
+                    "needs model_name: the explainability monitor's analysis configuration names the model its Clarify job "
+                    "deploys to a shadow endpoint (as the SageMaker SDK's ExplainabilityAnalysisConfig does)")
 
     @property
     def model_bucket_name(self) -> str:
@@ -655,6 +786,7 @@ class Settings(BaseModel):
                     problem(f"{field}[{i}]", f"is the same alarm as {field}[{first[alarm.key]}] (alarm {alarm.key!r}); "
                             "give each alarm once")
                 first.setdefault(alarm.key, i)
+        self._monitor_semantics_rules(problem, bad)
         if self.backend == "s3" and not self.backend_s3_bucket and "backend_s3_bucket" not in bad:
             problem("backend_s3_bucket", "is required when backend is s3")
         if self.backend == "cloud":

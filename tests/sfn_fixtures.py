@@ -270,6 +270,9 @@ class JobScript:
     """
 
     statuses: list[tuple[str, str | None]]
+    # Files the job writes to its output (the start's staging_output_uri) when a check makes it Completed or Failed,
+    # as a real job does before it ends: {relative key: bytes}.
+    writes: dict[str, bytes] = field(default_factory=dict)
 
     def for_check(self, index: int) -> tuple[str, str | None]:
         return self.statuses[min(index, len(self.statuses) - 1)]
@@ -349,6 +352,8 @@ class LambdaBridge:
                 name = payload.get("processing_job_name")
                 if name in sagemaker_backend().processing_jobs:
                     set_processing_job_status(name, status, reason)
+                    if status in ("Completed", "Failed") and self.job_script.writes:
+                        self._write_job_output(name)
 
             try:
                 result = self._handler(copy.deepcopy(payload), None)
@@ -365,6 +370,19 @@ class LambdaBridge:
                 response = {"ok": False, "errorType": fault.error_type, "errorMessage": fault.message}
             invocation.response = response
             return response
+
+    def _write_job_output(self, job_name: str) -> None:
+        """Put the scripted files where the job writes: the staging folder its start answered with."""
+        import boto3
+
+        [staging] = {i.response["result"]["staging_output_uri"] for i in self.invocations
+                     if i.response and i.response.get("ok") and isinstance(i.response["result"], dict)
+                     and i.response["result"].get("processing_job_name") == job_name
+                     and "staging_output_uri" in i.response["result"]}
+        bucket, _, prefix = staging[len("s3://"):].partition("/")
+        s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name=REGION)
+        for key, body in self.job_script.writes.items():
+            s3.put_object(Bucket=bucket, Key=prefix + key, Body=body)
 
     def _make_request_handler(self):
         bridge = self

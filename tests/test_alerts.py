@@ -109,13 +109,20 @@ def test_alarms_turn_on_metric_publishing(tf):
     assert expl["model_explainability_app_specification"]["environment"] == {"publish_cloudwatch_metrics": "Enabled"}
 
 
-def test_monitors_without_alarms_leave_publishing_alone(synth):
+def test_monitors_publish_metrics_without_alarms_unless_turned_off(synth):
+    """publish_cloudwatch_metrics=Enabled is the SDK's default for every monitor, alarms or not (issue 10 row 8)."""
     tf = synth({**BASE, "alert_create_topic": True, "data_quality_drift_alarms": [{"feature": "age", "threshold": 0.1}]})
     assert one(tf, "aws_sagemaker_data_quality_job_definition")["data_quality_app_specification"]["environment"] == {
         "publish_cloudwatch_metrics": "Enabled"}
     for monitor in ("model_quality", "model_bias", "model_explainability"):
         spec = one(tf, f"awscc_sagemaker_{monitor}_job_definition")[f"{monitor}_app_specification"]
-        assert "environment" not in spec, monitor
+        assert spec["environment"] == {"publish_cloudwatch_metrics": "Enabled"}, monitor
+    off = synth({**BASE, "publish_cloudwatch_metrics": False})
+    assert one(off, "aws_sagemaker_data_quality_job_definition")["data_quality_app_specification"]["environment"] == {
+        "publish_cloudwatch_metrics": "Disabled"}
+    for monitor in ("model_quality", "model_bias", "model_explainability"):
+        spec = one(off, f"awscc_sagemaker_{monitor}_job_definition")[f"{monitor}_app_specification"]
+        assert spec["environment"] == {"publish_cloudwatch_metrics": "Disabled"}, monitor
 
 
 def test_baseline_failure_rule_matches_the_documented_event():

@@ -49,7 +49,7 @@ def _awscc_substitutes(tf: dict, sagemaker, role_arn: str) -> dict:
             continue
         monitor = rtype.removeprefix("awscc_sagemaker_").removesuffix("_job_definition")
         for logical, attrs in resources.items():
-            payload = {k: v for k, v in attrs.items() if k not in ("//", "lifecycle", "provider", "tags")}
+            payload = {k: v for k, v in attrs.items() if k not in ("//", "lifecycle", "provider", "tags", "depends_on")}
             text = json.dumps(payload)
             text = text.replace("${aws_iam_role.monitoring_role.arn}", role_arn)
             text = text.replace("${data.aws_sagemaker_prebuilt_ecr_image.analyzer_image.registry_path}", "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest")
@@ -90,6 +90,13 @@ def test_full_example_apply_replan_change_destroy(moto_server, terraform_bin, tm
     assert any(a.startswith("aws_sagemaker_monitoring_schedule.") for a in applied)
     assert any(a.startswith("aws_sfn_state_machine.") for a in applied)
     assert any(a.startswith("aws_lambda_invocation.") for a in applied)
+    # The Clarify monitors' own analysis configurations were written where their config_uri points.
+    configs = first["resource"]["aws_s3_object"]
+    assert {name.split("_analysis_config")[0] for name in configs} == {"model_bias", "model_explainability"}
+    for obj in configs.values():
+        stored = moto_server.client("s3").get_object(Bucket=obj["bucket"], Key=obj["key"])
+        assert stored["Body"].read().decode() == obj["content"]
+        assert stored["ServerSideEncryption"] == "aws:kms"
     rc, out, _ = tf.plan()
     summary = [line for line in out.splitlines() if line.strip().startswith(("#", "~", "+", "-"))]
     assert rc == 0, "second plan after apply must be empty:\n" + "\n".join(summary)

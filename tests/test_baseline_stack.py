@@ -41,8 +41,32 @@ def test_monitors_read_the_generated_baselines(tf):
     assert dq["data_quality_baseline_config"]["statistics_resource"]["s3_uri"] == f"{S}/baselines/data_quality/statistics.json"
     assert dq["data_quality_baseline_config"]["constraints_resource"]["s3_uri"] == f"{S}/baselines/data_quality/constraints.json"
     bias = one(tf, "awscc_sagemaker_model_bias_job_definition")
-    assert bias["model_bias_app_specification"]["config_uri"] == f"{S}/baselines/model_bias/analysis_config.json"
     assert bias["model_bias_baseline_config"]["constraints_resource"]["s3_uri"] == f"{S}/baselines/model_bias/analysis.json"
+
+
+def test_bias_monitor_reads_its_own_immutable_analysis_config_as_the_sdk_writes_it(tf):
+    """Issue 10 rows 1, 5, 6: the monitor's ConfigUri is an object written from the settings under a content-derived
+    key (never the baselining job's analysis_config.json, which a regeneration rewrites), holding exactly what the
+    SDK's BiasAnalysisConfig writes for the same baseline settings."""
+    import os
+
+    os.environ.setdefault("SAGEMAKER_SUPPRESS_V2_WARNING", "1")
+    from sagemaker.clarify import BiasConfig
+    from sagemaker.model_monitor.clarify_model_monitoring import BiasAnalysisConfig
+
+    bias = one(tf, "awscc_sagemaker_model_bias_job_definition")
+    [config] = resources(tf, "aws_s3_object")
+    uri = f"s3://{config['bucket']}/{config['key']}"
+    assert bias["model_bias_app_specification"]["config_uri"] == uri
+    assert config["key"].startswith("baselines/model_bias/monitor-analysis-config/") and config["key"].endswith(".json")
+    assert config["content_type"] == "application/json" and config["lifecycle"] == {"create_before_destroy": True}
+    assert bias["depends_on"] == ["${aws_s3_object." + next(iter(tf["resource"]["aws_s3_object"])) + "}"]
+    # The Lambda's defaults for the fields BASELINE leaves out: label_values 0,1 and facet_values 100,200.
+    sdk = BiasAnalysisConfig(BiasConfig(label_values_or_threshold=[0, 1], facet_name="age", facet_values_or_threshold=[100, 200]),
+                             headers=["churn", "age"], label="churn")._to_dict()
+    assert json.loads(config["content"]) == sdk
+    # The probability threshold is the baseline's (the seed's default 0.8), on the monitor's job input (row 2).
+    assert bias["model_bias_job_input"]["endpoint_input"]["probability_threshold_attribute"] == 0.8
 
 
 def test_one_target_per_enabled_monitor_carrying_configured_parameters(tf):

@@ -73,6 +73,15 @@ def inputs_by_name(description):
     return {i["InputName"]: i["S3Input"] for i in description["ProcessingInputs"]}
 
 
+def staging(result) -> str:
+    """Where the job writes (no trailing slash): <baseline_output_uri>/staging/<monitor>/<job>, never the live prefix."""
+    live = result["baseline_output_uri"].rstrip("/")
+    root = live[: -len(result["monitor_type"]) - 1]
+    expected = f"{root}/staging/{result['monitor_type']}/{result['processing_job_name']}"
+    assert result["staging_output_uri"] == expected + "/"
+    return expected
+
+
 def start_ok(app, event):
     result = app.handler(copy.deepcopy(event), None)
     assert result["status"] == "IN_PROGRESS", result
@@ -92,6 +101,7 @@ def test_seed_data_quality_event_starts_data_quality_job(app, fresh_aws):
         "processing_job_name": result["processing_job_name"],
         "monitor_type": "data_quality",
         "baseline_output_uri": prefix + "/",
+        "staging_output_uri": f"s3://my-bucket/baselines/data-quality/staging/data_quality/{result['processing_job_name']}/",
     }
     assert TIMESTAMPED_NAME_RE.match(result["processing_job_name"])
     job = describe(fresh_aws, result["processing_job_name"])
@@ -108,7 +118,7 @@ def test_seed_data_quality_event_starts_data_quality_job(app, fresh_aws):
     assert inputs["baseline_dataset_input"]["S3Uri"] == TRAIN
     assert inputs["baseline_dataset_input"]["LocalPath"] == "/opt/ml/processing/input/baseline_dataset_input"
     [output] = job["ProcessingOutputConfig"]["Outputs"]
-    assert output["S3Output"]["S3Uri"] == prefix
+    assert output["S3Output"]["S3Uri"] == staging(result)  # promoted to prefix only when the job succeeds
     assert output["S3Output"]["LocalPath"] == "/opt/ml/processing/output"
     assert "KmsKeyId" not in job["ProcessingOutputConfig"]
     assert job["ProcessingResources"] == {
@@ -139,16 +149,18 @@ def test_seed_model_quality_event_starts_model_quality_job(app, fresh_aws):
     assert json.loads(env["dataset_format"]) == {"csv": {"header": True, "output_columns_position": "START"}}
     assert inputs_by_name(job)["baseline_dataset_input"]["S3Uri"] == TRAIN
     [output] = job["ProcessingOutputConfig"]["Outputs"]
-    assert output["S3Output"]["S3Uri"] == prefix
+    assert output["S3Output"]["S3Uri"] == staging(result)
     assert job["ProcessingResources"]["ClusterConfig"] == {
         "InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 30,
     }
     assert job["StoppingCondition"] == {"MaxRuntimeInSeconds": 1800}
 
 
-def _clarify_job(fresh_aws, result, prefix):
-    """The started Clarify job (checked: image, dataset, analysis config and output under prefix, runtime)
+def _clarify_job(fresh_aws, result, live_prefix):
+    """The started Clarify job (checked: image, dataset, analysis config and output under its staging folder, runtime)
     and the analysis_config.json it reads."""
+    assert result["baseline_output_uri"] == live_prefix + "/"
+    prefix = staging(result)
     job = describe(fresh_aws, result["processing_job_name"])
     assert job["AppSpecification"]["ImageUri"] == CLARIFY_IMAGE["us-east-1"]
     inputs = inputs_by_name(job)
@@ -274,14 +286,15 @@ def test_each_monitor_type_writes_under_its_own_prefix(app, fresh_aws):
         assert result["baseline_output_uri"] == f"s3://my-bucket/baselines/{monitor_type}/"
         job = describe(fresh_aws, result["processing_job_name"])
         [output] = job["ProcessingOutputConfig"]["Outputs"]
-        outputs[monitor_type] = output["S3Output"]["S3Uri"]
-    assert outputs == {t: f"s3://my-bucket/baselines/{t}" for t in SEEDS}
+        outputs[monitor_type] = (output["S3Output"]["S3Uri"], result["processing_job_name"])
+    assert outputs == {t: (f"s3://my-bucket/baselines/staging/{t}/{job}", job) for t, (_, job) in outputs.items()}
     keys = sorted(
         o["Key"] for o in fresh_aws.client("s3").list_objects_v2(Bucket=BUCKET)["Contents"]
     )
+    # Nothing is written to a live prefix at start: only the Clarify jobs' analysis configs, in their staging folders.
     assert keys == [
-        "baselines/model_bias/analysis_config.json",
-        "baselines/model_explainability/analysis_config.json",
+        f"baselines/staging/model_bias/{outputs['model_bias'][1]}/analysis_config.json",
+        f"baselines/staging/model_explainability/{outputs['model_explainability'][1]}/analysis_config.json",
     ]
     assert len(fresh_aws.processing_job_names()) == 4
 
@@ -342,21 +355,32 @@ def test_unknown_endpoint_is_an_error_and_starts_nothing(app, fresh_aws):
     assert fresh_aws.create_processing_job_requests == []
 
 
-def test_kms_key_and_vpc_settings_are_applied(app, fresh_aws, monkeypatch):
+NETWORK = {"enable_inter_container_traffic_encryption": True, "enable_network_isolation": False,
+           "subnet_ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+           "security_group_ids": ["sg-0123456789abcdef0"]}
+
+
+def test_kms_key_and_the_monitors_network_config_are_applied(app, fresh_aws, monkeypatch):
+    """Issue 10 row 7: the event's network_config (the monitors' settings) reaches the baseline job, encryption included."""
     key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     monkeypatch.setenv("BASELINE_KMS_KEY_ID", key)
-    monkeypatch.setenv("BASELINE_SUBNET_IDS", "subnet-aaa, subnet-bbb")
-    monkeypatch.setenv("BASELINE_SECURITY_GROUP_IDS", "sg-123")
+    results = {}
     for monitor_type in ("data_quality", "model_bias"):
-        job = describe(fresh_aws, start_ok(app, seed(monitor_type))["processing_job_name"])
+        results[monitor_type] = start_ok(app, {**seed(monitor_type), "network_config": NETWORK})
+        job = describe(fresh_aws, results[monitor_type]["processing_job_name"])
         assert job["ProcessingOutputConfig"]["KmsKeyId"] == key
         assert job["ProcessingResources"]["ClusterConfig"]["VolumeKmsKeyId"] == key
-        assert job["NetworkConfig"]["VpcConfig"] == {
-            "SecurityGroupIds": ["sg-123"], "Subnets": ["subnet-aaa", "subnet-bbb"],
+        assert job["NetworkConfig"] == {
+            "EnableInterContainerTrafficEncryption": True, "EnableNetworkIsolation": False,
+            "VpcConfig": {"SecurityGroupIds": ["sg-0123456789abcdef0"],
+                          "Subnets": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]},
         }
+    isolated = start_ok(app, {**seed("data_quality"), "network_config": {"enable_network_isolation": True}})
+    assert describe(fresh_aws, isolated["processing_job_name"])["NetworkConfig"] == {
+        "EnableInterContainerTrafficEncryption": False, "EnableNetworkIsolation": True}
     # the analysis config Clarify reads is uploaded with the same key
     head = fresh_aws.client("s3").head_object(
-        Bucket=BUCKET, Key="baselines/model-bias/model_bias/analysis_config.json"
+        Bucket=BUCKET, Key=staging(results["model_bias"])[len("s3://my-bucket/"):] + "/analysis_config.json"
     )
     assert head["ServerSideEncryption"] == "aws:kms"
     assert head["SSEKMSKeyId"] == key
@@ -391,11 +415,10 @@ def test_missing_role_is_an_error_and_starts_nothing(app, fresh_aws, monkeypatch
     assert fresh_aws.create_processing_job_requests == []
 
 
-def test_half_a_vpc_config_is_an_error(app, fresh_aws, monkeypatch):
-    monkeypatch.setenv("BASELINE_SUBNET_IDS", "subnet-aaa")
-    result = app.handler(seed("data_quality"), None)
-    assert result["status"] == "ERROR"
-    assert "BASELINE_SUBNET_IDS and BASELINE_SECURITY_GROUP_IDS must be set together" in result["error"]
+def test_half_a_vpc_config_is_an_error(app, fresh_aws):
+    result = app.handler({**seed("data_quality"), "network_config": {"subnet_ids": ["subnet-0123456789abcdef0"]}}, None)
+    assert result == {"status": "ERROR", "error": "'network_config.subnet_ids' and 'network_config.security_group_ids' "
+                                                  "must be given together"}
     assert fresh_aws.create_processing_job_requests == []
 
 
@@ -492,7 +515,7 @@ BAD_EVENTS = [
     ("not-an-object", ["data_quality"], "event must be a JSON object"),
     ("null-event", None, "event must be a JSON object"),
     ("unknown-action", dict(seed(DQ), action="delete"),
-     "'action' must be one of start, check, start_executions"),
+     "'action' must be one of start, check, promote, start_executions"),
     ("missing-monitor-type", _with(DQ, monitor_type=DELETE), "missing required field 'monitor_type'"),
     ("unknown-monitor-type", _with(DQ, monitor_type="data_drift"),
      "'monitor_type' must be one of data_quality, model_quality, model_bias, model_explainability"),
@@ -729,3 +752,96 @@ def test_start_executions_on_a_missing_state_machine_is_an_error(app, fresh_aws)
     with pytest.raises(app.StartExecutionsFailed, match="StartExecution failed: StateMachineDoesNotExist"):
         app.handler({"action": "start_executions", "state_machine_arn": arn,
                      "executions": [{"name": "x", "input": seed("data_quality")}]}, None)
+
+
+# ----------------------------------------------------------------------------- monitor semantics (issue 10)
+
+
+@pytest.mark.parametrize("monitor_type", ["data_quality", "model_quality"])
+@pytest.mark.parametrize("dataset_format, expected", [
+    ("json_lines", {"json": {"lines": True}}),
+    ("json", {"json": {"lines": False}}),
+    ("csv", {"csv": {"header": True, "output_columns_position": "START"}}),
+])
+def test_baseline_dataset_format_reaches_the_analyzer(app, fresh_aws, monitor_type, dataset_format, expected):
+    event = seed(monitor_type)
+    event[f"{monitor_type}_params"] = {**event.get(f"{monitor_type}_params", {}), "dataset_format": dataset_format}
+    env = describe(fresh_aws, start_ok(app, event)["processing_job_name"])["Environment"]
+    assert json.loads(env["dataset_format"]) == expected
+
+
+def test_bias_baseline_locates_the_prediction_like_its_monitor(app, fresh_aws):
+    """Issue 10 row 3: the monitor's inference/probability attributes and threshold reach the Clarify baseline as
+    ModelPredictedLabelConfig (predictor label/probability, probability_threshold)."""
+    event = seed("model_bias")
+    event["model_bias_params"].update(inference_attribute="0", probability_attribute="1", probability_threshold=0.7)
+    job = describe(fresh_aws, start_ok(app, event)["processing_job_name"])
+    config = fresh_aws.read_s3_json(inputs_by_name(job)["analysis_config"]["S3Uri"])
+    assert (config["predictor"]["label"], config["predictor"]["probability"]) == ("0", "1")
+    assert config["probability_threshold"] == 0.7
+
+
+def test_explainability_baseline_locates_the_scores_like_its_monitor(app, fresh_aws):
+    event = seed("model_explainability")
+    event["model_explainability_params"]["probability_attribute"] = "score"
+    job = describe(fresh_aws, start_ok(app, event)["processing_job_name"])
+    config = fresh_aws.read_s3_json(inputs_by_name(job)["analysis_config"]["S3Uri"])
+    assert config["predictor"]["probability"] == "score" and "label" not in config["predictor"]
+    plain = describe(fresh_aws, start_ok(app, seed("model_explainability"))["processing_job_name"])
+    plain_config = fresh_aws.read_s3_json(inputs_by_name(plain)["analysis_config"]["S3Uri"])
+    assert "probability" not in plain_config["predictor"] and "label" not in plain_config["predictor"]
+
+
+def _put(fresh_aws, uri, body):
+    bucket, _, key = uri[len("s3://"):].partition("/")
+    fresh_aws.client("s3").put_object(Bucket=bucket, Key=key, Body=body)
+
+
+def _get(fresh_aws, uri):
+    bucket, _, key = uri[len("s3://"):].partition("/")
+    return fresh_aws.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
+
+
+def test_promote_copies_the_staged_files_over_the_live_baseline(app, fresh_aws):
+    """Issue 10 row 6: a job writes to its staging folder; promote (called only after Completed) replaces the live files."""
+    result = start_ok(app, seed("data_quality"))
+    live = result["baseline_output_uri"]
+    _put(fresh_aws, live + "statistics.json", b"old statistics")
+    _put(fresh_aws, live + "constraints.json", b"old constraints")
+    _put(fresh_aws, result["staging_output_uri"] + "statistics.json", b"new statistics")
+    _put(fresh_aws, result["staging_output_uri"] + "constraints.json", b"new constraints")
+    # the live baseline is untouched until promoted
+    assert _get(fresh_aws, live + "constraints.json") == b"old constraints"
+    answer = app.handler({"action": "promote", **{k: result[k] for k in (
+        "processing_job_name", "monitor_type", "staging_output_uri", "baseline_output_uri")}}, None)
+    assert answer == {"status": "PROMOTED", "processing_job_name": result["processing_job_name"],
+                      "monitor_type": "data_quality", "baseline_output_uri": live,
+                      "promoted": ["constraints.json", "statistics.json"]}
+    assert _get(fresh_aws, live + "statistics.json") == b"new statistics"
+    assert _get(fresh_aws, live + "constraints.json") == b"new constraints"
+
+
+def test_promote_with_nothing_staged_is_an_error_and_changes_nothing(app, fresh_aws):
+    result = start_ok(app, seed("data_quality"))
+    _put(fresh_aws, result["baseline_output_uri"] + "constraints.json", b"old constraints")
+    answer = app.handler({"action": "promote", **{k: result[k] for k in (
+        "processing_job_name", "monitor_type", "staging_output_uri", "baseline_output_uri")}}, None)
+    assert answer["status"] == "ERROR"
+    assert answer["error"].startswith(f"nothing to promote: processing job {result['processing_job_name']} wrote no files")
+    assert _get(fresh_aws, result["baseline_output_uri"] + "constraints.json") == b"old constraints"
+
+
+@pytest.mark.parametrize("change, fragment", [
+    ({"staging_output_uri": "s3://my-bucket/elsewhere/"},
+     "'staging_output_uri' must be 's3://my-bucket/b/staging/data_quality/baseline-dq-1/', this job's staging folder"),
+    ({"baseline_output_uri": "s3://my-bucket/b/model_quality/"},
+     "'baseline_output_uri' must be the monitor's baseline prefix <baseline output>/data_quality/"),
+    ({"processing_job_name": "bad name"}, "'processing_job_name' must be a SageMaker processing job name"),
+    ({"staging_output_uri": None}, "'staging_output_uri' must be an s3://bucket[/prefix] URI"),
+])
+def test_bad_promote_events_are_rejected_before_any_copy(app, fresh_aws, change, fragment):
+    event = {"action": "promote", "processing_job_name": "baseline-dq-1", "monitor_type": "data_quality",
+             "staging_output_uri": "s3://my-bucket/b/staging/data_quality/baseline-dq-1/",
+             "baseline_output_uri": "s3://my-bucket/b/data_quality/", **change}
+    answer = app.handler(event, None)
+    assert answer["status"] == "ERROR" and fragment in answer["error"], answer

@@ -150,7 +150,7 @@ def test_app_imports_and_exposes_handler_like_the_lambda_runtime():
     # the SDK (seconds to import) is only loaded on the start path
     assert report["sagemaker_loaded"] is False
     assert report["result"]["status"] == "ERROR"
-    assert "'action' must be one of start, check, start_executions" in report["result"]["error"]
+    assert "'action' must be one of start, check, promote, start_executions" in report["result"]["error"]
 
 
 def test_start_path_module_imports_with_the_pinned_sdk_and_names_jobs_validly():

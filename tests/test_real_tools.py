@@ -71,6 +71,8 @@ def to_cloudformation(value, schema: dict, root: dict):
     """Rename awscc attributes to CloudFormation properties using the schema; unknown names fail."""
     while "$ref" in schema:
         schema = root["definitions"][schema["$ref"].split("/")[-1]]
+    if isinstance(value, dict) and "patternProperties" in schema and "properties" not in schema:
+        return value  # a map (e.g. Environment): its keys are data, checked by the schema's patterns
     if isinstance(value, dict):
         props = schema.get("properties", {})
         by_snake = {_snake(p): p for p in props}

@@ -153,7 +153,8 @@ def test_every_bias_and_explainability_parameter_lands(full_tf):
     bias = one(full_tf, AWSCC["model_bias"])
     assert bias["model_bias_app_specification"] == {
         "image_uri": "${data.aws_sagemaker_prebuilt_ecr_image.clarify_image.registry_path}",
-        "config_uri": f"{S}/b/bias/analysis_config.json"}
+        "config_uri": f"{S}/b/bias/analysis_config.json",  # a given baseline: its own monitoring config
+        "environment": {"publish_cloudwatch_metrics": "Enabled"}}  # the SDK's default
     assert bias["model_bias_baseline_config"] == {"constraints_resource": {"s3_uri": f"{S}/b/bias/analysis.json"}}
     ei = bias["model_bias_job_input"]["endpoint_input"]
     assert (ei["features_attribute"], ei["inference_attribute"], ei["probability_attribute"], ei["probability_threshold_attribute"]) == ("features", "0", "1", 0.7)

@@ -34,13 +34,17 @@ from baseline.state_machine import (
     CHECK_STATE,
     ERROR_CHECK_FAILED,
     ERROR_JOB_FAILED,
+    ERROR_PROMOTE_FAILED,
     ERROR_START_FAILED,
     EVALUATE_CHECK_STATE,
+    EVALUATE_PROMOTE_STATE,
     EVALUATE_START_STATE,
     FAIL_STATE,
     PREPARE_STATE,
+    PROMOTE_STATE,
     RECORD_CHECK_FAILURE_STATE,
     RECORD_JOB_FAILURE_STATE,
+    RECORD_PROMOTE_FAILURE_STATE,
     RECORD_START_FAILURE_STATE,
     START_STATE,
     SUCCEED_STATE,
@@ -87,13 +91,16 @@ def test_state_names_cover_the_definition_exactly():
         WAIT_STATE: "Wait",
         CHECK_STATE: "Task",
         EVALUATE_CHECK_STATE: "Choice",
+        PROMOTE_STATE: "Task",
+        EVALUATE_PROMOTE_STATE: "Choice",
         SUCCEED_STATE: "Succeed",
         RECORD_START_FAILURE_STATE: "Pass",
         RECORD_JOB_FAILURE_STATE: "Pass",
         RECORD_CHECK_FAILURE_STATE: "Pass",
+        RECORD_PROMOTE_FAILURE_STATE: "Pass",
         FAIL_STATE: "Fail",
     }
-    assert sm.TASK_STATES == (START_STATE, CHECK_STATE)
+    assert sm.TASK_STATES == (START_STATE, CHECK_STATE, PROMOTE_STATE)
 
 
 def test_transition_graph():
@@ -104,11 +111,15 @@ def test_transition_graph():
         EVALUATE_START_STATE: {WAIT_STATE, RECORD_START_FAILURE_STATE},
         WAIT_STATE: {CHECK_STATE},
         CHECK_STATE: {EVALUATE_CHECK_STATE, FAIL_STATE},
-        EVALUATE_CHECK_STATE: {SUCCEED_STATE, RECORD_JOB_FAILURE_STATE, RECORD_CHECK_FAILURE_STATE, WAIT_STATE},
+        # Only a completed job is promoted over the live baseline; every other ending leaves it as it was.
+        EVALUATE_CHECK_STATE: {PROMOTE_STATE, RECORD_JOB_FAILURE_STATE, RECORD_CHECK_FAILURE_STATE, WAIT_STATE},
+        PROMOTE_STATE: {EVALUATE_PROMOTE_STATE, FAIL_STATE},
+        EVALUATE_PROMOTE_STATE: {SUCCEED_STATE, RECORD_PROMOTE_FAILURE_STATE},
         SUCCEED_STATE: set(),
         RECORD_START_FAILURE_STATE: {FAIL_STATE},
         RECORD_JOB_FAILURE_STATE: {FAIL_STATE},
         RECORD_CHECK_FAILURE_STATE: {FAIL_STATE},
+        RECORD_PROMOTE_FAILURE_STATE: {FAIL_STATE},
         FAIL_STATE: set(),
     }
 
@@ -128,15 +139,18 @@ def test_choice_rules_route_each_status():
     assert route(EVALUATE_START_STATE, "ERROR") == RECORD_START_FAILURE_STATE
     assert route(EVALUATE_START_STATE, "IN_PROGRESS") == WAIT_STATE
     assert route(EVALUATE_START_STATE, "SOMETHING_ELSE") == RECORD_START_FAILURE_STATE
-    assert route(EVALUATE_CHECK_STATE, "COMPLETED") == SUCCEED_STATE
+    assert route(EVALUATE_CHECK_STATE, "COMPLETED") == PROMOTE_STATE
+    assert route(EVALUATE_PROMOTE_STATE, "PROMOTED") == SUCCEED_STATE
+    assert route(EVALUATE_PROMOTE_STATE, "ERROR") == RECORD_PROMOTE_FAILURE_STATE
     assert route(EVALUATE_CHECK_STATE, "FAILED") == RECORD_JOB_FAILURE_STATE
     assert route(EVALUATE_CHECK_STATE, "ERROR") == RECORD_CHECK_FAILURE_STATE
     assert route(EVALUATE_CHECK_STATE, "IN_PROGRESS") == WAIT_STATE
     # A missing status is guarded first (comparing a missing field is a States.Runtime error).
-    for choice_state in (EVALUATE_START_STATE, EVALUATE_CHECK_STATE):
+    for choice_state, result in ((EVALUATE_START_STATE, "start"), (EVALUATE_CHECK_STATE, "check"),
+                                 (EVALUATE_PROMOTE_STATE, "promote")):
         first = states[choice_state]["Choices"][0]
-        assert first["Not"]["IsPresent"] is True and first["Next"] != WAIT_STATE
-        assert first["Not"]["Variable"] == f"$.{'start' if choice_state == EVALUATE_START_STATE else 'check'}.Payload.status"
+        assert first["Not"]["IsPresent"] is True and first["Next"] not in (WAIT_STATE, SUCCEED_STATE)
+        assert first["Not"]["Variable"] == f"$.{result}.Payload.status"
 
 
 def test_start_payload_is_the_whole_input_plus_control_fields():
@@ -169,6 +183,21 @@ def test_check_payload_shape():
     assert check["ResultPath"] == "$.check"
 
 
+def test_promote_payload_is_the_start_results_staging_and_live_prefixes():
+    promote = definition()["States"][PROMOTE_STATE]
+    assert promote["Parameters"] == {
+        "FunctionName": SAMPLE_ARN,
+        "Payload": {
+            "action": "promote",
+            "monitor_type.$": "$.start.Payload.monitor_type",
+            "processing_job_name.$": "$.start.Payload.processing_job_name",
+            "staging_output_uri.$": "$.start.Payload.staging_output_uri",
+            "baseline_output_uri.$": "$.start.Payload.baseline_output_uri",
+        },
+    }
+    assert promote["ResultPath"] == "$.promote"
+
+
 @pytest.mark.parametrize("poll,timeout", [(60, 7200), (1, 30), (300, 86400)])
 def test_poll_interval_and_timeout(poll, timeout):
     d = definition(poll=poll, timeout=timeout)
@@ -181,7 +210,7 @@ def test_default_poll_interval_is_60():
     assert d["States"][WAIT_STATE]["Seconds"] == 60
 
 
-@pytest.mark.parametrize("task", [START_STATE, CHECK_STATE])
+@pytest.mark.parametrize("task", [START_STATE, CHECK_STATE, PROMOTE_STATE])
 def test_tasks_retry_transient_lambda_errors_and_catch_everything(task):
     state = definition()["States"][task]
     (retrier,) = state["Retry"]
@@ -208,6 +237,7 @@ def test_fail_state_reads_error_and_cause_from_failure():
         (RECORD_START_FAILURE_STATE, ERROR_START_FAILED, "$.start.Payload"),
         (RECORD_JOB_FAILURE_STATE, ERROR_JOB_FAILED, "$.check.Payload"),
         (RECORD_CHECK_FAILURE_STATE, ERROR_CHECK_FAILED, "$.check.Payload"),
+        (RECORD_PROMOTE_FAILURE_STATE, ERROR_PROMOTE_FAILED, "$.promote.Payload"),
     ]:
         assert states[record]["Parameters"] == {"Error": error, "Cause.$": f"States.JsonToString({response})"}
         assert states[record]["ResultPath"] == "$.failure"
@@ -294,7 +324,7 @@ def test_only_the_arn_is_a_terraform_interpolation():
     """Terraform interpolates "${...}" (and "%{...}") in the definition string: only the
     ARN token may do so, the JSONPaths ("$.x", "$$.Execution.Id") must stay literal."""
     text = build_state_machine_definition_json(TOKEN_ARN, poll_interval_seconds=60, timeout_seconds=7200)
-    assert text.count("${") == text.count(TOKEN_ARN) == 2  # FunctionName of the two tasks
+    assert text.count("${") == text.count(TOKEN_ARN) == 3  # FunctionName of the three tasks
     assert "%{" not in text
     plain = build_state_machine_definition_json(SAMPLE_ARN, poll_interval_seconds=60, timeout_seconds=7200)
     assert "${" not in plain
@@ -416,7 +446,8 @@ def e2e():
         server.stop()
 
 
-POLL_THEN_COMPLETE = fx.JobScript([("InProgress", None), ("Completed", None)])
+NEW_BASELINE = {"constraints.json": b'{"new": true}', "statistics.json": b'{"new": true}'}
+POLL_THEN_COMPLETE = fx.JobScript([("InProgress", None), ("Completed", None)], writes=NEW_BASELINE)
 
 
 def _start_payload_expected(event: dict[str, Any], execution_arn: str) -> dict[str, Any]:
@@ -438,6 +469,7 @@ def test_seed_event_runs_to_success(e2e, monitor_type):
         PREPARE_STATE, START_STATE, EVALUATE_START_STATE,
         WAIT_STATE, CHECK_STATE, EVALUATE_CHECK_STATE,
         WAIT_STATE, CHECK_STATE, EVALUATE_CHECK_STATE,
+        PROMOTE_STATE, EVALUATE_PROMOTE_STATE,
         SUCCEED_STATE,
     ]
 
@@ -459,6 +491,54 @@ def test_seed_event_runs_to_success(e2e, monitor_type):
     assert [c.response["result"]["status"] for c in checks] == ["IN_PROGRESS", "COMPLETED"]
     assert result.output["check"]["Payload"]["status"] == "COMPLETED"
     assert result.output["event"] == event
+    # The job wrote to its staging folder; the promotion copied it over the live baseline.
+    live = start.response["result"]["baseline_output_uri"]
+    (promote,) = e2e.bridge.calls(PROMOTE_STATE)
+    assert promote.response["result"] == {"status": "PROMOTED", "processing_job_name": job_name,
+                                          "monitor_type": monitor_type, "baseline_output_uri": live,
+                                          # Clarify jobs also read their baselining analysis_config.json from there
+                                          "promoted": sorted([*NEW_BASELINE, *(["analysis_config.json"] if monitor_type in (
+                                              "model_bias", "model_explainability") else [])])}
+    assert {k: _read(live + k) for k in NEW_BASELINE} == NEW_BASELINE
+
+
+def _s3():
+    import boto3
+
+    return boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name=fx.REGION)
+
+
+def _read(uri: str) -> bytes:
+    bucket, _, key = uri[len("s3://"):].partition("/")
+    return _s3().get_object(Bucket=bucket, Key=key)["Body"].read()
+
+
+def _write(uri: str, body: bytes) -> None:
+    bucket, _, key = uri[len("s3://"):].partition("/")
+    _s3().put_object(Bucket=bucket, Key=key, Body=body)
+
+
+def test_failed_regeneration_leaves_the_live_baseline_exactly_as_it_was(e2e):
+    """Issue 10 row 6: the job fails after writing part of its output; the live files the monitor reads are unchanged
+    (their bytes and their versions: nothing was written to them) and nothing was promoted."""
+    event = fx.seed_event("data_quality")
+    live = event["baseline_output_uri"].rstrip("/") + "/data_quality/"
+    old = {"constraints.json": b'{"old": true}', "statistics.json": b'{"old": true}'}
+    for key, body in old.items():
+        _write(live + key, body)
+    etags = {k: _s3().head_object(Bucket=fx.SEED_BUCKET, Key=(live + k)[len(f"s3://{fx.SEED_BUCKET}/"):])["ETag"] for k in old}
+    e2e.reset(job_script=fx.JobScript([("InProgress", None), ("Failed", "AlgorithmError: bad row")],
+                                      writes={"statistics.json": b'{"partial": true}'}))
+
+    result = e2e.run(event)
+
+    assert result.status == "FAILED" and result.error == ERROR_JOB_FAILED
+    assert PROMOTE_STATE not in result.states
+    assert {k: _read(live + k) for k in old} == old
+    assert {k: _s3().head_object(Bucket=fx.SEED_BUCKET, Key=(live + k)[len(f"s3://{fx.SEED_BUCKET}/"):])["ETag"]
+            for k in old} == etags
+    staging = e2e.bridge.calls(START_STATE)[0].response["result"]["staging_output_uri"]
+    assert _read(staging + "statistics.json") == b'{"partial": true}'  # the partial output stayed in staging
 
 
 def test_custom_params_reach_the_processing_job(e2e):
@@ -554,6 +634,7 @@ class ScriptedHandler:
     def __init__(self):
         self.start_response: Any = None
         self.check_responses: list[Any] = []
+        self.promote_response: Any = {"status": "PROMOTED"}
         self.raise_on: str | None = None
 
     def __call__(self, event, context):
@@ -561,6 +642,8 @@ class ScriptedHandler:
             raise KeyError("boom")
         if event.get("action") == "start":
             return copy.deepcopy(self.start_response)
+        if event.get("action") == "promote":
+            return copy.deepcopy(self.promote_response)
         return copy.deepcopy(self.check_responses.pop(0) if len(self.check_responses) > 1 else self.check_responses[0])
 
 
@@ -576,13 +659,14 @@ def scripted():
 
 
 GOOD_START = {"status": "IN_PROGRESS", "processing_job_name": "job-1", "monitor_type": "data_quality",
-              "baseline_output_uri": "s3://b/p/"}
+              "baseline_output_uri": "s3://b/p/data_quality/", "staging_output_uri": "s3://b/p/staging/data_quality/job-1/"}
 
 
-def _run_scripted(scripted, *, start=GOOD_START, checks=(), raise_on=None, timeout=60):
+def _run_scripted(scripted, *, start=GOOD_START, checks=(), raise_on=None, timeout=60, promote=None):
     handler, bridge = scripted
     handler.start_response = start
     handler.check_responses = list(checks) or [{"status": "COMPLETED"}]
+    handler.promote_response = promote or {"status": "PROMOTED"}
     handler.raise_on = raise_on
     bridge.reset()
     # The Wait pause is shortened here; the real 1 s poll is exercised by the end-to-end tests.
@@ -594,6 +678,7 @@ def _run_scripted(scripted, *, start=GOOD_START, checks=(), raise_on=None, timeo
     "start",
     [
         {"status": "IN_PROGRESS", "monitor_type": "data_quality"},  # no job name
+        {key: value for key, value in GOOD_START.items() if key != "staging_output_uri"},  # an older image's answer
         {"processing_job_name": "job-1"},  # no status
         {"status": "WHATEVER"},
     ],
@@ -614,6 +699,15 @@ def test_check_error_and_missing_status_fail_cleanly(scripted):
         assert result.states[-2:] == [RECORD_CHECK_FAILURE_STATE, FAIL_STATE]
         assert result.error == ERROR_CHECK_FAILED
         assert json.loads(result.cause) == response
+
+
+def test_promotion_failure_fails_the_execution(scripted):
+    response = {"status": "ERROR", "error": "CopyObject failed: AccessDenied"}
+    result = _run_scripted(scripted, promote=response)
+    assert result.status == "FAILED"
+    assert result.states[-4:] == [PROMOTE_STATE, EVALUATE_PROMOTE_STATE, RECORD_PROMOTE_FAILURE_STATE, FAIL_STATE]
+    assert result.error == ERROR_PROMOTE_FAILED
+    assert json.loads(result.cause) == response
 
 
 def test_unknown_check_status_keeps_polling(scripted):
