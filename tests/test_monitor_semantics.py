@@ -238,7 +238,7 @@ def test_payloads_with_the_new_parameters_match_cloudformation_schema(tf, rtype)
     schema = _cfn_schema(CFN_TYPES[rtype])
     [resource] = tf["resource"][rtype].values()
     text = json.dumps({k: v for k, v in resource.items() if k not in ("//", "lifecycle", "provider", "depends_on")})
-    text = text.replace("${aws_iam_role.monitoring_role_3C7E8759.arn}", "arn:aws:iam::123456789012:role/monitoring")
+    text = text.replace("${aws_iam_role.monitoring_role.arn}", "arn:aws:iam::123456789012:role/monitoring")
     text = text.replace("${data.aws_kms_key.monitoring_key.arn}", "arn:aws:kms:us-east-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
     text = re.sub(r"\$\{data\.aws_sagemaker_prebuilt_ecr_image\.\w+\.registry_path\}", "156813124566.dkr.ecr.us-east-2.amazonaws.com/image:1", text)
     assert "${" not in text
