@@ -191,6 +191,8 @@ def _raw_problems(field: str, value: Any, schema: dict[str, Any], literal: bool,
     as numbers, control characters and Terraform template sequences. Returns the value to validate."""
     options = _options(schema)
     kinds = {o.get("type") for o in options}
+    if isinstance(value, yaml_source.Surprise) and isinstance(value.value, float) and not math.isfinite(value.value):
+        value = value.value  # .nan, .inf: reported as what they are below
     if isinstance(value, yaml_source.Surprise):
         if isinstance(value.value, bool) and kinds - {"null"} == {"boolean"}:
             return value.value  # `yes` for a boolean parameter means what it says

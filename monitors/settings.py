@@ -159,10 +159,10 @@ def _s3_uri_check(value: str) -> str:
     m = S3_URI_RE.fullmatch(value)
     if not m:
         raise ValueError(f"must be an S3 URI like s3://bucket/prefix (got {shorten(value)})")
-    key = (m.group(2) or "").lstrip("/")
+    key = (m.group(2) or "")[1:]  # without the '/' after the bucket
     if not key:
         raise ValueError(f"must name a prefix inside the bucket, not the bucket root (got {shorten(value)})")
-    if "//" in key:
+    if "//" in f"/{key}":  # would give IAM resources like bucket//prefix/*
         raise ValueError(f"must not contain an empty path segment '//' (got {shorten(value)})")
     if "*" in key or "?" in key:
         raise ValueError(f"must not contain the wildcards '*' or '?' (they would reach IAM resources) (got {shorten(value)})")

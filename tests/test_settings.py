@@ -203,8 +203,10 @@ def test_seed_manifests_load_as_they_are(tmp_path, name):
     assert settings.model_bucket_arn == f"arn:aws:s3:::{BUCKET}"
     if name == "basic":
         assert warnings == []
-    else:  # the seed's manifest sets BinaryClassification without attributes: allowed, with a warning
-        assert len(warnings) == 1 and warnings[0].startswith("warning: model_quality_inference_attribute: BinaryClassification with neither")
+    else:  # the seed's manifest sets BinaryClassification without attributes: allowed, with a warning; and it
+        # generates baselines although both monitors name their own baseline URI: nothing reads them
+        assert len(warnings) == 2 and warnings[0].startswith("warning: model_quality_inference_attribute: BinaryClassification with neither")
+        assert warnings[1].startswith("warning: baseline_training_data_s3_uri: baseline generation is on, but every enabled monitor")
         assert settings.enabled_monitors == ("data_quality", "model_quality")
         assert settings.baseline_generation_enabled
         assert settings.model_quality_problem_type == "BinaryClassification"
