@@ -261,3 +261,15 @@ def test_malformed_yaml_and_manifest_shapes(run_main, tmp_path):
         assert result.returncode == 2 and expected in result.stderr, result.stderr
         assert "is required" not in result.stderr  # only the file's own problem, not its consequences
         assert not (tmp_path / "cdktf.out").exists()
+
+
+def test_output_folder_that_is_a_file(run_main, tmp_path):
+    # (A read-only folder takes the same path, but these tests run as root, which may write anywhere.)
+    out = tmp_path / "out"
+    out.write_text("not a folder")
+    result = run_main(["--outdir", str(out)], config=MINIMAL)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert line.startswith("error: --outdir: cannot write ") and line.endswith("; nothing was written."), line
+    assert out.read_text() == "not a folder"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".synth-")] == []
