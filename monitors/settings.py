@@ -105,12 +105,24 @@ def _events_schedule_check(value: str) -> str:
     raise ValueError(f"{rule} (got {shorten(value)})")
 
 
-def _region_names() -> dict[str, list[str]]:
-    """Known regions per partition, from botocore's endpoint data (installed with the SDK)."""
-    import botocore.loaders
+_REGIONS: dict[str, list[str]] = {}
 
-    data = botocore.loaders.create_loader().load_data("endpoints")
-    return {p["partition"]: sorted(p["regions"]) for p in data["partitions"]}
+
+def _region_names() -> dict[str, list[str]]:
+    """Known regions per partition, from botocore's endpoint data (botocore/data/endpoints.json), read as a
+    file: importing botocore would put the AWS SDK on the synth path. Empty when botocore is not installed
+    (then only the region pattern is checked)."""
+    if not _REGIONS:
+        import importlib.util
+        import json
+        from pathlib import Path
+
+        spec = importlib.util.find_spec("botocore")  # finds the package without importing it
+        path = Path(spec.origin).parent / "data" / "endpoints.json" if spec and spec.origin else None
+        if path and path.is_file():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            _REGIONS.update({p["partition"]: sorted(p["regions"]) for p in data["partitions"]})
+    return _REGIONS
 
 
 # Parameters whose text is meant literally and ends up in tags: Terraform template sequences in them are
@@ -602,7 +614,7 @@ class Settings(BaseModel):
         known = _region_names()
         for field in ("region", "backend_s3_region"):
             value = getattr(self, field)
-            if value is None or field in bad:
+            if value is None or field in bad or not known:
                 continue
             options = known.get(partition or "", []) if field == "region" and partition else sorted({r for rs in known.values() for r in rs})
             if value not in options:
