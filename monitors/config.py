@@ -285,10 +285,10 @@ def _read_sources(config_path: Path | None, environ: Mapping[str, str], warnings
 
 def _validate_known(values: Mapping[str, tuple[Any, str]], *, prefix: str = "") -> tuple[Settings | None, list[str]]:
     """Validate; return (settings or None, problems), unknown names included, each line prefixed."""
-    problems = [prefix + _unknown(name, src) for name, (_, src) in values.items() if name not in Settings.model_fields]
-    if len(problems) > MAX_UNKNOWN_REPORTED:
-        problems = problems[:MAX_UNKNOWN_REPORTED] + [
-            f"{prefix}(and {len(problems) - MAX_UNKNOWN_REPORTED} more unknown parameters)"]
+    unknown = [(name, src) for name, (_, src) in values.items() if name not in Settings.model_fields]
+    problems = [prefix + _unknown(name, src) for name, src in unknown[:MAX_UNKNOWN_REPORTED]]
+    if len(unknown) > MAX_UNKNOWN_REPORTED:
+        problems.append(f"{prefix}(and {len(unknown) - MAX_UNKNOWN_REPORTED} more unknown parameters)")
     try:
         settings = validate({name: value for name, (value, _) in values.items() if name in Settings.model_fields})
     except ConfigError as exc:
