@@ -2,7 +2,7 @@
 
 YAML 1.1 (PyYAML) reads some unquoted scalars as something else than they look: ``0123`` is 83 (octal),
 ``1:20`` is 80 (base 60), ``yes``/``no``/``on``/``off`` are booleans. Such scalars are loaded as
-``Surprise(value, text)`` so the caller can accept them where the parameter's type wants exactly that (a
+``Surprise(value, text)`` (dates and times too) so the caller can accept them where the parameter's type wants exactly that (a
 boolean parameter given ``yes``) and reject them, asking for quotes, everywhere else.
 """
 
@@ -93,6 +93,8 @@ def _surprising(pattern: re.Pattern[str], constructor):
 BoundedLoader.add_constructor("tag:yaml.org,2002:int", _surprising(_PLAIN_INT, yaml.SafeLoader.construct_yaml_int))
 BoundedLoader.add_constructor("tag:yaml.org,2002:float", _surprising(_PLAIN_FLOAT, yaml.SafeLoader.construct_yaml_float))
 BoundedLoader.add_constructor("tag:yaml.org,2002:bool", _surprising(_PLAIN_BOOL, yaml.SafeLoader.construct_yaml_bool))
+# A date or time is never what a parameter wants (2025-10-23 in a project id).
+BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", _surprising(re.compile(r"(?!)"), yaml.SafeLoader.construct_yaml_timestamp))
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:

@@ -183,6 +183,8 @@ FILE_CASES = [
      "endpoint_name: YAML 1.1 reads the unquoted 0123 as 83; quote it ('0123') if you mean the text"),
     ("sexagesimal project id", _FLAT + "sagemaker_project_id: 1:20\n", "sagemaker_project_id: YAML 1.1 reads the unquoted 1:20 as 80"),
     ("yes as tag value", _FLAT + "tags: {enabled: yes}\n", "tags.enabled: YAML 1.1 reads the unquoted yes as True"),
+    ("date as project id", _FLAT + "sagemaker_project_id: 2025-10-23\n",
+     "sagemaker_project_id: YAML 1.1 reads the unquoted 2025-10-23 as datetime.date(2025, 10, 23); quote it ('2025-10-23')"),
     ("off as attribute", _FLAT + "model_quality_inference_attribute: off\n", "model_quality_inference_attribute: YAML 1.1 reads the unquoted off as False"),
     ("value from on a required parameter", _manifest(
         "name: endpoint_name\n    valueFrom:\n      moduleMetadata: {group: g, name: m, key: EndpointName}",
