@@ -41,7 +41,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from monitors.app import synthesize
 
-    for stack in synthesize(plans, args.outdir):
+    try:
+        stacks = synthesize(plans, args.outdir)
+    except OSError as exc:  # an output folder that is a file, or not writable: one line, no traceback
+        print(f"error: --outdir: cannot write {exc.filename or args.outdir}: {exc.strerror}; nothing was written.", file=sys.stderr)
+        return 2
+    for stack in stacks:
         print(f"wrote {os.path.relpath(stack / 'cdk.tf.json')}", file=sys.stderr)
     from monitors.cost import cost_lines
 

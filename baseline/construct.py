@@ -113,7 +113,7 @@ class BaselineGeneration(Construct):
             lambda_statements.append(Statement("UseKey", ("kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"), (config.kms_key_arn,)))
         self.lambda_role = ServiceRole(
             self, "lambda_role", name=bounded_name(name, "lambda", max_length=64), service="lambda.amazonaws.com",
-            account=acct, statements=lambda_statements, permissions_boundary=s.permissions_boundary_arn,
+            account=acct, statements=lambda_statements, permissions_boundary=s.permissions_boundary(acct),
             description="Baseline Lambda: starts and checks SageMaker baseline processing jobs",
         )
         environment = {
@@ -149,7 +149,7 @@ class BaselineGeneration(Construct):
         sm_arn = f"arn:{p}:states:{r}:{a}:stateMachine:{name}"
         self.sfn_role = ServiceRole(
             self, "state_machine_role", name=bounded_name(name, "sfn", max_length=64), service="states.amazonaws.com",
-            account=acct, source_arn=sm_arn, permissions_boundary=s.permissions_boundary_arn,
+            account=acct, source_arn=sm_arn, permissions_boundary=s.permissions_boundary(acct),
             description="Baseline state machine: invokes only the baseline Lambda",
             statements=[
                 Statement("InvokeBaselineLambdaOnly", ("lambda:InvokeFunction",), (self.function.arn, f"{self.function.arn}:*")),
@@ -181,7 +181,7 @@ class BaselineGeneration(Construct):
         )
         self.events_role = ServiceRole(
             self, "events_role", name=bounded_name(name, "events", max_length=64), service="events.amazonaws.com",
-            account=acct, source_arn=rule.arn, permissions_boundary=s.permissions_boundary_arn,
+            account=acct, source_arn=rule.arn, permissions_boundary=s.permissions_boundary(acct),
             description="Baseline schedule: starts only the baseline state machine",
             statements=[Statement("StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine.arn,))],
         )
@@ -225,7 +225,9 @@ class BaselineGeneration(Construct):
         """ECR repository + docker build/push of lambda_image/; returns the digest-pinned image URI."""
         ecr = aws("ecr_repository")
         repo = ecr.EcrRepository(
-            self, "repository", name=name, image_tag_mutability="IMMUTABLE",
+            # ECR repository names are lower case (botocore ecr service-2 shape RepositoryName pattern);
+            # an upper-case stack or endpoint name would fail at apply.
+            self, "repository", name=name.lower(), image_tag_mutability="IMMUTABLE",
             image_scanning_configuration={"scan_on_push": True},
             # Struct objects, not dicts: jsii passes dicts inside lists through without renaming their
             # multi-word keys, and the block would synthesize empty.

@@ -125,7 +125,7 @@ class Alerts(Construct):
             statements.append(Statement("EncryptAlerts", ("kms:GenerateDataKey", "kms:Decrypt"), (config.kms_key_arn,)))
         role = ServiceRole(
             self, "checker_role", name=bounded_name(name, "role", max_length=64), service="lambda.amazonaws.com",
-            account=acct, statements=statements, permissions_boundary=s.permissions_boundary_arn,
+            account=acct, statements=statements, permissions_boundary=s.permissions_boundary(acct),
             description="Monitoring execution checker: lists executions, publishes alerts",
         )
         schedules = [{"name": n, "monitor_type": m, "endpoint": s.endpoint_name} for m, (n, _) in config.schedules.items()]

@@ -8,18 +8,21 @@ as SeedFarmer sets them (lists and dicts as JSON strings). Names may be snake_ca
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from monitors import yaml_source
 from monitors.naming import bounded_name
 from monitors.settings import (
-    FleetSettings, STACK_LEVEL, Settings, SettingsProblems, derived_stack_name, did_you_mean, settings_warnings,
+    LITERAL_TEXT_FIELDS, FleetSettings, STACK_LEVEL, Settings, SettingsProblems, derived_stack_name, did_you_mean,
+    settings_warnings, shorten,
 )
 
 ENV_PREFIX = "SEEDFARMER_PARAMETER_"
@@ -53,19 +56,35 @@ def _structured_fields() -> set[str]:
 
 
 def _unknown(name: str, source: str) -> str:
-    return f"{name}: unknown parameter in {source}{did_you_mean(name, [*Settings.model_fields, *FleetSettings.model_fields])}"
+    hint = did_you_mean(name, [*Settings.model_fields, *FleetSettings.model_fields]) if len(name) < 100 else ""
+    return f"{shorten(name, 60)[1:-1]}: unknown parameter in {source}{hint}"
 
 
-def read_config_file(path: Path, warnings: list[str]) -> dict[str, tuple[Any, str]]:
-    """Return {normalized name: (value, source)} from a manifest or flat mapping."""
+MAX_UNKNOWN_REPORTED = 20  # a file of thousands of stray keys gets a count, not thousands of lines
+
+
+def _add(values: dict[str, tuple[Any, str]], raw_names: dict[str, str], raw: str, value: Any, source: str,
+         problems: list[str]) -> None:
+    """Add one parameter; a name given twice (also as kebab-case and snake_case) is an error, not last-wins."""
+    name = normalize_name(raw)
+    if name in raw_names:
+        first = raw_names[name]
+        how = f"as {first!r} and {raw!r}" if first != raw else "twice"
+        problems.append(f"{shorten(name, 60)[1:-1]}: given {how} in {source}; give it once")
+        return
+    raw_names[name] = raw
+    values[name] = (value, source)
+
+
+def read_config_file(path: Path, warnings: list[str], value_from: set[str] | None = None) -> dict[str, tuple[Any, str]]:
+    """Return {normalized name: (value, source)} from a manifest or flat mapping.
+
+    value_from collects the names whose manifest entry has a `valueFrom` (named again if they end up missing).
+    """
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError([f"--config: cannot read {path}: {exc.strerror}"]) from None
-    try:
-        data = yaml.safe_load(text)  # YAML is a superset of JSON
-    except yaml.YAMLError as exc:
-        raise ConfigError([f"--config: {path} is not valid YAML or JSON: {exc}".splitlines()[0]]) from None
+        data = yaml_source.load(path)  # YAML is a superset of JSON
+    except yaml_source.SourceError as exc:
+        raise ConfigError([f"--config: {exc}"]) from None
     if data is None:
         data = {}
     if not isinstance(data, Mapping):
@@ -73,17 +92,25 @@ def read_config_file(path: Path, warnings: list[str]) -> dict[str, tuple[Any, st
 
     source = str(path.name)
     values: dict[str, tuple[Any, str]] = {}
+    raw_names: dict[str, str] = {}
     problems: list[str] = []
     if "parameters" in data:  # SeedFarmer module manifest
         params = data["parameters"]
         if not isinstance(params, list):
             raise ConfigError([f"--config: 'parameters' in {path} must be a list of name/value entries"])
+        known = {*Settings.model_fields, *FleetSettings.model_fields}
+        for key in data:
+            if normalize_name(str(key)) in known:
+                problems.append(f"{normalize_name(str(key))}: is a flat parameter beside the manifest's 'parameters:' "
+                                f"in {source}; give it as a parameters entry")
         for i, entry in enumerate(params):
             if not isinstance(entry, Mapping) or "name" not in entry:
                 problems.append(f"parameters[{i}]: each entry needs a 'name' and a 'value'")
                 continue
             name = normalize_name(str(entry["name"]))
             if "valueFrom" in entry:
+                if value_from is not None:
+                    value_from.add(name)
                 warnings.append(
                     f"warning: {name}: 'valueFrom' is resolved by SeedFarmer at deploy time and is ignored here; "
                     f"pass the value with {ENV_PREFIX}{name.upper()} or as 'value'"
@@ -92,10 +119,10 @@ def read_config_file(path: Path, warnings: list[str]) -> dict[str, tuple[Any, st
             if "value" not in entry:
                 problems.append(f"{name}: manifest entry has no 'value'")
                 continue
-            values[name] = (entry["value"], source)
+            _add(values, raw_names, str(entry["name"]), entry["value"], source, problems)
     else:
         for key, value in data.items():
-            values[normalize_name(str(key))] = (value, source)
+            _add(values, raw_names, str(key), value, source, problems)
     if problems:
         raise ConfigError(problems)
     return values
@@ -104,16 +131,21 @@ def read_config_file(path: Path, warnings: list[str]) -> dict[str, tuple[Any, st
 def read_environment(environ: Mapping[str, str]) -> dict[str, tuple[Any, str]]:
     structured = _structured_fields()
     values: dict[str, tuple[Any, str]] = {}
+    raw_names: dict[str, str] = {}
     problems: list[str] = []
     for key in sorted(environ):
         if key.startswith(ENV_PREFIX):
             name = normalize_name(key[len(ENV_PREFIX):])
             raw = environ[key]
+            if name in raw_names:
+                problems.append(f"{name}: given as {raw_names[name]} and {key}; give it once")
+                continue
+            raw_names[name] = key
             if name in structured:
                 try:
                     values[name] = (json.loads(raw), key)
                 except json.JSONDecodeError:
-                    problems.append(f"{name}: {key} must be JSON (a list or mapping), as SeedFarmer passes it (got {raw!r})")
+                    problems.append(f"{name}: {key} must be JSON (a list or mapping), as SeedFarmer passes it (got {shorten(raw)})")
             else:
                 values[name] = (raw, key)
         elif key in SEEDFARMER_CONTEXT and environ[key]:
@@ -128,20 +160,103 @@ def _format_error(err: Mapping[str, Any]) -> str:
     field = str(loc[0]) + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc[1:])
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] not in ("value_error", "missing", "extra_forbidden") and "got" not in msg:
-        msg = f"{msg} (got {err.get('input')!r})"
+        msg = f"{msg} (got {shorten(err.get('input'))})"
     return f"{field}: {msg}"
+
+
+_SCHEMA: dict[str, Any] = {}
+
+
+def _schema() -> dict[str, Any]:
+    if not _SCHEMA:
+        _SCHEMA.update(Settings.model_json_schema())
+    return _SCHEMA
+
+
+def _options(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The alternatives of a field's schema, $refs resolved."""
+    out = []
+    for option in schema.get("anyOf", [schema]):
+        if "$ref" in option:
+            option = _schema()["$defs"][option["$ref"].rsplit("/", 1)[1]]
+        out.append(option)
+    return out
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_TEMPLATE = re.compile(r"[$%]\{")
+
+
+def _raw_problems(field: str, value: Any, schema: dict[str, Any], literal: bool, path: str, problems: list[str]) -> Any:
+    """Checks on the value as read, before the types: YAML 1.1 surprises, non-finite numbers, booleans given
+    as numbers, control characters and Terraform template sequences. Returns the value to validate."""
+    options = _options(schema)
+    kinds = {o.get("type") for o in options}
+    if isinstance(value, yaml_source.Surprise) and isinstance(value.value, float) and not math.isfinite(value.value):
+        value = value.value  # .nan, .inf: reported as what they are below
+    if isinstance(value, yaml_source.Surprise):
+        if isinstance(value.value, bool) and kinds - {"null"} == {"boolean"}:
+            return value.value  # `yes` for a boolean parameter means what it says
+        problems.append(f"{path}: YAML 1.1 reads the unquoted {shorten(value.text)[1:-1]} as {value.value!r}; "
+                        f"quote it ({shorten(value.text)}) if you mean the text, or write the value plainly")
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        problems.append(f"{path}: must be a finite number (got {value})")
+        return None
+    if isinstance(value, bool) and kinds & {"integer", "number"} and "boolean" not in kinds:
+        problems.append(f"{path}: must be a number, not a boolean (got {str(value).lower()})")
+        return None
+    if isinstance(value, str):
+        if _CONTROL.search(value):
+            problems.append(f"{path}: must not contain control characters such as newlines or tabs (got {shorten(value)})")
+            return None
+        if _TEMPLATE.search(value) and not literal:
+            problems.append(f"{path}: must not contain '${{' or '%{{' (Terraform would evaluate it as a template) "
+                            f"(got {shorten(value)})")
+            return None
+        return value
+    if isinstance(value, Mapping):
+        props = next((o for o in options if o.get("type") == "object"), {})
+        out = {}
+        for key, item in value.items():
+            key = key.text if isinstance(key, yaml_source.Surprise) else key
+            if isinstance(key, str) and _CONTROL.search(key):
+                problems.append(f"{path}: key {shorten(key)} must not contain control characters")
+                continue
+            sub = props.get("properties", {}).get(key) or props.get("additionalProperties") or {}
+            out[key] = _raw_problems(field, item, sub if isinstance(sub, dict) else {}, literal, f"{path}.{key}", problems)
+        return out
+    if isinstance(value, list):
+        items = next((o.get("items", {}) for o in options if o.get("type") == "array"), {})
+        return [_raw_problems(field, item, items, literal, f"{path}[{i}]", problems) for i, item in enumerate(value)]
+    return value
 
 
 def validate(raw: Mapping[str, Any]) -> Settings:
     """Validate, reporting every problem: field rules first, then cross-field rules on the fields that passed."""
+    properties = _schema()["properties"]
+    problems: list[str] = []
+    checked: dict[str, Any] = {}
+    raw_bad: set[str] = set()
+    for name, value in raw.items():
+        before = len(problems)
+        checked[name] = _raw_problems(name, value, properties.get(name, {}), name in LITERAL_TEXT_FIELDS, name, problems)
+        if len(problems) > before:
+            raw_bad.add(name)
+    raw = {k: v for k, v in checked.items() if k not in raw_bad}
     try:
-        return Settings.model_validate(dict(raw), context={"bad_fields": set()})
+        settings = Settings.model_validate(dict(raw), context={"bad_fields": raw_bad})
+        if not problems:
+            return settings
+        field_errors = []
     except SettingsProblems as exc:
-        raise ConfigError(exc.problems) from None
+        raise ConfigError(problems + exc.problems) from None
     except ValidationError as exc:
         field_errors = exc.errors(include_url=False)
-    bad = {str(e["loc"][0]) for e in field_errors if e["loc"]}
-    problems = [_format_error(e) for e in field_errors]
+    if not field_errors:
+        raise ConfigError(problems)
+    bad = raw_bad | {str(e["loc"][0]) for e in field_errors if e["loc"]}
+    problems += [_format_error(e) for e in field_errors]
     try:
         Settings.model_validate({k: v for k, v in raw.items() if k not in bad}, context={"bad_fields": bad})
     except SettingsProblems as exc:
@@ -151,11 +266,12 @@ def validate(raw: Mapping[str, Any]) -> Settings:
     raise ConfigError(problems)
 
 
-def _read_sources(config_path: Path | None, environ: Mapping[str, str], warnings: list[str]) -> dict[str, tuple[Any, str]]:
+def _read_sources(config_path: Path | None, environ: Mapping[str, str], warnings: list[str],
+                  value_from: set[str] | None = None) -> dict[str, tuple[Any, str]]:
     merged: dict[str, tuple[Any, str]] = {}
     problems: list[str] = []
     for reader in (
-        (lambda: read_config_file(config_path, warnings)) if config_path else (lambda: {}),
+        (lambda: read_config_file(config_path, warnings, value_from)) if config_path else (lambda: {}),
         lambda: read_environment(environ),
     ):
         try:
@@ -170,7 +286,10 @@ def _read_sources(config_path: Path | None, environ: Mapping[str, str], warnings
 
 def _validate_known(values: Mapping[str, tuple[Any, str]], *, prefix: str = "") -> tuple[Settings | None, list[str]]:
     """Validate; return (settings or None, problems), unknown names included, each line prefixed."""
-    problems = [prefix + _unknown(name, src) for name, (_, src) in values.items() if name not in Settings.model_fields]
+    unknown = [(name, src) for name, (_, src) in values.items() if name not in Settings.model_fields]
+    problems = [prefix + _unknown(name, src) for name, src in unknown[:MAX_UNKNOWN_REPORTED]]
+    if len(unknown) > MAX_UNKNOWN_REPORTED:
+        problems.append(f"{prefix}(and {len(unknown) - MAX_UNKNOWN_REPORTED} more unknown parameters)")
     try:
         settings = validate({name: value for name, (value, _) in values.items() if name in Settings.model_fields})
     except ConfigError as exc:
@@ -178,13 +297,27 @@ def _validate_known(values: Mapping[str, tuple[Any, str]], *, prefix: str = "") 
     return settings, problems
 
 
+def _explain_value_from(problems: list[str], value_from: set[str]) -> list[str]:
+    """A required parameter left unset because its manifest entry has `valueFrom`: say so in its error."""
+    out = []
+    for line in problems:
+        field, _, rule = line.rpartition(": is required")
+        name = field.rsplit(".", 1)[-1]
+        if _ == ": is required" and name in value_from:
+            line += (f" (its manifest entry has 'valueFrom', which only SeedFarmer resolves; pass the value with "
+                     f"{ENV_PREFIX}{name.upper()} or as 'value')")
+        out.append(line)
+    return out
+
+
 def load_settings(config_path: Path | None, environ: Mapping[str, str] | None = None) -> tuple[Settings, list[str]]:
     """One endpoint's settings and warnings. Raises ConfigError listing every problem."""
     warnings: list[str] = []
-    merged = _read_sources(config_path, os.environ if environ is None else environ, warnings)
+    value_from: set[str] = set()
+    merged = _read_sources(config_path, os.environ if environ is None else environ, warnings, value_from)
     settings, problems = _validate_known(merged)
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(_explain_value_from(problems, value_from))
     assert settings is not None
     return settings, warnings + settings_warnings(settings)
 
@@ -201,8 +334,14 @@ class StackPlan:
 def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None) -> tuple[list[StackPlan], list[str]]:
     """The stacks to synthesize: one for a flat configuration, one per endpoint (or one for all) with `endpoints`."""
     warnings: list[str] = []
-    merged = _read_sources(config_path, os.environ if environ is None else environ, warnings)
+    value_from: set[str] = set()
+    merged = _read_sources(config_path, os.environ if environ is None else environ, warnings, value_from)
     fleet_raw = {name: merged.pop(name)[0] for name in list(merged) if name in FleetSettings.model_fields}
+    if isinstance(fleet_raw.get("stack_per_endpoint"), yaml_source.Surprise):
+        surprise = fleet_raw["stack_per_endpoint"]
+        if not isinstance(surprise.value, bool):
+            raise ConfigError([f"stack_per_endpoint: must be true or false (got {shorten(surprise.text)})"])
+        fleet_raw["stack_per_endpoint"] = surprise.value
     try:
         fleet = FleetSettings.model_validate(fleet_raw)
     except ValidationError as exc:
@@ -210,7 +349,7 @@ def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None
     if fleet.endpoints is None:
         settings, problems = _validate_known(merged)
         if problems:
-            raise ConfigError(problems)
+            raise ConfigError(_explain_value_from(problems, value_from))
         return [StackPlan(settings.stack_name, (settings,))], warnings + settings_warnings(settings)
     if not fleet.endpoints:
         raise ConfigError(["endpoints: must list at least one endpoint"])
@@ -221,9 +360,13 @@ def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None
     problems: list[str] = []
     endpoints: list[Settings] = []
     seen: dict[str, int] = {}
+    derived_names: dict[str, tuple[int, str]] = {}
     for i, entry in enumerate(fleet.endpoints):
         prefix = f"endpoints[{i}]."
-        overrides = {normalize_name(str(k)): (v, f"endpoints[{i}]") for k, v in entry.items()}
+        overrides: dict[str, tuple[Any, str]] = {}
+        entry_names: dict[str, str] = {}
+        for k, v in entry.items():
+            _add(overrides, entry_names, str(k), v, f"endpoints[{i}]", problems)
         name = str(overrides.get("endpoint_name", ("", ""))[0])
         if not name:
             problems.append(f"{prefix}endpoint_name: is required for every entry of endpoints")
@@ -242,8 +385,17 @@ def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None
             # resource names so they don't collide.
             values["stack_name"] = (bounded_name(str(shared_stack), name), "derived")
         settings, found = _validate_known(values, prefix=prefix)
-        problems.extend(found)
+        problems.extend(_explain_value_from(found, value_from))
         if settings is not None:
+            # IAM role, Lambda, schedule and repository names derive from the stack name and compare
+            # case-insensitively (IAM) or are lower-cased (ECR): `a--b`/`a-b` and `Churn`/`churn` collide.
+            derived = settings.stack_name.lower()
+            if derived in derived_names:
+                j, other = derived_names[derived]
+                problems.append(f"{prefix}endpoint_name: {shorten(name)} and endpoints[{j}] {shorten(other)} derive the same "
+                                f"resource names ({derived!r}, compared case-insensitively); rename one or give each a stack_name")
+                continue
+            derived_names[derived] = (i, name)
             endpoints.append(settings)
             warnings.extend(f"{w} (endpoints[{i}])" for w in settings_warnings(settings))
     if problems:

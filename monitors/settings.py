@@ -42,9 +42,12 @@ CRON_RE = re.compile(r"^cron\(0 (\*|(\d{1,2})|(\d{1,2})/(\d{1,2})) \? \* \* \*\)
 # EventBridge accepts the general 6-field form; we check the shape, AWS checks the fields.
 EVENTS_SCHEDULE_RE = re.compile(r"^(cron\((\S+ ){5}\S+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$")
 INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
+# The forms KMS accepts for a KeyId (KMS API reference, DescribeKey "KeyId"): key id (a UUID, or mrk-<32 hex>
+# for a multi-Region key), key ARN, alias name, alias ARN. Alias names: 1-256 of [a-zA-Z0-9/_-] after alias/.
+_KMS_KEY_ID = r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
 KMS_KEY_RE = re.compile(
-    r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+"
-    r"|arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{12}:(key/[0-9a-zA-Z-]+|alias/[a-zA-Z0-9/_-]+))$"
+    rf"^({_KMS_KEY_ID}|alias/[a-zA-Z0-9/_-]{{1,250}}"
+    rf"|arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{{12}}:(key/{_KMS_KEY_ID}|alias/[a-zA-Z0-9/_-]{{1,250}}))$"
 )
 ENDPOINT_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 SECURITY_GROUP_RE = re.compile(r"^sg-[0-9a-f]{8,17}$")
@@ -55,6 +58,7 @@ ECR_IMAGE_RE = re.compile(
 )
 REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 STACK_NAME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_-]{0,62}$")
+IAM_POLICY_NAME_RE = re.compile(r"[\w+=,.@-]{1,128}")  # botocore iam service-2 shape policyNameType
 TAG_KEY_RE = re.compile(r"^[\w.:/=+@ -]{1,128}$", re.UNICODE)
 
 
@@ -64,13 +68,80 @@ def did_you_mean(name: str, options: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def shorten(value: Any, limit: int = 80) -> str:
+    """repr() of a value for an error message, cut to limit characters (never echo a huge value back)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 5]}...{text[-1]}" if text[-1] in "'\"" else f"{text[:limit - 3]}..."
+
+
 def _matching(pattern: re.Pattern[str], rule: str):
     def check(value: str | None) -> str | None:
-        if value is not None and not pattern.match(value):
-            raise ValueError(f"{rule} (got {value!r})")
+        # fullmatch: `$` alone would accept a trailing newline.
+        if value is not None and not pattern.fullmatch(value):
+            raise ValueError(f"{rule} (got {shorten(value)})")
         return value
 
     return AfterValidator(check)
+
+
+# EventBridge schedule expressions ("Schedule expressions for rules", EventBridge user guide): rate(1 minute)
+# takes the singular unit, rate(N minutes) the plural for N > 1; cron has six fields and exactly one of
+# day-of-month and day-of-week is '?'.
+_RATE_RE = re.compile(r"rate\((?P<n>[1-9]\d{0,5}) (?P<unit>minute|minutes|hour|hours|day|days)\)")
+_CRON_FIELDS_RE = re.compile(r"cron\((?P<fields>[^()]+)\)")
+_CRON_FIELD = re.compile(r"[0-9A-Za-z*?/,#L-]+")
+
+
+def _events_schedule_check(value: str) -> str:
+    rule = "must be an EventBridge schedule: cron(m h dom mon dow yr) or rate(N unit)"
+    rate = _RATE_RE.fullmatch(value)
+    if rate:
+        singular = rate["n"] == "1"
+        if singular != (not rate["unit"].endswith("s")):
+            unit = rate["unit"].rstrip("s")
+            want = f"rate(1 {unit})" if singular else f"rate({rate['n']} {unit}s)"
+            raise ValueError(f"EventBridge wants {want} (singular unit only for 1) (got {shorten(value)})")
+        return value
+    cron = _CRON_FIELDS_RE.fullmatch(value)
+    if cron:
+        fields = cron["fields"].split(" ")
+        if len(fields) != 6 or not all(_CRON_FIELD.fullmatch(f) for f in fields):
+            raise ValueError(f"{rule}; cron needs six space-separated fields (got {shorten(value)})")
+        if (fields[2] == "?") == (fields[4] == "?"):
+            raise ValueError(f"{rule}; exactly one of day-of-month and day-of-week must be '?' (got {shorten(value)})")
+        return value
+    raise ValueError(f"{rule} (got {shorten(value)})")
+
+
+_REGIONS: dict[str, list[str]] = {}
+
+
+def _region_names() -> dict[str, list[str]]:
+    """Known regions per partition, from botocore's endpoint data (botocore/data/endpoints.json), read as a
+    file: importing botocore would put the AWS SDK on the synth path. Empty when botocore is not installed
+    (then only the region pattern is checked)."""
+    if not _REGIONS:
+        import importlib.util
+        import json
+        from pathlib import Path
+
+        spec = importlib.util.find_spec("botocore")  # finds the package without importing it
+        path = Path(spec.origin).parent / "data" / "endpoints.json" if spec and spec.origin else None
+        if path and path.is_file():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            _REGIONS.update({p["partition"]: sorted(p["regions"]) for p in data["partitions"]})
+    return _REGIONS
+
+
+# Parameters whose text is meant literally and ends up in tags: Terraform template sequences in them are
+# escaped on output ($${ and %%{) instead of rejected; every other string rejects them (monitors/config.py).
+LITERAL_TEXT_FIELDS = frozenset({"tags", "custom_tags", "sagemaker_project_id", "sagemaker_project_name",
+                                 "seedfarmer_project_name", "seedfarmer_deployment_name", "seedfarmer_module_name"})
+
+
+def terraform_literal(text: str) -> str:
+    """Text as a Terraform string that evaluates to exactly text (no interpolation, no directive)."""
+    return text.replace("${", "$${").replace("%{", "%%{")
 
 
 def _cron_check(value: str) -> str:
@@ -80,7 +151,7 @@ def _cron_check(value: str) -> str:
             "aws_sagemaker_monitoring_schedule requires a cron(...) expression and has no analysis-window "
             "attributes; use cron(0 * ? * * *), cron(0 H ? * * *) or cron(0 H/N ? * * *)"
         )
-    m = CRON_RE.match(value)
+    m = CRON_RE.fullmatch(value)
     hour_ok = m is not None and all(
         g is None or 0 <= int(g) <= 23 for g in (m.group(2), m.group(3))
     )
@@ -96,11 +167,11 @@ def _cron_check(value: str) -> str:
 def _tag_map_check(value: dict[str, str]) -> dict[str, str]:
     for key, tag_value in value.items():
         if key.lower().startswith("aws:"):
-            raise ValueError(f"tag key {key!r} uses the reserved 'aws:' prefix")
-        if not TAG_KEY_RE.match(key):
-            raise ValueError(f"tag key {key!r} must be 1-128 characters of letters, digits, spaces and _.:/=+-@")
+            raise ValueError(f"tag key {shorten(key)} uses the reserved 'aws:' prefix")
+        if not TAG_KEY_RE.fullmatch(key):
+            raise ValueError(f"tag key {shorten(key)} must be 1-128 characters of letters, digits, spaces and _.:/=+-@")
         if len(tag_value) > 256:
-            raise ValueError(f"tag {key!r}: value longer than 256 characters")
+            raise ValueError(f"tag {shorten(key)}: value longer than 256 characters")
     return value
 
 
@@ -111,7 +182,7 @@ TIME_OFFSET_RE = re.compile(r"^-P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)
 
 def offset_seconds(value: str) -> int:
     """The (negative) number of seconds of a validated time offset."""
-    m = TIME_OFFSET_RE.match(value)
+    m = TIME_OFFSET_RE.fullmatch(value)
     assert m, value
     days, hours, minutes, seconds = (int(g or 0) for g in m.groups())
     return -(((days * 24 + hours) * 60 + minutes) * 60 + seconds)
@@ -120,14 +191,34 @@ def offset_seconds(value: str) -> int:
 def _time_offset_check(value: str | None) -> str | None:
     if value is None:
         return None
-    m = TIME_OFFSET_RE.match(value)
+    m = TIME_OFFSET_RE.fullmatch(value)
     if not m or value.endswith(("P", "T")) or len(value) > 15 or offset_seconds(value) == 0:
         raise ValueError(f"must be a negative ISO 8601 duration of at most 15 characters like -PT2H or -P1D "
                          f"(the monitoring window is in the past) (got {value!r})")
     return value
 
 
-S3Uri = Annotated[str, _matching(S3_URI_RE, "must be an S3 URI like s3://bucket/prefix")]
+
+
+def _s3_uri_check(value: str) -> str:
+    m = S3_URI_RE.fullmatch(value)
+    if not m:
+        raise ValueError(f"must be an S3 URI like s3://bucket/prefix (got {shorten(value)})")
+    key = (m.group(2) or "")[1:]  # without the '/' after the bucket
+    if not key:
+        raise ValueError(f"must name a prefix inside the bucket, not the bucket root (got {shorten(value)})")
+    if "//" in f"/{key}":  # would give IAM resources like bucket//prefix/*
+        raise ValueError(f"must not contain an empty path segment '//' (got {shorten(value)})")
+    if "*" in key or "?" in key:
+        raise ValueError(f"must not contain the wildcards '*' or '?' (they would reach IAM resources) (got {shorten(value)})")
+    # botocore sagemaker service-2 shape S3Uri (ProcessingS3Input, the baseline jobs): max 1024; the
+    # monitoring job URIs (MonitoringS3Uri) are limited to 512 in Settings._aws_limits.
+    if len(value) > 1024:
+        raise ValueError(f"must be at most 1024 characters (got {len(value)})")
+    return value
+
+
+S3Uri = Annotated[str, AfterValidator(_s3_uri_check)]
 CronExpression = Annotated[str, AfterValidator(_cron_check)]
 InstanceType = Annotated[str, _matching(INSTANCE_TYPE_RE, "must be a SageMaker ML instance type like ml.m5.large")]
 InstanceCount = Annotated[int, Field(ge=1, le=100)]
@@ -208,7 +299,7 @@ def alarm_key(*parts: str) -> str:
 class DriftAlarm(BaseModel):
     """Alarm when a feature's baseline drift (distance from the baseline distribution) exceeds threshold."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     feature: Annotated[str, _matching(FEATURE_RE, "must be a feature name (letters, digits, _ . -)")]
     threshold: Annotated[float, Field(ge=0, le=1)] = Field(description="Drift distance 0-1 above which to alarm.")
@@ -221,7 +312,7 @@ class DriftAlarm(BaseModel):
 class QualityAlarm(BaseModel):
     """Alarm when a model quality metric crosses threshold in the given direction."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     metric: str
     threshold: float
@@ -236,7 +327,7 @@ class BiasAlarm(BaseModel):
     """Alarm when a Clarify bias metric crosses threshold; the dimensions must match the analysis
     configuration's label, label value, facet and facet value (they name the published metric)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True, allow_inf_nan=False)
 
     metric: str
     threshold: float
@@ -261,7 +352,7 @@ EXPLAINABILITY_DIMENSIONS = {"ExplainabilityMethod": "KernelShap", "ValueType": 
 class ExplainabilityAlarm(BaseModel):
     """Alarm when a feature's global SHAP value (its attribution) crosses threshold."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True, allow_inf_nan=False)
 
     feature: Annotated[str, _matching(FEATURE_RE, "must be a feature name (letters, digits, _ . -)")]
     threshold: float
@@ -285,7 +376,7 @@ REQUIRED = ("endpoint_name", "model_bucket_arn")
 class Settings(BaseModel):
     """Everything one synthesized stack needs. Field order is the README table's order."""
 
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, validate_default=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, validate_default=True, frozen=True, allow_inf_nan=False)
 
     # --- required (seed) ---
     endpoint_name: Annotated[str | None, _matching(ENDPOINT_NAME_RE, "must be a SageMaker endpoint name (letters, digits, hyphens; ≤ 63)")] = _param(
@@ -403,7 +494,7 @@ class Settings(BaseModel):
     baseline_volume_size_gb: VolumeSizeGb = _param(20, "ML storage volume size in GB for baseline jobs (1-16384).", group="Baseline generation")
     baseline_max_runtime_seconds: Annotated[int, Field(ge=1, le=432000)] = _param(3600, "Maximum runtime of a baseline job in seconds (1-432000).", group="Baseline generation")
 
-    baseline_schedule_expression: Annotated[str, _matching(EVENTS_SCHEDULE_RE, "must be an EventBridge schedule: cron(m h dom mon dow yr) or rate(N unit)")] = _param(
+    baseline_schedule_expression: Annotated[str, AfterValidator(_events_schedule_check)] = _param(
         "cron(0 2 * * ? *)", "When baselines are regenerated (EventBridge schedule expression).", group="Baseline generation")
     baseline_lambda_image_uri: EcrImage | None = _param(
         None, "Use this already-pushed Lambda image instead of building lambda_image/ with the docker provider (e.g. Terraform Cloud remote runs have no Docker daemon).", group="Baseline generation")
@@ -470,6 +561,8 @@ class Settings(BaseModel):
         None, "Override of the Clarify image used by bias/explainability (default: prebuilt sagemaker-clarify-processing:1.0).", group="Advanced")
     permissions_boundary_arn: Annotated[str | None, _matching(IAM_POLICY_ARN_RE, "must be an IAM policy ARN")] = _param(
         None, "Permissions boundary applied to every IAM role the stack creates.", group="Advanced")
+    permissions_boundary_name: Annotated[str | None, _matching(IAM_POLICY_NAME_RE, "must be an IAM policy name (letters, digits and +=,.@_-; ≤ 128)")] = _param(
+        None, "Permissions boundary by policy name (the seed's parameter): arn:<partition>:iam::<account>:policy/<name> of the deploying account; or give permissions_boundary_arn.", group="Advanced")
     enable_inter_container_traffic_encryption: bool = _param(
         False, "Encrypt traffic between monitoring job instances (the seed left it off).", group="Advanced")
     enable_network_isolation: bool = _param(
@@ -588,12 +681,23 @@ class Settings(BaseModel):
         assert self.model_bucket_arn is not None
         return self.model_bucket_arn.split(":")[1]
 
+    def permissions_boundary(self, account: Any) -> str | None:
+        """The boundary policy's ARN; a name is resolved in the stack's partition and the deploying account
+        (an AccountContext: its account_id is known only at plan time)."""
+        if self.permissions_boundary_name:
+            return f"arn:{account.partition}:iam::{account.account_id}:policy/{self.permissions_boundary_name}"
+        return self.permissions_boundary_arn
+
     @property
     def vpc_enabled(self) -> bool:
         return bool(self.subnet_ids)
 
     def resource_tags(self) -> dict[str, str]:
-        """Tags for every resource, in a stable order: seed tags, project tags, SeedFarmer, custom."""
+        """Tags for every resource as written to Terraform, in a stable order: seed tags, project tags,
+        SeedFarmer, custom. Values are escaped so Terraform yields them literally (no ${...} evaluation)."""
+        return {key: terraform_literal(value) for key, value in self._merged_tags().items()}
+
+    def _merged_tags(self) -> dict[str, str]:
         merged: dict[str, str] = dict(self.tags or {})
         if self.sagemaker_project_id:
             merged["sagemaker:project-id"] = self.sagemaker_project_id
@@ -636,6 +740,64 @@ class Settings(BaseModel):
                                     f"{expected!r}{origin}, which names the published metric")
 
     # ------------------------------------------------------------------------------------------
+    def _aws_limits(self, problem, bad: set[str]) -> None:
+        """Limits and forms AWS enforces only at apply time (botocore service-2 shape names in comments)."""
+        tags = self._merged_tags()
+        if len(tags) > 50:  # sagemaker TagList: max 50
+            problem("tags", f"{len(tags)} tags (tags, custom_tags, project and SeedFarmer tags together); AWS allows at most 50")
+        if self.subnet_ids and len(self.subnet_ids) > 16:  # sagemaker VpcConfig.Subnets: max 16
+            problem("subnet_ids", f"{len(self.subnet_ids)} subnets; a monitoring job's VPC config takes at most 16")
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            # sagemaker MonitoringS3Uri: max 512 (the training data goes to a ProcessingS3Input: 1024, checked on the field)
+            if name.endswith("_s3_uri") and name != "baseline_training_data_s3_uri" and isinstance(value, str) and len(value) > 512:
+                problem(name, f"must be at most 512 characters (SageMaker MonitoringS3Uri) (got {len(value)})")
+
+        partition = self.partition if self.model_bucket_arn is not None else None
+        for field in ("alert_sns_topic_arn", "kms_key_id", "permissions_boundary_arn"):
+            value = getattr(self, field)
+            if partition and isinstance(value, str) and value.startswith("arn:") and value.split(":")[1] != partition:
+                problem(field, f"is in partition {value.split(':')[1]!r}, but the stack's (model_bucket_arn) is {partition!r}")
+        known = _region_names()
+        for field in ("region", "backend_s3_region"):
+            value = getattr(self, field)
+            if value is None or field in bad or not known:
+                continue
+            options = known.get(partition or "", []) if field == "region" and partition else sorted({r for rs in known.values() for r in rs})
+            if value not in options:
+                where = f"partition {partition!r}" if field == "region" and partition else "any partition"
+                problem(field, f"{value!r} is not a known region of {where} (botocore endpoint data){did_you_mean(value, options)}")
+        for field in ("alert_sns_topic_arn", "kms_key_id"):
+            value = getattr(self, field)
+            # SNS and KMS ARNs carry their region; SageMaker and CloudWatch use them only in the stack's region.
+            if self.region and isinstance(value, str) and value.startswith("arn:") and value.split(":")[3] != self.region:
+                problem(field, f"is in region {value.split(':')[3]!r}, but the stack's region is {self.region!r}")
+        if self.alert_create_topic and isinstance(self.kms_key_id, str) and re.search(r"(^|:)alias/aws/", self.kms_key_id):
+            problem("kms_key_id", "an AWS managed key cannot encrypt the created alert topic: CloudWatch alarms and EventBridge "
+                    "cannot publish to a topic encrypted with it; give a customer managed key")
+        if self.permissions_boundary_arn and self.permissions_boundary_name:
+            problem("permissions_boundary_name", "give permissions_boundary_arn or permissions_boundary_name, not both")
+
+        path = self.backend_local_path
+        parts = path.replace("\\", "/").split("/")
+        if "backend_local_path" not in bad and not path.startswith("/"):
+            if not path or path.endswith("/") or parts[-1] in ("", ".", ".."):
+                problem("backend_local_path", f"must name a state file, relative to the stack folder (got {shorten(path)})")
+            elif len(path) > 1024 or parts[: 4] == [".."] * 4:
+                # The stack folder is <outdir>/stacks/<stack>/: three levels up is the project folder.
+                problem("backend_local_path", f"climbs out of the project folder (more than three '..') (got {shorten(path)})")
+        key = self.backend_s3_key
+        if key is not None and "backend_s3_key" not in bad:
+            # S3 object keys: 1-1024 bytes; the S3 backend takes the key as given (no leading or trailing '/').
+            if not key.strip("/") or key.startswith("/") or key.endswith("/") or "//" in key or len(key.encode()) > 1024:
+                problem("backend_s3_key", f"must be an S3 object key like my-stack/terraform.tfstate: no leading or "
+                        f"trailing '/', no '//', at most 1024 bytes (got {shorten(key)})")
+        if self.backend_s3_bucket is not None and not re.fullmatch(_BUCKET, self.backend_s3_bucket):
+            problem("backend_s3_bucket", f"must be an S3 bucket name (got {shorten(self.backend_s3_bucket)})")
+        if not re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?",
+                            self.tfc_hostname):
+            problem("tfc_hostname", f"must be a host name like app.terraform.io, not a URL (got {shorten(self.tfc_hostname)})")
+
     @model_validator(mode="after")
     def _cross_field_rules(self, info: ValidationInfo) -> "Settings":
         # Fields that failed their own rule are absent here; checks that need them are skipped.
@@ -796,6 +958,7 @@ class Settings(BaseModel):
                 problem("tfc_workspace_name", "backend cloud needs exactly one of tfc_workspace_name or tfc_workspace_tags")
         if self.backend_local_path.startswith("/") and "backend_local_path" not in bad:
             problem("backend_local_path", "must be a relative path (absolute state paths break across checkouts)")
+        self._aws_limits(problem, bad)
 
         if problems:
             raise SettingsProblems(problems)
@@ -869,6 +1032,18 @@ def settings_warnings(settings: Settings) -> list[str]:
             "seed's default '0,1', which counts both binary labels as the positive outcome and makes the bias "
             "metrics meaningless; set label_values to the positive label value(s)"
         )
+    for monitor in MONITOR_TYPES:
+        if monitor in settings.enabled_monitors:
+            continue
+        # Parameters of a disabled monitor have no effect (those that would change the output are errors).
+        ignored = sorted(f for f in settings.model_fields_set if f.startswith(f"{monitor}_") and getattr(settings, f) is not None)
+        if ignored:
+            out.append(f"warning: {', '.join(ignored)}: set, but enable_{monitor}_monitor is false, so ignored")
+    if settings.baseline_generation_enabled and settings.enabled_monitors and all(
+            getattr(settings, f"{m}_baseline_s3_uri") for m in settings.enabled_monitors):
+        out.append("warning: baseline_training_data_s3_uri: baseline generation is on, but every enabled monitor has its own "
+                   "*_baseline_s3_uri, so no monitor reads the generated baselines (a scheduled run for nothing); "
+                   "remove the baseline URIs or baseline_training_data_s3_uri/baseline_output_data_s3_uri")
     return out
 
 

@@ -107,7 +107,7 @@ class EndpointMonitoring:
                 settings, stack.account, kms_key_arn=kms_key_arn,
                 image_repository_arns=sorted({arn for _, _, arn in images.values()}),
             ),
-            permissions_boundary=settings.permissions_boundary_arn,
+            permissions_boundary=settings.permissions_boundary(stack.account),
             description=f"SageMaker Model Monitor jobs for endpoint {settings.endpoint_name}",
         )
         output("monitoring_role_arn", self.role.arn, "Execution role of the monitoring jobs")

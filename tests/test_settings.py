@@ -205,8 +205,10 @@ def test_seed_manifests_load_as_they_are(tmp_path, name):
     assert warnings[0].startswith(f"warning: region: not set, so the derived stack_name {settings.stack_name!r} does not name the region")
     if name == "basic":
         assert warnings[1:] == []
-    else:  # the seed's manifest sets BinaryClassification without attributes: allowed, with a warning
-        assert len(warnings) == 2 and warnings[1].startswith("warning: model_quality_inference_attribute: BinaryClassification with neither")
+    else:  # the seed's manifest sets BinaryClassification without attributes: allowed, with a warning; and it
+        # generates baselines although both monitors name their own baseline URI: nothing reads them
+        assert len(warnings) == 3 and warnings[1].startswith("warning: model_quality_inference_attribute: BinaryClassification with neither")
+        assert warnings[2].startswith("warning: baseline_training_data_s3_uri: baseline generation is on, but every enabled monitor")
         assert settings.enabled_monitors == ("data_quality", "model_quality")
         assert settings.baseline_generation_enabled
         assert settings.model_quality_problem_type == "BinaryClassification"

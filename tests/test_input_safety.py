@@ -1,0 +1,135 @@
+"""Input that must reach the output literally or not at all (issue 11 items 5-8, issue 14 "errors that say why")."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+import terraform_tools
+from conftest import BUCKET, MINIMAL, one, resources
+from emulator import harness
+from pydantic import ValidationError
+
+from monitors.config import ConfigError, load_settings, validate
+from monitors.settings import Settings
+
+S = f"s3://{BUCKET}"
+HOSTILE = '${file("/etc/hostname")}'
+MQ = {"enable_model_quality_monitor": True, "model_quality_baseline_s3_uri": f"{S}/b/", "model_quality_output_s3_uri": f"{S}/o/",
+      "model_quality_ground_truth_s3_uri": f"{S}/gt/", "model_quality_inference_attribute": "0"}
+
+
+@pytest.fixture(scope="module")
+def hostile_tags(tmp_path_factory):
+    from monitors.app import synthesize
+
+    config = {**MINIMAL, **MQ, "tags": {"host": HOSTILE, "directive": "%{if true}x%{endif}", "plain": "a$b%c{d}"}}
+    [stack] = synthesize([validate(config)], tmp_path_factory.mktemp("inject") / "cdktf.out")
+    return json.loads((stack / "cdk.tf.json").read_text())
+
+
+def test_tag_values_are_escaped_for_terraform(hostile_tags):
+    expected = {"directive": "%%{if true}x%%{endif}", "host": '$${file("/etc/hostname")}', "plain": "a$b%c{d}"}
+    assert hostile_tags["provider"]["aws"][0]["default_tags"] == [{"tags": expected}]
+    # awscc has no default_tags: the same escaped values are set on the resource
+    tags = one(hostile_tags, "awscc_sagemaker_model_quality_job_definition")["tags"]
+    assert {t["key"]: t["value"] for t in tags} == expected
+
+
+def test_terraform_evaluates_the_escaped_tag_to_the_literal_text(hostile_tags, tmp_path):
+    """Terraform evaluates every JSON string of the output the same way: an output holding the exact
+    strings written as tag values must come back as the user's literal text, and the stack must validate."""
+    terraform_tools.require_terraform()
+    written = hostile_tags["provider"]["aws"][0]["default_tags"][0]["tags"]
+    (tmp_path / "main.tf.json").write_text(json.dumps({"output": {"tags": {"value": written}}}))
+    for args in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]):
+        rc, _, err = harness.run_terraform(args, tmp_path)
+        assert rc == 0, err
+    rc, out, err = harness.run_terraform(["output", "-json", "tags"], tmp_path)
+    assert rc == 0, err
+    assert json.loads(out) == {"host": HOSTILE, "directive": "%{if true}x%{endif}", "plain": "a$b%c{d}"}
+    report = terraform_tools.validate(terraform_tools.without_awscc(hostile_tags), tmp_path / "stack")
+    assert report["valid"], report
+
+
+@pytest.mark.parametrize("field, value", [
+    ("region", "us-east-2\n"), ("endpoint_name", "my-endpoint\n"), ("kms_key_id", "alias/k\n"),
+    ("data_quality_output_s3_uri", f"{S}/out/\n"), ("stack_name", "monitoring\n"),
+])
+def test_patterns_match_the_whole_value(field, value):
+    # Settings alone (without the config reader's control-character check): `$` would accept the newline.
+    with pytest.raises(ValidationError) as err:
+        Settings.model_validate({**MINIMAL, field: value})
+    assert [e["loc"][0] for e in err.value.errors()] == [field]
+
+
+def test_permissions_boundary_name_resolves_in_the_stack_account(synth):
+    tf = synth({**MINIMAL, "permissions_boundary_name": "TeamBoundary"})
+    [role] = resources(tf, "aws_iam_role")
+    assert role["permissions_boundary"] == "arn:aws:iam::${data.aws_caller_identity.caller.account_id}:policy/TeamBoundary"
+
+
+def test_ecr_repository_name_is_lower_case(synth):
+    tf = synth({**MINIMAL, "endpoint_name": "Churn-Model", "stack_name": "Churn-Monitoring", "region": "us-east-2",
+                "baseline_training_data_s3_uri": f"{S}/train.csv", "baseline_output_data_s3_uri": f"{S}/baselines/",
+                "data_quality_baseline_s3_uri": None})
+    assert one(tf, "aws_ecr_repository")["name"] == "churn-monitoring-baseline"
+    assert one(tf, "aws_lambda_function")["function_name"] == "Churn-Monitoring-baseline"  # Lambda names may be mixed case
+
+
+def test_yes_for_a_boolean_parameter_means_true(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("".join(f"{k}: {v}\n" for k, v in MINIMAL.items() if k != "enable_data_quality_monitor")
+                    + "enable_data_quality_monitor: yes\nenable_network_isolation: on\n")
+    settings, _ = load_settings(path, environ={})
+    assert settings.enable_data_quality_monitor is True and settings.enable_network_isolation is True
+
+
+def test_quoted_values_are_text(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("".join(f"{k}: {v}\n" for k, v in MINIMAL.items()) + "sagemaker_project_id: '0123'\ntags: {a: 'yes'}\n")
+    settings, _ = load_settings(path, environ={})
+    assert settings.sagemaker_project_id == "0123" and settings.tags == {"a": "yes"}
+
+
+def test_warning_for_a_disabled_monitors_parameters(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text(json.dumps({**MINIMAL, "model_bias_instance_type": "ml.m5.xlarge", "model_bias_output_s3_uri": f"{S}/o/"}))
+    _, warnings = load_settings(path, environ={})
+    assert warnings == ["warning: model_bias_instance_type, model_bias_output_s3_uri: set, but enable_model_bias_monitor "
+                        "is false, so ignored"]
+
+
+def test_no_warning_when_generated_baselines_are_read(tmp_path):
+    path = tmp_path / "c.yaml"
+    config = {**MINIMAL, "data_quality_baseline_s3_uri": None, "baseline_training_data_s3_uri": f"{S}/train.csv",
+              "baseline_output_data_s3_uri": f"{S}/baselines/"}
+    path.write_text(json.dumps({k: v for k, v in config.items() if v is not None}))
+    _, warnings = load_settings(path, environ={})
+    assert warnings == []
+    path.write_text(json.dumps({**config, "data_quality_baseline_s3_uri": f"{S}/b/"}))
+    _, warnings = load_settings(path, environ={})
+    assert len(warnings) == 1 and "no monitor reads the generated baselines" in warnings[0]
+
+
+def test_every_problem_at_once_including_raw_ones():
+    with pytest.raises(ConfigError) as err:
+        validate({**MINIMAL, "endpoint_name": "x\n", "data_quality_instance_count": True, "region": "us-east-9"})
+    fields = [p.split(":")[0] for p in err.value.problems]
+    assert fields == ["endpoint_name", "data_quality_instance_count", "region"], err.value.problems
+
+
+@pytest.mark.parametrize("expression", ["rate(1 minute)", "rate(5 minutes)", "rate(1 day)", "cron(0 2 * * ? *)",
+                                        "cron(0/15 * ? * MON-FRI *)", "cron(0 12 L * ? 2027)", "cron(0 8 ? * 2#1 *)"])
+def test_eventbridge_schedules_it_accepts(expression):
+    settings = validate({**MINIMAL, "baseline_training_data_s3_uri": f"{S}/train.csv",
+                         "baseline_output_data_s3_uri": f"{S}/baselines/", "baseline_schedule_expression": expression})
+    assert settings.baseline_schedule_expression == expression
+
+
+@pytest.mark.parametrize("key", ["0123abcd-0123-4567-89ab-0123456789ab", "mrk-0123456789abcdef0123456789abcdef", "alias/team/key",
+                                 "arn:aws:kms:us-east-2:123456789012:key/0123abcd-0123-4567-89ab-0123456789ab",
+                                 "arn:aws:kms:us-east-2:123456789012:alias/key"])
+def test_kms_key_forms_aws_accepts(key):
+    assert validate({**MINIMAL, "kms_key_id": key}).kms_key_id == key
