@@ -391,7 +391,7 @@ class Settings(BaseModel):
         "<project>-<deployment>-<module> (SeedFarmer) or smm, then -<endpoint_name>-<region> (see README "
         "\"Names and state per deployment\"); set it to keep names you already have.", group="Terraform")
     backend: Literal["local", "s3", "cloud"] = _param("local", "Terraform state backend: local | s3 | cloud (Terraform Cloud/Enterprise).", group="Terraform")
-    backend_local_path: str = _param("terraform.tfstate", "Local backend: state path, relative to the stack folder.", group="Terraform")
+    backend_local_path: str | None = _param(None, "Local backend: state path, relative to the stack folder. Unset: `../../../terraform.<stack_name>.tfstate`, beside the output folder, where a re-synth never reaches it (cdktf's own convention).", group="Terraform")
     backend_s3_bucket: str | None = _param(None, "S3 backend: state bucket.", group="Terraform")
     backend_s3_key: str | None = _param(None, "S3 backend: state object key (default <stack_name>/terraform.tfstate).", group="Terraform")
     backend_s3_region: Annotated[str | None, _matching(REGION_RE, "must be an AWS region like us-east-1")] = _param(
@@ -662,7 +662,7 @@ class Settings(BaseModel):
                 problem("tfc_organization", "is required when backend is cloud")
             if bool(self.tfc_workspace_name) == bool(self.tfc_workspace_tags) and not bad & {"tfc_workspace_name", "tfc_workspace_tags"}:
                 problem("tfc_workspace_name", "backend cloud needs exactly one of tfc_workspace_name or tfc_workspace_tags")
-        if self.backend_local_path.startswith("/") and "backend_local_path" not in bad:
+        if self.backend_local_path is not None and self.backend_local_path.startswith("/") and "backend_local_path" not in bad:
             problem("backend_local_path", "must be a relative path (absolute state paths break across checkouts)")
 
         if problems:
