@@ -55,7 +55,7 @@ def test_default_local_state_lives_beside_the_output_folder(synth):
     assert tf["terraform"]["backend"] == {"local": {"path": "state/terraform.tfstate"}}
 
 
-def test_resynth_keeps_user_files_replaces_generated_and_drops_stale_generated(tmp_path):
+def test_resynth_keeps_old_layout_state_and_user_files_replaces_generated_drops_stale_generated(tmp_path):
     outdir = tmp_path / "cdktf.out"
     [stack] = synthesize([validate(MINIMAL)], outdir)
     for name, text in USER_FILES.items():
