@@ -16,7 +16,10 @@ BUNDLED_EXAMPLE = HERE / "examples" / "full.yaml"
 SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}  # 128 + signal number, as shells report it
 
 
-class Interrupted(Exception):
+class Interrupted(BaseException):
+    # BaseException, like KeyboardInterrupt: jsii turns an Exception raised while node calls back into Python
+    # (TerraformVersionStack.to_terraform, ReadableAddressStack._allocate_logical_id) into a JavaScript error
+    # (jsii/_kernel/__init__.py, _callback_till_result: `except Exception`), which came back as a traceback.
     def __init__(self, signum: int):
         super().__init__(signal.Signals(signum).name)
         self.signum = signum
