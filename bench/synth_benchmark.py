@@ -76,7 +76,7 @@ def main() -> None:
     env = {k: v for k, v in env.items() if not k.startswith("SEEDFARMER_")}
 
     with tempfile.TemporaryDirectory() as configs:
-        scenarios = [("bundled full example", [])]
+        scenarios = [("bundled full example", ["--example"])]
         for n in options.fleet:
             for per_stack in (True, False):
                 path = Path(configs) / f"fleet-{n}-{per_stack}.yaml"

@@ -542,7 +542,7 @@ class Settings(BaseModel):
         "<project>-<deployment>-<module> (SeedFarmer) or smm, then -<endpoint_name>-<region> (see README "
         "\"Names and state per deployment\"); set it to keep names you already have.", group="Terraform")
     backend: Literal["local", "s3", "cloud"] = _param("local", "Terraform state backend: local | s3 | cloud (Terraform Cloud/Enterprise).", group="Terraform")
-    backend_local_path: str = _param("terraform.tfstate", "Local backend: state path, relative to the stack folder.", group="Terraform")
+    backend_local_path: str | None = _param(None, "Local backend: state path, relative to the stack folder. Unset: `../../../terraform.<stack_name>.tfstate`, beside the output folder, where a re-synth never reaches it (cdktf's own convention).", group="Terraform")
     backend_s3_bucket: str | None = _param(None, "S3 backend: state bucket.", group="Terraform")
     backend_s3_key: str | None = _param(None, "S3 backend: state object key (default <stack_name>/terraform.tfstate).", group="Terraform")
     backend_s3_region: Annotated[str | None, _matching(REGION_RE, "must be an AWS region like us-east-1")] = _param(
@@ -779,8 +779,8 @@ class Settings(BaseModel):
             problem("permissions_boundary_name", "give permissions_boundary_arn or permissions_boundary_name, not both")
 
         path = self.backend_local_path
-        parts = path.replace("\\", "/").split("/")
-        if "backend_local_path" not in bad and not path.startswith("/"):
+        parts = (path or "").replace("\\", "/").split("/")
+        if path is not None and "backend_local_path" not in bad and not path.startswith("/"):
             if not path or path.endswith("/") or parts[-1] in ("", ".", ".."):
                 problem("backend_local_path", f"must name a state file, relative to the stack folder (got {shorten(path)})")
             elif len(path) > 1024 or parts[: 4] == [".."] * 4:
@@ -956,7 +956,7 @@ class Settings(BaseModel):
                 problem("tfc_organization", "is required when backend is cloud")
             if bool(self.tfc_workspace_name) == bool(self.tfc_workspace_tags) and not bad & {"tfc_workspace_name", "tfc_workspace_tags"}:
                 problem("tfc_workspace_name", "backend cloud needs exactly one of tfc_workspace_name or tfc_workspace_tags")
-        if self.backend_local_path.startswith("/") and "backend_local_path" not in bad:
+        if self.backend_local_path is not None and self.backend_local_path.startswith("/") and "backend_local_path" not in bad:
             problem("backend_local_path", "must be a relative path (absolute state paths break across checkouts)")
         self._aws_limits(problem, bad)
 

@@ -13,6 +13,7 @@ from monitors.aws_bindings import aws
 from monitors.iam import AccountContext, ServiceRole, monitoring_statements
 from monitors.monitor import Monitor, MonitorConfig
 from monitors.naming import bounded_name
+from monitors.output import default_local_state_path
 from monitors.settings import ECR_IMAGE_RE, Settings
 
 if TYPE_CHECKING:
@@ -61,8 +62,10 @@ class MonitoringStack(ReadableAddressStack):
     # ------------------------------------------------------------------------------------------
     def _backend(self, settings: Settings) -> None:
         if settings.backend == "local":
-            # Relative path: the default is absolute, which breaks byte-identical output across checkouts.
-            LocalBackend(self, path=settings.backend_local_path)
+            # Relative path: cdktf's default is absolute, which breaks byte-identical output across checkouts.
+            # Terraform resolves it from the stack folder (cdktf.out/stacks/<stack>/), so the default lands
+            # beside the output folder, where cdktf keeps terraform.<stack>.tfstate and a re-synth never reaches.
+            LocalBackend(self, path=settings.backend_local_path or default_local_state_path(self.node.id))
         elif settings.backend == "s3":
             S3Backend(
                 self,

@@ -9,14 +9,43 @@ import sys
 from conftest import MINIMAL, REPO, node_env, seed_manifest
 
 
-def test_no_configuration_synthesizes_the_bundled_example(run_main, tmp_path):
+EXPECTED = "expected --config FILE, --example (the bundled examples/full.yaml), or SEEDFARMER_PARAMETER_<NAME> environment variables"
+
+
+def test_no_configuration_exits_2_and_says_what_was_expected(run_main, tmp_path):
     result = run_main()
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"error: no configuration: {EXPECTED}", "1 configuration problem(s); nothing was written."]
+    assert not (tmp_path / "cdktf.out").exists()
+
+
+def test_seedfarmer_variables_of_another_prefix_are_named_not_ignored(run_main, tmp_path):
+    # SeedFarmer with publishGenericEnvVariables: false exports <PROJECT>_PARAMETER_<NAME>.
+    result = run_main(env={"MLOPS_PARAMETER_ENDPOINT_NAME": "churn", "MLOPS_PARAMETER_REGION": "us-east-2"})
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == (
+        "error: no configuration: found MLOPS_PARAMETER_ENDPOINT_NAME, MLOPS_PARAMETER_REGION but no SEEDFARMER_PARAMETER_* "
+        f"variables (SeedFarmer with publishGenericEnvVariables: false?); {EXPECTED}")
+    assert not (tmp_path / "cdktf.out").exists()
+
+
+def test_example_takes_no_environment_parameters_and_no_config(run_main, tmp_path):
+    result = run_main(["--example"], env={"SEEDFARMER_PARAMETER_ENDPOINT_NAME": "prod-endpoint"})
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == (
+        "error: --example: the bundled example takes no SEEDFARMER_PARAMETER_* variables (found "
+        "SEEDFARMER_PARAMETER_ENDPOINT_NAME); copy examples/full.yaml and give it with --config")
+    both = run_main(["--example"], config=MINIMAL)
+    assert both.returncode == 2 and "not allowed with argument --example" in both.stderr
+    assert not (tmp_path / "cdktf.out").exists()
+
+
+def test_example_synthesizes_the_bundled_example(run_main, tmp_path):
+    result = run_main(["--example"])
     assert result.returncode == 0, result.stderr
-    assert "synthesizing the bundled example examples/full.yaml" in result.stderr
     assert (tmp_path / "cdktf.out" / "stacks" / "sagemaker-model-monitoring" / "cdk.tf.json").exists()
     # A clean synth prints no jsii/Node noise: only our own lines.
     assert [line for line in result.stderr.splitlines() if line.strip()] == [
-        "no --config and no SEEDFARMER_PARAMETER_* variables: synthesizing the bundled example examples/full.yaml",
         "wrote cdktf.out/stacks/sagemaker-model-monitoring/cdk.tf.json",
         "cost: churn-pred-endpoint data_quality: 24 run(s)/day x 1 ml.m5.large x at most 1 h = at most 24 instance-hours/day",
         "cost: churn-pred-endpoint model_quality: 12 run(s)/day x 1 ml.m5.large x at most 0.50 h = at most 6 instance-hours/day",
@@ -66,7 +95,7 @@ def test_output_is_byte_identical_across_runs_and_checkouts(tmp_path):
     for name in ("checkout-a", "nested/checkout-b"):
         copy = tmp_path / name
         shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(".venv*", ".tools", "node_modules", "cdktf.out", ".git", "__pycache__", ".pytest_cache"))
-        result = subprocess.run([sys.executable, "main.py"], cwd=copy, env=node_env(), capture_output=True, text=True, timeout=120)
+        result = subprocess.run([sys.executable, "main.py", "--example"], cwd=copy, env=node_env(), capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, result.stderr
         outputs.append(copy / "cdktf.out")
     a, b = outputs

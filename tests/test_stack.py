@@ -179,7 +179,7 @@ def test_providers_tags_and_version_ranges(full_tf):
     rp = full_tf["terraform"]["required_providers"]
     assert rp["aws"] == {"source": "hashicorp/aws", "version": ">= 5.100.0, < 7.0.0"}
     assert rp["awscc"]["source"] == "hashicorp/awscc"
-    assert full_tf["terraform"]["backend"] == {"local": {"path": "terraform.tfstate"}}
+    assert full_tf["terraform"]["backend"] == {"local": {"path": "../../../terraform.smm-my-endpoint-us-east-2.tfstate"}}  # beside cdktf.out
 
 
 def test_job_definition_names_follow_content(synth):

@@ -12,7 +12,7 @@ PROBE = """
 import json, sys
 sys.path.insert(0, {repo!r})
 import main
-rc = main.main(["--outdir", {outdir!r}])
+rc = main.main(["--example", "--outdir", {outdir!r}])
 print(json.dumps({{"rc": rc, "modules": sorted(m for m in sys.modules if m.split(".")[0] in
     ("sagemaker", "boto3", "botocore", "cdktf_cdktf_provider_aws"))}}))
 """
