@@ -8,7 +8,7 @@ Operation keys: ``Create<Type>JobDefinition``, ``CreateMonitoringSchedule (<Type
 Normalized before comparing (both sides alike): generated names (job definitions, schedules, processing
 jobs, baselining jobs) -> ``<name>``; the role and KMS key ARNs -> ``<monitoring-role-arn>`` /
 ``<kms-key-arn>``; ECR image URIs -> ``<image repository[:tag]>`` (the registry account differs by region);
-``ConfigUri`` -> ``<analysis-config-uri>`` (where the file lives is compared as ``lifetime``, what it
+``ConfigUri`` -> ``<analysis-config-uri>``; a processing job's own name inside its other values -> ``<name>`` (where the file lives is compared as ``lifetime``, what it
 says as ``content``); Tags -> {Key: Value}; subnets and security groups sorted (sets). Anything else is compared as sent.
 """
 
@@ -77,7 +77,18 @@ def flatten(node: Any, path: str = "") -> dict[str, Any]:
     return {path or "$": node}
 
 
+def _replace_in_strings(node: Any, old: str, new: str) -> Any:
+    if isinstance(node, dict):
+        return {k: _replace_in_strings(v, old, new) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_replace_in_strings(v, old, new) for v in node]
+    return node.replace(old, new) if isinstance(node, str) else node
+
+
 def _comparable(operation: str, request: Any) -> Any:
+    if isinstance(request, dict) and isinstance(request.get("ProcessingJobName"), str):
+        # A generated name inside other values too (the project's staging folder is named after its job).
+        request = _replace_in_strings(request, request["ProcessingJobName"], "<name>")
     if operation.startswith("analysis_config.json"):
         request = {k: v for k, v in request.items() if k != "uri"}
         if not isinstance(request.get("content"), dict):
