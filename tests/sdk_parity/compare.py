@@ -8,8 +8,9 @@ Operation keys: ``Create<Type>JobDefinition``, ``CreateMonitoringSchedule (<Type
 Normalized before comparing (both sides alike): generated names (job definitions, schedules, processing
 jobs, baselining jobs) -> ``<name>``; the role and KMS key ARNs -> ``<monitoring-role-arn>`` /
 ``<kms-key-arn>``; ECR image URIs -> ``<image repository[:tag]>`` (the registry account differs by region);
-``ConfigUri`` -> ``<analysis-config-uri>``; a processing job's own name inside its other values -> ``<name>`` (where the file lives is compared as ``lifetime``, what it
-says as ``content``); Tags -> {Key: Value}; subnets and security groups sorted (sets). Anything else is compared as sent.
+``ConfigUri`` -> ``<analysis-config-uri>`` (where the file lives is compared as ``lifetime``, what it
+says as ``content``); a processing job's own name inside its other values (the project's staging folder) ->
+``<name>``; Tags -> {Key: Value}; subnets and security groups sorted (sets). Anything else is compared as sent.
 """
 
 from __future__ import annotations

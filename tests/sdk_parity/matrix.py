@@ -51,8 +51,9 @@ MQ_BASELINE_COLUMN_SETTINGS = {"inference_column": "inference_attribute", "proba
 SHAP = {"num_samples": 100, "agg_method": "mean_abs", "save_local_shap_values": False}
 
 # Parameters the SDK and the API offer that issue 10 asks the project for ("Missing parameters"), used by the
-# cases with extras=True. The project side sets each one only once monitors/settings.py declares it (named
-# <monitor>_<attribute>, as the issue says): until then the SDK sends it alone, and the difference is listed.
+# cases with extras=True. The project side sets each one that monitors/settings.py declares (named
+# <monitor>_<attribute>, as the issue says); the SDK sends the others alone (exclude_features_attribute, which no
+# Terraform resource the project writes carries), and the difference is listed.
 TIME_OFFSETS = {"model_quality": ("-PT2H", "-PT1H"), "model_bias": ("-PT2H", "-PT1H")}
 EXCLUDE_FEATURES = {"data_quality": "1"}
 PROCESSOR_SCRIPTS = {m: (f"s3://{BUCKET}/churn/code/{m}/preprocessor.py", f"s3://{BUCKET}/churn/code/{m}/postprocessor.py")
