@@ -75,6 +75,8 @@ def baseline_event(settings: Settings, monitor: str) -> dict:
         "training_data_uri": settings.baseline_training_data_s3_uri,
         "baseline_output_uri": settings.baseline_output_data_s3_uri,
         "network_config": network_config(settings),
+        # The processing job carries the monitors' tags (the SDK tags a monitor's baselining job with them).
+        **({"tags": settings.resource_tags()} if settings.resource_tags() else {}),
         f"{monitor}_params": baseline_params(settings, monitor),
     }
 

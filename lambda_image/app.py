@@ -12,7 +12,8 @@ sample event from the README, given as is, starts a baseline job):
     "staging_output_uri": "<baseline_output_uri>/staging/<monitor_type>/<job name>/"}``: the job writes to the
     staging folder, never to the live baseline
     (``network_config``, optional: the monitors' ``enable_inter_container_traffic_encryption``,
-    ``enable_network_isolation``, ``subnet_ids`` + ``security_group_ids``, applied to the job)
+    ``enable_network_isolation``, ``subnet_ids`` + ``security_group_ids``, applied to the job;
+    ``tags``, optional: ``{key: value}``, the monitors' tags, put on the job)
 ``check``
     ``{"processing_job_name": str, "monitor_type": str}`` (other keys ignored)
     -> ``{"status": "COMPLETED|FAILED|IN_PROGRESS", "processing_job_name", "monitor_type",

@@ -148,6 +148,7 @@ class StartRequest:
     params: MonitorParams
     execution_id: Optional[str] = None
     network: Optional[NetworkSettings] = None
+    tags: Optional[Dict[str, str]] = None  # the monitors' tags, put on the baseline processing job
 
     @property
     def output_prefix(self) -> str:
@@ -574,7 +575,7 @@ def validate_start(event: Any) -> StartRequest:
         monitor_type = None
 
     allowed = {"action", "monitor_type", "endpoint_name", "training_data_uri",
-               "baseline_output_uri", "execution_id", "network_config"}
+               "baseline_output_uri", "execution_id", "network_config", "tags"}
     if monitor_type:
         allowed.add(f"{monitor_type}_params")
     else:
@@ -617,6 +618,7 @@ def validate_start(event: Any) -> StartRequest:
     if monitor_type:
         params = _validate_params(monitor_type, event.get(f"{monitor_type}_params"), problems)
     network = _network_config(event.get("network_config"), problems)
+    tags = _tags(event.get("tags"), problems)
 
     problems.raise_if_any()
     return StartRequest(
@@ -627,6 +629,7 @@ def validate_start(event: Any) -> StartRequest:
         params=params,
         execution_id=execution_id,
         network=network,
+        tags=tags,
     )
 
 
@@ -641,6 +644,32 @@ def _id_list(path: str, value: Any, pattern: "re.Pattern[str]", what: str, probl
         problems.add(f"'{path}' must be a non-empty list of {what} ids (got {_show(value)})")
         return None
     return list(value)
+
+
+# CreateProcessingJob Tags: at most 50; Key 1-128 characters, Value 0-256; the aws: prefix is reserved for AWS
+# (API Tag: https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Tag.html).
+MAX_TAGS = 50
+
+
+def _tags(raw: Any, problems: _Problems) -> Optional[Dict[str, str]]:
+    """The optional ``tags`` object: the monitors' tags, which the baseline processing job carries too (the SDK tags
+    a monitor's baselining job with the monitor's tags)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        problems.add(f"'tags' must be an object of tag keys to values (got {_type_name(raw)})")
+        return None
+    before = len(problems.items)
+    if len(raw) > MAX_TAGS:
+        problems.add(f"'tags' may hold at most {MAX_TAGS} tags (got {len(raw)})")
+    for key, value in raw.items():
+        if not isinstance(key, str) or not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
+            problems.add(f"'tags' key {_show(key)} must be 1-128 characters and not start with 'aws:'")
+        if not isinstance(value, str) or len(value) > 256:
+            problems.add(f"'tags.{key}' must be a string of at most 256 characters (got {_show(value)})")
+    if len(problems.items) != before:
+        return None
+    return dict(raw) or None
 
 
 def _network_config(raw: Any, problems: _Problems) -> Optional[NetworkSettings]:

@@ -70,6 +70,18 @@ def dataset_format(name: str) -> Dict[str, Any]:
     return DatasetFormat.json(lines=name == "json_lines")
 
 
+def model_output_location(attribute: Optional[str]) -> Any:
+    """Where Clarify finds the prediction in the model's text/csv output (the ModelConfig's accept_type): a column
+    index, an int, for a digit string such as the monitors' inference_attribute "0" ("If the response payload is in
+    CSV format ..., the SageMaker Clarify processing job ... extracts the predictions from the deserialized data
+    using the column indexes provided in the analysis configuration",
+    https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-processing-job-data-format-tabular-response.html);
+    anything else (a JMESPath) as given."""
+    if isinstance(attribute, str) and attribute.isdigit():
+        return int(attribute)
+    return attribute
+
+
 def processing_job_name(monitor_type: str, execution_id: Optional[str] = None,
                         now: Optional[datetime] = None) -> str:
     """Deterministic for an execution id (a retried state doesn't start a second job),
@@ -156,6 +168,8 @@ def _monitor_kwargs(request: StartRequest, settings: RuntimeSettings, session) -
         volume_kms_key=settings.kms_key_id,
         output_kms_key=settings.kms_key_id,
         network_config=network_config(request.network),
+        # The monitors' tags on the job too, as the SDK tags a monitor's baselining job (cost allocation).
+        tags=dict(request.tags) if request.tags else None,
         sagemaker_session=session,
     )
 
@@ -228,8 +242,8 @@ def _run_suggest_baseline(request: StartRequest, settings: RuntimeSettings, sess
             model_config=model_config,
             # The monitor's attributes and threshold (the SDK hands these on to the monitor it schedules).
             model_predicted_label_config=ModelPredictedLabelConfig(
-                label=params.inference_attribute,
-                probability=params.probability_attribute,
+                label=model_output_location(params.inference_attribute),
+                probability=model_output_location(params.probability_attribute),
                 probability_threshold=params.probability_threshold,
             ),
             wait=False,
@@ -250,7 +264,8 @@ def _run_suggest_baseline(request: StartRequest, settings: RuntimeSettings, sess
         ),
         model_config=model_config,
         model_scores=(
-            ModelPredictedLabelConfig(label=params.inference_attribute, probability=params.probability_attribute)
+            ModelPredictedLabelConfig(label=model_output_location(params.inference_attribute),
+                                      probability=model_output_location(params.probability_attribute))
             if params.inference_attribute is not None or params.probability_attribute is not None else None
         ),
         wait=False,  # the seed omitted this and blocked the Lambda until the job ended

@@ -386,6 +386,29 @@ def test_kms_key_and_the_monitors_network_config_are_applied(app, fresh_aws, mon
     assert head["SSEKMSKeyId"] == key
 
 
+def test_the_monitors_tags_are_put_on_the_baseline_job(app, fresh_aws):
+    """Like the SDK, which tags a monitor's baselining job with the monitor's tags (cost allocation, tag-based access)."""
+    tags = {"team": "ml-platform", "cost-center": "1234"}
+    for monitor_type in ("data_quality", "model_explainability"):
+        start_ok(app, {**seed(monitor_type), "tags": tags})
+    assert [sorted((t["Key"], t["Value"]) for t in request.get("Tags", []))
+            for request in fresh_aws.create_processing_job_requests] == [sorted(tags.items())] * 2
+    start_ok(app, seed("data_quality"))
+    assert "Tags" not in fresh_aws.create_processing_job_requests[-1] or fresh_aws.create_processing_job_requests[-1]["Tags"] == []
+
+
+@pytest.mark.parametrize(("tags", "error"), [
+    (["team"], "'tags' must be an object of tag keys to values (got array)"),
+    ({"aws:owner": "x"}, "'tags' key 'aws:owner' must be 1-128 characters and not start with 'aws:'"),
+    ({"team": 7}, "'tags.team' must be a string of at most 256 characters (got 7)"),
+    ({f"k{i}": "v" for i in range(51)}, "'tags' may hold at most 50 tags (got 51)"),
+])
+def test_bad_tags_are_an_error_and_start_nothing(app, fresh_aws, tags, error):
+    result = app.handler({**seed("data_quality"), "tags": tags}, None)
+    assert result["status"] == "ERROR" and error in result["error"], result
+    assert fresh_aws.create_processing_job_requests == []
+
+
 def test_image_uris_follow_the_region(app, fresh_aws, monkeypatch):
     region = "eu-west-1"
     monkeypatch.setenv("AWS_DEFAULT_REGION", region)
@@ -772,13 +795,26 @@ def test_baseline_dataset_format_reaches_the_analyzer(app, fresh_aws, monitor_ty
 
 def test_bias_baseline_locates_the_prediction_like_its_monitor(app, fresh_aws):
     """Issue 10 row 3: the monitor's inference/probability attributes and threshold reach the Clarify baseline as
-    ModelPredictedLabelConfig (predictor label/probability, probability_threshold)."""
+    ModelPredictedLabelConfig (predictor label/probability, probability_threshold). The model answers text/csv, where
+    Clarify reads column indexes: the monitors' "0"/"1" become the integers the SDK's own user passes."""
     event = seed("model_bias")
     event["model_bias_params"].update(inference_attribute="0", probability_attribute="1", probability_threshold=0.7)
     job = describe(fresh_aws, start_ok(app, event)["processing_job_name"])
     config = fresh_aws.read_s3_json(inputs_by_name(job)["analysis_config"]["S3Uri"])
-    assert (config["predictor"]["label"], config["predictor"]["probability"]) == ("0", "1")
+    assert (config["predictor"]["label"], config["predictor"]["probability"]) == (0, 1)
     assert config["probability_threshold"] == 0.7
+    explain = seed("model_explainability")
+    explain["model_explainability_params"]["inference_attribute"] = "2"
+    job = describe(fresh_aws, start_ok(app, explain)["processing_job_name"])
+    assert fresh_aws.read_s3_json(inputs_by_name(job)["analysis_config"]["S3Uri"])["predictor"]["label"] == 2
+
+
+@pytest.mark.parametrize(("attribute", "expected"), [("0", 0), ("12", 12), ("score", "score"), ("$.label", "$.label"),
+                                                     ("-1", "-1"), (None, None)])
+def test_model_output_location_is_a_column_index_only_for_digits(app, attribute, expected):
+    import sagemaker_baseline
+
+    assert sagemaker_baseline.model_output_location(attribute) == expected
 
 
 def test_explainability_baseline_locates_the_scores_like_its_monitor(app, fresh_aws):

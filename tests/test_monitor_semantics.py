@@ -212,6 +212,19 @@ def test_events_pass_the_lambdas_own_validator(tf):
     assert _events(tf)["data_quality"]["data_quality_params"]["dataset_format"] == "json_lines"
 
 
+def test_baseline_jobs_carry_the_monitors_tags():
+    """The SDK tags a monitor's baselining job with the monitor's tags; the events carry the stack's resource tags to
+    the Lambda, which puts them on the processing job (found by the differential test, tests/sdk_parity)."""
+    from baseline.events import _event_validation, baseline_event
+
+    settings = validate({**GENERATED, "tags": {"team": "ml-platform", "cost-center": "1234"}})
+    for monitor in settings.enabled_monitors:
+        event = baseline_event(settings, monitor)
+        assert event["tags"] == settings.resource_tags() == {"team": "ml-platform", "cost-center": "1234"}
+        assert _event_validation().validate_start(event).tags == {"team": "ml-platform", "cost-center": "1234"}
+    assert "tags" not in baseline_event(validate(GENERATED), "data_quality")  # no tags configured: none sent
+
+
 # ----------------------------------------------------------------------------- row 8 and the new parameters
 
 

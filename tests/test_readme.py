@@ -29,3 +29,19 @@ def test_vendored_seed_readme_is_the_teams_copy():
     assert "sagemaker-model-monitoring" in vendored.lower() and "Sample Baseline Generation Events" in vendored
     if TEAM_SEED_README.exists():  # the team folder beside the checkout (absent in a bare clone)
         assert vendored == TEAM_SEED_README.read_text(), "docs/seed-module-README.md differs from ../shared/seed"
+
+
+def test_readme_lists_the_remaining_sdk_differences_of_the_known_list():
+    """The end of "How the monitors match SageMaker's own" is generated from tests/sdk_parity/known_differences.yaml."""
+    from sdk_parity import compare
+
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("## How the monitors match SageMaker's own\n", 1)[1].split("\n## ", 1)[0]
+    assert compare.README_BEGIN in section and compare.README_END in section, "the list belongs in that section"
+    listed = section.split(compare.README_BEGIN, 1)[1].split(compare.README_END, 1)[0].strip("\n") + "\n"
+    expected = compare.readme_list(compare.load_known())
+    assert listed == expected, "run `.venv/bin/python tests/sdk_parity/run.py --readme` and paste its output into the README"
+    assert readme.count("## How the monitors match SageMaker's own\n") == 1
+    # every status and summary of the known list has its line
+    for entry in compare.load_known():
+        assert f"**{entry['status']}**" in listed and entry["summary"] in listed

@@ -9,7 +9,8 @@ Normalized before comparing (both sides alike): generated names (job definitions
 jobs, baselining jobs) -> ``<name>``; the role and KMS key ARNs -> ``<monitoring-role-arn>`` /
 ``<kms-key-arn>``; ECR image URIs -> ``<image repository[:tag]>`` (the registry account differs by region);
 ``ConfigUri`` -> ``<analysis-config-uri>`` (where the file lives is compared as ``lifetime``, what it
-says as ``content``); Tags -> {Key: Value}; subnets and security groups sorted (sets). Anything else is compared as sent.
+says as ``content``); a processing job's own name inside its other values (the project's staging folder) ->
+``<name>``; Tags -> {Key: Value}; subnets and security groups sorted (sets). Anything else is compared as sent.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ IMAGE_RE = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/(
 # Sets, not sequences: the aws provider models them as sets and sends them in its own order.
 UNORDERED_KEYS = {"Subnets", "SecurityGroupIds"}
 STATUSES = ("justified", "open-bug", "open-finding")
+# The README's list of remaining differences, generated from the known list (tests/test_readme.py checks it).
+README_BEGIN = ("<!-- BEGIN remaining SDK differences: generated from tests/sdk_parity/known_differences.yaml by "
+                "`.venv/bin/python tests/sdk_parity/run.py --readme` -->")
+README_END = "<!-- END remaining SDK differences -->"
 
 
 def _normalize_string(key: str, value: str) -> str:
@@ -77,7 +82,18 @@ def flatten(node: Any, path: str = "") -> dict[str, Any]:
     return {path or "$": node}
 
 
+def _replace_in_strings(node: Any, old: str, new: str) -> Any:
+    if isinstance(node, dict):
+        return {k: _replace_in_strings(v, old, new) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_replace_in_strings(v, old, new) for v in node]
+    return node.replace(old, new) if isinstance(node, str) else node
+
+
 def _comparable(operation: str, request: Any) -> Any:
+    if isinstance(request, dict) and isinstance(request.get("ProcessingJobName"), str):
+        # A generated name inside other values too (the project's staging folder is named after its job).
+        request = _replace_in_strings(request, request["ProcessingJobName"], "<name>")
     if operation.startswith("analysis_config.json"):
         request = {k: v for k, v in request.items() if k != "uri"}
         if not isinstance(request.get("content"), dict):
@@ -134,7 +150,8 @@ def load_known() -> list[dict]:
     problems = []
     for i, entry in enumerate(entries):
         where = f"{KNOWN_DIFFERENCES.name} entry {i} ({entry.get('operation')} {entry.get('path')})"
-        missing = [k for k in ("configs", "operation", "path", "sdk", "project", "status", "reason") if k not in entry]
+        missing = [k for k in ("configs", "operation", "path", "sdk", "project", "status", "summary", "reason")
+                   if k not in entry]
         if missing:
             problems.append(f"{where}: missing {', '.join(missing)}")
         if entry.get("status") not in STATUSES:
@@ -163,9 +180,31 @@ def as_yaml_entries(diffs: list[Difference], known: dict[tuple, dict] | None = N
             "configs": [], "operation": d.operation, "path": d.path, "sdk": d.sdk, "project": d.project})
         group["configs"].append(d.config)
         entry = (known or {}).get(d.key())
-        for field in ("status", "reason", "source"):
+        for field in ("status", "summary", "reason", "source"):
             if entry and field in entry:
                 group[field] = entry[field]
         group.setdefault("status", "TODO")
+        group.setdefault("summary", "TODO")
         group.setdefault("reason", "TODO")
     return yaml.safe_dump(list(grouped.values()), sort_keys=False, width=120, allow_unicode=True)
+
+
+def _field_label(entry: dict) -> str:
+    """A short name for the field: its last path component (two for a generic ``S3Uri``)."""
+    if entry["operation"].startswith("analysis_config.json"):
+        return f"analysis_config.json {entry['path']}"
+    parts = [p.split("[")[0] for p in entry["path"].split(".")]
+    return ".".join(parts[-2:]) if parts[-1] == "S3Uri" else parts[-1]
+
+
+def readme_list(entries: list[dict]) -> str:
+    """One line per remaining difference (entries with the same status and summary are one difference, met in
+    several fields), justified first: the end of the README's "How the monitors match SageMaker's own"."""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for entry in sorted(entries, key=lambda e: STATUSES.index(e["status"])):
+        groups.setdefault((entry["status"], entry["summary"]), []).append(entry)
+    lines = []
+    for (status, summary), members in groups.items():
+        fields = sorted({_field_label(e) for e in members})
+        lines.append(f"- **{status}** ({', '.join(f'`{f}`' for f in fields)}): {summary}")
+    return "\n".join(lines) + "\n"

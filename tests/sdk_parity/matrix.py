@@ -45,11 +45,15 @@ LABEL_VALUES = [1]
 # Model quality baselines read a dataset holding predictions and labels: its own column names.
 MQ_BASELINE_COLUMNS = {"inference_attribute": "prediction", "probability_attribute": "probability",
                        "ground_truth_attribute": "label"}
+# The project's settings for those columns: model_quality_baseline_<column> -> the SDK's suggest_baseline argument.
+MQ_BASELINE_COLUMN_SETTINGS = {"inference_column": "inference_attribute", "probability_column": "probability_attribute",
+                               "ground_truth_column": "ground_truth_attribute"}
 SHAP = {"num_samples": 100, "agg_method": "mean_abs", "save_local_shap_values": False}
 
 # Parameters the SDK and the API offer that issue 10 asks the project for ("Missing parameters"), used by the
-# cases with extras=True. The project side sets each one only once monitors/settings.py declares it (named
-# <monitor>_<attribute>, as the issue says): until then the SDK sends it alone, and the difference is listed.
+# cases with extras=True. The project side sets each one that monitors/settings.py declares (named
+# <monitor>_<attribute>, as the issue says); the SDK sends the others alone (exclude_features_attribute, which no
+# Terraform resource the project writes carries), and the difference is listed.
 TIME_OFFSETS = {"model_quality": ("-PT2H", "-PT1H"), "model_bias": ("-PT2H", "-PT1H")}
 EXCLUDE_FEATURES = {"data_quality": "1"}
 PROCESSOR_SCRIPTS = {m: (f"s3://{BUCKET}/churn/code/{m}/preprocessor.py", f"s3://{BUCKET}/churn/code/{m}/postprocessor.py")
@@ -110,6 +114,11 @@ def baseline_output_root() -> str:
 def generated_baseline_prefix(monitor: str) -> str:
     """Where the project's baseline Lambda writes a monitor's baseline (<baseline_output>/<monitor>)."""
     return s3("churn/generated-baselines", monitor)
+
+
+def staging_prefix(monitor: str) -> str:
+    """Where the project's baseline jobs write before a completed run is promoted (<baseline_output>/staging/<monitor>/<job>)."""
+    return s3("churn/generated-baselines/staging", monitor)
 
 
 def training_data_uri(case: Case) -> str:
@@ -191,8 +200,15 @@ def project_config(case: Case) -> dict:
             baseline_volume_size_gb=VOLUME_GB, baseline_max_runtime_seconds=MAX_RUNTIME,
         )
         if "model_quality" in case.monitors:
-            config["baseline_model_quality_params"] = {"ground_truth_attribute": MQ_BASELINE_COLUMNS["ground_truth_attribute"]}
-        clarify = {"label_header": LABEL, "headers": list(HEADERS), "dataset_type": "text/csv"}
+            # The baseline dataset's own columns (the monitor's attributes describe the captured output).
+            config.update({f"model_quality_baseline_{column}": MQ_BASELINE_COLUMNS[attribute]
+                           for column, attribute in MQ_BASELINE_COLUMN_SETTINGS.items()})
+        if case.training_format == "jsonl":
+            config.update({f"{monitor}_baseline_dataset_format": "json_lines"
+                           for monitor in ("data_quality", "model_quality") if monitor in case.monitors})
+        # The model Clarify deploys to its shadow endpoint (the SDK's ModelConfig.model_name, both baselines;
+        # the explainability monitor's analysis config names it too).
+        clarify = {"label_header": LABEL, "headers": list(HEADERS), "dataset_type": "text/csv", "model_name": MODEL_NAME}
         if "model_bias" in case.monitors:
             config["baseline_model_bias_params"] = {**clarify, "facet_name": FACET, "facet_values": list(FACET_VALUES),
                                                     "label_values": list(LABEL_VALUES)}

@@ -112,17 +112,17 @@ def terraform_requests(tf: dict) -> dict[str, Any]:
     requests: dict[str, Any] = {}
     resources = tf.get("resource", {})
     for attrs in resources.get("aws_sagemaker_data_quality_job_definition", {}).values():
-        body = {k: v for k, v in resolve(attrs).items() if k not in META_ARGUMENTS}
+        body = resolve({k: v for k, v in attrs.items() if k not in META_ARGUMENTS})
         body["job_definition_name"] = body.pop("name")
         # The aws provider adds default_tags to every resource that takes tags.
         body["tags"] = _tags({**default_tags, **body.pop("tags", {})})
         requests["CreateDataQualityJobDefinition"] = _to_api("CreateDataQualityJobDefinition", body)
     for monitor, mtype in MONITORING_TYPES.items():
         for attrs in resources.get(f"awscc_sagemaker_{monitor}_job_definition", {}).values():
-            body = {k: v for k, v in resolve(attrs).items() if k not in META_ARGUMENTS}
+            body = resolve({k: v for k, v in attrs.items() if k not in META_ARGUMENTS})
             requests[f"Create{mtype}JobDefinition"] = _to_api(f"Create{mtype}JobDefinition", body)
     for attrs in resources.get("aws_sagemaker_monitoring_schedule", {}).values():
-        body = {k: v for k, v in resolve(attrs).items() if k not in META_ARGUMENTS}
+        body = resolve({k: v for k, v in attrs.items() if k not in META_ARGUMENTS})
         body["monitoring_schedule_name"] = body.pop("name")
         body["tags"] = _tags({**default_tags, **body.pop("tags", {})})
         request = _to_api("CreateMonitoringSchedule", body)

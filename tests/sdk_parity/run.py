@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/sdk_parity/run.py            # every current difference, in the list's format
     .venv/bin/python tests/sdk_parity/run.py --requests # the normalized requests of both sides, as JSON
+    .venv/bin/python tests/sdk_parity/run.py --readme   # the README's list of remaining differences (no run)
 
 (starts its own moto server through tests/emulator/harness.py; nothing leaves the machine).
 """
@@ -77,6 +78,9 @@ def main(argv: list[str]) -> int:
 
     from emulator import harness
 
+    if "--readme" in argv:
+        print(compare.README_BEGIN + "\n" + compare.readme_list(compare.load_known()) + compare.README_END)
+        return 0
     logging.disable(logging.INFO)
     server = harness.start_moto_server()
     try:

@@ -191,7 +191,8 @@ def collect(case: Case, recorder: Recorder, s3_client, *, side: str) -> dict[str
         uri = f"s3://{upload['Bucket']}/{upload['Key']}"
         for monitor in case.monitors:
             kind = ("monitor" if uri.startswith(m.output_uri(monitor)) else
-                    "baseline job" if uri.startswith(m.generated_baseline_prefix(monitor) + "/") else None)
+                    "baseline job" if uri.startswith((m.generated_baseline_prefix(monitor) + "/",
+                                                      m.staging_prefix(monitor) + "/")) else None)
             if kind:
                 entry = {"uri": uri, "content": body,
                          "upload": {k: v for k, v in upload.items() if k not in ("Bucket", "Key")}}
@@ -207,6 +208,7 @@ def _baseline_monitor(params: dict) -> str:
     outputs = params["ProcessingOutputConfig"]["Outputs"]
     uri = outputs[0]["S3Output"]["S3Uri"].rstrip("/")
     for monitor in MONITORING_TYPES:
-        if uri == m.generated_baseline_prefix(monitor):
+        # the SDK writes to the baseline prefix itself; the project's Lambda to a staging folder per job
+        if uri == m.generated_baseline_prefix(monitor) or uri.startswith(m.staging_prefix(monitor) + "/"):
             return monitor
     raise AssertionError(f"baseline processing job writing to an unexpected prefix {uri}")
