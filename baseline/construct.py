@@ -15,11 +15,11 @@ from baseline.events import baseline_event
 from baseline.state_machine import build_state_machine_definition_json
 from monitors.aws_bindings import aws
 from monitors.generic import GenericProvider, GenericResource
-from monitors.iam import AccountContext, ServiceRole, Statement, policy_document
+from monitors.iam import AccountContext, ServiceRole, Statement, policy_document, s3_list_prefixes, s3_object_arns
 from monitors.job_definitions import SHORT_NAMES
 from monitors.naming import bounded_name, content_hash
 from monitors.staging import staging_dir
-from monitors.settings import S3_URI_RE, Settings
+from monitors.settings import Settings
 
 LAMBDA_IMAGE_DIR = Path(__file__).resolve().parent.parent / "lambda_image"
 DOCKER_SOURCE = "kreuzwerker/docker"
@@ -84,10 +84,7 @@ class BaselineGeneration(Construct):
             self, "lambda_logs", name=f"/aws/lambda/{name}", retention_in_days=s.baseline_log_retention_days,
             kms_key_id=config.kms_key_arn,
         )
-        training = S3_URI_RE.match(s.baseline_training_data_s3_uri)
-        training_key = (training.group(2) or "/").lstrip("/")
-        output = S3_URI_RE.match(s.baseline_output_data_s3_uri)
-        output_key = (output.group(2) or "/").lstrip("/").rstrip("/")
+        baseline_output_prefix = s.baseline_output_data_s3_uri.rstrip("/") + "/"  # a folder: everything under it
         bucket_arn = s.model_bucket_arn
         lambda_statements = [
             Statement("WriteOwnLogs", ("logs:CreateLogStream", "logs:PutLogEvents"), (f"{lambda_log_group.arn}:*",)),
@@ -104,9 +101,12 @@ class BaselineGeneration(Construct):
                 "ResolveEndpointModel", ("sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig"),
                 (f"arn:{p}:sagemaker:{r}:{a}:endpoint/{s.endpoint_name.lower()}", f"arn:{p}:sagemaker:{r}:{a}:endpoint-config/*"),
             ),
-            Statement("ReadTrainingData", ("s3:GetObject",), (f"{bucket_arn}/{training_key}*",)),
-            Statement("WriteBaselineOutput", ("s3:PutObject", "s3:GetObject"), (f"{bucket_arn}/{output_key}/*",)),
-            Statement("ListBaselinePrefixes", ("s3:ListBucket",), (bucket_arn,)),
+            Statement("ReadTrainingData", ("s3:GetObject",), s3_object_arns(bucket_arn, [s.baseline_training_data_s3_uri])),
+            Statement("WriteBaselineOutput", ("s3:PutObject", "s3:GetObject"), s3_object_arns(bucket_arn, [baseline_output_prefix])),
+            Statement(
+                "ListBaselinePrefixes", ("s3:ListBucket",), (bucket_arn,),
+                (("StringLike", "s3:prefix", s3_list_prefixes([s.baseline_training_data_s3_uri, baseline_output_prefix])),),
+            ),
             Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",)),
         ]
         if config.kms_key_arn:

@@ -98,6 +98,13 @@ class Alerts(Construct):
             "resources": [topic.arn],
             "principals": [{"type": "Service", "identifiers": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]}],
             "condition": [{"test": "StringEquals", "variable": "aws:SourceAccount", "values": [acct.account_id]}],
+        }, {
+            "sid": "DenyPublishingWithoutTls",
+            "effect": "Deny",
+            "actions": ["sns:Publish"],
+            "resources": [topic.arn],
+            "principals": [{"type": "*", "identifiers": ["*"]}],
+            "condition": [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}],
         }])
         aws("sns_topic_policy").SnsTopicPolicy(self, "topic_policy", arn=topic.arn, policy=policy.json)
         return topic.arn

@@ -465,7 +465,7 @@ class Settings(BaseModel):
     permissions_boundary_arn: Annotated[str | None, _matching(IAM_POLICY_ARN_RE, "must be an IAM policy ARN")] = _param(
         None, "Permissions boundary applied to every IAM role the stack creates.", group="Advanced")
     enable_inter_container_traffic_encryption: bool = _param(
-        False, "Encrypt traffic between monitoring job instances (the seed left it off).", group="Advanced")
+        True, "Encrypt traffic between monitoring job instances (the seed left it off; on by default here).", group="Advanced")
     enable_network_isolation: bool = _param(
         False, "Run monitoring containers without network access (the seed left it off).", group="Advanced")
     custom_tags: TagMap | None = _param(None, "Extra tags merged over `tags`.", group="Advanced")
