@@ -54,6 +54,10 @@ class AccountContext:
     region: str
     account_id: str
 
+    def arn(self, service: str, resource: str, *, regional: bool = True) -> str:
+        """An ARN built from names (known at plan time, unlike a resource's `arn` attribute in the same apply)."""
+        return f"arn:{self.partition}:{service}:{self.region if regional else ''}:{self.account_id}:{resource}"
+
 
 def policy_document(scope: Construct, id: str, statements: list[Statement]):
     """An aws_iam_policy_document data source (reviewable, normalized JSON in plans)."""
@@ -262,6 +266,10 @@ class ServiceRole(Construct):
             self, "policy", name="least-privilege", role=self.role.id, policy=permissions.json
         )
 
+        # Formats: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
+        self.planned_arn = account.arn("iam", f"role/{name}", regional=False)
+
     @property
     def arn(self) -> str:
+        """The role resource's ARN (a reference that also orders creation); policies use `planned_arn`."""
         return self.role.arn

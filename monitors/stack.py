@@ -133,7 +133,8 @@ class EndpointMonitoring:
             from baseline.construct import BaselineConfig, BaselineGeneration
 
             self.baseline = BaselineGeneration(scope, "baseline", config=BaselineConfig(
-                settings=settings, account=stack.account, monitoring_role_arn=self.role.arn, kms_key_arn=kms_key_arn,
+                settings=settings, account=stack.account, monitoring_role_arn=self.role.arn,
+                monitoring_role_planned_arn=self.role.planned_arn, kms_key_arn=kms_key_arn,
             ))
             output("baseline_state_machine_arn", self.baseline.state_machine.arn, "Baseline generation state machine")
             output("baseline_lambda_function_name", self.baseline.function.function_name, "Baseline Lambda")
@@ -144,7 +145,7 @@ class EndpointMonitoring:
             self.alerts = Alerts(scope, "alerts", config=AlertsConfig(
                 settings=settings, account=stack.account, kms_key_arn=kms_key_arn,
                 schedules={m: (mon.schedule_name, mon.schedule.arn) for m, mon in self.monitors.items()},
-                state_machine_arn=self.baseline.state_machine.arn if self.baseline else None,
+                state_machine_arn=self.baseline.state_machine_arn if self.baseline else None,
             ))
             output("alert_topic_arn", self.alerts.topic_arn, "SNS topic receiving the monitoring alerts")
 
