@@ -127,6 +127,7 @@ class Alerts(Construct):
             Statement("WriteOwnLogs", ("logs:CreateLogStream", "logs:PutLogEvents"), (acct.arn("logs", f"log-group:/aws/lambda/{name}:*"),)),
             # ListMonitoringExecutions has no resource-level permissions.
             Statement("ListMonitoringExecutions", ("sagemaker:ListMonitoringExecutions",), ("*",)),
+            # processing-job/*: SageMaker names a schedule's execution jobs itself (no prefix this stack controls).
             Statement("ReadExecutionJobs", ("sagemaker:DescribeProcessingJob",), (f"arn:{p}:sagemaker:{r}:{a}:processing-job/*",)),
             Statement("PublishAlerts", ("sns:Publish",), (self.topic_policy_arn,)),
             Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",)),

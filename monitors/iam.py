@@ -215,6 +215,8 @@ def monitoring_statements(
                 f"arn:{p}:sagemaker:{r}:{a}:endpoint-config/sm-clarify-*",
             ),
         ))
+        # model/* and endpoint-config/*: the endpoint's config and models are chosen at deploy time, outside this
+        # stack, and change with every model update; no name is known at synth, so only the endpoint is scoped.
         statements.append(Statement(
             "DescribeMonitoredModel",
             ("sagemaker:DescribeModel", "sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig"),
