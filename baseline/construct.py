@@ -15,11 +15,11 @@ from baseline.events import baseline_event
 from baseline.state_machine import build_state_machine_definition_json
 from monitors.aws_bindings import aws
 from monitors.generic import GenericProvider, GenericResource
-from monitors.iam import AccountContext, ServiceRole, Statement, policy_document
+from monitors.iam import AccountContext, ServiceRole, Statement, policy_document, s3_list_prefixes, s3_object_arns
 from monitors.job_definitions import SHORT_NAMES
 from monitors.naming import bounded_name, content_hash
 from monitors.staging import staging_dir
-from monitors.settings import S3_URI_RE, Settings
+from monitors.settings import Settings
 
 LAMBDA_IMAGE_DIR = Path(__file__).resolve().parent.parent / "lambda_image"
 DOCKER_SOURCE = "kreuzwerker/docker"
@@ -66,6 +66,7 @@ class BaselineConfig:
     settings: Settings
     account: AccountContext
     monitoring_role_arn: str  # the role the processing jobs run as (passed by the Lambda)
+    monitoring_role_planned_arn: str  # the same, built from its name (for the PassRole policy)
     kms_key_arn: str | None
 
 
@@ -78,35 +79,41 @@ class BaselineGeneration(Construct):
         self.events = {m: baseline_event(s, m) for m in s.enabled_monitors}
 
         image_uri = s.baseline_lambda_image_uri or self._build_image(s, name, config.kms_key_arn)
+        # ARNs built from names (documented formats, service authorization reference) so the policies, the state
+        # machine definition and the run-on-deploy input are known at plan time, not "(known after apply)".
+        lambda_log_group_name = f"/aws/lambda/{name}"
+        function_arn = acct.arn("lambda", f"function:{name}")
+        self.state_machine_arn = acct.arn("states", f"stateMachine:{name}")
+        rule_arn = acct.arn("events", f"rule/{name}")  # default event bus
 
         # --- Lambda ---------------------------------------------------------------------------
         lambda_log_group = aws("cloudwatch_log_group").CloudwatchLogGroup(
-            self, "lambda_logs", name=f"/aws/lambda/{name}", retention_in_days=s.baseline_log_retention_days,
+            self, "lambda_logs", name=lambda_log_group_name, retention_in_days=s.baseline_log_retention_days,
             kms_key_id=config.kms_key_arn,
         )
-        training = S3_URI_RE.match(s.baseline_training_data_s3_uri)
-        training_key = (training.group(2) or "/").lstrip("/")
-        output = S3_URI_RE.match(s.baseline_output_data_s3_uri)
-        output_key = (output.group(2) or "/").lstrip("/").rstrip("/")
+        baseline_output_prefix = s.baseline_output_data_s3_uri.rstrip("/") + "/"  # a folder: everything under it
         bucket_arn = s.model_bucket_arn
         lambda_statements = [
-            Statement("WriteOwnLogs", ("logs:CreateLogStream", "logs:PutLogEvents"), (f"{lambda_log_group.arn}:*",)),
+            Statement("WriteOwnLogs", ("logs:CreateLogStream", "logs:PutLogEvents"), (acct.arn("logs", f"log-group:{lambda_log_group_name}:*"),)),
             Statement(
                 "RunBaselineProcessingJobs",
                 ("sagemaker:CreateProcessingJob", "sagemaker:DescribeProcessingJob", "sagemaker:StopProcessingJob", "sagemaker:AddTags"),
                 (f"arn:{p}:sagemaker:{r}:{a}:processing-job/baseline-*",),
             ),
             Statement(
-                "PassMonitoringRoleToSageMakerOnly", ("iam:PassRole",), (config.monitoring_role_arn,),
+                "PassMonitoringRoleToSageMakerOnly", ("iam:PassRole",), (config.monitoring_role_planned_arn,),
                 (("StringEquals", "iam:PassedToService", ("sagemaker.amazonaws.com",)),),
             ),
             Statement(
                 "ResolveEndpointModel", ("sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig"),
                 (f"arn:{p}:sagemaker:{r}:{a}:endpoint/{s.endpoint_name.lower()}", f"arn:{p}:sagemaker:{r}:{a}:endpoint-config/*"),
             ),
-            Statement("ReadTrainingData", ("s3:GetObject",), (f"{bucket_arn}/{training_key}*",)),
-            Statement("WriteBaselineOutput", ("s3:PutObject", "s3:GetObject"), (f"{bucket_arn}/{output_key}/*",)),
-            Statement("ListBaselinePrefixes", ("s3:ListBucket",), (bucket_arn,)),
+            Statement("ReadTrainingData", ("s3:GetObject",), s3_object_arns(bucket_arn, [s.baseline_training_data_s3_uri])),
+            Statement("WriteBaselineOutput", ("s3:PutObject", "s3:GetObject"), s3_object_arns(bucket_arn, [baseline_output_prefix])),
+            Statement(
+                "ListBaselinePrefixes", ("s3:ListBucket",), (bucket_arn,),
+                (("StringLike", "s3:prefix", s3_list_prefixes([s.baseline_training_data_s3_uri, baseline_output_prefix])),),
+            ),
             Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",)),
         ]
         if config.kms_key_arn:
@@ -146,13 +153,12 @@ class BaselineGeneration(Construct):
             self, "state_machine_logs", name=f"/aws/vendedlogs/states/{name}",
             retention_in_days=s.baseline_log_retention_days, kms_key_id=config.kms_key_arn,
         )
-        sm_arn = f"arn:{p}:states:{r}:{a}:stateMachine:{name}"
         self.sfn_role = ServiceRole(
             self, "state_machine_role", name=bounded_name(name, "sfn", max_length=64), service="states.amazonaws.com",
-            account=acct, source_arn=sm_arn, permissions_boundary=s.permissions_boundary(acct),
+            account=acct, source_arn=self.state_machine_arn, permissions_boundary=s.permissions_boundary(acct),
             description="Baseline state machine: invokes only the baseline Lambda",
             statements=[
-                Statement("InvokeBaselineLambdaOnly", ("lambda:InvokeFunction",), (self.function.arn, f"{self.function.arn}:*")),
+                Statement("InvokeBaselineLambdaOnly", ("lambda:InvokeFunction",), (function_arn, f"{function_arn}:*")),
                 # Log delivery and X-Ray APIs have no resource-level permissions.
                 Statement("DeliverLogs", (
                     "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
@@ -167,11 +173,11 @@ class BaselineGeneration(Construct):
             name=name,
             role_arn=self.sfn_role.arn,
             definition=build_state_machine_definition_json(
-                self.function.arn, poll_interval_seconds=s.baseline_poll_interval_seconds, timeout_seconds=timeout
+                function_arn, poll_interval_seconds=s.baseline_poll_interval_seconds, timeout_seconds=timeout
             ),
             logging_configuration={"log_destination": f"{sfn_log_group.arn}:*", "include_execution_data": True, "level": "ALL"},
             tracing_configuration={"enabled": True},
-            depends_on=[self.sfn_role.policy],
+            depends_on=[self.sfn_role.policy, self.function],  # the definition names the function by its built ARN
         )
 
         # --- EventBridge schedule ---------------------------------------------------------------
@@ -181,9 +187,9 @@ class BaselineGeneration(Construct):
         )
         self.events_role = ServiceRole(
             self, "events_role", name=bounded_name(name, "events", max_length=64), service="events.amazonaws.com",
-            account=acct, source_arn=rule.arn, permissions_boundary=s.permissions_boundary(acct),
+            account=acct, source_arn=rule_arn, permissions_boundary=s.permissions_boundary(acct),
             description="Baseline schedule: starts only the baseline state machine",
-            statements=[Statement("StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine.arn,))],
+            statements=[Statement("StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine_arn,))],
         )
         for monitor, event in self.events.items():
             aws("cloudwatch_event_target").CloudwatchEventTarget(
@@ -199,14 +205,14 @@ class BaselineGeneration(Construct):
             start_policy = aws("iam_role_policy").IamRolePolicy(
                 self, "lambda_start_executions", name="start-baseline-executions", role=self.lambda_role.role.id,
                 policy=policy_document(self, "lambda_start_executions_document", [Statement(
-                    "StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine.arn,))]).json,
+                    "StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine_arn,))]).json,
             )
             executions = [
                 {"name": f"deploy-{SHORT_NAMES[m]}-{config_hash}", "input": event} for m, event in self.events.items()
             ]
             invocation = aws("lambda_invocation").LambdaInvocation(
                 self, "run_on_deploy", function_name=self.function.function_name,
-                input=json.dumps({"action": "start_executions", "state_machine_arn": self.state_machine.arn, "executions": executions}, sort_keys=True),
+                input=json.dumps({"action": "start_executions", "state_machine_arn": self.state_machine_arn, "executions": executions}, sort_keys=True),
                 triggers={"baseline_configuration": config_hash},
                 depends_on=[start_policy, self.state_machine],
             )

@@ -78,6 +78,9 @@ class Alerts(Construct):
         s, acct = config.settings, config.account
         self.name = bounded_name(s.stack_name, "alerts", max_length=56)
         self.topic_arn = s.alert_sns_topic_arn or self._topic(config)
+        # For policies: the created topic's ARN built from its name (known at plan time); resources keep
+        # referencing `topic_arn`, which also orders their creation after the topic's.
+        self.topic_policy_arn = s.alert_sns_topic_arn or config.account.arn("sns", self.name)
         for i, address in enumerate(s.alert_email_addresses or []):
             aws("sns_topic_subscription").SnsTopicSubscription(
                 self, f"email_{i}", topic_arn=self.topic_arn, protocol="email", endpoint=address)
@@ -95,9 +98,16 @@ class Alerts(Construct):
             "sid": "AlarmsAndRulesOfThisAccountPublish",
             "effect": "Allow",
             "actions": ["sns:Publish"],
-            "resources": [topic.arn],
+            "resources": [acct.arn("sns", self.name)],
             "principals": [{"type": "Service", "identifiers": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]}],
             "condition": [{"test": "StringEquals", "variable": "aws:SourceAccount", "values": [acct.account_id]}],
+        }, {
+            "sid": "DenyPublishingWithoutTls",
+            "effect": "Deny",
+            "actions": ["sns:Publish"],
+            "resources": [acct.arn("sns", self.name)],
+            "principals": [{"type": "*", "identifiers": ["*"]}],
+            "condition": [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}],
         }])
         aws("sns_topic_policy").SnsTopicPolicy(self, "topic_policy", arn=topic.arn, policy=policy.json)
         return topic.arn
@@ -114,11 +124,12 @@ class Alerts(Construct):
             self, "checker_logs", name=f"/aws/lambda/{name}", retention_in_days=s.baseline_log_retention_days,
             kms_key_id=config.kms_key_arn)
         statements = [
-            Statement("WriteOwnLogs", ("logs:CreateLogStream", "logs:PutLogEvents"), (f"{log_group.arn}:*",)),
+            Statement("WriteOwnLogs", ("logs:CreateLogStream", "logs:PutLogEvents"), (acct.arn("logs", f"log-group:/aws/lambda/{name}:*"),)),
             # ListMonitoringExecutions has no resource-level permissions.
             Statement("ListMonitoringExecutions", ("sagemaker:ListMonitoringExecutions",), ("*",)),
+            # processing-job/*: SageMaker names a schedule's execution jobs itself (no prefix this stack controls).
             Statement("ReadExecutionJobs", ("sagemaker:DescribeProcessingJob",), (f"arn:{p}:sagemaker:{r}:{a}:processing-job/*",)),
-            Statement("PublishAlerts", ("sns:Publish",), (self.topic_arn,)),
+            Statement("PublishAlerts", ("sns:Publish",), (self.topic_policy_arn,)),
             Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",)),
         ]
         if config.kms_key_arn:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from monitors.aws_bindings import aws
-from monitors.settings import Settings
+from monitors.settings import S3_URI_RE, Settings
 
 # Actions AWS only authorizes on "*" (no resource-level permissions); tests allow "*" only for these.
 WILDCARD_ONLY_ACTIONS = frozenset({
@@ -54,6 +54,10 @@ class AccountContext:
     region: str
     account_id: str
 
+    def arn(self, service: str, resource: str, *, regional: bool = True) -> str:
+        """An ARN built from names (known at plan time, unlike a resource's `arn` attribute in the same apply)."""
+        return f"arn:{self.partition}:{service}:{self.region if regional else ''}:{self.account_id}:{resource}"
+
 
 def policy_document(scope: Construct, id: str, statements: list[Statement]):
     """An aws_iam_policy_document data source (reviewable, normalized JSON in plans)."""
@@ -62,7 +66,10 @@ def policy_document(scope: Construct, id: str, statements: list[Statement]):
     )
 
 
-def service_assume_role_document(scope: Construct, id: str, service: str, account: AccountContext, source_arn: str | None = None):
+def service_assume_role_document(
+    scope: Construct, id: str, service: str, account: AccountContext, source_arn: str | None = None,
+    source_account: bool = False,
+):
     statement: dict = {
         "sid": "AssumedByService",
         "effect": "Allow",
@@ -75,7 +82,78 @@ def service_assume_role_document(scope: Construct, id: str, service: str, accoun
             {"test": "StringEquals", "variable": "aws:SourceAccount", "values": [account.account_id]},
             {"test": "ArnLike", "variable": "aws:SourceArn", "values": [source_arn]},
         ]
+    elif source_account:
+        statement["condition"] = [{"test": "StringEquals", "variable": "aws:SourceAccount", "values": [account.account_id]}]
     return aws("data_aws_iam_policy_document").DataAwsIamPolicyDocument(scope, id, statement=[statement])
+
+
+def s3_access(settings: Settings) -> tuple[list[str], list[str]]:
+    """(read, write) S3 URIs of the monitoring role: the ONE list of what monitors and baseline jobs touch.
+
+    A URI ending in / is a prefix; any other URI is an object or a folder (both are granted). New URI parameters
+    belong here (or in job_definitions.monitoring_role_s3_access, which this includes).
+    """
+    from monitors.job_definitions import baseline_prefix, monitoring_role_s3_access
+
+    read: list[str] = []
+    write: list[str] = []
+    for monitor in settings.enabled_monitors:
+        read.append(baseline_prefix(settings, monitor))
+        ground_truth = getattr(settings, f"{monitor}_ground_truth_s3_uri", None)
+        if ground_truth:
+            read.append(ground_truth)
+        batch = getattr(settings, f"{monitor}_batch_transform_input", None)
+        if batch is not None:
+            read.append(batch.data_captured_destination_s3_uri)
+        output = getattr(settings, f"{monitor}_output_s3_uri")
+        if output:
+            write.append(output)
+    extra = monitoring_role_s3_access(settings)
+    read += extra["read"]
+    write += extra["write"]
+    return sorted(set(read)), sorted(set(write))
+
+
+def _s3_key(uri: str) -> str:
+    match = S3_URI_RE.fullmatch(uri)
+    assert match, f"validated S3 URI: {uri!r}"
+    return (match.group(2) or "").lstrip("/")
+
+
+def s3_object_patterns(uri: str) -> list[str]:
+    """Key patterns (IAM resource / s3:prefix) for a URI; the bucket root gives "*", never "//*"."""
+    key = _s3_key(uri)
+    if not key or key == "/":
+        return ["*"]
+    if key.endswith("/"):
+        return [f"{key}*"]
+    return [key, f"{key}/*"]
+
+
+def s3_object_arns(bucket_arn: str, uris: list[str]) -> tuple[str, ...]:
+    return tuple(sorted({f"{bucket_arn}/{pattern}" for uri in uris for pattern in s3_object_patterns(uri)}))
+
+
+def s3_list_prefixes(uris: list[str]) -> tuple[str, ...]:
+    """s3:prefix values for ListBucket: the prefix itself (listing "a/b" or "a/b/") and everything under it."""
+    out: set[str] = set()
+    for uri in uris:
+        for pattern in s3_object_patterns(uri):
+            out.add(pattern)
+            if pattern.endswith("/*"):
+                out.add(pattern[:-1])  # "a/b/" (the folder listed with its slash)
+    return tuple(sorted(out))
+
+
+def endpoint_capture_patterns(settings: Settings) -> list[str]:
+    """Key patterns of the endpoint's data capture, whose destination lives in the endpoint config (not known at
+    synth). AWS documents the layout <destination>/<endpoint-name>/<variant>/yyyy/mm/dd/hh/<file>.jsonl
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture-endpoint.html), so reads are
+    scoped to keys with the endpoint's name as a folder: at the bucket root or under any prefix."""
+    if not any(getattr(settings, f"{m}_batch_transform_input", None) is None for m in settings.enabled_monitors):
+        return []
+    name = settings.endpoint_name
+    return [f"{name}/*", f"*/{name}/*"]
 
 
 def monitoring_statements(
@@ -83,9 +161,17 @@ def monitoring_statements(
 ) -> list[Statement]:
     p, r, a = account.partition, account.region, account.account_id
     bucket_arn = settings.model_bucket_arn
+    read, write = s3_access(settings)
+    capture = endpoint_capture_patterns(settings)
     statements = [
-        Statement("ReadWriteModelBucketObjects", ("s3:GetObject", "s3:PutObject"), (f"{bucket_arn}/*",)),
-        Statement("ListModelBucket", ("s3:ListBucket", "s3:GetBucketLocation"), (bucket_arn,)),
+        Statement("ReadMonitorInputs", ("s3:GetObject",), tuple(sorted({
+            *s3_object_arns(bucket_arn, read), *(f"{bucket_arn}/{c}" for c in capture)}))),
+        *([Statement("WriteMonitorOutputs", ("s3:PutObject",), s3_object_arns(bucket_arn, write))] if write else []),
+        Statement(
+            "ListMonitorPrefixes", ("s3:ListBucket",), (bucket_arn,),
+            (("StringLike", "s3:prefix", tuple(sorted({*s3_list_prefixes(read + write), *capture}))),),
+        ),
+        Statement("LocateModelBucket", ("s3:GetBucketLocation",), (bucket_arn,)),
         Statement(
             "PublishMonitoringMetrics",
             ("cloudwatch:PutMetricData",),
@@ -106,7 +192,7 @@ def monitoring_statements(
     if kms_key_arn:
         statements.append(Statement(
             "UseMonitoringKey",
-            ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"),
+            ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"),
             (kms_key_arn,),
         ))
         statements.append(Statement(
@@ -129,6 +215,8 @@ def monitoring_statements(
                 f"arn:{p}:sagemaker:{r}:{a}:endpoint-config/sm-clarify-*",
             ),
         ))
+        # model/* and endpoint-config/*: the endpoint's config and models are chosen at deploy time, outside this
+        # stack, and change with every model update; no name is known at synth, so only the endpoint is scoped.
         statements.append(Statement(
             "DescribeMonitoredModel",
             ("sagemaker:DescribeModel", "sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig"),
@@ -167,9 +255,10 @@ class ServiceRole(Construct):
     def __init__(
         self, scope: Construct, id: str, *, name: str, service: str, account: AccountContext,
         statements: list[Statement], permissions_boundary: str | None, description: str, source_arn: str | None = None,
+        source_account: bool = False,
     ) -> None:
         super().__init__(scope, id)
-        trust = service_assume_role_document(self, "trust", service, account, source_arn)
+        trust = service_assume_role_document(self, "trust", service, account, source_arn, source_account)
         permissions = policy_document(self, "permissions", statements)
         self.role = aws("iam_role").IamRole(
             self, "role", name=name, description=description, assume_role_policy=trust.json,
@@ -179,6 +268,10 @@ class ServiceRole(Construct):
             self, "policy", name="least-privilege", role=self.role.id, policy=permissions.json
         )
 
+        # Formats: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
+        self.planned_arn = account.arn("iam", f"role/{name}", regional=False)
+
     @property
     def arn(self) -> str:
+        """The role resource's ARN (a reference that also orders creation); policies use `planned_arn`."""
         return self.role.arn

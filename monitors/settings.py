@@ -564,7 +564,7 @@ class Settings(BaseModel):
     permissions_boundary_name: Annotated[str | None, _matching(IAM_POLICY_NAME_RE, "must be an IAM policy name (letters, digits and +=,.@_-; ≤ 128)")] = _param(
         None, "Permissions boundary by policy name (the seed's parameter): arn:<partition>:iam::<account>:policy/<name> of the deploying account; or give permissions_boundary_arn.", group="Advanced")
     enable_inter_container_traffic_encryption: bool = _param(
-        False, "Encrypt traffic between monitoring job instances (the seed left it off).", group="Advanced")
+        True, "Encrypt traffic between monitoring job instances (the seed left it off; on by default here).", group="Advanced")
     enable_network_isolation: bool = _param(
         False, "Run monitoring containers without network access (the seed left it off).", group="Advanced")
     custom_tags: TagMap | None = _param(None, "Extra tags merged over `tags`.", group="Advanced")

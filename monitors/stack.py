@@ -106,6 +106,10 @@ class EndpointMonitoring:
             name=bounded_name(settings.stack_name, "monitoring", max_length=64),
             service="sagemaker.amazonaws.com",
             account=stack.account,
+            # Confused-deputy protection: aws:SourceAccount only. The jobs are started by monitoring schedules
+            # (and the baseline Lambda); AWS documents no aws:SourceArn for processing jobs started by a schedule,
+            # and a SourceArn the service does not send would make every job fail to assume the role.
+            source_account=True,
             statements=monitoring_statements(
                 settings, stack.account, kms_key_arn=kms_key_arn,
                 image_repository_arns=sorted({arn for _, _, arn in images.values()}),
@@ -134,7 +138,8 @@ class EndpointMonitoring:
             from baseline.construct import BaselineConfig, BaselineGeneration
 
             self.baseline = BaselineGeneration(scope, "baseline", config=BaselineConfig(
-                settings=settings, account=stack.account, monitoring_role_arn=self.role.arn, kms_key_arn=kms_key_arn,
+                settings=settings, account=stack.account, monitoring_role_arn=self.role.arn,
+                monitoring_role_planned_arn=self.role.planned_arn, kms_key_arn=kms_key_arn,
             ))
             output("baseline_state_machine_arn", self.baseline.state_machine.arn, "Baseline generation state machine")
             output("baseline_lambda_function_name", self.baseline.function.function_name, "Baseline Lambda")
@@ -145,7 +150,7 @@ class EndpointMonitoring:
             self.alerts = Alerts(scope, "alerts", config=AlertsConfig(
                 settings=settings, account=stack.account, kms_key_arn=kms_key_arn,
                 schedules={m: (mon.schedule_name, mon.schedule.arn) for m, mon in self.monitors.items()},
-                state_machine_arn=self.baseline.state_machine.arn if self.baseline else None,
+                state_machine_arn=self.baseline.state_machine_arn if self.baseline else None,
             ))
             output("alert_topic_arn", self.alerts.topic_arn, "SNS topic receiving the monitoring alerts")
 

@@ -166,3 +166,54 @@ def test_apply_fails_when_baseline_generation_does_not_start(moto_server, terraf
         assert tf.plan()[0] == 0
     finally:
         tf.destroy()
+
+
+# Attributes a reviewer reads in a plan: policies, the state machine definition, event patterns, the run-on-deploy
+# input. None may be "(known after apply)" in the first plan (issue 14: ARNs built from names, account, region).
+REVIEWED_ATTRIBUTES = {
+    "aws_iam_role": ("assume_role_policy",),
+    "aws_iam_role_policy": ("policy",),
+    "aws_sns_topic_policy": ("policy",),
+    "aws_sfn_state_machine": ("definition",),
+    "aws_cloudwatch_event_rule": ("event_pattern",),
+    "aws_cloudwatch_event_target": ("input",),
+    "aws_lambda_invocation": ("input",),
+}
+
+
+def unknown_reviewed_attributes(plan: dict) -> list[str]:
+    """`address.attribute` of every reviewed attribute whose value is known only after apply."""
+    out = []
+    for change in plan["resource_changes"]:
+        for attribute in REVIEWED_ATTRIBUTES.get(change["type"], ()):
+            if change["change"].get("after_unknown", {}).get(attribute):
+                out.append(f"{change['address']}.{attribute}")
+    return out
+
+
+def test_first_plan_shows_every_policy_and_definition(moto_server, terraform_bin, tmp_path):  # noqa: F811
+    moto_server.client("s3").create_bucket(Bucket="sagemaker-us-east-2-123456789012")
+    kms = moto_server.client("kms")
+    if "alias/model-monitoring" not in {a["AliasName"] for a in kms.list_aliases()["Aliases"]}:
+        key_id = kms.create_key(Description="model monitoring")["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName="alias/model-monitoring", TargetKeyId=key_id)
+    tf_json, path = _synth(_config(), tmp_path / "out")
+    subs = _awscc_substitutes(tf_json, moto_server.client("sagemaker"), "arn:aws:iam::123456789012:role/sagemaker-model-monitoring-monitoring")
+    workdir = tmp_path / "tf"
+    harness.prepare_workdir(path, workdir, moto_server.endpoint, substitutions=subs, region="us-east-1")
+    tf = harness.TerraformWorkdir(workdir)
+    tf.init()
+    assert tf.plan("-out=first.tfplan")[0] == 2
+    rc, shown, err = harness.run_terraform(["show", "-json", "first.tfplan"], workdir)
+    assert rc == 0, err
+    plan = json.loads(shown)
+    reviewed = [c for c in plan["resource_changes"] if c["type"] in REVIEWED_ATTRIBUTES]
+    # It really looked at them: 5 roles with their policies (+ the start policy), the topic policy, the state machine,
+    # 2 rules with patterns or schedules, 4+1 targets, the run-on-deploy invocation.
+    assert sum(c["type"] == "aws_iam_role_policy" for c in reviewed) == 6, [c["address"] for c in reviewed]
+    assert {c["type"] for c in reviewed} == set(REVIEWED_ATTRIBUTES)
+    assert unknown_reviewed_attributes(plan) == []
+    # And the values are the built ARNs, e.g. the baseline failure rule names the state machine.
+    [pattern] = [c["change"]["after"]["event_pattern"] for c in reviewed if c["address"].endswith("baseline_failures_29FDE0AF")]
+    assert json.loads(pattern)["detail"]["stateMachineArn"] == [
+        "arn:aws:states:us-east-1:123456789012:stateMachine:sagemaker-model-monitoring-baseline"]

@@ -209,8 +209,25 @@ def _statements(tf: dict) -> dict[str, dict]:
 
 def test_monitoring_role_least_privilege(full_tf):
     st = _statements(full_tf)
-    assert st["ReadWriteModelBucketObjects"]["resources"] == [f"arn:aws:s3:::{BUCKET}/*"]
-    assert st["ListModelBucket"]["resources"] == [f"arn:aws:s3:::{BUCKET}"]
+    b = f"arn:aws:s3:::{BUCKET}"
+    # Read: baselines (a prefix without / is an object or a folder), ground truth, the endpoint's capture folders.
+    assert st["ReadMonitorInputs"] == {"sid": "ReadMonitorInputs", "effect": "Allow", "actions": ["s3:GetObject"], "resources": [
+        f"{b}/*/my-endpoint/*", f"{b}/b/bias/*", f"{b}/b/expl/*", f"{b}/b/mq", f"{b}/b/mq/*", f"{b}/baseline/dq/*",
+        f"{b}/gt/bias/*", f"{b}/gt/mq/*", f"{b}/my-endpoint/*"]}
+    # Write: only the monitors' output prefixes; no bucket-wide object access left.
+    assert st["WriteMonitorOutputs"]["actions"] == ["s3:PutObject"]
+    assert st["WriteMonitorOutputs"]["resources"] == [
+        f"{b}/o/bias/*", f"{b}/o/expl/*", f"{b}/o/mq/*", f"{b}/output/dq/*"]
+    assert st["ListMonitorPrefixes"]["actions"] == ["s3:ListBucket"]
+    assert st["ListMonitorPrefixes"]["resources"] == [b]
+    assert st["ListMonitorPrefixes"]["condition"] == [{"test": "StringLike", "variable": "s3:prefix", "values": [
+        "*/my-endpoint/*", "b/bias/", "b/bias/*", "b/expl/", "b/expl/*", "b/mq", "b/mq/", "b/mq/*", "baseline/dq/",
+        "baseline/dq/*", "gt/bias/", "gt/bias/*", "gt/mq/", "gt/mq/*", "my-endpoint/*", "o/bias/", "o/bias/*",
+        "o/expl/", "o/expl/*", "o/mq/", "o/mq/*", "output/dq/", "output/dq/*"]}]
+    assert st["LocateModelBucket"]["actions"] == ["s3:GetBucketLocation"]
+    assert not any(f"{b}/*" in s["resources"] for s in st.values())  # no bucket-wide object access
+    # No re-encryption: the jobs encrypt and decrypt with the one key.
+    assert not any(a.startswith("kms:ReEncrypt") for a in st["UseMonitoringKey"]["actions"])
     assert st["UseMonitoringKey"]["resources"] == ["${data.aws_kms_key.monitoring_key.arn}"]
     assert "ec2:CreateNetworkInterface" in st["CreateJobNetworkInterfaces"]["actions"]
     assert st["ClarifyShadowEndpoint"]["resources"][0].endswith(":endpoint/sm-clarify-*")
@@ -276,3 +293,37 @@ def test_no_block_synthesizes_empty(synth):
                    if k != "kms_key_id" and not k.startswith(("alert_", "data_quality_drift", "model_quality_alarms", "model_bias_alarms", "model_explainability_alarms"))}
     for config in (FULL, example, without_key):
         assert _empty_objects(synth({k: v for k, v in config.items() if v is not None})) == []
+
+
+def test_monitoring_role_trust_is_limited_to_this_account(full_tf):
+    [trust] = [d for key, d in full_tf["data"]["aws_iam_policy_document"].items() if key.startswith("monitoring_role_trust")]
+    [statement] = trust["statement"]
+    assert statement["principals"] == [{"type": "Service", "identifiers": ["sagemaker.amazonaws.com"]}]
+    assert statement["condition"] == [
+        {"test": "StringEquals", "variable": "aws:SourceAccount", "values": ["${data.aws_caller_identity.caller.account_id}"]}]
+
+
+def test_s3_access_at_the_bucket_root_never_gives_a_double_slash():
+    from monitors.iam import s3_list_prefixes, s3_object_arns
+
+    arn = f"arn:aws:s3:::{BUCKET}"
+    assert s3_object_arns(arn, [f"s3://{BUCKET}", f"s3://{BUCKET}/"]) == (f"{arn}/*",)
+    assert s3_list_prefixes([f"s3://{BUCKET}/"]) == ("*",)
+    assert s3_object_arns(arn, [f"s3://{BUCKET}/a/x.py"]) == (f"{arn}/a/x.py", f"{arn}/a/x.py/*")
+
+
+def test_s3_access_is_the_one_list_of_monitor_locations():
+    from monitors.config import validate
+    from monitors.iam import s3_access
+
+    read, write = s3_access(validate({**MINIMAL, "data_quality_batch_transform_input": {
+        "data_captured_destination_s3_uri": f"{S}/batch-capture/", "dataset_format": "csv"}}))
+    assert read == [f"{S}/baseline/dq/", f"{S}/batch-capture/"]
+    assert write == [f"{S}/output/dq/"]
+
+
+def test_batch_transform_only_monitors_read_no_endpoint_capture(synth):
+    st = _statements(synth({**MINIMAL, "data_quality_batch_transform_input": {
+        "data_captured_destination_s3_uri": f"{S}/batch-capture/", "dataset_format": "csv"}}))
+    assert st["ReadMonitorInputs"]["resources"] == [
+        f"arn:aws:s3:::{BUCKET}/baseline/dq/*", f"arn:aws:s3:::{BUCKET}/batch-capture/*"]
