@@ -214,6 +214,6 @@ def test_first_plan_shows_every_policy_and_definition(moto_server, terraform_bin
     assert {c["type"] for c in reviewed} == set(REVIEWED_ATTRIBUTES)
     assert unknown_reviewed_attributes(plan) == []
     # And the values are the built ARNs, e.g. the baseline failure rule names the state machine.
-    [pattern] = [c["change"]["after"]["event_pattern"] for c in reviewed if c["address"].endswith("baseline_failures_29FDE0AF")]
+    [pattern] = [c["change"]["after"]["event_pattern"] for c in reviewed if c["address"].endswith("baseline_failures")]
     assert json.loads(pattern)["detail"]["stateMachineArn"] == [
         "arn:aws:states:us-east-1:123456789012:stateMachine:sagemaker-model-monitoring-baseline"]
