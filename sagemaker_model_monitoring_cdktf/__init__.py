@@ -1,6 +1,6 @@
 """Public import path of the installed library (`pip install sagemaker-model-monitoring-cdktf`).
 
-    from sagemaker_model_monitoring_cdktf import ModelMonitoring, MonitoringSettings
+    from sagemaker_model_monitoring_cdktf import MonitoringStack, Settings, load_plan, synthesize
 
 In the wheel, the repository's monitors/ and baseline/ live below this package (see setup.py); in a
 checkout this file maps the same names onto them. Names load on first use, so importing the package does
@@ -13,11 +13,10 @@ import importlib
 import importlib.util
 from typing import Any
 
-__all__ = ["ConfigError", "ModelMonitoring", "MonitoringSettings", "SettingsError", "load_plan", "synthesize"]
+__all__ = ["ConfigError", "MonitoringStack", "Settings", "load_plan", "synthesize"]
 _EXPORTS = {
-    "ModelMonitoring": ("monitors.construct", "ModelMonitoring"),
-    "MonitoringSettings": ("monitors.construct", "MonitoringSettings"),
-    "SettingsError": ("monitors.construct", "SettingsError"),
+    "MonitoringStack": ("monitors.stack", "MonitoringStack"),
+    "Settings": ("monitors.settings", "Settings"),
     "ConfigError": ("monitors.config", "ConfigError"),
     "load_plan": ("monitors.config", "load_plan"),
     "synthesize": ("monitors.app", "synthesize"),

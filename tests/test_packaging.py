@@ -84,3 +84,18 @@ def test_wheel_installs_alone_and_synthesizes_the_bundled_example_like_the_check
     assert any(name.startswith("stacks/") and "/assets/" in name and name.endswith("Dockerfile") for name in wheel_tree)
     assert wheel_tree == checkout_tree  # every file, byte for byte (the Lambda build context included)
     print(f"wheel build + fresh install + synth: {time.monotonic() - started:.0f} s")
+
+
+def test_public_names_resolve_in_the_checkout_and_unknown_names_fail():
+    import sagemaker_model_monitoring_cdktf as public
+    from monitors.config import load_plan
+    from monitors.settings import Settings
+
+    assert public.Settings is Settings and public.load_plan is load_plan
+    assert public.MonitoringStack.__module__ == "monitors.stack"
+    try:
+        public.NotAName
+    except AttributeError as exc:
+        assert "NotAName" in str(exc)
+    else:
+        raise AssertionError("unknown public name resolved")
