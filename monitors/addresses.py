@@ -89,3 +89,9 @@ class ReadableAddressStack(TerraformVersionStack):
         if "_readable" not in self.__dict__:
             self.__dict__["_readable"] = {}
         return self.__dict__["_readable"]
+
+
+def depends_on_address(resource) -> str:
+    """`type.name` of a resource, as `depends_on` wants it: a resource's `fqn` renders as a `${...}`
+    reference (invalid there), and the setter of `depends_on` takes strings only."""
+    return f"{resource.terraform_resource_type}.{resource.friendly_unique_id}"

@@ -8,6 +8,7 @@ from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from monitors import analysis_configs, awscc
+from monitors.addresses import depends_on_address
 from monitors.aws_bindings import aws
 from monitors.job_definitions import (BUILDERS, MONITORING_TYPES, MonitorInputs, baseline_prefix, job_definition_name,
                                       schedule_name)
@@ -63,7 +64,7 @@ class Monitor(Construct):
                 server_side_encryption="aws:kms" if config.kms_key_arn else None, kms_key_id=config.kms_key_arn,
                 lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
             )
-            self.job_definition.depends_on = [self.analysis_config.fqn]
+            self.job_definition.depends_on = [depends_on_address(self.analysis_config)]
 
         self.schedule_name = schedule_name(settings, monitor)
         self.schedule = aws("sagemaker_monitoring_schedule").SagemakerMonitoringSchedule(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from cdktf import CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput
 from constructs import Construct
 
-from monitors.addresses import ReadableAddressStack
+from monitors.addresses import ReadableAddressStack, depends_on_address
 from monitors.awscc import AwsccProvider
 from monitors.aws_bindings import aws
 from monitors.iam import AccountContext, ServiceRole, monitoring_statements
@@ -126,8 +126,9 @@ class EndpointMonitoring:
                 monitor=monitor, settings=settings, role_arn=self.role.arn, image_uri=image_uri,
                 image_key=image_key, kms_key_arn=kms_key_arn, awscc_provider=stack.awscc_provider,
             ))
-            # The role's policy must exist before a schedule can start jobs with it.
-            m.schedule.node.add_dependency(self.role.policy)
+            # The role's policy must exist before a schedule can start jobs with it. (`node.add_dependency`
+            # writes no depends_on in cdktf: the attribute must be set.)
+            m.schedule.depends_on = [depends_on_address(self.role.policy)]
             self.monitors[monitor] = m
             output(f"{monitor}_job_definition_name", m.job_definition_name, f"{monitor} job definition (name changes with its content)")
             output(f"{monitor}_schedule_name", m.schedule.name, f"{monitor} monitoring schedule")

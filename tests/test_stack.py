@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
-from conftest import BUCKET, MINIMAL, one, resources
+from conftest import BUCKET, MINIMAL, REPO, one, resources
 
 DQ_TYPE = "aws_sagemaker_data_quality_job_definition"
 AWSCC = {
@@ -327,3 +328,27 @@ def test_batch_transform_only_monitors_read_no_endpoint_capture(synth):
         "data_captured_destination_s3_uri": f"{S}/batch-capture/", "dataset_format": "csv"}}))
     assert st["ReadMonitorInputs"]["resources"] == [
         f"arn:aws:s3:::{BUCKET}/baseline/dq/*", f"arn:aws:s3:::{BUCKET}/batch-capture/*"]
+
+
+def test_every_schedule_waits_for_the_monitoring_role_policy(full_tf):
+    # A schedule that starts before the role's policy exists fails its first jobs with AccessDenied.
+    schedules = full_tf["resource"]["aws_sagemaker_monitoring_schedule"]
+    assert len(schedules) == 4
+    for name, schedule in schedules.items():
+        assert schedule["depends_on"] == ["aws_iam_role_policy.monitoring_role_policy"], name
+
+
+def test_every_depends_on_is_a_plain_address(tmp_path):
+    # `depends_on` takes `type.name`; a `${...}` reference there fails `terraform init` ("Invalid expression"),
+    # which the awscc-stripped validate runs would not see. The bundled example writes Clarify analysis configs.
+    from monitors.app import synthesize
+    from monitors.config import load_plan
+
+    plans, _ = load_plan(REPO / "examples" / "full.yaml")
+    [stack] = synthesize(plans, tmp_path / "cdktf.out")
+    tf = json.loads((stack / "cdk.tf.json").read_text())
+    entries = [(rtype, name, dep) for rtype, block in tf["resource"].items() for name, r in block.items()
+               for dep in r.get("depends_on", [])]
+    assert any(rtype.startswith("awscc_") for rtype, _, _ in entries)  # the Clarify job definitions wait for their configs
+    bad = [(rtype, name, dep) for rtype, name, dep in entries if not re.fullmatch(r"(data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+", dep)]
+    assert bad == []

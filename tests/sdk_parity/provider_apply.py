@@ -75,7 +75,7 @@ def data_quality_document(tf: dict) -> dict:
     [(name, definition)] = resources["aws_sagemaker_data_quality_job_definition"].items()
     [(schedule_name, schedule)] = [(k, v) for k, v in resources["aws_sagemaker_monitoring_schedule"].items()
                                    if v["monitoring_schedule_config"]["monitoring_type"] == "DataQuality"]
-    strip = ("//", "lifecycle")
+    strip = ("//", "lifecycle", "depends_on")  # ordering on resources left out here (the role's policy)
     provider = {k: v for k, v in tf["provider"]["aws"][0].items() if k == "default_tags"}
     return {
         "provider": {"aws": [provider]},
