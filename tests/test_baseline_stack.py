@@ -60,7 +60,7 @@ def test_bias_monitor_reads_its_own_immutable_analysis_config_as_the_sdk_writes_
     assert bias["model_bias_app_specification"]["config_uri"] == uri
     assert config["key"].startswith("baselines/model_bias/monitor-analysis-config/") and config["key"].endswith(".json")
     assert config["content_type"] == "application/json" and config["lifecycle"] == {"create_before_destroy": True}
-    assert bias["depends_on"] == ["${aws_s3_object." + next(iter(tf["resource"]["aws_s3_object"])) + "}"]
+    assert bias["depends_on"] == ["aws_s3_object." + next(iter(tf["resource"]["aws_s3_object"]))]  # a plain address
     # The Lambda's defaults for the fields BASELINE leaves out: label_values 0,1 and facet_values 100,200.
     sdk = BiasAnalysisConfig(BiasConfig(label_values_or_threshold=[0, 1], facet_name="age", facet_values_or_threshold=[100, 200]),
                              headers=["churn", "age"], label="churn")._to_dict()

