@@ -15,7 +15,7 @@ from baseline.events import baseline_event
 from baseline.state_machine import build_state_machine_definition_json
 from monitors.aws_bindings import aws
 from monitors.generic import GenericProvider, GenericResource
-from monitors.iam import AccountContext, ServiceRole, Statement, policy_document, s3_list_prefixes, s3_object_arns
+from monitors.iam import AccountContext, ServiceRole, Statement, policy_document, service_endpoint, s3_list_prefixes, s3_object_arns
 from monitors.job_definitions import SHORT_NAMES
 from monitors.naming import bounded_name, content_hash
 from monitors.staging import staging_dir
@@ -117,7 +117,13 @@ class BaselineGeneration(Construct):
             Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",)),
         ]
         if config.kms_key_arn:
-            lambda_statements.append(Statement("UseKey", ("kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"), (config.kms_key_arn,)))
+            # The Lambda reads and promotes SSE-KMS baseline objects through S3 only; DescribeKey (metadata only) stays
+            # direct: SageMaker checks the key named in the jobs the Lambda starts with the caller's credentials.
+            lambda_statements.append(Statement(
+                "UseKeyThroughS3", ("kms:Decrypt", "kms:GenerateDataKey"), (config.kms_key_arn,),
+                (("StringEquals", "kms:ViaService", (service_endpoint("s3", acct),)),),
+            ))
+            lambda_statements.append(Statement("DescribeKey", ("kms:DescribeKey",), (config.kms_key_arn,)))
         self.lambda_role = ServiceRole(
             self, "lambda_role", name=bounded_name(name, "lambda", max_length=64), service="lambda.amazonaws.com",
             account=acct, statements=lambda_statements, permissions_boundary=s.permissions_boundary(acct),

@@ -33,7 +33,7 @@ from cdktf import AssetType, TerraformAsset
 from constructs import Construct
 
 from monitors.aws_bindings import aws
-from monitors.iam import AccountContext, ServiceRole, Statement
+from monitors.iam import AccountContext, ServiceRole, Statement, service_endpoint
 from monitors.naming import bounded_name
 from monitors.settings import BIAS_METRICS, EXPLAINABILITY_DIMENSIONS, Settings
 from monitors.staging import staging_dir
@@ -133,7 +133,11 @@ class Alerts(Construct):
             Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",)),
         ]
         if config.kms_key_arn:
-            statements.append(Statement("EncryptAlerts", ("kms:GenerateDataKey", "kms:Decrypt"), (config.kms_key_arn,)))
+            # Publishing to an encrypted topic: SNS calls KMS with the publisher's credentials.
+            statements.append(Statement(
+                "EncryptAlerts", ("kms:GenerateDataKey", "kms:Decrypt"), (config.kms_key_arn,),
+                (("StringEquals", "kms:ViaService", (service_endpoint("sns", acct),)),),
+            ))
         role = ServiceRole(
             self, "checker_role", name=bounded_name(name, "role", max_length=64), service="lambda.amazonaws.com",
             account=acct, statements=statements, permissions_boundary=s.permissions_boundary(acct),

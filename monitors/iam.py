@@ -68,23 +68,29 @@ def policy_document(scope: Construct, id: str, statements: list[Statement]):
 
 def service_assume_role_document(
     scope: Construct, id: str, service: str, account: AccountContext, source_arn: str | None = None,
-    source_account: bool = False,
 ):
+    # Confused-deputy protection on every role: only this account's resources of the service may assume it.
+    # aws:SourceArn only where the service sends it for this role (Step Functions, EventBridge). SageMaker: its
+    # docs give a SourceArn example for processing jobs but none for monitoring schedules, and this role runs
+    # both; a SourceArn the schedule's executions do not send would stop every monitor. Lambda: SourceAccount,
+    # as AWS's own samples write it (aws/agent-toolkit-for-aws lambda-trust-policy.json).
+    condition = [{"test": "StringEquals", "variable": "aws:SourceAccount", "values": [account.account_id]}]
+    if source_arn:
+        condition.append({"test": "ArnLike", "variable": "aws:SourceArn", "values": [source_arn]})
     statement: dict = {
         "sid": "AssumedByService",
         "effect": "Allow",
         "actions": ["sts:AssumeRole"],
         "principals": [{"type": "Service", "identifiers": [service]}],
+        "condition": condition,
     }
-    if source_arn:
-        # Confused-deputy protection where the service sends these keys (Step Functions, EventBridge).
-        statement["condition"] = [
-            {"test": "StringEquals", "variable": "aws:SourceAccount", "values": [account.account_id]},
-            {"test": "ArnLike", "variable": "aws:SourceArn", "values": [source_arn]},
-        ]
-    elif source_account:
-        statement["condition"] = [{"test": "StringEquals", "variable": "aws:SourceAccount", "values": [account.account_id]}]
     return aws("data_aws_iam_policy_document").DataAwsIamPolicyDocument(scope, id, statement=[statement])
+
+
+def service_endpoint(service: str, account: AccountContext) -> str:
+    """The kms:ViaService value of a service in the stack's region (China regions end in .amazonaws.com.cn)."""
+    suffix = "amazonaws.com.cn" if account.partition == "aws-cn" else "amazonaws.com"
+    return f"{service}.{account.region}.{suffix}"
 
 
 def s3_access(settings: Settings) -> tuple[list[str], list[str]]:
@@ -190,16 +196,20 @@ def monitoring_statements(
         Statement("EcrLogin", ("ecr:GetAuthorizationToken",), ("*",)),
     ]
     if kms_key_arn:
+        # The jobs use the key only through S3 (SSE-KMS capture, baselines, output), SageMaker and EC2 (the jobs'
+        # encrypted volumes: GenerateDataKeyWithoutPlaintext and the grant). No ReEncrypt: nothing re-encrypts.
+        services = tuple(service_endpoint(name, account) for name in ("s3", "sagemaker", "ec2"))
         statements.append(Statement(
-            "UseMonitoringKey",
+            "UseMonitoringKeyThroughServices",
             ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"),
             (kms_key_arn,),
+            (("StringEquals", "kms:ViaService", services),),
         ))
         statements.append(Statement(
             "GrantKeyToSageMakerVolumes",
             ("kms:CreateGrant",),
             (kms_key_arn,),
-            (("Bool", "kms:GrantIsForAWSResource", ("true",)),),
+            (("Bool", "kms:GrantIsForAWSResource", ("true",)), ("StringEquals", "kms:ViaService", services[1:])),
         ))
     if {"model_bias", "model_explainability"} & set(settings.enabled_monitors):
         # Clarify runs a temporary shadow endpoint (named sm-clarify-*) to get predictions.
@@ -255,10 +265,9 @@ class ServiceRole(Construct):
     def __init__(
         self, scope: Construct, id: str, *, name: str, service: str, account: AccountContext,
         statements: list[Statement], permissions_boundary: str | None, description: str, source_arn: str | None = None,
-        source_account: bool = False,
     ) -> None:
         super().__init__(scope, id)
-        trust = service_assume_role_document(self, "trust", service, account, source_arn, source_account)
+        trust = service_assume_role_document(self, "trust", service, account, source_arn)
         permissions = policy_document(self, "permissions", statements)
         self.role = aws("iam_role").IamRole(
             self, "role", name=name, description=description, assume_role_policy=trust.json,

@@ -106,10 +106,6 @@ class EndpointMonitoring:
             name=bounded_name(settings.stack_name, "monitoring", max_length=64),
             service="sagemaker.amazonaws.com",
             account=stack.account,
-            # Confused-deputy protection: aws:SourceAccount only. The jobs are started by monitoring schedules
-            # (and the baseline Lambda); AWS documents no aws:SourceArn for processing jobs started by a schedule,
-            # and a SourceArn the service does not send would make every job fail to assume the role.
-            source_account=True,
             statements=monitoring_statements(
                 settings, stack.account, kms_key_arn=kms_key_arn,
                 image_repository_arns=sorted({arn for _, _, arn in images.values()}),

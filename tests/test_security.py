@@ -176,6 +176,38 @@ def test_baseline_lambda_lists_only_its_prefixes(any_stack):
         "arn:aws:s3:::sagemaker-us-east-2-123456789012/churn/generated-baselines/*"]
 
 
+def test_every_role_trust_is_limited_to_this_account(any_stack):
+    """Confused-deputy protection on every role (Lambda included); aws:SourceArn where the service sends it."""
+    trusts = {k: d["statement"][0] for k, d in any_stack["data"]["aws_iam_policy_document"].items() if k.endswith("_trust")}
+    services = {k: st["principals"][0]["identifiers"] for k, st in trusts.items()}
+    assert {"sagemaker.amazonaws.com", "lambda.amazonaws.com", "states.amazonaws.com", "events.amazonaws.com"} <= {
+        s for ids in services.values() for s in ids}
+    for key, statement in trusts.items():
+        assert statement["condition"][0] == {
+            "test": "StringEquals", "variable": "aws:SourceAccount", "values": ["${data.aws_caller_identity.caller.account_id}"]}, key
+        sends_source_arn = services[key][0] in ("states.amazonaws.com", "events.amazonaws.com")
+        assert [c["variable"] for c in statement["condition"]] == (
+            ["aws:SourceAccount", "aws:SourceArn"] if sends_source_arn else ["aws:SourceAccount"]), key
+
+
+def test_key_use_only_through_the_services_that_need_it(any_stack):
+    """Every kms: grant except DescribeKey (metadata) has a kms:ViaService condition; no ReEncrypt anywhere."""
+    checked = set()
+    documents = any_stack["data"]["aws_iam_policy_document"].items()
+    for key, statement in ((k, st) for k, d in documents for st in d["statement"]):
+        kms_actions = {a for a in statement.get("actions", []) if a.startswith("kms:")}
+        if not kms_actions:
+            continue
+        assert not any(a.startswith("kms:ReEncrypt") for a in kms_actions), (key, statement.get("sid"))
+        if kms_actions == {"kms:DescribeKey"}:
+            continue
+        via = [c for c in statement.get("condition", []) if c["variable"] == "kms:ViaService"]
+        assert via and via[0]["test"] == "StringEquals", (key, statement["sid"])
+        assert all(v.split(".")[0] in {"s3", "sagemaker", "ec2", "sns"} and v.endswith(".amazonaws.com") for v in via[0]["values"])
+        checked.add(statement["sid"])
+    assert {"UseMonitoringKeyThroughServices", "GrantKeyToSageMakerVolumes", "UseKeyThroughS3", "EncryptAlerts"} <= checked
+
+
 def test_alert_topic_denies_publishing_without_tls(any_stack):
     [doc] = [d for k, d in any_stack["data"]["aws_iam_policy_document"].items() if k.startswith("alerts_topic_policy_document")]
     [deny] = [s for s in doc["statement"] if s["effect"] == "Deny"]

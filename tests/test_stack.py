@@ -228,8 +228,16 @@ def test_monitoring_role_least_privilege(full_tf):
     assert st["LocateModelBucket"]["actions"] == ["s3:GetBucketLocation"]
     assert not any(f"{b}/*" in s["resources"] for s in st.values())  # no bucket-wide object access
     # No re-encryption: the jobs encrypt and decrypt with the one key.
-    assert not any(a.startswith("kms:ReEncrypt") for a in st["UseMonitoringKey"]["actions"])
-    assert st["UseMonitoringKey"]["resources"] == ["${data.aws_kms_key.monitoring_key.arn}"]
+    key_use = st["UseMonitoringKeyThroughServices"]
+    assert not any(a.startswith("kms:ReEncrypt") for a in key_use["actions"])
+    assert key_use["resources"] == ["${data.aws_kms_key.monitoring_key.arn}"]
+    # Only through the services the jobs use it with: S3 objects, SageMaker and EC2 for the job volumes.
+    assert key_use["condition"] == [{"test": "StringEquals", "variable": "kms:ViaService", "values": [
+        "s3.us-east-2.amazonaws.com", "sagemaker.us-east-2.amazonaws.com", "ec2.us-east-2.amazonaws.com"]}]
+    assert st["GrantKeyToSageMakerVolumes"]["condition"] == [
+        {"test": "Bool", "variable": "kms:GrantIsForAWSResource", "values": ["true"]},
+        {"test": "StringEquals", "variable": "kms:ViaService", "values": [
+            "sagemaker.us-east-2.amazonaws.com", "ec2.us-east-2.amazonaws.com"]}]
     assert "ec2:CreateNetworkInterface" in st["CreateJobNetworkInterfaces"]["actions"]
     assert st["ClarifyShadowEndpoint"]["resources"][0].endswith(":endpoint/sm-clarify-*")
     role = one(full_tf, "aws_iam_role")
@@ -239,7 +247,7 @@ def test_monitoring_role_least_privilege(full_tf):
 
 def test_minimal_role_has_no_vpc_kms_or_clarify(synth):
     st = _statements(synth(MINIMAL))
-    assert not {"UseMonitoringKey", "CreateJobNetworkInterfaces", "ClarifyShadowEndpoint"} & set(st)
+    assert not {"UseMonitoringKeyThroughServices", "GrantKeyToSageMakerVolumes", "CreateJobNetworkInterfaces", "ClarifyShadowEndpoint"} & set(st)
 
 
 def test_permissions_boundary_applied(synth):
