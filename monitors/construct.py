@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cdktf import TerraformOutput, TerraformProvider, TerraformStack
-from constructs import Construct
+import jsii
+from cdktf import Aspects, IAspect, TerraformOutput, TerraformProvider, TerraformResource, TerraformStack
+from constructs import Construct, IConstruct
 
 from monitors import tokens
 from monitors.addresses import depends_on_address
@@ -206,6 +207,9 @@ class SageMakerModelMonitoring(Construct):
         an alias), else one is added to the stack. Data quality alone needs none.
     account: partition, region and account id expressions; unset, read from data sources in this construct.
     output_prefix: also write stack outputs (role, job definitions, schedules, ...) with this name prefix.
+    apply_tags: set the settings' tags (tags, custom_tags, project and SeedFarmer tags) on every aws resource of
+        the construct, over the stack provider's default_tags (awscc resources always carry them). MonitoringStack
+        passes False: its provider's default_tags carry them.
 
     Typed attributes: monitoring_role, job_definitions, schedules, state_machine, baseline_function,
     alert_topic_arn (and monitors, baseline, alerts for everything else).
@@ -214,7 +218,7 @@ class SageMakerModelMonitoring(Construct):
     def __init__(
         self, scope: Construct, id: str, *, settings: Settings | Mapping[str, Any],
         awscc_provider: TerraformProvider | None = None, account: AccountContext | None = None,
-        output_prefix: str | None = None,
+        output_prefix: str | None = None, apply_tags: bool = True,
     ) -> None:
         if not isinstance(settings, Settings):
             from monitors.settings_builder import monitoring_settings
@@ -231,6 +235,9 @@ class SageMakerModelMonitoring(Construct):
         self.baseline = self.resources.baseline
         self.alerts = self.resources.alerts
         self.kms_key_arn = self.resources.kms_key_arn
+        tags = settings.resource_tags()
+        if apply_tags and tags:
+            Aspects.of(self).add(_ResourceTags(tags))
 
     @property
     def monitoring_role(self):
@@ -265,6 +272,18 @@ class SageMakerModelMonitoring(Construct):
     def alert_topic_arn(self) -> str | None:
         """The SNS topic receiving the alerts (given or created); None without alerts."""
         return self.resources.alert_topic_arn
+
+
+@jsii.implements(IAspect)
+class _ResourceTags:
+    """Tags on every aws resource that takes them (resource tags win over these, as over default_tags)."""
+
+    def __init__(self, tags: dict[str, str]) -> None:
+        self.tags = tags
+
+    def visit(self, node: IConstruct) -> None:
+        if isinstance(node, TerraformResource) and hasattr(type(node), "tags_input"):
+            node.tags = {**self.tags, **(node.tags_input or {})}
 
 
 def _stack_awscc_provider(stack: TerraformStack) -> TerraformProvider | None:

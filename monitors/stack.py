@@ -53,7 +53,7 @@ class MonitoringStack(ReadableAddressStack):
             if plan.grouped:  # each endpoint in a construct named after it
                 self.endpoints[settings.endpoint_name] = SageMakerModelMonitoring(
                     self, settings.endpoint_name, settings=settings, awscc_provider=self.awscc_provider,
-                    account=self.account, output_prefix=f"{settings.endpoint_name}_")
+                    account=self.account, output_prefix=f"{settings.endpoint_name}_", apply_tags=False)
             else:  # directly in the stack (the construct paths and addresses of a one-endpoint stack)
                 self.endpoints[settings.endpoint_name] = EndpointMonitoring(
                     self, settings=settings, awscc_provider=self.awscc_provider, account=self.account, output_prefix="")

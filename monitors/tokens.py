@@ -102,9 +102,15 @@ def stand_ins(params: dict[str, Any], model_fields: Any) -> tuple[dict[str, Any]
     else:
         # A referenced bucket: the literal URIs' bucket stands in for it when they agree (the precondition
         # checks it at plan time), so only a real disagreement between literals is reported now.
-        literal_buckets = {v[5:].split("/", 1)[0] for f, v in params.items()
+        literal_buckets = {f: v[5:].split("/", 1)[0] for f, v in params.items()
                            if f in uri_fields and isinstance(v, str) and v.startswith("s3://") and not is_token(v)}
-        bucket = literal_buckets.pop() if len(literal_buckets) == 1 else PLACEHOLDER_BUCKET
+        bucket = next(iter(literal_buckets.values()), PLACEHOLDER_BUCKET)
+        first = next(iter(literal_buckets), None)
+        for field, other in literal_buckets.items():
+            if other != bucket and is_token(bucket_arn):
+                problems.append(f"{field}: must be inside the model bucket (model_bucket_arn, a Terraform reference), like "
+                                f"{first} (got bucket {other!r}, {first} names {bucket!r})")
+                bad.add(field)
     region = params.get("region") if isinstance(params.get("region"), str) and not is_token(params.get("region")) else "us-east-1"
     placeholders = {
         "endpoint_name": "tfref-endpoint",
@@ -113,6 +119,8 @@ def stand_ins(params: dict[str, Any], model_fields: Any) -> tuple[dict[str, Any]
         "alert_sns_topic_arn": f"arn:{partition}:sns:{region}:000000000000:tfref-topic",
     }
 
+    for field in bad:
+        checked.pop(field, None)
     for field, value in params.items():
         if not is_token(value):
             continue
