@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import BUCKET, MINIMAL, REPO, one, resources
+from emulator import harness
+from emulator_fixtures import moto_server, terraform_bin  # noqa: F401
 from terraform_tools import validate as terraform_validate
 
 sys.path.insert(0, str(REPO / "examples" / "embedded_app"))
@@ -211,3 +214,47 @@ def test_embedded_example_wires_references_and_terraform_validates(tmp_path):
     report = terraform_validate(tf, tmp_path / "validate")
     assert report["valid"], report["diagnostics"]
     assert report["error_count"] == 0 and report["warning_count"] == 0, report["diagnostics"]
+
+
+def _variables_app(tmp_path, *, bucket_arn: str, endpoint: str, uri_bucket: str) -> Path:
+    """A stack whose references are variables (values known at plan time, unlike a new bucket's arn, whose
+    preconditions Terraform checks at apply)."""
+    from cdktf import TerraformVariable
+    from sagemaker_model_monitoring_cdktf import SageMakerModelMonitoring
+
+    app, stack = _app_stack(tmp_path)
+    arn = TerraformVariable(stack, "bucket_arn", type="string", default=bucket_arn)
+    name = TerraformVariable(stack, "endpoint_name", type="string", default=endpoint)
+    SageMakerModelMonitoring(stack, "monitoring", settings={
+        **MINIMAL, "region": "us-east-1", "stack_name": "plan-check", "endpoint_name": name.string_value,
+        "model_bucket_arn": arn.string_value, "data_quality_baseline_s3_uri": f"s3://{uri_bucket}/baseline/",
+        "data_quality_output_s3_uri": f"s3://{uri_bucket}/output/"})
+    _synth(app, tmp_path)
+    return tmp_path / "out" / "stacks" / "app" / "cdk.tf.json"
+
+
+@pytest.mark.parametrize("case", ["valid", "outside bucket", "bad endpoint name"])
+def test_preconditions_stop_the_plan_with_the_rule(case, moto_server, terraform_bin, tmp_path):  # noqa: F811
+    bucket_arn, endpoint, uri_bucket = f"arn:aws:s3:::{BUCKET}", "churn", BUCKET
+    if case == "outside bucket":
+        uri_bucket = "another-bucket"  # synth cannot know: the bucket is a reference
+    if case == "bad endpoint name":
+        endpoint = "churn_endpoint"  # underscores: not an endpoint name
+    source = _variables_app(tmp_path, bucket_arn=bucket_arn, endpoint=endpoint, uri_bucket=uri_bucket)
+    doc = json.loads(source.read_text())
+    doc["terraform"]["required_providers"]["aws"]["version"] = ">= 5.100.0"  # the offline binary (see above)
+    workdir = tmp_path / "tf"
+    harness.prepare_workdir(doc, workdir, moto_server.endpoint)
+    tf = harness.TerraformWorkdir(workdir)
+    tf.init()
+    rc, out, err = tf.run("plan", "-input=false", "-no-color", ok=(0, 1, 2))
+    if case == "valid":
+        assert rc == 0, err
+        assert "aws_sagemaker_monitoring_schedule.monitoring_data_quality_schedule" in out
+        return
+    assert rc == 1
+    message = " ".join(err.replace("│", " ").split())
+    assert "Resource precondition failed" in message
+    expected = {"outside bucket": "data_quality_output_s3_uri: must be inside the model bucket (model_bucket_arn)",
+                "bad endpoint name": "endpoint_name: must be a SageMaker endpoint name (letters, digits, hyphens; ≤ 63)"}[case]
+    assert expected in message, message
