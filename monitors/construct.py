@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import jsii
-from cdktf import Aspects, IAspect, TerraformOutput, TerraformProvider, TerraformResource, TerraformStack
+from cdktf import Aspects, IAspect, Op, TerraformOutput, TerraformProvider, TerraformResource, TerraformStack
 from constructs import Construct, IConstruct
 
 from monitors import tokens
@@ -52,6 +52,7 @@ class EndpointMonitoring:
         self.settings = settings
         stack = TerraformStack.of(scope)
         self.scope = scope
+        self._checks: list[dict[str, Any]] = []
         self.account = account or self._account(settings)
         if awscc_provider is None and needs_awscc(settings):
             awscc_provider = _stack_awscc_provider(stack) or AwsccProvider(stack, "awscc", region=settings.region)
@@ -83,7 +84,7 @@ class EndpointMonitoring:
             permissions_boundary=settings.permissions_boundary(self.account),
             description=f"SageMaker Model Monitor jobs for endpoint {settings.endpoint_name}",
         )
-        preconditions = tokens.plan_time_checks(settings)
+        preconditions = tokens.plan_time_checks(settings) + self._checks
         if preconditions:
             # What a Terraform reference hides from the synth-time checks, checked at plan time instead.
             self.role.role.add_override("lifecycle.precondition", preconditions)
@@ -164,7 +165,12 @@ class EndpointMonitoring:
     # ------------------------------------------------------------------------------------------
     def _account(self, settings: Settings) -> AccountContext:
         caller = aws("data_aws_caller_identity").DataAwsCallerIdentity(self.scope, "caller")
-        region = settings.region or aws("data_aws_region").DataAwsRegion(self.scope, "region").name
+        provider_region = aws("data_aws_region").DataAwsRegion(self.scope, "region").name
+        region = settings.region or provider_region
+        if settings.region:
+            # ARNs are built from `region`; in a stack of one's own the aws provider's region is the user's.
+            self._checks.append({"condition": Op.eq(provider_region, settings.region),
+                                 "error_message": f"region: {settings.region} must be the region of the stack's aws provider"})
         if tokens.is_token(settings.model_bucket_arn):
             partition = aws("data_aws_partition").DataAwsPartition(self.scope, "partition").partition
         else:

@@ -201,6 +201,7 @@ def test_embedded_example_wires_references_and_terraform_validates(tmp_path):
         "kms_key_id: must be a KMS key id, alias (alias/name) or key/alias ARN",
         "data_quality_baseline_s3_uri: must be inside the model bucket (model_bucket_arn)",
         "data_quality_output_s3_uri: must be inside the model bucket (model_bucket_arn)",
+        "region: us-east-2 must be the region of the stack's aws provider",
     ]
     policy = clean["data"]["aws_iam_policy_document"]["monitoring_monitoring_role_permissions_F9A730DB"]["statement"]
     by_sid = {s["sid"]: s for s in policy}
@@ -216,7 +217,36 @@ def test_embedded_example_wires_references_and_terraform_validates(tmp_path):
     assert report["error_count"] == 0 and report["warning_count"] == 0, report["diagnostics"]
 
 
-def _variables_app(tmp_path, *, bucket_arn: str, endpoint: str, uri_bucket: str) -> Path:
+def test_references_reach_clarify_iam_and_alerts(tmp_path):
+    from cdktf_cdktf_provider_aws.sagemaker_endpoint import SagemakerEndpoint
+    from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
+    from sagemaker_model_monitoring_cdktf import SageMakerModelMonitoring
+
+    app, stack = _app_stack(tmp_path)
+    endpoint = SagemakerEndpoint(stack, "endpoint", name="churn", endpoint_config_name="churn")
+    topic = SnsTopic(stack, "alerts", name="churn-alerts")
+    bias = SageMakerModelMonitoring(stack, "bias", settings={
+        "endpoint_name": endpoint.name, "stack_name": "churn-bias", "model_bucket_arn": MINIMAL["model_bucket_arn"],
+        "region": "us-east-2", "enable_model_bias_monitor": True, "model_bias_baseline_s3_uri": f"s3://{BUCKET}/bias/b/",
+        "model_bias_output_s3_uri": f"s3://{BUCKET}/bias/o/", "model_bias_ground_truth_s3_uri": f"s3://{BUCKET}/bias/gt/"})
+    SageMakerModelMonitoring(stack, "dq", settings={
+        **MINIMAL, "alert_sns_topic_arn": topic.arn, "data_quality_drift_alarms": [{"feature": "tenure", "threshold": 0.2}]})
+    tf = _strip(_synth(app, tmp_path))
+    documents = tf["data"]["aws_iam_policy_document"]
+    [describe] = [s for d in documents.values() for s in d["statement"] if s["sid"] == "DescribeMonitoredModel"]
+    assert describe["resources"][1].startswith("arn:aws:sagemaker:us-east-2:${data.aws_caller_identity.bias_caller_")
+    assert describe["resources"][1].endswith(".account_id}:endpoint/${lower(aws_sagemaker_endpoint.endpoint.name)}")
+    assert bias.job_definitions["model_bias"].terraform_resource_type == "awscc_sagemaker_model_bias_job_definition"
+    schedules = tf["resource"]["aws_sagemaker_monitoring_schedule"]
+    assert sorted(s["name"] for s in schedules.values()) == ["churn-bias-bias-schedule", "my-endpoint-dq-schedule"]
+    [alarm] = [a for a in resources(tf, "aws_cloudwatch_metric_alarm") if a["metric_name"] == "feature_baseline_drift_tenure"]
+    assert alarm["alarm_actions"] == ["${aws_sns_topic.alerts.arn}"]
+    [dq_role] = [r for k, r in tf["resource"]["aws_iam_role"].items() if k.startswith("dq_monitoring_role")]
+    assert [c["error_message"] for c in dq_role["lifecycle"]["precondition"]] == [
+        "alert_sns_topic_arn: must be an SNS topic ARN", "region: us-east-2 must be the region of the stack's aws provider"]
+
+
+def _variables_app(tmp_path, *, bucket_arn: str, endpoint: str, uri_bucket: str, region: str) -> Path:
     """A stack whose references are variables (values known at plan time, unlike a new bucket's arn, whose
     preconditions Terraform checks at apply)."""
     from cdktf import TerraformVariable
@@ -226,21 +256,22 @@ def _variables_app(tmp_path, *, bucket_arn: str, endpoint: str, uri_bucket: str)
     arn = TerraformVariable(stack, "bucket_arn", type="string", default=bucket_arn)
     name = TerraformVariable(stack, "endpoint_name", type="string", default=endpoint)
     SageMakerModelMonitoring(stack, "monitoring", settings={
-        **MINIMAL, "region": "us-east-1", "stack_name": "plan-check", "endpoint_name": name.string_value,
+        **MINIMAL, "region": region, "stack_name": "plan-check", "endpoint_name": name.string_value,
         "model_bucket_arn": arn.string_value, "data_quality_baseline_s3_uri": f"s3://{uri_bucket}/baseline/",
         "data_quality_output_s3_uri": f"s3://{uri_bucket}/output/"})
     _synth(app, tmp_path)
     return tmp_path / "out" / "stacks" / "app" / "cdk.tf.json"
 
 
-@pytest.mark.parametrize("case", ["valid", "outside bucket", "bad endpoint name"])
+@pytest.mark.parametrize("case", ["valid", "outside bucket", "bad endpoint name", "other region"])
 def test_preconditions_stop_the_plan_with_the_rule(case, moto_server, terraform_bin, tmp_path):  # noqa: F811
     bucket_arn, endpoint, uri_bucket = f"arn:aws:s3:::{BUCKET}", "churn", BUCKET
     if case == "outside bucket":
         uri_bucket = "another-bucket"  # synth cannot know: the bucket is a reference
     if case == "bad endpoint name":
         endpoint = "churn_endpoint"  # underscores: not an endpoint name
-    source = _variables_app(tmp_path, bucket_arn=bucket_arn, endpoint=endpoint, uri_bucket=uri_bucket)
+    source = _variables_app(tmp_path, bucket_arn=bucket_arn, endpoint=endpoint, uri_bucket=uri_bucket,
+                            region="us-west-2" if case == "other region" else "us-east-1")
     doc = json.loads(source.read_text())
     doc["terraform"]["required_providers"]["aws"]["version"] = ">= 5.100.0"  # the offline binary (see above)
     workdir = tmp_path / "tf"
@@ -256,5 +287,6 @@ def test_preconditions_stop_the_plan_with_the_rule(case, moto_server, terraform_
     message = " ".join(err.replace("│", " ").split())
     assert "Resource precondition failed" in message
     expected = {"outside bucket": "data_quality_output_s3_uri: must be inside the model bucket (model_bucket_arn)",
-                "bad endpoint name": "endpoint_name: must be a SageMaker endpoint name (letters, digits, hyphens; ≤ 63)"}[case]
+                "bad endpoint name": "endpoint_name: must be a SageMaker endpoint name (letters, digits, hyphens; ≤ 63)",
+                "other region": "region: us-west-2 must be the region of the stack's aws provider"}[case]
     assert expected in message, message
