@@ -232,12 +232,13 @@ def _raw_problems(field: str, value: Any, schema: dict[str, Any], literal: bool,
     return value
 
 
-def validate(raw: Mapping[str, Any]) -> Settings:
-    """Validate, reporting every problem: field rules first, then cross-field rules on the fields that passed."""
+def validate(raw: Mapping[str, Any], *, bad_fields: frozenset[str] = frozenset()) -> Settings:
+    """Validate, reporting every problem: field rules first, then cross-field rules on the fields that passed.
+    bad_fields: already reported by the caller (left out of raw); rules that need them are skipped."""
     properties = _schema()["properties"]
     problems: list[str] = []
     checked: dict[str, Any] = {}
-    raw_bad: set[str] = set()
+    raw_bad: set[str] = set(bad_fields)
     for name, value in raw.items():
         before = len(problems)
         checked[name] = _raw_problems(name, value, properties.get(name, {}), name in LITERAL_TEXT_FIELDS, name, problems)

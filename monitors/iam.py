@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
+from monitors import tokens
 from monitors.aws_bindings import aws
 from monitors.settings import S3_URI_RE, Settings
 
@@ -121,7 +122,9 @@ def s3_access(settings: Settings) -> tuple[list[str], list[str]]:
 
 
 def _s3_key(uri: str) -> str:
-    match = S3_URI_RE.fullmatch(uri)
+    # The key only: the bucket may be a Terraform reference (monitors/tokens.py); IAM resources are built from
+    # model_bucket_arn, which every URI is checked to be inside (at synth time, or by a plan-time precondition).
+    match = S3_URI_RE.fullmatch(uri) or tokens.S3_URI_WITH_REFERENCE_RE.fullmatch(uri)
     assert match, f"validated S3 URI: {uri!r}"
     return (match.group(2) or "").lstrip("/")
 
@@ -232,7 +235,7 @@ def monitoring_statements(
             ("sagemaker:DescribeModel", "sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig"),
             (
                 f"arn:{p}:sagemaker:{r}:{a}:model/*",
-                f"arn:{p}:sagemaker:{r}:{a}:endpoint/{settings.endpoint_name.lower()}",
+                f"arn:{p}:sagemaker:{r}:{a}:endpoint/{tokens.lower(settings.endpoint_name)}",
                 f"arn:{p}:sagemaker:{r}:{a}:endpoint-config/*",
             ),
         ))

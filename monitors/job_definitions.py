@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from monitors import analysis_configs, awscc
+from monitors import analysis_configs, awscc, tokens
 from monitors.naming import bounded_name, content_hash, s3_join
 from monitors.settings import Settings
 
@@ -243,12 +243,28 @@ def job_definition_name(settings: Settings, monitor: str, image_key: str) -> str
         kms_key_arn=f"<kms:{settings.kms_key_id}>" if settings.kms_key_id else None,
     )
     content = awscc.to_terraform(BUILDERS[monitor](settings, placeholder, ""))
+    references = tokens.references(content)
+    if references:  # Terraform references (monitors/tokens.py): hashed by what they are, and by their value below
+        content = tokens.without_references(content)
     digest = content_hash({"schema": 1, "monitor": monitor, "content": content}, 10)
-    return bounded_name(settings.endpoint_name, SHORT_NAMES[monitor], suffix=digest)
+    name = bounded_name(_name_base(settings), SHORT_NAMES[monitor], suffix=digest)
+    if references:
+        # Their values are known at plan time only: Terraform hashes them into the name's last 4 characters, so
+        # a changed value (a definition replaced) still gets a new name.
+        from cdktf import Fn
+
+        name = name[:-4] + Fn.substr(Fn.sha256(Fn.join(",", list(dict.fromkeys(references)))), 0, 4)
+    return name
 
 
 def schedule_name(settings: Settings, monitor: str) -> str:
-    return bounded_name(settings.endpoint_name, SHORT_NAMES[monitor], "schedule")
+    return bounded_name(_name_base(settings), SHORT_NAMES[monitor], "schedule")
+
+
+def _name_base(settings: Settings) -> str:
+    """Job definitions and schedules are named after the endpoint; after the stack name (a literal) when the
+    endpoint is a Terraform reference (names are cut to length at synth time)."""
+    return settings.stack_name if tokens.is_token(settings.endpoint_name) else settings.endpoint_name
 
 
 def monitoring_role_s3_access(settings: Settings) -> dict[str, list[str]]:

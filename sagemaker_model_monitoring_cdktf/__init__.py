@@ -1,6 +1,8 @@
 """Public import path of the installed library (`pip install sagemaker-model-monitoring-cdktf`).
 
     from sagemaker_model_monitoring_cdktf import MonitoringStack, Settings, load_plan, synthesize
+    # in your own CDKTF app (README "Embedding in your own CDKTF app"):
+    from sagemaker_model_monitoring_cdktf import SageMakerModelMonitoring, SettingsError, monitoring_settings
 
 In the wheel, the repository's monitors/ and baseline/ live below this package (see setup.py); in a
 checkout this file maps the same names onto them. Names load on first use, so importing the package does
@@ -13,13 +15,17 @@ import importlib
 import importlib.util
 from typing import Any
 
-__all__ = ["ConfigError", "MonitoringStack", "Settings", "load_plan", "synthesize"]
+__all__ = ["ConfigError", "MonitoringStack", "SageMakerModelMonitoring", "Settings", "SettingsError", "load_plan",
+           "monitoring_settings", "synthesize"]
 _EXPORTS = {
     "MonitoringStack": ("monitors.stack", "MonitoringStack"),
     "Settings": ("monitors.settings", "Settings"),
     "ConfigError": ("monitors.config", "ConfigError"),
     "load_plan": ("monitors.config", "load_plan"),
     "synthesize": ("monitors.app", "synthesize"),
+    "SageMakerModelMonitoring": ("monitors.construct", "SageMakerModelMonitoring"),
+    "SettingsError": ("monitors.settings_builder", "SettingsError"),
+    "monitoring_settings": ("monitors.settings_builder", "monitoring_settings"),
 }
 # The wheel nests monitors/ here; a checkout has it at the top level.
 _BASE = f"{__name__}." if importlib.util.find_spec(f"{__name__}.monitors") else ""
