@@ -206,7 +206,7 @@ def test_embedded_example_wires_references_and_terraform_validates(tmp_path):
     policy = clean["data"]["aws_iam_policy_document"]["monitoring_monitoring_role_permissions_F9A730DB"]["statement"]
     by_sid = {s["sid"]: s for s in policy}
     assert by_sid["WriteMonitorOutputs"]["resources"] == ["${aws_s3_bucket.models.arn}/monitoring/output/*"]
-    assert by_sid["UseMonitoringKey"]["resources"] == ["${data.aws_kms_key.monitoring_monitoring_key_716CF3B9.arn}"]
+    assert by_sid["UseMonitoringKeyThroughServices"]["resources"] == ["${data.aws_kms_key.monitoring_monitoring_key_716CF3B9.arn}"]
     assert clean["data"]["aws_kms_key"]["monitoring_monitoring_key_716CF3B9"]["key_id"] == "${aws_kms_key.key.arn}"
     assert "TfToken" not in json.dumps(tf)
 
