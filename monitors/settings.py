@@ -33,7 +33,7 @@ S3_URI_RE = re.compile(rf"^s3://({_BUCKET})(/[^\s]*)?$")
 CRON_RE = re.compile(r"^cron\(0 (\*|(\d{1,2})|(\d{1,2})/(\d{1,2})) \? \* \* \*\)$")
 # EventBridge accepts the general 6-field form; we check the shape, AWS checks the fields.
 EVENTS_SCHEDULE_RE = re.compile(r"^(cron\((\S+ ){5}\S+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$")
-INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
+INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9-]+\.[a-z0-9]+$")  # families may have a hyphen: ml.m7i-flex.large (botocore)
 # The forms KMS accepts for a KeyId (KMS API reference, DescribeKey "KeyId"): key id (a UUID, or mrk-<32 hex>
 # for a multi-Region key), key ARN, alias name, alias ARN. Alias names: 1-256 of [a-zA-Z0-9/_-] after alias/.
 _KMS_KEY_ID = r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
