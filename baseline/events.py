@@ -13,7 +13,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from monitors.settings import MODEL_QUALITY_BASELINE_COLUMNS, Settings
+from monitors.settings import MODEL_QUALITY_BASELINE_COLUMNS, Settings, did_you_mean
 
 EVENT_VALIDATION = Path(__file__).resolve().parent.parent / "lambda_image" / "event_validation.py"
 # Which setting an event field comes from (anything else is in baseline_<monitor>_params).
@@ -21,6 +21,13 @@ EVENT_FIELD_SETTINGS = {
     "endpoint_name": "endpoint_name",
     "training_data_uri": "baseline_training_data_s3_uri",
     "baseline_output_uri": "baseline_output_data_s3_uri",
+}
+# Params of the event that only their own settings fill (baseline_params), never baseline_<monitor>_params.
+SET_BY_OTHER_SETTINGS = {
+    "data_quality": {"dataset_format"},  # data_quality_baseline_dataset_format
+    "model_quality": {"dataset_format"},  # model_quality_baseline_dataset_format
+    "model_bias": {"inference_attribute", "probability_attribute"},  # the monitor's own attributes
+    "model_explainability": {"inference_attribute", "probability_attribute"},
 }
 
 
@@ -93,6 +100,17 @@ def _event_validation() -> ModuleType:
     return module
 
 
+def param_fields(monitor: str) -> set[str]:
+    """The fields baseline_<monitor>_params may give: the Lambda's params model's, except those that only their own
+    settings fill (baseline_params)."""
+    return set(_event_validation().PARAMS[monitor].model_fields) - SET_BY_OTHER_SETTINGS[monitor]
+
+
+def _setting_at(location: tuple, monitor: str) -> str:
+    """The setting behind the event field at a problem's location (pydantic loc)."""
+    return EVENT_FIELD_SETTINGS.get(location[0], f"baseline_{monitor}_params") if location else f"baseline_{monitor}_params"
+
+
 def check_baseline_event(settings: Settings, monitor: str) -> tuple[Any, list[tuple[str, str]]]:
     """Run this monitor's baseline event through the Lambda's validator once: (the params its job would run
     with, the Lambda's defaults filled in, or None; [(setting, rule)] for everything it would reject)."""
@@ -100,9 +118,34 @@ def check_baseline_event(settings: Settings, monitor: str) -> tuple[Any, list[tu
     try:
         return validation.validate_start(baseline_event(settings, monitor)).params, []
     except validation.EventValidationError as exc:
-        problems = []
-        for message in exc.problems:
-            field = next((setting for name, setting in EVENT_FIELD_SETTINGS.items() if message.startswith(
-                (f"'{name}'", f"missing required field '{name}'"))), f"baseline_{monitor}_params")
-            problems.append((field, f"the baseline Lambda would reject it: {message}"))
-        return None, problems
+        return None, [(_setting_at(location, monitor), f"the baseline Lambda would reject it: {message}")
+                      for location, message in zip(exc.locations, exc.problems)]
+
+
+def baseline_event_problems(settings: Settings, bad: set[str]) -> list[str]:
+    """The baseline events' rules at synth time (config validation calls it after the settings' own rules): unknown
+    baseline_<monitor>_params fields, whatever the Lambda's validator would reject, and alarms that name metrics the
+    generated baselines never publish. ``bad``: fields that failed their own rule (checks that need them are
+    skipped)."""
+    problems: list[str] = []
+
+    def problem(field: str, rule: str) -> None:
+        problems.append(f"{field}: {rule}")
+
+    unknown = set()
+    for monitor in _event_validation().PARAMS:
+        allowed = sorted(param_fields(monitor))
+        for key in sorted(set(getattr(settings, f"baseline_{monitor}_params") or {}) - set(allowed)):
+            unknown.add(monitor)
+            problem(f"baseline_{monitor}_params", f"unknown field {key!r}{did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}")
+    if settings.baseline_generation_enabled and settings.endpoint_name is not None and not bad & {
+            "endpoint_name", "baseline_training_data_s3_uri", "baseline_output_data_s3_uri"}:
+        effective: dict[str, Any] = {}
+        for monitor in settings.enabled_monitors:
+            if f"baseline_{monitor}_params" in bad or monitor in unknown:
+                continue  # reported already
+            effective[monitor], event_problems = check_baseline_event(settings, monitor)
+            for field, rule in event_problems:
+                problem(field, rule)
+        settings._alarms_match_generated_baselines(problem, effective)
+    return problems

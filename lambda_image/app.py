@@ -149,14 +149,14 @@ def _promote(request: PromoteRequest) -> Dict[str, Any]:
     """Copy the finished job's files from its staging folder over the live baseline (same relative keys)."""
     settings = RuntimeSettings.from_env(os.environ)
     s3 = aws_session().client("s3")
-    bucket, staging_key = _split_s3(request.staging_output_uri)
-    live_bucket, live_key = _split_s3(request.baseline_output_uri)
+    bucket, staging_key = _split_s3(request.staging_folder)
+    live_bucket, live_key = _split_s3(request.baseline_folder)
     keys = []
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=staging_key):
         keys += [item["Key"] for item in page.get("Contents", [])]
     if not keys:
         return _error(f"nothing to promote: processing job {request.processing_job_name} wrote no files to "
-                      f"{request.staging_output_uri}; the live baseline {request.baseline_output_uri} is unchanged")
+                      f"{request.staging_folder}; the live baseline {request.baseline_folder} is unchanged")
     encryption = ({"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": settings.kms_key_id}
                   if settings.kms_key_id else {})
     promoted = []
@@ -166,9 +166,9 @@ def _promote(request: PromoteRequest) -> Dict[str, Any]:
                        **encryption)
         promoted.append(relative)
     logger.info("promoted %d file(s) of %s to %s", len(promoted), request.processing_job_name,
-                request.baseline_output_uri)
+                request.baseline_folder)
     return {"status": "PROMOTED", "processing_job_name": request.processing_job_name,
-            "monitor_type": request.monitor_type, "baseline_output_uri": request.baseline_output_uri,
+            "monitor_type": request.monitor_type, "baseline_output_uri": request.baseline_folder,
             "promoted": promoted}
 
 

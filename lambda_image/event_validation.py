@@ -1,38 +1,30 @@
-"""Pure validation of the baseline Lambda's events (no AWS calls, no SDK imports).
+"""The baseline Lambda's events as pydantic models (no AWS calls, no SDK imports).
 
-Every ``validate_*`` function returns a typed request object or raises
-:class:`EventValidationError`, whose ``problems`` list names every bad field and the
-rule it broke. The handler joins them into one ``{"status": "ERROR"}`` message, so
-a bad event never reaches AWS.
+Every ``validate_*`` function returns a typed, frozen event or raises :class:`EventValidationError`, whose
+``problems`` name every bad field and the rule it broke and whose ``locations`` say where each one is (pydantic's
+``loc``: the synth-time check maps them back to settings by location). The handler joins the problems into one
+``{"status": "ERROR"}`` message, so a bad event never reaches AWS.
 
-The field names and defaults of the ``<monitor_type>_params`` objects are the
-contract of the "Sample Baseline Generation Events" of the module's README.
+The field names and defaults of the ``<monitor_type>_params`` models are the contract of the "Sample Baseline
+Generation Events" of the module's README; ``PARAMS`` is the one list of them.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Callable, ClassVar, Dict, List, Literal, Optional, Tuple, Union, get_args
 
-MONITOR_TYPES: Tuple[str, ...] = (
-    "data_quality",
-    "model_quality",
-    "model_bias",
-    "model_explainability",
+from annotated_types import Interval, MaxLen
+from pydantic import (
+    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, Strict, StringConstraints, ValidationError,
+    WrapValidator, create_model, model_validator,
 )
-
-#: short forms used in processing job names (names are limited to 63 characters)
-MONITOR_TYPE_SHORT: Dict[str, str] = {
-    "data_quality": "dq",
-    "model_quality": "mq",
-    "model_bias": "mb",
-    "model_explainability": "me",
-}
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 ACTIONS: Tuple[str, ...] = ("start", "check", "promote", "start_executions")
-
 PROBLEM_TYPES: Tuple[str, ...] = ("Regression", "BinaryClassification", "MulticlassClassification")
 AGG_METHODS: Tuple[str, ...] = ("mean_abs", "median", "mean_sq")
 # Only CSV is supported: JSON / JSON Lines datasets would also need a features JMESPath
@@ -52,6 +44,8 @@ S3_URI_RE = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])(?:/
 STATE_MACHINE_ARN_RE = re.compile(
     r"^arn:aws[a-z\-]*:states:[a-z0-9\-]+:\d{12}:stateMachine:[A-Za-z0-9_\-]{1,80}(:[A-Za-z0-9_\-]+)?$"
 )
+SUBNET_RE = re.compile(r"^subnet-[0-9a-f]{8,17}$")
+SECURITY_GROUP_RE = re.compile(r"^sg-[0-9a-f]{8,17}$")
 # characters Step Functions rejects in execution names (plus whitespace/control chars)
 _SFN_NAME_FORBIDDEN = set('<>{}[]?*"#%\\^|~`$&,;:/')
 
@@ -60,95 +54,368 @@ _SFN_NAME_FORBIDDEN = set('<>{}[]?*"#%\\^|~`$&,;:/')
 MAX_INSTANCE_COUNT = 100
 MAX_VOLUME_SIZE_GB = 16384
 MAX_RUNTIME_SECONDS = 777600
+# CreateProcessingJob Tags: at most 50; Key 1-128 characters, Value 0-256; the aws: prefix is reserved for AWS
+# (API Tag: https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Tag.html).
+MAX_TAGS = 50
 
 
 class EventValidationError(ValueError):
-    """An event broke one or more rules; ``problems`` lists every one of them."""
+    """An event broke one or more rules: ``problems`` lists every one of them, ``locations`` where each is (a
+    pydantic ``loc`` tuple from the event's top)."""
 
-    def __init__(self, problems: Sequence[str]):
+    def __init__(self, problems: List[str], locations: Optional[List[Tuple[Union[str, int], ...]]] = None):
         self.problems = list(problems)
+        self.locations = list(locations) if locations is not None else [()] * len(self.problems)
         super().__init__("; ".join(self.problems))
 
 
-# --------------------------------------------------------------------------- requests
+# --------------------------------------------------------------------------- rules
+# A message template names its subject '{at}' (the field's path, e.g. 'model_bias_params.headers'); '{parent}' is
+# the object holding it. A "rule" error gets the offending value appended: (got ...).
 
 
-@dataclass(frozen=True)
-class ResourceParams:
-    instance_count: int
-    instance_type: str
-    volume_size_gb: int
-    max_runtime_seconds: int
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
-@dataclass(frozen=True)
+def _type_name(value: Any) -> str:
+    names = ((type(None), "null"), (bool, "boolean"), ((int, float), "number"), (str, "string"),
+             ((list, tuple), "array"), (Mapping, "object"))
+    return next((name for kind, name in names if isinstance(value, kind)), type(value).__name__)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _rule(text: str, valid: Optional[Callable[[Any], Any]] = None) -> WrapValidator:
+    """Any failure of the annotated type (or of ``valid``) is one problem: '<path>' <text> (got <value>)."""
+    def check(value: Any, handler: Callable[[Any], Any]) -> Any:
+        try:
+            result = handler(value)
+        except ValidationError:
+            raise PydanticCustomError("rule", "'{at}' " + text) from None
+        if valid is not None and not valid(result):
+            raise PydanticCustomError("rule", "'{at}' " + text)
+        return result
+    return WrapValidator(check)
+
+
+def _problem(template: str) -> PydanticCustomError:
+    return PydanticCustomError("problem", template)
+
+
+def _with_problems(handler: Callable[[Any], Any], value: Any, title: str,
+                   found: List[Tuple[Tuple[Union[str, int], ...], Any, str]]) -> Any:
+    """``handler(value)`` (a wrap validator's), reporting ``found`` [(loc, value, message template)], which were
+    checked on the raw value, together with the type's own problems."""
+    errors = []
+    try:
+        result = handler(value)
+    except ValidationError as exc:
+        errors = [InitErrorDetails(type=PydanticCustomError(error["type"], error["msg"]), loc=tuple(error["loc"]),
+                                   input=error["input"]) for error in exc.errors(include_url=False)]
+    errors += [InitErrorDetails(type=_problem(template), loc=loc, input=item) for loc, item, template in found]
+    if errors:
+        raise ValidationError.from_exception_data(title, errors)
+    return result
+
+
+def _raise(model: str, found: List[Tuple[str, Any, str]]) -> None:
+    """Report cross-field problems at their fields: [(field, value, message template)]."""
+    if found:
+        raise ValidationError.from_exception_data(model, [
+            InitErrorDetails(type=_problem(template), loc=(name,), input=value) for name, value, template in found])
+
+
+def _int_range(lo: int, hi: int) -> Any:
+    return Annotated[int, Strict(), Interval(ge=lo, le=hi), _rule(f"must be an integer from {lo} to {hi}")]
+
+
+def _one_of(values: Tuple[str, ...]) -> Any:
+    return Annotated[Literal[values], _rule(f"must be one of {', '.join(values)}")]  # type: ignore[valid-type]
+
+
+def _text(pattern: "re.Pattern[str]", text: str, max_length: Optional[int] = None) -> Any:
+    return Annotated[str, Strict(), StringConstraints(pattern=pattern.pattern, max_length=max_length), _rule(text)]
+
+
+def _s3_uri(need_key: bool) -> Any:
+    def valid(value: str) -> bool:
+        match = S3_URI_RE.match(value)
+        return bool(match) and (not need_key or bool((match.group("key") or "").strip("/")))
+    what = "an s3://bucket/key URI" if need_key else "an s3://bucket[/prefix] URI"
+    return Annotated[str, Strict(), _rule(f"must be {what}", valid)]
+
+
+def _name_list(value: Any) -> List[str]:
+    """Comma-separated string or list of non-empty, unique strings."""
+    if isinstance(value, str):
+        items = [item.strip() for item in value.split(",")]
+    elif isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+        items = [item.strip() for item in value]
+    else:
+        raise PydanticCustomError("rule", "'{at}' must be a comma-separated string or a list of strings")
+    if not items or any(not item for item in items):
+        raise PydanticCustomError("rule", "'{at}' must not be empty or contain empty names")
+    duplicates = sorted({item for item in items if items.count(item) > 1})
+    if duplicates:
+        raise _problem(f"'{{at}}' contains duplicate names: {', '.join(duplicates)}")
+    return items
+
+
+def _scalar(text: str) -> Union[str, int, float]:
+    """'1' -> 1, '0.5' -> 0.5, anything else stays a string (CSV label/facet values)."""
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    if re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?", text):
+        return float(text)
+    return text
+
+
+def _value_list(value: Any) -> List[Union[str, int, float]]:
+    """Comma-separated string (numeric items become numbers) or non-empty list of strings/numbers."""
+    if isinstance(value, str):
+        parts = [item.strip() for item in value.split(",")]
+        if any(not item for item in parts):
+            raise PydanticCustomError("rule", "'{at}' must not contain empty values")
+        return [_scalar(item) for item in parts]
+    if isinstance(value, (list, tuple)) and value and all(
+            isinstance(item, str) and item.strip() or _is_number(item) for item in value):
+        return list(value)
+    raise PydanticCustomError(
+        "rule", "'{at}' must be a comma-separated string or a non-empty list of strings/numbers")
+
+
+def _shap_baseline(value: Any) -> Union[str, List[List[Union[str, int, float]]]]:
+    """An s3:// object URI, or rows of numbers/strings (one value per feature: checked with the headers)."""
+    match = S3_URI_RE.match(value) if isinstance(value, str) else None
+    if match and match.group("key"):
+        return value
+    if isinstance(value, (list, tuple)) and value and all(
+            isinstance(row, (list, tuple)) and row and all(_is_number(cell) or isinstance(cell, str) for cell in row)
+            for row in value):
+        return [list(row) for row in value]
+    raise PydanticCustomError("rule", "'{at}' must be a non-empty list of non-empty rows of numbers/strings "
+                                      "or an s3:// object URI")
+
+
+InstanceCount = _int_range(1, MAX_INSTANCE_COUNT)
+VolumeSizeGb = _int_range(1, MAX_VOLUME_SIZE_GB)
+MaxRuntimeSeconds = _int_range(1, MAX_RUNTIME_SECONDS)
+InstanceType = _text(INSTANCE_TYPE_RE, "must be a SageMaker instance type like 'ml.m5.xlarge'")
+NonEmptyString = Annotated[str, Strict(), StringConstraints(pattern=r"\S"), _rule("must be a non-empty string")]
+Probability = Annotated[Any, _rule("must be a number from 0 to 1", lambda v: _is_number(v) and 0 <= v <= 1)]
+Flag = Annotated[bool, Strict(), _rule("must be true or false")]
+ModelName = _text(MODEL_NAME_RE, "must be a SageMaker model name (1-63 letters, digits and hyphens, "
+                                 "not starting or ending with a hyphen)", max_length=63)
+NameList = Annotated[List[str], PlainValidator(_name_list)]
+ValueList = Annotated[List[Union[str, int, float]], PlainValidator(_value_list)]
+ProcessingJobName = _text(SAGEMAKER_NAME_RE, "must be a SageMaker processing job name (1-63 letters, digits and "
+                                             "hyphens)")
+
+
+class _Model(BaseModel):
+    # python-re: the patterns keep Python's semantics (the same regexes check the settings' side)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, regex_engine="python-re")
+    #: how an unknown key is called in "unknown field(s) ..."
+    key_word: ClassVar[str] = "field"
+
+
+# --------------------------------------------------------------------------- <monitor_type>_params
+
+
+class ResourceParams(_Model):
+    key_word: ClassVar[str] = "parameter"
+    monitor_type: ClassVar[str]
+
+    instance_count: InstanceCount = 1
+    instance_type: InstanceType = "ml.m5.xlarge"
+    volume_size_gb: VolumeSizeGb = 30
+    max_runtime_seconds: MaxRuntimeSeconds = 1800
+
+
 class DataQualityParams(ResourceParams):
-    dataset_format: str
+    monitor_type: ClassVar[str] = "data_quality"
+
+    max_runtime_seconds: MaxRuntimeSeconds = 3600
+    dataset_format: _one_of(DATASET_FORMATS) = "csv"  # type: ignore[valid-type]
 
 
-@dataclass(frozen=True)
 class ModelQualityParams(ResourceParams):
-    problem_type: str
-    inference_attribute: Optional[str]
-    probability_attribute: Optional[str]
-    ground_truth_attribute: str
-    probability_threshold_attribute: Optional[float]
-    dataset_format: str
+    monitor_type: ClassVar[str] = "model_quality"
+
+    problem_type: _one_of(PROBLEM_TYPES) = "BinaryClassification"  # type: ignore[valid-type]
+    # columns of the baseline dataset, which must hold predictions and labels
+    inference_attribute: Optional[NonEmptyString] = "prediction"
+    probability_attribute: Optional[NonEmptyString] = "probability"
+    ground_truth_attribute: NonEmptyString = "label"
+    probability_threshold_attribute: Optional[Probability] = None
+    dataset_format: _one_of(DATASET_FORMATS) = "csv"  # type: ignore[valid-type]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_default_probability_for_regression(cls, data: Any) -> Any:
+        # Probability settings only make sense for classification: the default is not sent for regression,
+        # an explicit value is.
+        if isinstance(data, Mapping) and data.get("problem_type") == "Regression" and "probability_attribute" not in data:
+            return {**data, "probability_attribute": None}
+        return data
+
+    @model_validator(mode="after")
+    def _says_where_the_prediction_is(self) -> "ModelQualityParams":
+        if self.inference_attribute is None and self.probability_attribute is None:
+            raise _problem("'{at}' needs 'inference_attribute' or 'probability_attribute' (both are null)")
+        return self
 
 
-@dataclass(frozen=True)
-class ModelBiasParams(ResourceParams):
-    label_header: str
-    headers: List[str]
-    dataset_type: str
-    label_values: List[Union[str, int, float]]
-    facet_name: str
-    facet_values: Optional[List[Union[str, int, float]]]
-    probability_threshold: float
-    model_name: Optional[str]  # None: resolved from the endpoint at start time
+class _ClarifyParams(ResourceParams):
+    label_header: NonEmptyString = "label"
+    headers: NameList = "feature1,feature2,feature3,label"  # type: ignore[assignment]
+    dataset_type: _one_of(DATASET_TYPES) = "text/csv"  # type: ignore[valid-type]
+
+    def _column_problems(self) -> List[Tuple[str, Any, str]]:
+        found = []
+        if self.label_header not in self.headers:
+            found.append(("label_header", self.label_header, f"'{{at}}' {self.label_header!r} must be one of "
+                                                             f"'{{parent}}.headers' ({', '.join(self.headers)})"))
+        elif isinstance(getattr(self, "shap_baseline", None), list):
+            features = [h for h in self.headers if h != self.label_header]
+            for i, row in enumerate(self.shap_baseline):  # type: ignore[attr-defined]
+                if len(row) != len(features):
+                    found.append(("shap_baseline", self.shap_baseline, (  # type: ignore[attr-defined]
+                        f"'{{at}}' row {i} has {len(row)} value(s); it needs one per feature "
+                        f"({len(features)}: {', '.join(features)}), without the label")))
+        return found
+
+
+class ModelBiasParams(_ClarifyParams):
+    monitor_type: ClassVar[str] = "model_bias"
+
+    label_values: ValueList = "0,1"  # type: ignore[assignment]
+    facet_name: NonEmptyString = "feature1"
+    facet_values: Optional[ValueList] = "100,200"  # type: ignore[assignment]
+    probability_threshold: Probability = 0.8
+    model_name: Optional[ModelName] = None  # None: resolved from the endpoint at start time
     # Where the prediction is in the model output (the monitor's own attributes; ModelPredictedLabelConfig)
-    inference_attribute: Optional[str]
-    probability_attribute: Optional[str]
+    inference_attribute: Optional[NonEmptyString] = None
+    probability_attribute: Optional[NonEmptyString] = None
+
+    @model_validator(mode="after")
+    def _columns_are_headers(self) -> "ModelBiasParams":
+        found = self._column_problems()
+        if self.facet_name not in self.headers:
+            found.append(("facet_name", self.facet_name, f"'{{at}}' {self.facet_name!r} must be one of "
+                                                         f"'{{parent}}.headers' ({', '.join(self.headers)})"))
+        elif self.facet_name == self.label_header:
+            found.append(("facet_name", self.facet_name, "'{at}' must not be the label column"))
+        _raise(type(self).__name__, found)
+        return self
 
 
-@dataclass(frozen=True)
-class ModelExplainabilityParams(ResourceParams):
-    label_header: str
-    headers: List[str]
-    dataset_type: str
-    model_name: Optional[str]  # None: resolved from the endpoint at start time
-    num_samples: int
-    agg_method: str
-    save_local_shap_values: bool
-    # None: Clarify computes the baseline itself (K-means / K-prototypes on the training data)
-    shap_baseline: Optional[Union[str, List[List[Union[str, int, float]]]]]
-    inference_attribute: Optional[str]
-    probability_attribute: Optional[str]
+class ModelExplainabilityParams(_ClarifyParams):
+    monitor_type: ClassVar[str] = "model_explainability"
+
+    model_name: Optional[ModelName] = None  # None: resolved from the endpoint at start time
+    num_samples: _int_range(1, 1_000_000) = 100  # type: ignore[valid-type]
+    agg_method: _one_of(AGG_METHODS) = "mean_abs"  # type: ignore[valid-type]
+    save_local_shap_values: Flag = False
+    # None: Clarify computes the baseline itself (K-means / K-prototypes on the training data). The seed's default
+    # [[0.0]] has one value, its default headers three features: every Clarify job with it fails.
+    shap_baseline: Annotated[Optional[Union[str, List[List[Union[str, int, float]]]]], BeforeValidator(
+        lambda value: value if value is None else _shap_baseline(value))] = None
+    inference_attribute: Optional[NonEmptyString] = None
+    probability_attribute: Optional[NonEmptyString] = None
+
+    @model_validator(mode="after")
+    def _columns_are_headers(self) -> "ModelExplainabilityParams":
+        _raise(type(self).__name__, self._column_problems())
+        return self
 
 
 MonitorParams = Union[DataQualityParams, ModelQualityParams, ModelBiasParams, ModelExplainabilityParams]
+#: The one list of monitor types and of their baseline params (field names and defaults: ``model_fields``).
+PARAMS: Dict[str, type] = {model.monitor_type: model for model in (
+    DataQualityParams, ModelQualityParams, ModelBiasParams, ModelExplainabilityParams)}
+MONITOR_TYPES: Tuple[str, ...] = tuple(PARAMS)
+#: short forms used in processing job names (names are limited to 63 characters)
+MONITOR_TYPE_SHORT: Dict[str, str] = {
+    "data_quality": "dq",
+    "model_quality": "mq",
+    "model_bias": "mb",
+    "model_explainability": "me",
+}
+MonitorType = _one_of(MONITOR_TYPES)
 
 
-@dataclass(frozen=True)
-class NetworkSettings:
+# --------------------------------------------------------------------------- start
+
+
+class NetworkSettings(_Model):
     """The monitors' network configuration, applied to the baseline processing jobs too."""
 
-    enable_inter_container_traffic_encryption: bool = False
-    enable_network_isolation: bool = False
-    subnet_ids: Optional[List[str]] = None
-    security_group_ids: Optional[List[str]] = None
+    enable_inter_container_traffic_encryption: Flag = False
+    enable_network_isolation: Flag = False
+    subnet_ids: Optional[Annotated[List[str], Strict(), _rule(
+        "must be a non-empty list of subnet ids", lambda ids: ids and all(map(SUBNET_RE.match, ids)))]] = None
+    security_group_ids: Optional[Annotated[List[str], Strict(), _rule(
+        "must be a non-empty list of security group ids", lambda ids: ids and all(map(SECURITY_GROUP_RE.match, ids)))]] = None
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _vpc_given_together(cls, data: Any, handler: Callable[[Any], Any]) -> Any:
+        given = [name in data for name in ("subnet_ids", "security_group_ids")] if isinstance(data, Mapping) else []
+        return _with_problems(handler, data, cls.__name__, [((), data, (
+            "'{at}.subnet_ids' and '{at}.security_group_ids' must be given together"))] if len(set(given)) == 2 else [])
 
 
-@dataclass(frozen=True)
-class StartRequest:
-    monitor_type: str
-    endpoint_name: str
-    training_data_uri: str
-    baseline_output_uri: str
-    params: MonitorParams
-    execution_id: Optional[str] = None
-    network: Optional[NetworkSettings] = None
-    tags: Optional[Dict[str, str]] = None  # the monitors' tags, put on the baseline processing job
+def _tag_key(key: str) -> str:
+    if not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
+        raise _problem("must be 1-128 characters and not start with 'aws:'")
+    return key
+
+
+def _tag_count(tags: Dict[str, str]) -> Dict[str, str]:
+    if len(tags) > MAX_TAGS:
+        raise _problem(f"'{{at}}' may hold at most {MAX_TAGS} tags (got {len(tags)})")
+    return tags
+
+
+def _an_object(what: str) -> BeforeValidator:
+    def check(value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            raise _problem(f"'{{at}}' must be {what} (got {_type_name(value)})")
+        return value
+    return BeforeValidator(check)
+
+
+#: The ``tags`` object: the monitors' tags, which the baseline processing job carries too (the SDK tags a monitor's
+#: baselining job with the monitor's tags).
+Tags = Annotated[
+    Dict[Annotated[str, Strict(), AfterValidator(_tag_key)],
+         Annotated[str, Strict(), MaxLen(256), _rule("must be a string of at most 256 characters")]],
+    _an_object("an object of tag keys to values"), WrapValidator(lambda tags, handler: _tag_count(handler(tags)))]
+
+
+def _params_field(model: type) -> Any:
+    """``<monitor_type>_params``: null or absent means every default."""
+    return Annotated[model, BeforeValidator(lambda value: {} if value is None else value)]
+
+
+class _StartEvent(_Model):
+    action: Annotated[Literal["start"], _rule("must be 'start' here")] = "start"
+    monitor_type: MonitorType  # type: ignore[valid-type]
+    endpoint_name: _text(SAGEMAKER_NAME_RE, "must be a SageMaker endpoint name (1-63 letters, digits and hyphens)")  # type: ignore[valid-type]
+    training_data_uri: _s3_uri(need_key=True)  # type: ignore[valid-type]
+    baseline_output_uri: _s3_uri(need_key=False)  # type: ignore[valid-type]
+    execution_id: Optional[Annotated[str, Strict(), StringConstraints(pattern=r"\S", max_length=2048), _rule(
+        "must be a non-empty string of at most 2048 characters")]] = None
+    # then <monitor_type>_params, network_config and tags (START_EVENTS)
+
+    @property
+    def params(self) -> MonitorParams:
+        return getattr(self, f"{self.monitor_type}_params")
 
     @property
     def output_prefix(self) -> str:
@@ -165,378 +432,171 @@ class StartRequest:
         return f"{self.baseline_output_uri.rstrip('/')}/{STAGING_FOLDER}/{self.monitor_type}/{job_name}"
 
 
-@dataclass(frozen=True)
-class PromoteRequest:
-    processing_job_name: str
-    monitor_type: str
-    staging_output_uri: str
-    baseline_output_uri: str
+_START_TAIL: Dict[str, Any] = {"network_config": (Optional[NetworkSettings], None), "tags": (Optional[Tags], None)}
+#: One start event model per monitor type: the envelope plus that type's params (another type's params is unknown).
+START_EVENTS: Dict[str, type] = {
+    monitor: create_model(f"{model.__name__[:-len('Params')]}Start", __base__=_StartEvent,
+                          **{f"{monitor}_params": (_params_field(model), {})}, **_START_TAIL)
+    for monitor, model in PARAMS.items()}
+# Without a valid monitor_type the params are not checked, but any type's params key is known.
+_UnknownMonitorStart = create_model("UnknownMonitorStart", __base__=_StartEvent,
+                                    **{f"{monitor}_params": (Any, None) for monitor in MONITOR_TYPES}, **_START_TAIL)
+StartRequest = _StartEvent
 
 
-@dataclass(frozen=True)
-class CheckRequest:
-    processing_job_name: str
-    monitor_type: str
+# --------------------------------------------------------------------------- check, promote, start_executions
 
 
-@dataclass(frozen=True)
-class ExecutionSpec:
-    name: str
-    input: Dict[str, Any]
+class CheckRequest(_Model):
+    """A ``check`` event. Extra keys (e.g. the previous ``start`` result that a state machine passes along) are
+    ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+    action: Annotated[Literal["check"], _rule("must be 'check' here")]
+    processing_job_name: ProcessingJobName
+    monitor_type: MonitorType  # type: ignore[valid-type]
 
 
-@dataclass(frozen=True)
-class StartExecutionsRequest:
-    state_machine_arn: str
-    executions: List[ExecutionSpec] = field(default_factory=list)
+class PromoteRequest(_Model):
+    """A ``promote`` event: copy a finished job's staging output to the live baseline prefix. The staging URI must be
+    this monitor's staging folder under baseline_output_uri (nothing else is ever copied over a baseline)."""
+
+    model_config = ConfigDict(extra="ignore")
+    action: Annotated[Literal["promote"], _rule("must be 'promote' here")]
+    processing_job_name: ProcessingJobName
+    monitor_type: MonitorType  # type: ignore[valid-type]
+    staging_output_uri: _s3_uri(need_key=False)  # type: ignore[valid-type]
+    baseline_output_uri: _s3_uri(need_key=False)  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _is_this_jobs_staging_folder(self) -> "PromoteRequest":
+        live = self.baseline_output_uri.rstrip("/")
+        if not live.endswith(f"/{self.monitor_type}"):
+            _raise("PromoteRequest", [("baseline_output_uri", self.baseline_output_uri, (
+                f"'{{at}}' must be the monitor's baseline prefix <baseline output>/{self.monitor_type}/ "
+                f"(got {_show(self.baseline_output_uri)})"))])
+        expected = f"{live[: -len(self.monitor_type) - 1]}/{STAGING_FOLDER}/{self.monitor_type}/{self.processing_job_name}/"
+        if self.staging_folder != expected:
+            _raise("PromoteRequest", [("staging_output_uri", self.staging_output_uri, (
+                f"'{{at}}' must be {expected!r}, this job's staging folder (got {_show(self.staging_output_uri)})"))])
+        return self
+
+    @property
+    def staging_folder(self) -> str:
+        return self.staging_output_uri.rstrip("/") + "/"
+
+    @property
+    def baseline_folder(self) -> str:
+        return self.baseline_output_uri.rstrip("/") + "/"
 
 
-# --------------------------------------------------------------------------- helpers
+def _execution_name(name: Any) -> str:
+    if not isinstance(name, str) or not 1 <= len(name) <= 80:
+        raise PydanticCustomError("rule", "'{at}' must be a string of 1 to 80 characters")
+    bad = sorted({ch for ch in name if ch in _SFN_NAME_FORBIDDEN or ch.isspace() or not ch.isprintable()})
+    if bad:
+        raise PydanticCustomError("rule", f"'{{at}}' contains characters Step Functions rejects: {' '.join(map(repr, bad))}")
+    return name
 
 
-class _Problems:
-    def __init__(self) -> None:
-        self.items: List[str] = []
-
-    def add(self, message: str) -> None:
-        self.items.append(message)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise EventValidationError(self.items)
+def _start_event(value: Dict[str, Any]) -> Dict[str, Any]:
+    """Every execution's input obeys the ``start`` rules, so nothing is started unless everything is valid."""
+    try:
+        validate_start(value)
+    except EventValidationError as exc:
+        raise ValidationError.from_exception_data("input", [InitErrorDetails(
+            type=PydanticCustomError("nested", problem), loc=(), input=value) for problem in exc.problems]) from None
+    return value
 
 
-_MISSING = object()
+class ExecutionSpec(_Model):
+    name: Annotated[str, PlainValidator(_execution_name)]
+    input: Annotated[Dict[str, Any], _an_object("an object"), AfterValidator(_start_event)]
 
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, (list, tuple)):
-        return "array"
-    if isinstance(value, Mapping):
-        return "object"
-    return type(value).__name__
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: Any) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    return math.isfinite(value)
-
-
-def _coerce_scalar(text: str) -> Union[str, int, float]:
-    """'1' -> 1, '0.5' -> 0.5, anything else stays a string (CSV label/facet values)."""
-    if re.fullmatch(r"[+-]?\d+", text):
-        return int(text)
-    if re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?", text):
-        return float(text)
-    return text
-
-
-# A checker takes (path, value, problems) and returns the normalised value (or None
-# after adding a problem).
-Checker = Callable[[str, Any, _Problems], Any]
-
-
-def _int_range(lo: int, hi: int) -> Checker:
-    def check(path: str, value: Any, problems: _Problems) -> Any:
-        if not _is_int(value) or not lo <= value <= hi:
-            problems.add(f"'{path}' must be an integer from {lo} to {hi} (got {_show(value)})")
-            return None
+    @model_validator(mode="before")
+    @classmethod
+    def _is_an_object(cls, value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            raise _problem(f"'{{at}}' must be an object with 'name' and 'input' (got {_type_name(value)})")
         return value
 
-    return check
+
+def _executions(value: Any, handler: Callable[[Any], Any]) -> Any:
+    """A non-empty array of executions with unique names."""
+    if not isinstance(value, list) or not value:
+        raise PydanticCustomError("rule", "'{at}' must be a non-empty array")
+    names = [item.get("name") if isinstance(item, Mapping) else None for item in value]
+    return _with_problems(handler, value, "executions", [
+        ((i, "name"), name, "'{at}' " + f"{name!r} is used by more than one execution")
+        for i, name in enumerate(names) if isinstance(name, str) and name in names[:i]])
 
 
-def _non_empty_string(path: str, value: Any, problems: _Problems) -> Any:
-    if not isinstance(value, str) or not value.strip():
-        problems.add(f"'{path}' must be a non-empty string (got {_show(value)})")
-        return None
-    return value
+class StartExecutionsRequest(_Model):
+    action: Annotated[Literal["start_executions"], _rule("must be 'start_executions' here")]
+    state_machine_arn: _text(STATE_MACHINE_ARN_RE, "must be a Step Functions state machine ARN")  # type: ignore[valid-type]
+    executions: Annotated[List[ExecutionSpec], WrapValidator(_executions)]
 
 
-def _optional_string(path: str, value: Any, problems: _Problems) -> Any:
-    if value is None:
-        return None
-    return _non_empty_string(path, value, problems)
+# --------------------------------------------------------------------------- problems
 
 
-def _instance_type(path: str, value: Any, problems: _Problems) -> Any:
-    if not isinstance(value, str) or not INSTANCE_TYPE_RE.match(value):
-        problems.add(
-            f"'{path}' must be a SageMaker instance type like 'ml.m5.xlarge' (got {_show(value)})"
-        )
-        return None
-    return value
+def _path(loc: Tuple[Union[str, int], ...]) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
 
 
-def _enum(allowed: Sequence[str]) -> Checker:
-    def check(path: str, value: Any, problems: _Problems) -> Any:
-        if value not in allowed:
-            problems.add(f"'{path}' must be one of {', '.join(allowed)} (got {_show(value)})")
-            return None
-        return value
-
-    return check
-
-
-def _boolean(path: str, value: Any, problems: _Problems) -> Any:
-    if not isinstance(value, bool):
-        problems.add(f"'{path}' must be true or false (got {_show(value)})")
-        return None
-    return value
+def _model_at(model: Any, loc: Tuple[Union[str, int], ...]) -> Any:
+    """The model class that validated the object at ``loc`` (for the names it allows)."""
+    for part in loc:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        kinds = [field.annotation] if field else list(get_args(model) or [model])
+        while kinds and not (isinstance(kinds[0], type) and issubclass(kinds[0], BaseModel)):
+            kinds = [*get_args(kinds[0]), *kinds[1:]] if get_args(kinds[0]) else kinds[1:]
+        model = kinds[0] if kinds else model
+    return model
 
 
-def _probability(path: str, value: Any, problems: _Problems) -> Any:
-    if not _is_number(value) or not 0 <= value <= 1:
-        problems.add(f"'{path}' must be a number from 0 to 1 (got {_show(value)})")
-        return None
-    return value
+def _message(error: Any) -> str:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "missing":
+        return f"missing required field '{_path(loc)}'"
+    if kind == "nested":
+        return f"{_path(loc)}: {error['msg']}"
+    if len(loc) >= 2 and loc[-1] == "[key]":
+        return f"'{_path(loc[:-2])}' key {_show(loc[-2])} {error['msg']}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"'{_path(loc)}' must be an object (got {_type_name(error['input'])})"
+    message = error["msg"] if kind in ("rule", "problem") else f"'{{at}}' {error['msg']}"
+    message = message.replace("{at}", _path(loc)).replace("{parent}", _path(loc[:-1]))
+    return message if kind == "problem" else f"{message} (got {_show(error['input'])})"
 
 
-def _optional_probability(path: str, value: Any, problems: _Problems) -> Any:
-    if value is None:
-        return None
-    return _probability(path, value, problems)
-
-
-def _model_name(path: str, value: Any, problems: _Problems) -> Any:
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value) > 63 or not MODEL_NAME_RE.match(value):
-        problems.add(
-            f"'{path}' must be a SageMaker model name (1-63 letters, digits and hyphens, "
-            f"not starting or ending with a hyphen) (got {_show(value)})"
-        )
-        return None
-    return value
-
-
-def _name_list(path: str, value: Any, problems: _Problems) -> Any:
-    """Comma-separated string or list of non-empty, unique strings."""
-    if isinstance(value, str):
-        items = [item.strip() for item in value.split(",")]
-    elif isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
-        items = [item.strip() for item in value]
-    else:
-        problems.add(
-            f"'{path}' must be a comma-separated string or a list of strings (got {_show(value)})"
-        )
-        return None
-    if not items or any(not item for item in items):
-        problems.add(f"'{path}' must not be empty or contain empty names (got {_show(value)})")
-        return None
-    duplicates = sorted({item for item in items if items.count(item) > 1})
-    if duplicates:
-        problems.add(f"'{path}' contains duplicate names: {', '.join(duplicates)}")
-        return None
-    return items
-
-
-def _value_list(path: str, value: Any, problems: _Problems) -> Any:
-    """Comma-separated string (numeric items become numbers) or list of scalars."""
-    if isinstance(value, str):
-        parts = [item.strip() for item in value.split(",")]
-        if any(not item for item in parts):
-            problems.add(f"'{path}' must not contain empty values (got {_show(value)})")
-            return None
-        return [_coerce_scalar(item) for item in parts]
-    if (
-        isinstance(value, (list, tuple))
-        and value
-        and all(isinstance(item, str) and item.strip() or _is_number(item) for item in value)
-    ):
-        return list(value)
-    problems.add(
-        f"'{path}' must be a comma-separated string or a non-empty list of strings/numbers "
-        f"(got {_show(value)})"
-    )
-    return None
-
-
-def _optional_value_list(path: str, value: Any, problems: _Problems) -> Any:
-    if value is None:
-        return None
-    return _value_list(path, value, problems)
-
-
-def _shap_baseline(path: str, value: Any, problems: _Problems) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        if S3_URI_RE.match(value) and S3_URI_RE.match(value).group("key"):
-            return value
-    elif isinstance(value, (list, tuple)) and value:
-        rows_ok = all(
-            isinstance(row, (list, tuple))
-            and row
-            and all(_is_number(cell) or isinstance(cell, str) for cell in row)
-            for row in value
-        )
-        if rows_ok:
-            return [list(row) for row in value]
-    problems.add(
-        f"'{path}' must be a non-empty list of non-empty rows of numbers/strings "
-        f"or an s3:// object URI (got {_show(value)})"
-    )
-    return None
-
-
-# name -> (default, checker). _MISSING as default marks a required parameter (none are).
-ParamSpec = Dict[str, Tuple[Any, Checker]]
-
-
-def _resource_spec(max_runtime_default: int) -> ParamSpec:
-    return {
-        "instance_count": (1, _int_range(1, MAX_INSTANCE_COUNT)),
-        "instance_type": ("ml.m5.xlarge", _instance_type),
-        "volume_size_gb": (30, _int_range(1, MAX_VOLUME_SIZE_GB)),
-        "max_runtime_seconds": (max_runtime_default, _int_range(1, MAX_RUNTIME_SECONDS)),
-    }
-
-
-PARAM_SPECS: Dict[str, ParamSpec] = {
-    "data_quality": {**_resource_spec(3600), "dataset_format": ("csv", _enum(DATASET_FORMATS))},
-    "model_quality": {
-        **_resource_spec(1800),
-        "problem_type": ("BinaryClassification", _enum(PROBLEM_TYPES)),
-        # columns of the baseline dataset, which must hold predictions and labels
-        "inference_attribute": ("prediction", _optional_string),
-        "probability_attribute": ("probability", _optional_string),
-        "ground_truth_attribute": ("label", _non_empty_string),
-        "probability_threshold_attribute": (None, _optional_probability),
-        "dataset_format": ("csv", _enum(DATASET_FORMATS)),
-    },
-    "model_bias": {
-        **_resource_spec(1800),
-        "label_header": ("label", _non_empty_string),
-        "headers": ("feature1,feature2,feature3,label", _name_list),
-        "dataset_type": ("text/csv", _enum(DATASET_TYPES)),
-        "label_values": ("0,1", _value_list),
-        "facet_name": ("feature1", _non_empty_string),
-        "facet_values": ("100,200", _optional_value_list),
-        "probability_threshold": (0.8, _probability),
-        "model_name": (None, _model_name),
-        "inference_attribute": (None, _optional_string),
-        "probability_attribute": (None, _optional_string),
-    },
-    "model_explainability": {
-        **_resource_spec(1800),
-        "label_header": ("label", _non_empty_string),
-        "headers": ("feature1,feature2,feature3,label", _name_list),
-        "dataset_type": ("text/csv", _enum(DATASET_TYPES)),
-        "model_name": (None, _model_name),
-        "num_samples": (100, _int_range(1, 1_000_000)),
-        "agg_method": ("mean_abs", _enum(AGG_METHODS)),
-        "save_local_shap_values": (False, _boolean),
-        # The seed's default [[0.0]] has one value, its default headers three features: every Clarify
-        # job with it fails. Without a baseline, Clarify computes one from the training data.
-        "shap_baseline": (None, _shap_baseline),
-        "inference_attribute": (None, _optional_string),
-        "probability_attribute": (None, _optional_string),
-    },
-}
-
-PARAM_CLASSES = {
-    "data_quality": DataQualityParams,
-    "model_quality": ModelQualityParams,
-    "model_bias": ModelBiasParams,
-    "model_explainability": ModelExplainabilityParams,
-}
-
-
-def _validate_params(monitor_type: str, raw: Any, problems: _Problems) -> Optional[MonitorParams]:
-    key = f"{monitor_type}_params"
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, Mapping):
-        problems.add(f"'{key}' must be an object (got {_type_name(raw)})")
-        return None
-    spec = PARAM_SPECS[monitor_type]
-    before = len(problems.items)
-    unknown = sorted(str(name) for name in raw if name not in spec)
-    if unknown:
-        problems.add(
-            f"unknown parameter(s) in '{key}': {', '.join(unknown)} "
-            f"(allowed: {', '.join(spec)})"
-        )
-    values: Dict[str, Any] = {}
-    for name, (default, checker) in spec.items():
-        values[name] = checker(f"{key}.{name}", raw.get(name, default), problems)
-    if len(problems.items) != before:
-        return None
-
-    # cross-field rules
-    if monitor_type == "model_quality":
-        if values["problem_type"] == "Regression":
-            # probability settings only make sense for classification; defaults are not
-            # sent for regression, explicit values are.
-            if "probability_attribute" not in raw:
-                values["probability_attribute"] = None
-        if values["inference_attribute"] is None and values["probability_attribute"] is None:
-            problems.add(
-                f"'{key}' needs 'inference_attribute' or 'probability_attribute' "
-                "(both are null)"
-            )
-            return None
-    if monitor_type in ("model_bias", "model_explainability"):
-        headers = values["headers"]
-        if values["label_header"] not in headers:
-            problems.add(
-                f"'{key}.label_header' {values['label_header']!r} must be one of "
-                f"'{key}.headers' ({', '.join(headers)})"
-            )
-        baseline = values.get("shap_baseline")
-        if isinstance(baseline, list) and values["label_header"] in headers:
-            features = [h for h in headers if h != values["label_header"]]
-            for i, row in enumerate(baseline):
-                if len(row) != len(features):
-                    problems.add(
-                        f"'{key}.shap_baseline' row {i} has {len(row)} value(s); it needs one per feature "
-                        f"({len(features)}: {', '.join(features)}), without the label"
-                    )
-        if monitor_type == "model_bias":
-            if values["facet_name"] not in headers:
-                problems.add(
-                    f"'{key}.facet_name' {values['facet_name']!r} must be one of "
-                    f"'{key}.headers' ({', '.join(headers)})"
-                )
-            elif values["facet_name"] == values["label_header"]:
-                problems.add(f"'{key}.facet_name' must not be the label column")
-        if len(problems.items) != before:
-            return None
-    return PARAM_CLASSES[monitor_type](**values)
-
-
-def _s3_uri(path: str, value: Any, problems: _Problems, need_key: bool) -> Optional[str]:
-    match = S3_URI_RE.match(value) if isinstance(value, str) else None
-    if not match or (need_key and not (match.group("key") or "").strip("/")):
-        what = "an s3://bucket/key URI" if need_key else "an s3://bucket[/prefix] URI"
-        problems.add(f"'{path}' must be {what} (got {_show(value)})")
-        return None
-    return value
-
-
-def _check_action(event: Mapping[str, Any], expected: str, problems: _Problems) -> None:
-    action = event.get("action", "start")
-    if action != expected:
-        problems.add(f"'action' must be {expected!r} here (got {_show(action)})")
+def _validate(model: Any, event: Any) -> Any:
+    """``model.model_validate(event)``, or EventValidationError with one problem per rule broken."""
+    try:
+        return model.model_validate(event)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    found: List[Tuple[Tuple[Union[str, int], ...], Any]] = []
+    unknown: Dict[Tuple[Union[str, int], ...], List[str]] = {}
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] == "extra_forbidden":  # one problem per object, naming every unknown key
+            if loc[:-1] not in unknown:
+                found.append((loc[:-1], None))
+            unknown.setdefault(loc[:-1], []).append(str(loc[-1]))
+        else:
+            found.append((loc, _message(error)))
+    problems = []
+    for loc, message in found:
+        if message is None:
+            holder = _model_at(model, loc)
+            where = f" in '{_path(loc)}'" if loc else ""
+            allowed = holder.model_fields if loc else sorted(holder.model_fields)  # an object's in their order
+            message = (f"unknown {holder.key_word}(s){where}: {', '.join(sorted(unknown[loc]))} "
+                       f"(allowed: {', '.join(allowed)})")
+        problems.append(message)
+    raise EventValidationError(problems, [loc for loc, _ in found])
 
 
 def _require_mapping(event: Any, what: str = "event") -> Mapping[str, Any]:
@@ -550,279 +610,28 @@ def _require_mapping(event: Any, what: str = "event") -> Mapping[str, Any]:
 
 def get_action(event: Any) -> str:
     """The event's action; ``"start"`` when absent (so a sample event starts a job)."""
-    event = _require_mapping(event)
-    action = event.get("action", "start")
+    action = _require_mapping(event).get("action", "start")
     if action not in ACTIONS:
-        raise EventValidationError(
-            [f"'action' must be one of {', '.join(ACTIONS)} (got {_show(action)})"]
-        )
+        raise EventValidationError([f"'action' must be one of {', '.join(ACTIONS)} (got {_show(action)})"], [("action",)])
     return action
 
 
 def validate_start(event: Any) -> StartRequest:
-    event = _require_mapping(event)
-    problems = _Problems()
-    _check_action(event, "start", problems)
-
-    monitor_type = event.get("monitor_type", _MISSING)
-    if monitor_type is _MISSING:
-        problems.add("missing required field 'monitor_type'")
-        monitor_type = None
-    elif monitor_type not in MONITOR_TYPES:
-        problems.add(
-            f"'monitor_type' must be one of {', '.join(MONITOR_TYPES)} (got {_show(monitor_type)})"
-        )
-        monitor_type = None
-
-    allowed = {"action", "monitor_type", "endpoint_name", "training_data_uri",
-               "baseline_output_uri", "execution_id", "network_config", "tags"}
-    if monitor_type:
-        allowed.add(f"{monitor_type}_params")
-    else:
-        allowed.update(f"{t}_params" for t in MONITOR_TYPES)
-    unknown = sorted(str(key) for key in event if key not in allowed)
-    if unknown:
-        problems.add(
-            f"unknown field(s): {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})"
-        )
-
-    required = {
-        "endpoint_name": lambda p, v: (
-            v
-            if isinstance(v, str) and SAGEMAKER_NAME_RE.match(v)
-            else problems.add(
-                f"'{p}' must be a SageMaker endpoint name (1-63 letters, digits and "
-                f"hyphens) (got {_show(v)})"
-            )
-        ),
-        "training_data_uri": lambda p, v: _s3_uri(p, v, problems, need_key=True),
-        "baseline_output_uri": lambda p, v: _s3_uri(p, v, problems, need_key=False),
-    }
-    values: Dict[str, Any] = {}
-    for name, check in required.items():
-        if name not in event:
-            problems.add(f"missing required field '{name}'")
-            continue
-        values[name] = check(name, event[name])
-
-    execution_id = event.get("execution_id")
-    if execution_id is not None and (
-        not isinstance(execution_id, str) or not execution_id.strip() or len(execution_id) > 2048
-    ):
-        problems.add(
-            f"'execution_id' must be a non-empty string of at most 2048 characters "
-            f"(got {_show(execution_id)})"
-        )
-
-    params = None
-    if monitor_type:
-        params = _validate_params(monitor_type, event.get(f"{monitor_type}_params"), problems)
-    network = _network_config(event.get("network_config"), problems)
-    tags = _tags(event.get("tags"), problems)
-
-    problems.raise_if_any()
-    return StartRequest(
-        monitor_type=monitor_type,
-        endpoint_name=values["endpoint_name"],
-        training_data_uri=values["training_data_uri"],
-        baseline_output_uri=values["baseline_output_uri"],
-        params=params,
-        execution_id=execution_id,
-        network=network,
-        tags=tags,
-    )
-
-
-_SUBNET_RE = re.compile(r"^subnet-[0-9a-f]{8,17}$")
-_SECURITY_GROUP_RE = re.compile(r"^sg-[0-9a-f]{8,17}$")
-
-
-def _id_list(path: str, value: Any, pattern: "re.Pattern[str]", what: str, problems: _Problems) -> Optional[List[str]]:
-    if value is None:
-        return None
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and pattern.match(v) for v in value):
-        problems.add(f"'{path}' must be a non-empty list of {what} ids (got {_show(value)})")
-        return None
-    return list(value)
-
-
-# CreateProcessingJob Tags: at most 50; Key 1-128 characters, Value 0-256; the aws: prefix is reserved for AWS
-# (API Tag: https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Tag.html).
-MAX_TAGS = 50
-
-
-def _tags(raw: Any, problems: _Problems) -> Optional[Dict[str, str]]:
-    """The optional ``tags`` object: the monitors' tags, which the baseline processing job carries too (the SDK tags
-    a monitor's baselining job with the monitor's tags)."""
-    if raw is None:
-        return None
-    if not isinstance(raw, Mapping):
-        problems.add(f"'tags' must be an object of tag keys to values (got {_type_name(raw)})")
-        return None
-    before = len(problems.items)
-    if len(raw) > MAX_TAGS:
-        problems.add(f"'tags' may hold at most {MAX_TAGS} tags (got {len(raw)})")
-    for key, value in raw.items():
-        if not isinstance(key, str) or not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
-            problems.add(f"'tags' key {_show(key)} must be 1-128 characters and not start with 'aws:'")
-        if not isinstance(value, str) or len(value) > 256:
-            problems.add(f"'tags.{key}' must be a string of at most 256 characters (got {_show(value)})")
-    if len(problems.items) != before:
-        return None
-    return dict(raw) or None
-
-
-def _network_config(raw: Any, problems: _Problems) -> Optional[NetworkSettings]:
-    """The optional ``network_config`` object: the monitors' network settings for the baseline job."""
-    if raw is None:
-        return None
-    if not isinstance(raw, Mapping):
-        problems.add(f"'network_config' must be an object (got {_type_name(raw)})")
-        return None
-    known = ("enable_inter_container_traffic_encryption", "enable_network_isolation", "subnet_ids", "security_group_ids")
-    unknown = sorted(str(k) for k in raw if k not in known)
-    if unknown:
-        problems.add(f"unknown field(s) in 'network_config': {', '.join(unknown)} (allowed: {', '.join(known)})")
-    before = len(problems.items)
-    flags = {name: _boolean(f"network_config.{name}", raw.get(name, False), problems) for name in known[:2]}
-    subnets = _id_list("network_config.subnet_ids", raw.get("subnet_ids"), _SUBNET_RE, "subnet", problems)
-    groups = _id_list("network_config.security_group_ids", raw.get("security_group_ids"), _SECURITY_GROUP_RE,
-                      "security group", problems)
-    if ("subnet_ids" in raw) != ("security_group_ids" in raw):
-        problems.add("'network_config.subnet_ids' and 'network_config.security_group_ids' must be given together")
-    if len(problems.items) != before or unknown:
-        return None
-    return NetworkSettings(subnet_ids=subnets, security_group_ids=groups, **flags)
-
-
-def validate_promote(event: Any) -> PromoteRequest:
-    """Validate a ``promote`` event: copy a finished job's staging output to the live baseline prefix. The staging URI
-    must be this monitor's staging folder under baseline_output_uri (nothing else is ever copied over a baseline)."""
-    event = _require_mapping(event)
-    problems = _Problems()
-    _check_action(event, "promote", problems)
-    check: Optional[CheckRequest] = None
-    try:
-        check = validate_check({"action": "check", **{k: event[k] for k in ("processing_job_name", "monitor_type") if k in event}})
-    except EventValidationError as exc:
-        problems.items.extend(exc.problems)
-    staging = event.get("staging_output_uri", _MISSING)
-    output = event.get("baseline_output_uri", _MISSING)
-    for name, value in (("staging_output_uri", staging), ("baseline_output_uri", output)):
-        if value is _MISSING:
-            problems.add(f"missing required field '{name}'")
-        else:
-            _s3_uri(name, value, problems, need_key=False)
-    if check and isinstance(staging, str) and isinstance(output, str) and S3_URI_RE.match(staging) and S3_URI_RE.match(output):
-        live = output.rstrip("/")
-        if not live.endswith(f"/{check.monitor_type}"):
-            problems.add(f"'baseline_output_uri' must be the monitor's baseline prefix <baseline output>/{check.monitor_type}/ "
-                         f"(got {_show(output)})")
-        else:
-            root = live[: -len(check.monitor_type) - 1]
-            expected = f"{root}/{STAGING_FOLDER}/{check.monitor_type}/{check.processing_job_name}"
-            if staging.rstrip("/") != expected:
-                problems.add(f"'staging_output_uri' must be {expected + '/'!r}, this job's staging folder (got {_show(staging)})")
-    problems.raise_if_any()
-    assert check is not None
-    return PromoteRequest(processing_job_name=check.processing_job_name, monitor_type=check.monitor_type,
-                          staging_output_uri=staging.rstrip("/") + "/", baseline_output_uri=output.rstrip("/") + "/")
+    monitor_type = _require_mapping(event).get("monitor_type")
+    return _validate(START_EVENTS.get(monitor_type, _UnknownMonitorStart) if isinstance(monitor_type, str)
+                     else _UnknownMonitorStart, event)
 
 
 def validate_check(event: Any) -> CheckRequest:
-    """Validate a ``check`` event. Extra keys (e.g. the previous ``start`` result that a
-    state machine passes along) are ignored."""
-    event = _require_mapping(event)
-    problems = _Problems()
-    _check_action(event, "check", problems)
-    name = event.get("processing_job_name", _MISSING)
-    if name is _MISSING:
-        problems.add("missing required field 'processing_job_name'")
-    elif not isinstance(name, str) or not SAGEMAKER_NAME_RE.match(name):
-        problems.add(
-            f"'processing_job_name' must be a SageMaker processing job name "
-            f"(1-63 letters, digits and hyphens) (got {_show(name)})"
-        )
-    monitor_type = event.get("monitor_type", _MISSING)
-    if monitor_type is _MISSING:
-        problems.add("missing required field 'monitor_type'")
-    elif monitor_type not in MONITOR_TYPES:
-        problems.add(
-            f"'monitor_type' must be one of {', '.join(MONITOR_TYPES)} (got {_show(monitor_type)})"
-        )
-    problems.raise_if_any()
-    return CheckRequest(processing_job_name=name, monitor_type=monitor_type)
+    return _validate(CheckRequest, _require_mapping(event))
 
 
-def _execution_name_problem(name: Any) -> Optional[str]:
-    if not isinstance(name, str) or not 1 <= len(name) <= 80:
-        return "must be a string of 1 to 80 characters"
-    bad = sorted(
-        {ch for ch in name if ch in _SFN_NAME_FORBIDDEN or ch.isspace() or not ch.isprintable()}
-    )
-    if bad:
-        return f"contains characters Step Functions rejects: {' '.join(map(repr, bad))}"
-    return None
+def validate_promote(event: Any) -> PromoteRequest:
+    return _validate(PromoteRequest, _require_mapping(event))
 
 
 def validate_start_executions(event: Any) -> StartExecutionsRequest:
-    """Validate a ``start_executions`` event, including every execution's input with the
-    same rules as ``start`` (so nothing is started unless everything is valid)."""
-    event = _require_mapping(event)
-    problems = _Problems()
-    _check_action(event, "start_executions", problems)
-    unknown = sorted(str(k) for k in event if k not in ("action", "state_machine_arn", "executions"))
-    if unknown:
-        problems.add(
-            f"unknown field(s): {', '.join(unknown)} (allowed: action, executions, state_machine_arn)"
-        )
-
-    arn = event.get("state_machine_arn", _MISSING)
-    if arn is _MISSING:
-        problems.add("missing required field 'state_machine_arn'")
-    elif not isinstance(arn, str) or not STATE_MACHINE_ARN_RE.match(arn):
-        problems.add(f"'state_machine_arn' must be a Step Functions state machine ARN (got {_show(arn)})")
-
-    specs: List[ExecutionSpec] = []
-    executions = event.get("executions", _MISSING)
-    if executions is _MISSING:
-        problems.add("missing required field 'executions'")
-    elif not isinstance(executions, list) or not executions:
-        problems.add(f"'executions' must be a non-empty array (got {_show(executions)})")
-    else:
-        seen_names = set()
-        for index, item in enumerate(executions):
-            where = f"executions[{index}]"
-            if not isinstance(item, Mapping):
-                problems.add(f"'{where}' must be an object with 'name' and 'input' (got {_type_name(item)})")
-                continue
-            extra = sorted(str(k) for k in item if k not in ("name", "input"))
-            if extra:
-                problems.add(f"unknown field(s) in '{where}': {', '.join(extra)} (allowed: input, name)")
-            name = item.get("name", _MISSING)
-            if name is _MISSING:
-                problems.add(f"missing required field '{where}.name'")
-            else:
-                name_problem = _execution_name_problem(name)
-                if name_problem:
-                    problems.add(f"'{where}.name' {name_problem} (got {_show(name)})")
-                elif name in seen_names:
-                    problems.add(f"'{where}.name' {name!r} is used by more than one execution")
-                seen_names.add(name if isinstance(name, str) else None)
-            if "input" not in item:
-                problems.add(f"missing required field '{where}.input'")
-                continue
-            if not isinstance(item["input"], Mapping):
-                problems.add(f"'{where}.input' must be an object (got {_type_name(item['input'])})")
-                continue
-            try:
-                validate_start(item["input"])
-            except EventValidationError as exc:
-                problems.items.extend(f"{where}.input: {p}" for p in exc.problems)
-                continue
-            specs.append(ExecutionSpec(name=name, input=dict(item["input"])))
-    problems.raise_if_any()
-    return StartExecutionsRequest(state_machine_arn=arn, executions=specs)
+    return _validate(StartExecutionsRequest, _require_mapping(event))
 
 
 # --------------------------------------------------------------------------- environment

@@ -167,7 +167,7 @@ def _monitor_kwargs(request: StartRequest, settings: RuntimeSettings, session) -
         max_runtime_in_seconds=params.max_runtime_seconds,
         volume_kms_key=settings.kms_key_id,
         output_kms_key=settings.kms_key_id,
-        network_config=network_config(request.network),
+        network_config=network_config(request.network_config),
         # The monitors' tags on the job too, as the SDK tags a monitor's baselining job (cost allocation).
         tags=dict(request.tags) if request.tags else None,
         sagemaker_session=session,

@@ -71,7 +71,7 @@ def effective_baseline_params(settings: Settings, monitor: str) -> Any:
     from baseline.events import check_baseline_event  # baseline.events builds on the settings module
 
     params, problems = check_baseline_event(settings, monitor)
-    assert params is not None and not problems, "validated by Settings"
+    assert params is not None and not problems, "validated by monitors.config (baseline.events.baseline_event_problems)"
     return params
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from baseline.events import baseline_event_problems
 from monitors import yaml_source
 from monitors.naming import bounded_name
 from monitors.settings import (
@@ -246,25 +247,31 @@ def validate(raw: Mapping[str, Any], *, bad_fields: frozenset[str] = frozenset()
             raw_bad.add(name)
     raw = {k: v for k, v in checked.items() if k not in raw_bad}
     try:
-        settings = Settings.model_validate(dict(raw), context={"bad_fields": raw_bad})
-        if not problems:
-            return settings
-        field_errors = []
-    except SettingsProblems as exc:
-        raise ConfigError(problems + exc.problems) from None
+        settings, cross_field = _cross_checked(dict(raw), raw_bad)
     except ValidationError as exc:
         field_errors = exc.errors(include_url=False)
-    if not field_errors:
-        raise ConfigError(problems)
+    else:
+        if problems or cross_field:
+            raise ConfigError(problems + cross_field)
+        return settings
     bad = raw_bad | {str(e["loc"][0]) for e in field_errors if e["loc"]}
     problems += [_format_error(e) for e in field_errors]
     try:
-        Settings.model_validate({k: v for k, v in raw.items() if k not in bad}, context={"bad_fields": bad})
-    except SettingsProblems as exc:
-        problems.extend(exc.problems)
+        problems.extend(_cross_checked({k: v for k, v in raw.items() if k not in bad}, bad)[1])
     except ValidationError:
         pass  # everything left passed its own rule; nothing more to learn
     raise ConfigError(problems)
+
+
+def _cross_checked(values: dict[str, Any], bad: set[str]) -> tuple[Settings, list[str]]:
+    """The settings and the problems of the rules across fields: the settings model's own, then the baseline events'
+    (the baseline Lambda's validator run at synth time). Raises ValidationError for fields that break their own rule."""
+    try:
+        settings, problems = Settings.model_validate(values, context={"bad_fields": bad}), []
+    except SettingsProblems as exc:
+        assert exc.settings is not None
+        settings, problems = exc.settings, list(exc.problems)
+    return settings, problems + baseline_event_problems(settings, bad)
 
 
 def _read_sources(config_path: Path | None, environ: Mapping[str, str], warnings: list[str],

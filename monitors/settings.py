@@ -16,14 +16,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from monitors.naming import deployment_stack_name
 
 MONITOR_TYPES = ("data_quality", "model_quality", "model_bias", "model_explainability")
-_COMMON_BASELINE = {"instance_count", "instance_type", "volume_size_gb", "max_runtime_seconds"}
-# The seed's *_params field names, per monitor type (the baseline Lambda's contract).
-BASELINE_PARAM_FIELDS = {
-    "data_quality": _COMMON_BASELINE,
-    "model_quality": _COMMON_BASELINE | {"problem_type", "inference_attribute", "probability_attribute", "ground_truth_attribute", "probability_threshold_attribute"},
-    "model_bias": _COMMON_BASELINE | {"label_header", "headers", "dataset_type", "label_values", "facet_name", "facet_values", "probability_threshold", "model_name"},
-    "model_explainability": _COMMON_BASELINE | {"label_header", "headers", "dataset_type", "model_name", "num_samples", "agg_method", "save_local_shap_values", "shap_baseline"},
-}
 PROBLEM_TYPES = ("Regression", "BinaryClassification", "MulticlassClassification")
 # The model quality baseline dataset's columns: our parameter -> the seed's model_quality_params field it fills.
 MODEL_QUALITY_BASELINE_COLUMNS = {
@@ -41,7 +33,7 @@ S3_URI_RE = re.compile(rf"^s3://({_BUCKET})(/[^\s]*)?$")
 CRON_RE = re.compile(r"^cron\(0 (\*|(\d{1,2})|(\d{1,2})/(\d{1,2})) \? \* \* \*\)$")
 # EventBridge accepts the general 6-field form; we check the shape, AWS checks the fields.
 EVENTS_SCHEDULE_RE = re.compile(r"^(cron\((\S+ ){5}\S+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$")
-INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
+INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9-]+\.[a-z0-9]+$")  # families may have a hyphen: ml.m7i-flex.large (botocore)
 # The forms KMS accepts for a KeyId (KMS API reference, DescribeKey "KeyId"): key id (a UUID, or mrk-<32 hex>
 # for a multi-Region key), key ARN, alias name, alias ARN. Alias names: 1-256 of [a-zA-Z0-9/_-] after alias/.
 _KMS_KEY_ID = r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
@@ -238,9 +230,10 @@ def _param(default: Any, description: str, *, group: str, **kwargs: Any) -> Any:
 class SettingsProblems(Exception):
     """Raised (not a ValueError, so pydantic does not wrap it) with one line per problem."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], settings: "Settings | None" = None):
         super().__init__("\n".join(problems))
         self.problems = problems
+        self.settings = settings  # the values that broke only cross-field rules, for the checks after them
 
 
 class BatchTransformInput(BaseModel):
@@ -888,27 +881,10 @@ class Settings(BaseModel):
                     "model_quality_probability_threshold_attribute (or model_quality_inference_attribute alone)",
                 )
 
-        for monitor, allowed in BASELINE_PARAM_FIELDS.items():
-            given = getattr(self, f"baseline_{monitor}_params") or {}
-            for key in sorted(set(given) - allowed):
-                hint = did_you_mean(key, sorted(allowed))
-                problem(f"baseline_{monitor}_params", f"unknown field {key!r}{hint}; allowed: {', '.join(sorted(allowed))}")
-            if given and monitor not in enabled:
+        # The baseline params' own rules (the Lambda's) are checked by config validation: baseline.events.
+        for monitor in MONITOR_TYPES:
+            if getattr(self, f"baseline_{monitor}_params") and monitor not in enabled:
                 problem(f"baseline_{monitor}_params", f"is set but enable_{monitor}_monitor is false")
-        if self.baseline_generation_enabled and self.endpoint_name is not None and not bad & {
-            "endpoint_name", "baseline_training_data_s3_uri", "baseline_output_data_s3_uri"}:
-            # Imported here: baseline.events builds on this module.
-            from baseline.events import check_baseline_event
-
-            effective: dict[str, Any] = {}
-            for monitor in enabled:
-                given = getattr(self, f"baseline_{monitor}_params") or {}
-                if f"baseline_{monitor}_params" in bad or set(given) - BASELINE_PARAM_FIELDS[monitor]:
-                    continue  # reported above
-                effective[monitor], event_problems = check_baseline_event(self, monitor)
-                for field, rule in event_problems:
-                    problem(field, rule)
-            self._alarms_match_generated_baselines(problem, effective)
 
         if self.alert_sns_topic_arn and self.alert_create_topic:
             problem("alert_create_topic", "give alert_sns_topic_arn or alert_create_topic, not both")
@@ -961,7 +937,7 @@ class Settings(BaseModel):
         self._aws_limits(problem, bad)
 
         if problems:
-            raise SettingsProblems(problems)
+            raise SettingsProblems(problems, self)
         return self
 
 

@@ -208,7 +208,7 @@ def test_events_pass_the_lambdas_own_validator(tf):
     validation = _event_validation()
     for monitor, event in _events(tf).items():
         request = validation.validate_start(event)
-        assert request.network.enable_inter_container_traffic_encryption is True, monitor
+        assert request.network_config.enable_inter_container_traffic_encryption is True, monitor
     assert _events(tf)["data_quality"]["data_quality_params"]["dataset_format"] == "json_lines"
 
 

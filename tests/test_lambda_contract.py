@@ -1,0 +1,174 @@
+"""The baseline Lambda's image is self-contained (lambda_image/ imports nothing of monitors/ or baseline/), so it keeps
+its own copies of some monitor-type facts; these tests check that they agree with monitors/, and that the synth-time
+check of the baseline events (baseline/events.py) maps the Lambda's problems to settings by location."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+import typing
+from pathlib import Path
+
+import botocore.session
+import pytest
+from conftest import BUCKET, MINIMAL
+
+REPO = Path(__file__).resolve().parent.parent
+S = f"s3://{BUCKET}"
+BASELINE = {"baseline_training_data_s3_uri": f"{S}/train.csv", "baseline_output_data_s3_uri": f"{S}/baselines/"}
+RESOURCE_FIELDS = {"instance_count", "instance_type", "volume_size_gb", "max_runtime_seconds"}
+
+
+def monitors_side_facts() -> dict:
+    """The facts as monitors/ keeps them. One place to repoint when they move (e.g. to a monitor-type registry)."""
+    from monitors import settings
+    from monitors.settings import Settings
+
+    def literal(field: str) -> tuple:
+        return typing.get_args(Settings.model_fields[field].annotation)
+
+    return {
+        "monitor_types": tuple(settings.MONITOR_TYPES),
+        "problem_types": tuple(settings.PROBLEM_TYPES),
+        "data_quality_dataset_formats": literal("data_quality_baseline_dataset_format"),
+        "model_quality_dataset_formats": literal("model_quality_baseline_dataset_format"),
+        "instance_type_pattern": settings.INSTANCE_TYPE_RE.pattern,
+        "endpoint_name_pattern": settings.ENDPOINT_NAME_RE.pattern,
+        "subnet_pattern": settings.SUBNET_RE.pattern,
+        "security_group_pattern": settings.SECURITY_GROUP_RE.pattern,
+    }
+
+
+def lambda_side_facts() -> dict:
+    from baseline.events import _event_validation
+
+    image = _event_validation()
+    return {
+        "monitor_types": tuple(image.PARAMS),
+        "problem_types": image.PROBLEM_TYPES,
+        "data_quality_dataset_formats": image.DATASET_FORMATS,
+        "model_quality_dataset_formats": image.DATASET_FORMATS,
+        "instance_type_pattern": image.INSTANCE_TYPE_RE.pattern,
+        "endpoint_name_pattern": image.SAGEMAKER_NAME_RE.pattern,
+        "subnet_pattern": image.SUBNET_RE.pattern,
+        "security_group_pattern": image.SECURITY_GROUP_RE.pattern,
+    }
+
+
+def test_the_lambda_and_monitors_agree_on_the_monitor_type_facts():
+    assert lambda_side_facts() == monitors_side_facts()
+
+
+def test_the_lambda_keys_its_own_tables_by_the_same_monitor_types():
+    from baseline.events import SET_BY_OTHER_SETTINGS, _event_validation
+
+    image = _event_validation()
+    types = monitors_side_facts()["monitor_types"]
+    assert tuple(image.MONITOR_TYPES) == tuple(image.MONITOR_TYPE_SHORT) == tuple(SET_BY_OTHER_SETTINGS) == types
+    assert all(model.monitor_type == monitor for monitor, model in image.PARAMS.items())
+    # job names are at most 63 characters and the Lambda role may act only on processing-job/baseline-*
+    assert len(set(image.MONITOR_TYPE_SHORT.values())) == len(types)
+
+
+def test_the_instance_type_pattern_takes_every_sagemaker_processing_instance_type():
+    # botocore's sagemaker service model: ProcessingInstanceType (monitoring jobs take the same enum)
+    names = botocore.session.get_session().get_service_model("sagemaker").shape_for("ProcessingInstanceType").enum
+    pattern = re.compile(monitors_side_facts()["instance_type_pattern"])
+    assert "ml.m7i-flex.large" in names
+    assert [name for name in names if not pattern.match(name)] == []
+    assert not any(pattern.match(name) for name in ("m5.large", "ml.m5", "ml.M5.large", "ml.m5.large "))
+
+
+def test_the_allowed_baseline_params_are_the_lambdas_models_fields():
+    from baseline.events import param_fields
+
+    assert param_fields("data_quality") == RESOURCE_FIELDS
+    assert param_fields("model_quality") == RESOURCE_FIELDS | {
+        "problem_type", "inference_attribute", "probability_attribute", "ground_truth_attribute",
+        "probability_threshold_attribute"}
+    assert param_fields("model_bias") == RESOURCE_FIELDS | {
+        "label_header", "headers", "dataset_type", "label_values", "facet_name", "facet_values", "probability_threshold",
+        "model_name"}
+    assert param_fields("model_explainability") == RESOURCE_FIELDS | {
+        "label_header", "headers", "dataset_type", "model_name", "num_samples", "agg_method", "save_local_shap_values",
+        "shap_baseline"}
+
+
+@pytest.mark.parametrize("monitor", ["model_bias", "model_explainability"])
+def test_the_parameter_descriptions_name_the_allowed_baseline_params(monitor):
+    """The README table (generated from the descriptions) lists the Clarify params a user may give."""
+    from baseline.events import param_fields
+    from monitors.settings import Settings
+
+    description = Settings.model_fields[f"baseline_{monitor}_params"].description
+    listed = re.match(rf"Extra {monitor}_params: ([a-z_, ]+)", description).group(1)
+    assert {name.strip() for name in listed.split(",")} == param_fields(monitor) - RESOURCE_FIELDS
+
+
+def test_unknown_baseline_params_are_named_with_the_allowed_ones():
+    from monitors.config import ConfigError, validate
+
+    with pytest.raises(ConfigError) as exc:
+        validate({**MINIMAL, **BASELINE, "baseline_data_quality_params": {"dataset_format": "csv", "instance_cnt": 2}})
+    assert exc.value.problems == [
+        "baseline_data_quality_params: unknown field 'dataset_format'; allowed: instance_count, instance_type, "
+        "max_runtime_seconds, volume_size_gb",
+        "baseline_data_quality_params: unknown field 'instance_cnt' (did you mean 'instance_count'?); allowed: "
+        "instance_count, instance_type, max_runtime_seconds, volume_size_gb",
+    ]
+
+
+def test_lambda_problems_map_to_settings_by_location(monkeypatch):
+    """Each problem's pydantic location names the event field, whatever the message says."""
+    import baseline.events as events
+    from monitors.config import validate
+
+    settings = validate({**MINIMAL, **BASELINE})
+    real_event = events.baseline_event
+
+    def broken_event(settings, monitor):
+        return {**real_event(settings, monitor), "training_data_uri": "https://x/train.csv",
+                "baseline_output_uri": 7, "data_quality_params": {"instance_count": 0}}
+
+    monkeypatch.setattr(events, "baseline_event", broken_event)
+    params, problems = events.check_baseline_event(settings, "data_quality")
+    assert params is None
+    assert problems == [
+        ("baseline_training_data_s3_uri",
+         "the baseline Lambda would reject it: 'training_data_uri' must be an s3://bucket/key URI (got 'https://x/train.csv')"),
+        ("baseline_output_data_s3_uri",
+         "the baseline Lambda would reject it: 'baseline_output_uri' must be an s3://bucket[/prefix] URI (got 7)"),
+        ("baseline_data_quality_params",
+         "the baseline Lambda would reject it: 'data_quality_params.instance_count' must be an integer from 1 to 100 "
+         "(got 0)"),
+    ]
+
+
+def test_lambda_problems_come_with_the_settings_problems():
+    """The baseline-event check runs after the settings model's rules and reports with them: all problems at once."""
+    from monitors.config import ConfigError, validate
+
+    with pytest.raises(ConfigError) as exc:
+        validate({**MINIMAL, **BASELINE, "enable_model_bias_monitor": True, "model_bias_output_s3_uri": f"{S}/o/",
+                  "model_bias_ground_truth_s3_uri": f"{S}/gt/", "backend": "s3",
+                  "baseline_model_bias_params": {"headers": ["label", "age"], "facet_name": "agee"}})
+    assert exc.value.problems == [
+        "backend_s3_bucket: is required when backend is s3",
+        "baseline_model_bias_params: the baseline Lambda would reject it: 'model_bias_params.facet_name' 'agee' must be "
+        "one of 'model_bias_params.headers' (label, age)",
+    ]
+
+
+def test_settings_do_not_import_the_baseline_constructs_and_the_image_imports_nothing_of_the_project():
+    loaded = subprocess.run([sys.executable, "-c", "import sys, monitors.settings; "
+                             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'baseline'))"],
+                            cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+    for path in (REPO / "lambda_image").rglob("*.py"):
+        imported = {alias.name.split(".")[0] for node in ast.walk(ast.parse(path.read_text()))
+                    if isinstance(node, ast.Import) for alias in node.names}
+        imported |= {node.module.split(".")[0] for node in ast.walk(ast.parse(path.read_text()))
+                     if isinstance(node, ast.ImportFrom) and node.module}
+        assert not imported & {"monitors", "baseline"}, path
