@@ -226,6 +226,14 @@ class SageMakerModelMonitoring(Construct):
             from monitors.settings_builder import monitoring_settings
 
             settings = monitoring_settings(**settings)  # before any construct exists: nothing half-built
+        else:
+            # A Settings built directly ran the model's own rules; the baseline events' rules (the Lambda's validator
+            # at synth time) run in config validation, so run them here too.
+            from baseline.events import baseline_event_problems
+            from monitors.settings_builder import SettingsError
+
+            if problems := baseline_event_problems(settings, set()):
+                raise SettingsError(problems)
         super().__init__(scope, id)
         self.resources = EndpointMonitoring(
             self, settings=settings, awscc_provider=awscc_provider, account=account, output_prefix=output_prefix)

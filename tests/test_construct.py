@@ -290,3 +290,21 @@ def test_preconditions_stop_the_plan_with_the_rule(case, moto_server, terraform_
                 "bad endpoint name": "endpoint_name: must be a SageMaker endpoint name (letters, digits, hyphens; ≤ 63)",
                 "other region": "region: us-west-2 must be the region of the stack's aws provider"}[case]
     assert expected in message, message
+
+
+def test_settings_built_directly_still_get_the_baseline_event_rules():
+    """Settings(...) runs the model's rules; the construct adds the baseline Lambda's, as config validation does."""
+    from cdktf import App, TerraformStack
+
+    from monitors.construct import SageMakerModelMonitoring
+    from monitors.settings import Settings
+    from monitors.settings_builder import SettingsError
+
+    import yaml
+
+    params = yaml.safe_load((REPO / "examples" / "full.yaml").read_text())
+    params["baseline_model_bias_params"]["facet_name"] = "agee"  # not one of its headers: the Lambda's rule
+    settings = Settings(**params)
+    with pytest.raises(SettingsError) as error:
+        SageMakerModelMonitoring(TerraformStack(App(), "s"), "m", settings=settings)
+    assert any("baseline_model_bias_params" in p and "agee" in p for p in error.value.problems), error.value.problems
