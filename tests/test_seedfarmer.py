@@ -37,21 +37,35 @@ CLOUD_CONTROL_ACTIONS = {f"cloudformation:{verb}Resource" for verb in ("Create",
 STATE_BUCKET = "mlops-terraform-state"
 MODEL_BUCKET = "mlops-models-123456789012"
 STACK = "mlops-dev-monitoring"
-PARAMETERS = {  # what a manifest's `parameters:` become (SeedFarmer: SEEDFARMER_PARAMETER_<UPPER_SNAKE_CASE>)
-    "ENDPOINT_NAME": "churn-endpoint",
-    "MODEL_BUCKET_ARN": f"arn:aws:s3:::{MODEL_BUCKET}",
-    "REGION": harness.REGION,
-    "ENABLE_DATA_QUALITY_MONITOR": "true",
-    "DATA_QUALITY_BASELINE_S3_URI": f"s3://{MODEL_BUCKET}/baseline/dq",
-    "DATA_QUALITY_OUTPUT_S3_URI": f"s3://{MODEL_BUCKET}/output/dq",
-    "STACK_NAME": STACK,
-    "BACKEND": "s3",
-    "BACKEND_S3_BUCKET": STATE_BUCKET,
-}
+# The manifest the README shows a SeedFarmer user (section "SeedFarmer module"): the one the deploy test deploys.
+README_MANIFEST = (REPO / "README.md").read_text().split("<!-- seedfarmer-manifest -->\n```yaml\n", 1)[1].split("```", 1)[0]
+# What SeedFarmer makes of a manifest, with its own code: ModuleManifest parses it; the environment is
+# SEEDFARMER_PARAMETER_<upper_snake_case> = value (JSON for non-strings), as DeployModule._env_vars builds it; the
+# modulestack parameters are matched as deploy_module_stack matches them (template name in upper snake case).
+SEEDFARMER_VIEW = """
+import json, sys, yaml
+from seedfarmer.models.manifests import ModuleManifest
+from seedfarmer.utils import upper_snake_case
+module = ModuleManifest(**yaml.safe_load(open(sys.argv[1])))
+env = {f"SEEDFARMER_PARAMETER_{p.upper_snake_case}": p.value if isinstance(p.value, str) else json.dumps(p.value)
+       for p in module.parameters}
+given = {**{p.upper_snake_case: p.value for p in module.parameters},
+         **{k: k for k in ("PROJECT_NAME", "DEPLOYMENT_NAME", "MODULE_NAME", "ROLE_NAME")}}
+template = yaml.safe_load(open(sys.argv[2]))["Parameters"]
+stack = {k: given.get(upper_snake_case(k)) for k in template}
+print(json.dumps({"env": env, "stack_parameters": stack}))
+"""
+
+
+def _seedfarmer_bin(name: str) -> str:
+    if not (SEEDFARMER_BIN / name).exists():  # fail, never skip (like checkov's venv)
+        pytest.fail(f"{SEEDFARMER_BIN / name} missing: `make setup` creates .venv-seedfarmer from requirements-seedfarmer.txt",
+                    pytrace=False)
+    return str(SEEDFARMER_BIN / name)
 
 
 def _run_seedfarmer_python(code: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(SEEDFARMER_BIN / "python"), "-c", code], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([_seedfarmer_bin("python"), "-c", code], cwd=cwd, capture_output=True, text=True,
                           timeout=120)
 
 
@@ -123,16 +137,26 @@ def test_modulestack_follows_the_projects_iam_wildcard_rules():
     assert passes[0]["Resource"] == [{"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${StackName}-monitoring"}]
 
 
-def test_modulestack_parameters_are_filled_by_seedfarmer_or_the_manifest():
-    """SeedFarmer fills ProjectName/DeploymentName/ModuleName/RoleName; the others must be manifest parameters
-    (SeedFarmer matches them in UPPER_SNAKE_CASE) that the settings model knows."""
-    from monitors.settings import Settings
+@pytest.fixture(scope="module")
+def seedfarmer_view(tmp_path_factory) -> dict:
+    """The README manifest as SeedFarmer sees it: its environment and the modulestack's parameter values."""
+    root = tmp_path_factory.mktemp("manifest")
+    (root / "manifest.yaml").write_text(README_MANIFEST)
+    result = subprocess.run([_seedfarmer_bin("python"), "-c", SEEDFARMER_VIEW, "manifest.yaml",
+                             str(REPO / "modulestack.yaml")], cwd=_project(root), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
 
-    seedfarmer_given = {"ProjectName", "DeploymentName", "ModuleName", "RoleName"}
-    from_manifest = set(MODULESTACK["Parameters"]) - seedfarmer_given
-    assert from_manifest == {"StackName", "ModelBucketArn", "BackendS3Bucket"}
-    snake = {"StackName": "stack_name", "ModelBucketArn": "model_bucket_arn", "BackendS3Bucket": "backend_s3_bucket"}
-    assert {snake[p] for p in from_manifest} <= set(Settings.model_fields)
+
+def test_readme_manifest_fills_every_modulestack_parameter(seedfarmer_view):
+    """SeedFarmer fills ProjectName/DeploymentName/ModuleName/RoleName; the rest come from the manifest, as
+    strings (deploy_module_stack passes only string and list values to the template)."""
+    assert seedfarmer_view["stack_parameters"] == {
+        "ProjectName": "PROJECT_NAME", "DeploymentName": "DEPLOYMENT_NAME", "ModuleName": "MODULE_NAME",
+        "RoleName": "ROLE_NAME", "StackName": STACK, "ModelBucketArn": f"arn:aws:s3:::{MODEL_BUCKET}",
+        "BackendS3Bucket": STATE_BUCKET,
+    }
+    assert seedfarmer_view["env"]["SEEDFARMER_PARAMETER_ENABLE_DATA_QUALITY_MONITOR"] == "true"
 
 
 def _bundle(tmp_path: Path) -> Path:
@@ -152,11 +176,11 @@ def _bundle(tmp_path: Path) -> Path:
     return module
 
 
-def _environment(tmp_path: Path, endpoint: str, **parameters: str) -> dict[str, str]:
+def _environment(tmp_path: Path, endpoint: str, parameters: dict[str, str]) -> dict[str, str]:
     tools = tmp_path / "bin"
     tools.mkdir(exist_ok=True)
     if not (tools / "seedfarmer").exists():
-        (tools / "seedfarmer").symlink_to(SEEDFARMER_BIN / "seedfarmer")
+        (tools / "seedfarmer").symlink_to(_seedfarmer_bin("seedfarmer"))
     cli_config = tmp_path / "terraformrc"
     cli_config.write_text('provider_installation {\n  filesystem_mirror {\n    path = "%s"\n  }\n}\n'
                           "disable_checkpoint = true\n" % harness.PLUGIN_DIR)
@@ -167,7 +191,7 @@ def _environment(tmp_path: Path, endpoint: str, **parameters: str) -> dict[str, 
         "SEEDFARMER_DEPLOYMENT_NAME": "dev",
         "SEEDFARMER_MODULE_NAME": "monitoring-dq",
         "SEEDFARMER_MODULE_METADATA": "",
-        **{f"SEEDFARMER_PARAMETER_{k}": v for k, v in parameters.items()},
+        **parameters,
         "AWS_ENDPOINT_URL": endpoint,
         "AWS_ACCESS_KEY_ID": harness.ACCESS_KEY,
         "AWS_SECRET_ACCESS_KEY": harness.SECRET_KEY,
@@ -199,10 +223,11 @@ def _run_phases(spec: dict, execution: str, module: Path, env: dict[str, str]) -
     return 0, "".join(out), "".join(err)
 
 
-def test_deploy_phase_refuses_local_state_before_anything_runs(moto_server, tmp_path):  # noqa: F811
+def test_deploy_phase_refuses_local_state_before_anything_runs(moto_server, seedfarmer_view, tmp_path):  # noqa: F811
     module = _bundle(tmp_path)
-    parameters = {k: v for k, v in PARAMETERS.items() if k not in ("BACKEND", "BACKEND_S3_BUCKET", "STACK_NAME")}
-    env = _environment(tmp_path, moto_server.endpoint, **parameters, BACKEND_S3_KEY="elsewhere/state")
+    parameters = {k: v for k, v in seedfarmer_view["env"].items()
+                  if k.removeprefix("SEEDFARMER_PARAMETER_") not in ("BACKEND", "BACKEND_S3_BUCKET", "STACK_NAME")}
+    env = _environment(tmp_path, moto_server.endpoint, {**parameters, "SEEDFARMER_PARAMETER_BACKEND_S3_KEY": "elsewhere/state"})
     build_only = {"deploy": {"phases": {"build": DEPLOYSPEC["deploy"]["phases"]["build"]}}}
     rc, _, err = _run_phases(build_only, "deploy", module, env)
     assert rc == 2
@@ -215,10 +240,11 @@ def test_deploy_phase_refuses_local_state_before_anything_runs(moto_server, tmp_
     assert not (module / "cdktf.out").exists()
 
 
-def test_deploy_phase_stops_on_types_the_deploy_role_does_not_cover(moto_server, tmp_path):  # noqa: F811
+def test_deploy_phase_stops_on_types_the_deploy_role_does_not_cover(moto_server, seedfarmer_view, tmp_path):  # noqa: F811
     """Alerts need SNS and CloudWatch, which modulestack.yaml does not grant: stopped before terraform init."""
     module = _bundle(tmp_path)
-    env = _environment(tmp_path, moto_server.endpoint, **PARAMETERS, ALERT_SNS_TOPIC_ARN="arn:aws:sns:us-east-1:123456789012:ops")
+    alerts = {"SEEDFARMER_PARAMETER_ALERT_SNS_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:ops"}
+    env = _environment(tmp_path, moto_server.endpoint, {**seedfarmer_view["env"], **alerts})
     build_only = {"deploy": {"phases": {"build": DEPLOYSPEC["deploy"]["phases"]["build"]}}}
     rc, _, err = _run_phases(build_only, "deploy", module, env)
     assert rc == 1
@@ -227,13 +253,14 @@ def test_deploy_phase_stops_on_types_the_deploy_role_does_not_cover(moto_server,
     assert not (module / "cdktf.out" / "stacks" / STACK / ".terraform").exists()
 
 
-def test_deploy_then_destroy_phases_against_moto(moto_server, terraform_bin, tmp_path):  # noqa: F811
+def test_deploy_then_destroy_phases_against_moto(moto_server, terraform_bin, seedfarmer_view, tmp_path):  # noqa: F811
+    """The README's manifest, deployed and destroyed by the deployspec's phases."""
     s3 = moto_server.client("s3")
     for bucket in (STATE_BUCKET, MODEL_BUCKET):
         if bucket not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
             s3.create_bucket(Bucket=bucket)
     module = _bundle(tmp_path)
-    env = _environment(tmp_path, moto_server.endpoint, **PARAMETERS)
+    env = _environment(tmp_path, moto_server.endpoint, seedfarmer_view["env"])
 
     rc, out, err = _run_phases(DEPLOYSPEC, "deploy", module, env)
     assert rc == 0, f"{out[-4000:]}\n{err[-4000:]}"
