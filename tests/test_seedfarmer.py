@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
+from conftest import MINIMAL, REPO, one
 from emulator import harness
 from emulator_fixtures import moto_server, terraform_bin  # noqa: F401
 
@@ -135,6 +136,18 @@ def test_modulestack_follows_the_projects_iam_wildcard_rules():
     assert [st["Action"] for st in passes] == [["iam:PassRole"]]
     assert passes[0]["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
     assert passes[0]["Resource"] == [{"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${StackName}-monitoring"}]
+
+
+def test_modulestack_stack_name_pattern_keeps_the_monitoring_role_name_exact(synth, tmp_path):
+    """The policy names the role <StackName>-monitoring; the stack shortens longer role names with a hash, so
+    StackName's pattern stops exactly where that starts (53 characters)."""
+    pattern = MODULESTACK["Parameters"]["StackName"]["AllowedPattern"]
+    longest = "m" + "-x" * 26
+    assert len(longest) == 53 and re.fullmatch(pattern, longest) and not re.fullmatch(pattern, longest + "x")
+    assert not re.fullmatch(pattern, "mlops_dev")  # '_' becomes '-' in the role name
+    assert one(synth({**MINIMAL, "stack_name": longest}), "aws_iam_role")["name"] == f"{longest}-monitoring"
+    one_more = one(synth({**MINIMAL, "stack_name": longest + "x"}, tmp_path / "longer"), "aws_iam_role")["name"]
+    assert one_more != f"{longest}x-monitoring"
 
 
 @pytest.fixture(scope="module")
