@@ -1,0 +1,54 @@
+"""JSON documents (state machine definition, event patterns, event inputs, ...) as structures, not escaped lines.
+
+An attribute that takes a JSON document as a string (``definition``, ``event_pattern``, ``input``) is written as
+``"${jsonencode(local.<name>)}"`` with the document itself in ``locals``: cdk.tf.json then holds it as nested
+JSON, one value per line, so a changed parameter changes one short line of the file and the plan shows the
+attribute as a structure (``jsonencode({...})``), instead of one escaped line thousands of characters long.
+
+Terraform reads every string in ``locals`` as a template, exactly as it reads the attribute string it replaces
+(HCL JSON syntax: strings and object property names are templates), so nothing changes in what the strings
+mean: references such as ``${data.aws_caller_identity.caller.account_id}`` are still evaluated, and literal
+text was already escaped or rejected (``$${``/``%%{``: monitors.settings.terraform_literal, monitors/config.py).
+``jsonencode`` writes compact JSON with sorted keys, the same document JSON-wise (it escapes ``<``, ``>``
+and ``&`` as ``\\u003c`` ..., which every JSON reader decodes back).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from cdktf import Fn, TerraformLocal
+from constructs import Construct
+
+_REFERENCE = re.compile(r"^\$\{jsonencode\(local\.([A-Za-z0-9_-]+)\)\}$")
+
+
+def json_document(scope: Construct, id: str, document: Any) -> str:
+    """A ``locals`` entry holding ``document``; returns the attribute value that encodes it as a JSON string."""
+    plain = json.loads(json.dumps(document))  # tuples -> lists; fails on what JSON cannot hold
+    _reject_null(plain, id)
+    return Fn.jsonencode(TerraformLocal(scope, id, plain).expression)
+
+
+def document_value(tf: dict, value: str) -> Any:
+    """The document an attribute of a synthesized stack (its cdk.tf.json as a dict) encodes: the ``locals``
+    entry for ``${jsonencode(local.x)}``, or the JSON string itself (an attribute written as a string).
+    Strings inside keep their Terraform references (``${...}``) unevaluated, as the attribute string did."""
+    match = _REFERENCE.match(value)
+    if match:
+        return tf["locals"][match.group(1)]
+    return json.loads(value)
+
+
+def _reject_null(value: Any, where: str) -> None:
+    # cdktf drops null from arrays and objects when it writes locals: a document with null would change silently.
+    if value is None:
+        raise ValueError(f"JSON document {where}: null values are not supported (cdktf would drop them)")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _reject_null(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _reject_null(item, f"{where}[{i}]")
