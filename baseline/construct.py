@@ -16,7 +16,7 @@ from monitors.aws_bindings import aws
 from monitors.generic import GenericProvider, GenericResource
 from monitors.iam import AccountContext, ServiceRole, Statement, policy_document, s3_list_prefixes, s3_object_arns
 from monitors.job_definitions import SHORT_NAMES
-from monitors.json_documents import json_document
+from monitors.json_documents import encoded, json_document, json_local, reference
 from monitors.naming import bounded_name, content_hash
 from monitors.staging import staging_dir
 from monitors.settings import Settings
@@ -191,10 +191,12 @@ class BaselineGeneration(Construct):
             description="Baseline schedule: starts only the baseline state machine",
             statements=[Statement("StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine_arn,))],
         )
-        for monitor, event in self.events.items():
+        # Each event once in `locals`: the schedule's targets and the run-on-deploy input both use it.
+        event_locals = {monitor: json_local(self, f"event_{monitor}", event) for monitor, event in self.events.items()}
+        for monitor, event in event_locals.items():
             aws("cloudwatch_event_target").CloudwatchEventTarget(
                 self, f"target_{monitor}", rule=rule.name, target_id=f"baseline-{SHORT_NAMES[monitor]}",
-                arn=self.state_machine.arn, role_arn=self.events_role.arn, input=json_document(self, f"event_{monitor}", event),
+                arn=self.state_machine.arn, role_arn=self.events_role.arn, input=encoded(event),
             )
 
         # --- Run on deploy ----------------------------------------------------------------------
@@ -208,7 +210,7 @@ class BaselineGeneration(Construct):
                     "StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine_arn,))]).json,
             )
             executions = [
-                {"name": f"deploy-{SHORT_NAMES[m]}-{config_hash}", "input": event} for m, event in self.events.items()
+                {"name": f"deploy-{SHORT_NAMES[m]}-{config_hash}", "input": reference(event_locals[m])} for m in self.events
             ]
             invocation = aws("lambda_invocation").LambdaInvocation(
                 self, "run_on_deploy", function_name=self.function.function_name,

@@ -19,27 +19,54 @@ import json
 import re
 from typing import Any
 
-from cdktf import Fn, TerraformLocal
+from cdktf import Fn, TerraformLocal, Token
 from constructs import Construct
 
 _REFERENCE = re.compile(r"^\$\{jsonencode\(local\.([A-Za-z0-9_-]+)\)\}$")
+_LOCAL = re.compile(r"^\$\{local\.([A-Za-z0-9_-]+)\}$")  # a whole string: the local's value itself
+
+
+def json_local(scope: Construct, id: str, document: Any) -> TerraformLocal:
+    """A ``locals`` entry holding ``document`` (its ``expression`` may be nested in another document)."""
+    plain = json.loads(json.dumps(document))  # tuples -> lists; fails on what JSON cannot hold
+    _reject_null(plain, id)
+    return TerraformLocal(scope, id, plain)
 
 
 def json_document(scope: Construct, id: str, document: Any) -> str:
     """A ``locals`` entry holding ``document``; returns the attribute value that encodes it as a JSON string."""
-    plain = json.loads(json.dumps(document))  # tuples -> lists; fails on what JSON cannot hold
-    _reject_null(plain, id)
-    return Fn.jsonencode(TerraformLocal(scope, id, plain).expression)
+    return encoded(json_local(scope, id, document))
+
+
+def encoded(local: TerraformLocal) -> str:
+    """``${jsonencode(local.x)}``: the attribute value of a JSON string."""
+    return Fn.jsonencode(local.expression)
+
+
+def reference(local: TerraformLocal) -> str:
+    """``${local.x}``: the document itself, to nest in another document."""
+    return Token.as_string(local.expression)
 
 
 def document_value(tf: dict, value: str) -> Any:
     """The document an attribute of a synthesized stack (its cdk.tf.json as a dict) encodes: the ``locals``
-    entry for ``${jsonencode(local.x)}``, or the JSON string itself (an attribute written as a string).
-    Strings inside keep their Terraform references (``${...}``) unevaluated, as the attribute string did."""
+    entry for ``${jsonencode(local.x)}`` (with ``${local.y}`` inside replaced by that entry), or the JSON string
+    itself (an attribute written as a string). Other references (``${data...}``) stay unevaluated, as in the
+    attribute string."""
     match = _REFERENCE.match(value)
     if match:
-        return tf["locals"][match.group(1)]
+        return _resolve_locals(tf, tf["locals"][match.group(1)])
     return json.loads(value)
+
+
+def _resolve_locals(tf: dict, value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _resolve_locals(tf, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_locals(tf, v) for v in value]
+    if isinstance(value, str) and (match := _LOCAL.match(value)):
+        return _resolve_locals(tf, tf["locals"][match.group(1)])
+    return value
 
 
 def _reject_null(value: Any, where: str) -> None:
