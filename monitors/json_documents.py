@@ -4,6 +4,8 @@ An attribute that takes a JSON document as a string (``definition``, ``event_pat
 ``"${jsonencode(local.<name>)}"`` with the document itself in ``locals``: cdk.tf.json then holds it as nested
 JSON, one value per line, so a changed parameter changes one short line of the file and the plan shows the
 attribute as a structure (``jsonencode({...})``), instead of one escaped line thousands of characters long.
+A document nested in another is referenced, not copied: ``"${local.x}"`` as a whole string is the local's value
+(an object), so each baseline event is written once.
 
 Terraform reads every string in ``locals`` as a template, exactly as it reads the attribute string it replaces
 (HCL JSON syntax: strings and object property names are templates), so nothing changes in what the strings
