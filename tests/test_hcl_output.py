@@ -183,3 +183,15 @@ def test_cdktf_synth_hcl_environment_gets_our_hcl(tmp_path):
     assert manifest["stacks"]["sagemaker-model-monitoring"]["synthesizedStackPath"] == "stacks/sagemaker-model-monitoring/cdk.tf"
     rc, out, err = harness.run_terraform(["fmt", "-check", "-no-color", "cdk.tf"], stack)
     assert rc == 0, out + err
+
+
+def test_a_block_type_the_writer_does_not_know_stops_the_synth_with_nothing_written(tmp_path, capsys, monkeypatch):
+    import main
+
+    monkeypatch.delitem(BLOCKS["resource"], "aws_iam_role")
+    outdir = tmp_path / "cdktf.out"
+    assert main.main(["--example", "--hcl", "--outdir", str(outdir)]) == 2
+    err = capsys.readouterr().err
+    assert ("error: --hcl: HCL output: the nested blocks of resource 'aws_iam_role' (aws_iam_role) are not known; "
+            "add them to monitors/hcl_blocks.py; nothing was written") in err
+    assert "Traceback" not in err and not (outdir / "stacks").exists()
