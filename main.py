@@ -38,6 +38,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--outdir", type=Path, default=Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out")),
         help="output folder (default: cdktf.out, or CDKTF_OUTDIR when run by `cdktf synth`)",
     )
+    parser.add_argument(
+        "--hcl", action="store_true", default=os.environ.get("SYNTH_HCL_OUTPUT") in ("true", "1"),
+        help="write cdk.tf (HCL, for reviewers) instead of cdk.tf.json (`cdktf synth --hcl` sets SYNTH_HCL_OUTPUT)",
+    )
     return parser.parse_args(argv)
 
 
@@ -68,10 +72,12 @@ def _synth(args: argparse.Namespace) -> int:
     for line in warnings:
         print(line, file=sys.stderr)
 
+    # cdktf's own HCL renderer (Node side, on when SYNTH_HCL_OUTPUT is set) drops parts of the stack; ours writes it.
+    os.environ.pop("SYNTH_HCL_OUTPUT", None)
     from monitors.app import synthesize
 
     try:
-        stacks = synthesize(plans, args.outdir)
+        stacks = synthesize(plans, args.outdir, hcl=args.hcl)
     except OutputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -79,7 +85,7 @@ def _synth(args: argparse.Namespace) -> int:
         print(f"error: --outdir: cannot write {exc.filename or args.outdir}: {exc.strerror}; nothing was written.", file=sys.stderr)
         return 2
     for stack in stacks:
-        print(f"wrote {os.path.relpath(stack / 'cdk.tf.json')}", file=sys.stderr)
+        print(f"wrote {os.path.relpath(stack / ('cdk.tf' if args.hcl else 'cdk.tf.json'))}", file=sys.stderr)
     from monitors.cost import cost_lines
 
     for line in cost_lines(settings for plan in plans for settings in plan.endpoints):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,11 +11,12 @@ from cdktf import AssetType, TerraformAsset
 from constructs import Construct
 
 from baseline.events import baseline_event
-from baseline.state_machine import build_state_machine_definition_json
+from baseline.state_machine import build_state_machine_definition
 from monitors.aws_bindings import aws
 from monitors.generic import GenericProvider, GenericResource
 from monitors.iam import AccountContext, ServiceRole, Statement, policy_document, service_endpoint, s3_list_prefixes, s3_object_arns
 from monitors.job_definitions import SHORT_NAMES
+from monitors.json_documents import encoded, json_document, json_local, reference
 from monitors.naming import bounded_name, content_hash
 from monitors.staging import staging_dir
 from monitors.settings import Settings
@@ -178,9 +178,9 @@ class BaselineGeneration(Construct):
             self, "state_machine",
             name=name,
             role_arn=self.sfn_role.arn,
-            definition=build_state_machine_definition_json(
+            definition=json_document(self, "state_machine_definition", build_state_machine_definition(
                 function_arn, poll_interval_seconds=s.baseline_poll_interval_seconds, timeout_seconds=timeout
-            ),
+            )),
             logging_configuration={"log_destination": f"{sfn_log_group.arn}:*", "include_execution_data": True, "level": "ALL"},
             tracing_configuration={"enabled": True},
             depends_on=[self.sfn_role.policy, self.function],  # the definition names the function by its built ARN
@@ -197,10 +197,12 @@ class BaselineGeneration(Construct):
             description="Baseline schedule: starts only the baseline state machine",
             statements=[Statement("StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine_arn,))],
         )
-        for monitor, event in self.events.items():
+        # Each event once in `locals`: the schedule's targets and the run-on-deploy input both use it.
+        event_locals = {monitor: json_local(self, f"event_{monitor}", event) for monitor, event in self.events.items()}
+        for monitor, event in event_locals.items():
             aws("cloudwatch_event_target").CloudwatchEventTarget(
                 self, f"target_{monitor}", rule=rule.name, target_id=f"baseline-{SHORT_NAMES[monitor]}",
-                arn=self.state_machine.arn, role_arn=self.events_role.arn, input=json.dumps(event, sort_keys=True),
+                arn=self.state_machine.arn, role_arn=self.events_role.arn, input=encoded(event),
             )
 
         # --- Run on deploy ----------------------------------------------------------------------
@@ -214,11 +216,12 @@ class BaselineGeneration(Construct):
                     "StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine_arn,))]).json,
             )
             executions = [
-                {"name": f"deploy-{SHORT_NAMES[m]}-{config_hash}", "input": event} for m, event in self.events.items()
+                {"name": f"deploy-{SHORT_NAMES[m]}-{config_hash}", "input": reference(event_locals[m])} for m in self.events
             ]
             invocation = aws("lambda_invocation").LambdaInvocation(
                 self, "run_on_deploy", function_name=self.function.function_name,
-                input=json.dumps({"action": "start_executions", "state_machine_arn": self.state_machine_arn, "executions": executions}, sort_keys=True),
+                input=json_document(self, "run_on_deploy_input", {
+                    "action": "start_executions", "state_machine_arn": self.state_machine_arn, "executions": executions}),
                 triggers={"baseline_configuration": config_hash},
                 depends_on=[start_policy, self.state_machine],
             )
@@ -247,7 +250,7 @@ class BaselineGeneration(Construct):
         )
         aws("ecr_lifecycle_policy").EcrLifecyclePolicy(
             self, "repository_lifecycle", repository=repo.name,
-            policy=json.dumps({"rules": [{
+            policy=json_document(self, "repository_lifecycle_policy", {"rules": [{
                 "rulePriority": 1, "description": f"keep the last {IMAGES_KEPT} images",
                 "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": IMAGES_KEPT},
                 "action": {"type": "expire"}}]}),

@@ -34,6 +34,7 @@ from constructs import Construct
 
 from monitors.aws_bindings import aws
 from monitors.iam import AccountContext, ServiceRole, Statement, service_endpoint
+from monitors.json_documents import json_document
 from monitors.naming import bounded_name
 from monitors.settings import BIAS_METRICS, EXPLAINABILITY_DIMENSIONS, Settings
 from monitors.staging import staging_dir
@@ -227,7 +228,7 @@ class Alerts(Construct):
         rule = aws("cloudwatch_event_rule").CloudwatchEventRule(
             self, "baseline_failures", name=bounded_name(self.name, "baseline-failures", max_length=64),
             description="Baseline generation executions that failed, timed out or were aborted",
-            event_pattern=json.dumps(baseline_failure_pattern(config.state_machine_arn), sort_keys=True))
+            event_pattern=json_document(self, "baseline_failures_pattern", baseline_failure_pattern(config.state_machine_arn)))
         aws("cloudwatch_event_target").CloudwatchEventTarget(
             self, "baseline_failures_target", rule=rule.name, target_id="alert-topic", arn=self.topic_arn,
             input_transformer={

@@ -10,9 +10,10 @@ from monitors.output import install, locked_output
 from monitors.settings import Settings
 
 
-def synthesize(plans: list[StackPlan] | list[Settings], outdir: Path, notes: list[str] | None = None) -> list[Path]:
-    """Synthesize each stack plan (a Settings is a one-endpoint plan) into outdir/stacks/<name>/cdk.tf.json;
-    returns the stack folders.
+def synthesize(plans: list[StackPlan] | list[Settings], outdir: Path, notes: list[str] | None = None, *,
+               hcl: bool = False) -> list[Path]:
+    """Synthesize each stack plan (a Settings is a one-endpoint plan) into outdir/stacks/<name>/cdk.tf.json
+    (with `hcl`: cdk.tf, HCL for reviewers, see monitors/hcl.py); returns the stack folders.
 
     Under the output folder's lock (OutputError if another run holds it), every stack is synthesized into a
     scratch folder first and moved in only when all are complete (monitors/output.py): a failure never
@@ -26,10 +27,14 @@ def synthesize(plans: list[StackPlan] | list[Settings], outdir: Path, notes: lis
 
         from monitors.stack import MonitoringStack
 
-        app = App(outdir=str(scratch))
+        # hcl_output names the stack file cdk.tf in the manifest; cdktf still writes JSON there (its HCL renderer
+        # runs only with SYNTH_HCL_OUTPUT in the Node process environment), which _json_to_hcl replaces.
+        app = App(outdir=str(scratch), hcl_output=hcl)
         for plan in plans:
             MonitoringStack(app, plan)
         app.synth()
+        if hcl:
+            _json_to_hcl(scratch, [plan.name for plan in plans])
         lines = install(scratch, outdir, [plan.name for plan in plans])
     if notes is None:
         for line in lines:
@@ -37,3 +42,19 @@ def synthesize(plans: list[StackPlan] | list[Settings], outdir: Path, notes: lis
     else:
         notes.extend(lines)
     return [outdir / "stacks" / plan.name for plan in plans]
+
+
+def _json_to_hcl(synthesized: Path, stack_names: list[str]) -> None:
+    """Rewrite each synthesized stack's cdk.tf (Terraform JSON, see above) as HCL: the same configuration."""
+    import json
+
+    from monitors.hcl import HclError, to_hcl
+    from monitors.output import OutputError
+
+    for name in stack_names:
+        path = synthesized / "stacks" / name / "cdk.tf"
+        try:
+            text = to_hcl(json.loads(path.read_text()))
+        except HclError as exc:
+            raise OutputError(f"--hcl: {exc}; nothing was written") from None
+        path.write_text(text)

@@ -17,6 +17,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -184,9 +185,23 @@ def _local_state(folder: Path) -> Path | None:
         config = json.loads((folder / "cdk.tf.json").read_text())
         path = config["terraform"]["backend"]["local"]["path"]
     except (OSError, ValueError, KeyError, TypeError):
-        return None
+        path = _hcl_local_state_path(folder)
+        if path is None:
+            return None
     state = Path(os.path.normpath(folder / path))
     return state if state.exists() else None
+
+
+# The local backend as monitors/hcl.py writes it in cdk.tf (a --hcl synth): `backend "local" {` then `path = "..."`.
+_HCL_LOCAL_BACKEND = re.compile(r'^  backend "local" \{\n    path = "((?:[^"\\]|\\.)*)"\n', re.M)
+
+
+def _hcl_local_state_path(folder: Path) -> str | None:
+    try:
+        match = _HCL_LOCAL_BACKEND.search((folder / "cdk.tf").read_text())
+    except OSError:
+        return None
+    return json.loads(f'"{match.group(1)}"') if match else None
 
 
 def default_local_state_path(stack_name: str) -> str:

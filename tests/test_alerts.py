@@ -10,6 +10,7 @@ import yaml
 from conftest import REPO, one, resources
 
 from monitors.config import ConfigError, validate
+from monitors.json_documents import document_value
 
 EXAMPLE = yaml.safe_load((REPO / "examples" / "full.yaml").read_text())
 KMS = "${data.aws_kms_key.monitoring_key.arn}"
@@ -144,7 +145,7 @@ def test_baseline_failure_rule_matches_the_documented_event():
 
 def test_baseline_failure_rule_targets_the_topic_with_a_readable_message(tf):
     [rule] = [r for r in resources(tf, "aws_cloudwatch_event_rule") if r["name"].endswith("baseline-failures")]
-    assert json.loads(rule["event_pattern"])["detail"]["stateMachineArn"] == [
+    assert document_value(tf, rule["event_pattern"])["detail"]["stateMachineArn"] == [
         "arn:aws:states:us-east-2:${data.aws_caller_identity.caller.account_id}:stateMachine:sagemaker-model-monitoring-baseline"]
     [target] = [t for t in resources(tf, "aws_cloudwatch_event_target") if t["target_id"] == "alert-topic"]
     assert target["arn"] == "${aws_sns_topic.alerts_topic.arn}"

@@ -8,6 +8,8 @@ import pytest
 import terraform_tools
 from conftest import BUCKET, MINIMAL, one, resources
 
+from monitors.json_documents import document_value
+
 S = f"s3://{BUCKET}"
 IMAGE = "123456789012.dkr.ecr.us-east-2.amazonaws.com/baseline-lambda:v1"
 BASELINE = {
@@ -72,7 +74,7 @@ def test_bias_monitor_reads_its_own_immutable_analysis_config_as_the_sdk_writes_
 def test_one_target_per_enabled_monitor_carrying_configured_parameters(tf):
     rule = one(tf, "aws_cloudwatch_event_rule")
     assert rule["schedule_expression"] == "cron(0 3 * * ? *)"
-    targets = {t["target_id"]: json.loads(t["input"]) for t in resources(tf, "aws_cloudwatch_event_target")}
+    targets = {t["target_id"]: document_value(tf, t["input"]) for t in resources(tf, "aws_cloudwatch_event_target")}
     assert set(targets) == {"baseline-dq", "baseline-bias"}
     bias = targets["baseline-bias"]
     assert bias["monitor_type"] == "model_bias"
@@ -99,16 +101,16 @@ def test_state_machine_logging_tracing_and_lambda(tf):
     sm = one(tf, "aws_sfn_state_machine")
     assert sm["logging_configuration"]["level"] == "ALL" and sm["logging_configuration"]["include_execution_data"] is True
     assert sm["tracing_configuration"] == {"enabled": True}
-    definition = json.loads(sm["definition"])
+    definition = document_value(tf, sm["definition"])
     assert definition["TimeoutSeconds"] == 1200 + 1800
     # The function's ARN built from its name (known at plan time); the state machine still waits for the function.
-    assert f"arn:aws:lambda:us-east-2:{ACCOUNT}:function:smm-my-endpoint-us-east-2-baseline" in sm["definition"]
+    assert f"arn:aws:lambda:us-east-2:{ACCOUNT}:function:smm-my-endpoint-us-east-2-baseline" in json.dumps(definition)
     assert any(d == "aws_lambda_function.baseline_function" for d in sm["depends_on"])
 
 
 def test_run_on_deploy_reruns_only_when_configuration_changes(tf, synth):
     inv = one(tf, "aws_lambda_invocation")
-    payload = json.loads(inv["input"])
+    payload = document_value(tf, inv["input"])
     assert payload["action"] == "start_executions"
     assert [e["input"]["monitor_type"] for e in payload["executions"]] == ["data_quality", "model_bias"]
     other = synth({**BASELINE, "baseline_instance_count": 3})

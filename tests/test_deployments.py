@@ -178,7 +178,7 @@ def test_addresses_are_readable_with_moved_blocks_from_the_hashed_ones(synth, tm
     assert set(moves) == old_addresses - new_addresses and set(moves.values()) == new_addresses - old_addresses
     assert moves["aws_iam_role.monitoring_role_3C7E8759"] == "aws_iam_role.monitoring_role"
     # Nothing else differs: the old document with the hash suffixes dropped is the new one without its moves.
-    unhashed = json.loads(re.sub(r"_[0-9A-F]{8}(?=[.\"}])", "", json.dumps(old)))
+    unhashed = json.loads(re.sub(r"_[0-9A-F]{8}(?=[.\")}])", "", json.dumps(old)))  # ) ends jsonencode(local.x)
     new_without_moves = {k: v for k, v in new.items() if k != "moved"}
     new_without_moves["//"]["metadata"]["overrides"]["stack"].remove("moved")
     for section in set(unhashed) | set(new_without_moves):

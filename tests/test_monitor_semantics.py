@@ -17,6 +17,7 @@ from conftest import BUCKET, MINIMAL, one, resources
 from test_real_tools import CFN_TYPES, CfnValidator, _cfn_schema, to_cloudformation
 
 from monitors.config import ConfigError, validate
+from monitors.json_documents import document_value
 
 S = f"s3://{BUCKET}"
 MODEL = "churn-model"
@@ -87,7 +88,8 @@ def _config_object(tf, monitor: str) -> dict:
 
 
 def _events(tf) -> dict:
-    return {json.loads(t["input"])["monitor_type"]: json.loads(t["input"]) for t in resources(tf, "aws_cloudwatch_event_target")}
+    events = [document_value(tf, t["input"]) for t in resources(tf, "aws_cloudwatch_event_target")]
+    return {event["monitor_type"]: event for event in events}
 
 
 # ----------------------------------------------------------------------------- rows 1, 5, 6: the Clarify config files

@@ -1,0 +1,104 @@
+"""JSON documents written as structures (issue 14): `"${jsonencode(local.x)}"` with the document in `locals`.
+
+What Terraform makes of them is checked against the local moto server: the definition, event inputs and event
+pattern Terraform renders equal the documents the tests read with `document_value` (references evaluated), and a
+state applied from the earlier output (the same documents as escaped JSON strings) upgrades with exactly the
+expected in-place updates plus one run-on-deploy invocation, then plans empty.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from emulator import harness
+from emulator_fixtures import moto_server, terraform_bin  # noqa: F401
+from test_apply_cycle import STARTED, _awscc_substitutes, _config, _synth
+
+from monitors.json_documents import _REFERENCE, document_value
+
+ACCOUNT_REFERENCE = "${data.aws_caller_identity.caller.account_id}"
+
+
+def _as_strings(tf: dict) -> dict:
+    """The output as versions before this change wrote it: each document an escaped JSON string in its attribute."""
+    def walk(value):
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, str) and _REFERENCE.match(value):
+            document = document_value(tf, value)
+            # The state machine definition was indented; the others compact with sorted keys (json.dumps defaults).
+            return json.dumps(document, sort_keys=True, indent=2 if "StartAt" in document else None)
+        return value
+    old = walk(tf)
+    old.pop("locals")
+    return old
+
+
+def test_documents_need_no_null_and_fail_loudly_on_one():
+    from cdktf import App, TerraformStack
+
+    from monitors.json_documents import json_document
+
+    stack = TerraformStack(App(), "s")
+    with pytest.raises(ValueError, match=r"JSON document doc\.a\[1\]: null values are not supported"):
+        json_document(stack, "doc", {"a": [1, None]})
+
+
+def test_old_string_state_upgrades_and_terraform_renders_the_documents(moto_server, terraform_bin, tmp_path):  # noqa: F811
+    moto_server.client("s3").create_bucket(Bucket="sagemaker-us-east-2-123456789012")
+    kms = moto_server.client("kms")
+    if "alias/model-monitoring" not in {a["AliasName"] for a in kms.list_aliases()["Aliases"]}:
+        key_id = kms.create_key(Description="model monitoring")["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName="alias/model-monitoring", TargetKeyId=key_id)
+    config = _config(endpoint_name="documents-endpoint", stack_name="json-documents")
+    new, new_path = _synth(config, tmp_path / "out")
+    subs = _awscc_substitutes(new, moto_server.client("sagemaker"), "arn:aws:iam::123456789012:role/json-documents-monitoring")
+    workdir = tmp_path / "tf"
+    tf = harness.TerraformWorkdir(workdir)
+    harness.prepare_workdir(_as_strings(new), workdir, moto_server.endpoint, substitutions=subs, region="us-east-1")
+    for item in new_path.parent.iterdir():  # the assets beside cdk.tf.json (a document was given, not a path)
+        if item.is_dir():
+            shutil.copytree(item, workdir / item.name, dirs_exist_ok=True)
+    tf.init()
+    moto_server.queue_lambda_results([STARTED])
+    try:
+        tf.apply()
+        harness.prepare_workdir(new_path, workdir, moto_server.endpoint, substitutions=subs, region="us-east-1")
+        assert tf.plan("-out=upgrade.tfplan")[0] == 2
+        _, shown, _ = tf.run("show", "-json", "upgrade.tfplan")
+        changes = json.loads(shown)["resource_changes"]
+        acting = {c["address"]: c["change"]["actions"] for c in changes if c["change"]["actions"] != ["no-op"]}
+        # Text-only changes: Step Functions and EventBridge keep the string they are given (updated in place, no
+        # effect); aws_lambda_invocation replaces on any change of `input`, so the baselines run once more.
+        # The event pattern and the ECR lifecycle policy are compared as JSON by the provider: no change.
+        assert acting == {
+            "aws_sfn_state_machine.baseline_state_machine": ["update"],
+            **{f"aws_cloudwatch_event_target.baseline_target_{m}": ["update"]
+               for m in ("data_quality", "model_quality", "model_bias", "model_explainability")},
+            "aws_lambda_invocation.baseline_run_on_deploy": ["delete", "create"],
+        }, acting
+        # What Terraform renders is the document the tests read, with the account filled in.
+        after = {c["address"]: c["change"]["after"] for c in changes}
+
+        def rendered(value):
+            return json.loads(json.dumps(value).replace(ACCOUNT_REFERENCE, "123456789012"))
+
+        definition = after["aws_sfn_state_machine.baseline_state_machine"]["definition"]
+        sm = next(iter(new["resource"]["aws_sfn_state_machine"].values()))
+        assert json.loads(definition) == rendered(document_value(new, sm["definition"]))
+        assert "\n" not in definition  # jsonencode: compact
+        for name, target in new["resource"]["aws_cloudwatch_event_target"].items():
+            if name.startswith("baseline_target_"):
+                assert json.loads(after[f"aws_cloudwatch_event_target.{name}"]["input"]) == rendered(document_value(new, target["input"]))
+        invocation = new["resource"]["aws_lambda_invocation"]["baseline_run_on_deploy"]
+        assert json.loads(after["aws_lambda_invocation.baseline_run_on_deploy"]["input"]) == rendered(document_value(new, invocation["input"]))
+        moto_server.queue_lambda_results([STARTED])
+        tf.run("apply", "-input=false", "-no-color", "upgrade.tfplan")
+        rc, out, _ = tf.plan()
+        assert rc == 0, "plan after the upgrade must be empty:\n" + out
+    finally:
+        tf.destroy()
