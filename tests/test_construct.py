@@ -13,7 +13,6 @@ from emulator import harness
 from emulator_fixtures import moto_server, terraform_bin  # noqa: F401
 from terraform_tools import validate as terraform_validate
 
-sys.path.insert(0, str(REPO / "examples" / "embedded_app"))
 
 
 def _strip(tf):
@@ -182,7 +181,12 @@ def test_construct_uses_the_stacks_providers_and_creates_no_backend(tmp_path):
 
 
 def test_embedded_example_wires_references_and_terraform_validates(tmp_path):
-    import main as embedded_app  # examples/embedded_app/main.py
+    import importlib.util
+
+    # examples/embedded_app/main.py, loaded under its own name: `main` is the project's main.py for other tests.
+    spec = importlib.util.spec_from_file_location("embedded_app_main", REPO / "examples" / "embedded_app" / "main.py")
+    embedded_app = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(embedded_app)
 
     stack_dir = embedded_app.build(tmp_path / "out")
     tf = json.loads((stack_dir / "cdk.tf.json").read_text())
