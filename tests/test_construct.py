@@ -4,7 +4,6 @@ parameters (literal checks on literals, preconditions for references), the embed
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
