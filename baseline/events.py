@@ -25,33 +25,33 @@ EVENT_FIELD_SETTINGS = {
 
 
 def baseline_params(settings: Settings, monitor: str) -> dict:
+    view = settings.monitor(monitor)
     params: dict = {
         "instance_count": settings.baseline_instance_count,
         "instance_type": settings.baseline_instance_type,
         "volume_size_gb": settings.baseline_volume_size_gb,
         "max_runtime_seconds": settings.baseline_max_runtime_seconds,
     }
-    if monitor in ("data_quality", "model_quality"):
-        params["dataset_format"] = getattr(settings, f"{monitor}_baseline_dataset_format")
-    if monitor == "model_quality":
-        params["problem_type"] = settings.model_quality_problem_type
+    if "baseline_dataset_format" in view.spec.view_fields:  # the analyzer's baselines (the SDK's DatasetFormat)
+        params["dataset_format"] = view.baseline_dataset_format
+    if "problem_type" in view.spec.baseline_param_fields:
+        params["problem_type"] = view.problem_type
         # The threshold is one setting for the monitor and its baseline (the SDK's suggest_baseline takes it too);
         # the columns are the baseline dataset's own (the monitor's attributes describe the captured output).
-        if settings.model_quality_probability_threshold_attribute is not None:
-            params["probability_threshold_attribute"] = settings.model_quality_probability_threshold_attribute
+        if view.probability_threshold_attribute is not None:
+            params["probability_threshold_attribute"] = view.probability_threshold_attribute
         for column, field in MODEL_QUALITY_BASELINE_COLUMNS.items():
             if getattr(settings, column) is not None:
                 params[field] = getattr(settings, column)
-    if monitor in ("model_bias", "model_explainability"):
+    if view.spec.image == "clarify":
         # The Clarify baseline calls the same model as the monitored endpoint, so the monitor's attributes locate
         # the prediction in its output too (the SDK's ModelPredictedLabelConfig label/probability).
-        for name in ("inference_attribute", "probability_attribute"):
-            value = getattr(settings, f"{monitor}_{name}")
+        for name, value in (("inference_attribute", view.inference_attribute), ("probability_attribute", view.probability_attribute)):
             if value is not None:
                 params[name] = value
-    if monitor == "model_bias" and settings.model_bias_probability_threshold_attribute is not None:
-        params["probability_threshold"] = settings.model_bias_probability_threshold_attribute
-    params.update(getattr(settings, f"baseline_{monitor}_params") or {})
+    if "probability_threshold" in view.spec.baseline_param_fields and view.probability_threshold_attribute is not None:
+        params["probability_threshold"] = view.probability_threshold_attribute
+    params.update(view.baseline_params or {})
     return params
 
 

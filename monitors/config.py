@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from baseline.events import check_baseline_event
 from monitors import yaml_source
 from monitors.naming import bounded_name
 from monitors.settings import (
@@ -245,7 +246,7 @@ def validate(raw: Mapping[str, Any]) -> Settings:
             raw_bad.add(name)
     raw = {k: v for k, v in checked.items() if k not in raw_bad}
     try:
-        settings = Settings.model_validate(dict(raw), context={"bad_fields": raw_bad})
+        settings = Settings.model_validate(dict(raw), context={"bad_fields": raw_bad, "check_baseline_event": check_baseline_event})
         if not problems:
             return settings
         field_errors = []
@@ -258,7 +259,7 @@ def validate(raw: Mapping[str, Any]) -> Settings:
     bad = raw_bad | {str(e["loc"][0]) for e in field_errors if e["loc"]}
     problems += [_format_error(e) for e in field_errors]
     try:
-        Settings.model_validate({k: v for k, v in raw.items() if k not in bad}, context={"bad_fields": bad})
+        Settings.model_validate({k: v for k, v in raw.items() if k not in bad}, context={"bad_fields": bad, "check_baseline_event": check_baseline_event})
     except SettingsProblems as exc:
         problems.extend(exc.problems)
     except ValidationError:

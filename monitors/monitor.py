@@ -10,21 +10,19 @@ from constructs import Construct
 from monitors import analysis_configs, awscc
 from monitors.addresses import depends_on_address
 from monitors.aws_bindings import aws
-from monitors.job_definitions import (BUILDERS, MONITORING_TYPES, MonitorInputs, baseline_prefix, job_definition_name,
-                                      schedule_name)
-from monitors.settings import Settings
+from monitors.job_definitions import MonitorInputs, baseline_prefix, job_definition_name, job_definition_payload, schedule_name
+from monitors.settings import MonitorSettings, Settings
 
-AWSCC_RESOURCES = {
-    "model_quality": awscc.SagemakerModelQualityJobDefinition,
-    "model_bias": awscc.SagemakerModelBiasJobDefinition,
-    "model_explainability": awscc.SagemakerModelExplainabilityJobDefinition,
-}
+# The awscc job definition constructs, by the Terraform resource type a registry spec names.
+AWSCC_JOB_DEFINITIONS = {cls.RESOURCE_TYPE: cls for cls in (
+    awscc.SagemakerModelQualityJobDefinition, awscc.SagemakerModelBiasJobDefinition,
+    awscc.SagemakerModelExplainabilityJobDefinition)}
 
 
 @dataclass(frozen=True)
 class MonitorConfig:
-    monitor: str  # one of MONITOR_TYPES
-    settings: Settings
+    monitor: MonitorSettings  # this monitor's settings (settings.monitor(name))
+    settings: Settings  # the endpoint's shared settings (endpoint, network, tags, baseline generation)
     role_arn: str  # Terraform reference
     image_uri: str  # Terraform reference or override
     image_key: str  # what determines the image, for the content-derived name
@@ -35,23 +33,28 @@ class MonitorConfig:
 class Monitor(Construct):
     def __init__(self, scope: Construct, id: str, *, config: MonitorConfig) -> None:
         super().__init__(scope, id)
-        settings, monitor = config.settings, config.monitor
+        settings, view, spec = config.settings, config.monitor, config.monitor.spec
+        monitor = spec.name
         self.job_definition_name = job_definition_name(settings, monitor, config.image_key)
         inputs = MonitorInputs(role_arn=config.role_arn, image_uri=config.image_uri, kms_key_arn=config.kms_key_arn)
-        payload = BUILDERS[monitor](settings, inputs, self.job_definition_name)
-        if monitor == "data_quality":
-            self.job_definition = aws("sagemaker_data_quality_job_definition").SagemakerDataQualityJobDefinition(
+        payload = job_definition_payload(settings, monitor, inputs, self.job_definition_name)
+        if spec.provider == "aws":
+            module = spec.job_definition_resource.removeprefix("aws_")
+            resource_class = "".join(part.title() for part in module.split("_"))
+            self.job_definition = getattr(aws(module), resource_class)(
                 self, "job_definition", **payload,
                 lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
             )
             definition_name = self.job_definition.name
             self.job_definition_arn = self.job_definition.arn
-        else:
-            self.job_definition = AWSCC_RESOURCES[monitor](
+        elif spec.provider == "awscc":
+            self.job_definition = AWSCC_JOB_DEFINITIONS[spec.job_definition_resource](
                 self, "job_definition", config=payload, provider=config.awscc_provider
             )
             definition_name = self.job_definition.job_definition_name
             self.job_definition_arn = self.job_definition.job_definition_arn
+        else:
+            raise ValueError(f"{monitor}: no job definition construct for provider {spec.provider!r}")
 
         # A generated Clarify baseline's monitor reads its own analysis configuration: an object written here from the
         # settings (reviewable in the plan) under a content-derived key, so it never changes under a job definition.
@@ -72,7 +75,7 @@ class Monitor(Construct):
             name=self.schedule_name,
             monitoring_schedule_config={
                 "monitoring_job_definition_name": definition_name,
-                "monitoring_type": MONITORING_TYPES[monitor],
-                "schedule_config": {"schedule_expression": getattr(settings, f"{monitor}_schedule_expression")},
+                "monitoring_type": spec.monitoring_type,
+                "schedule_config": {"schedule_expression": view.schedule_expression},
             },
         )

@@ -14,6 +14,7 @@ from monitors.iam import AccountContext, ServiceRole, monitoring_statements
 from monitors.monitor import Monitor, MonitorConfig
 from monitors.naming import bounded_name
 from monitors.output import default_local_state_path
+from monitors.registry import MONITORS
 from monitors.settings import ECR_IMAGE_RE, Settings
 
 if TYPE_CHECKING:
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 AWS_PROVIDER_CONSTRAINT = ">= 5.100.0, < 7.0.0"
 ANALYZER = ("sagemaker-model-monitor-analyzer", "latest")
 CLARIFY = ("sagemaker-clarify-processing", "1.0")
-IMAGE_FOR = {"data_quality": "analyzer", "model_quality": "analyzer", "model_bias": "clarify", "model_explainability": "clarify"}
 
 
 class MonitoringStack(ReadableAddressStack):
@@ -45,7 +45,7 @@ class MonitoringStack(ReadableAddressStack):
         self.add_override("terraform.required_providers.aws.source", "hashicorp/aws")
         self.add_override("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT)
         # Only stacks with an awscc resource need (and make users install) the awscc provider.
-        needs_awscc = any(m != "data_quality" for s in plan.endpoints for m in s.enabled_monitors)
+        needs_awscc = any(MONITORS[m].provider == "awscc" for s in plan.endpoints for m in s.enabled_monitors)
         self.awscc_provider = AwsccProvider(self, "awscc", region=first.region) if needs_awscc else None
 
         caller = aws("data_aws_caller_identity").DataAwsCallerIdentity(self, "caller")
@@ -78,13 +78,15 @@ class MonitoringStack(ReadableAddressStack):
             if settings.backend_s3_use_lockfile:
                 # S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend predates the option.
                 self.add_override("terraform.backend.s3.use_lockfile", True)
-        else:
+        elif settings.backend == "cloud":
             workspaces = (
                 NamedCloudWorkspace(settings.tfc_workspace_name)
                 if settings.tfc_workspace_name
                 else TaggedCloudWorkspaces(list(settings.tfc_workspace_tags or []))
             )
             CloudBackend(self, hostname=settings.tfc_hostname, organization=settings.tfc_organization, workspaces=workspaces)
+        else:
+            raise ValueError(f"backend: no Terraform backend for {settings.backend!r}")
 
 
 class EndpointMonitoring:
@@ -121,9 +123,9 @@ class EndpointMonitoring:
 
         self.monitors: dict[str, Monitor] = {}
         for monitor in settings.enabled_monitors:
-            image_uri, image_key, _ = images[IMAGE_FOR[monitor]]
+            image_uri, image_key, _ = images[MONITORS[monitor].image]
             m = Monitor(scope, monitor, config=MonitorConfig(
-                monitor=monitor, settings=settings, role_arn=self.role.arn, image_uri=image_uri,
+                monitor=settings.monitor(monitor), settings=settings, role_arn=self.role.arn, image_uri=image_uri,
                 image_key=image_key, kms_key_arn=kms_key_arn, awscc_provider=stack.awscc_provider,
             ))
             # The role's policy must exist before a schedule can start jobs with it. (`node.add_dependency`
@@ -157,7 +159,7 @@ class EndpointMonitoring:
 
     def _images(self, scope: Construct, settings: Settings) -> dict[str, tuple[str, str, str]]:
         """{analyzer|clarify: (image URI reference, naming key, repository ARN)} for the images in use."""
-        wanted = {IMAGE_FOR[m] for m in settings.enabled_monitors}
+        wanted = {MONITORS[m].image for m in settings.enabled_monitors}
         overrides = {"analyzer": settings.model_monitor_image_uri, "clarify": settings.clarify_image_uri}
         defaults = {"analyzer": ANALYZER, "clarify": CLARIFY}
         out = {}
