@@ -802,8 +802,8 @@ class Settings(BaseModel):
             merged["sagemaker:project-id"] = self.sagemaker_project_id
         if self.sagemaker_project_name:
             merged["sagemaker:project-name"] = self.sagemaker_project_name
-        for part in ("project", "deployment", "module"):
-            value = getattr(self, f"seedfarmer_{part}_name")
+        for part, value in (("project", self.seedfarmer_project_name), ("deployment", self.seedfarmer_deployment_name),
+                            ("module", self.seedfarmer_module_name)):
             if value:
                 merged[f"seedfarmer:{part}-name"] = value
         merged.update(self.custom_tags or {})
