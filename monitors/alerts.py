@@ -36,7 +36,7 @@ from monitors.aws_bindings import aws
 from monitors.iam import AccountContext, ServiceRole, Statement
 from monitors.naming import bounded_name
 from monitors.registry import MONITORS, MonitorType
-from monitors.settings import BiasAlarm, DriftAlarm, ExplainabilityAlarm, QualityAlarm, Settings, bias_stage  # noqa: F401
+from monitors.settings import BiasAlarm, DriftAlarm, ExplainabilityAlarm, QualityAlarm, Settings
 from monitors.staging import staging_dir
 
 CHECKER_SOURCE = Path(__file__).resolve().parent.parent / "lambda_image" / "alerts" / "execution_alerts.py"

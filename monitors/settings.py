@@ -18,7 +18,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from monitors.naming import deployment_stack_name
 from monitors.registry import ANALYZER_SCRIPT_FIELDS, MONITOR_TYPES, MONITORS, TIME_WINDOW_FIELDS, MonitorType, monitor_types_with
 
-PROBLEM_TYPES = ("Regression", "BinaryClassification", "MulticlassClassification")
 # The model quality baseline dataset's columns: our parameter -> the seed's model_quality_params field it fills.
 MODEL_QUALITY_BASELINE_COLUMNS = {
     "model_quality_baseline_inference_column": "inference_attribute",
@@ -33,8 +32,6 @@ BUCKET_ARN_RE = re.compile(rf"^arn:(aws|aws-cn|aws-us-gov):s3:::({_BUCKET})$")
 S3_URI_RE = re.compile(rf"^s3://({_BUCKET})(/[^\s]*)?$")
 # The forms SageMaker accepts for monitoring schedules: hourly, daily at hour H, every N hours from H.
 CRON_RE = re.compile(r"^cron\(0 (\*|(\d{1,2})|(\d{1,2})/(\d{1,2})) \? \* \* \*\)$")
-# EventBridge accepts the general 6-field form; we check the shape, AWS checks the fields.
-EVENTS_SCHEDULE_RE = re.compile(r"^(cron\((\S+ ){5}\S+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$")
 # The baseline Lambda's pattern (lambda_image/event_validation.py; tests/test_registry.py keeps them equal): instance
 # families may contain a hyphen (ml.m7i-flex.large, botocore sagemaker service-2 shape ProcessingInstanceType).
 INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9-]+\.[a-z0-9]+$")

@@ -172,3 +172,9 @@ def test_readme_counts_the_bad_input_cases():
     counted = re.search(r"\((\d+) settings cases and (\d+) file cases", readme)
     assert counted, "README names the number of bad-input cases"
     assert (int(counted[1]), int(counted[2])) == (len(test_bad_input.CASES), len(test_bad_input.FILE_CASES))
+
+
+def test_test_files_named_in_the_code_exist():
+    named = {m for p in [*SOURCES, *(ROOT / "lambda_image").rglob("*.py")]
+             for m in re.findall(r"tests/[\w/]+\.py", p.read_text())}
+    assert named and sorted(n for n in named if not (ROOT / n).is_file()) == []
