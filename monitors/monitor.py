@@ -11,12 +11,20 @@ from monitors import analysis_configs, awscc
 from monitors.addresses import depends_on_address
 from monitors.aws_bindings import aws
 from monitors.job_definitions import MonitorInputs, baseline_prefix, job_definition_name, job_definition_payload, schedule_name
+from monitors.registry import MonitorType
 from monitors.settings import MonitorSettings, Settings
 
-# The awscc job definition constructs, by the Terraform resource type a registry spec names.
-AWSCC_JOB_DEFINITIONS = {cls.RESOURCE_TYPE: cls for cls in (
-    awscc.SagemakerModelQualityJobDefinition, awscc.SagemakerModelBiasJobDefinition,
-    awscc.SagemakerModelExplainabilityJobDefinition)}
+
+
+def job_definition_class(spec: MonitorType) -> type:
+    """The construct class of the spec's job definition resource: the aws provider's binding
+    (aws_sagemaker_x -> cdktf_cdktf_provider_aws.sagemaker_x.SagemakerX) or our typed awscc construct."""
+    if spec.provider == "aws":
+        module = spec.job_definition_resource.removeprefix("aws_")
+        return getattr(aws(module), "".join(part.title() for part in module.split("_")))
+    if spec.provider == "awscc":
+        return awscc.job_definition_class(spec.job_definition_resource)
+    raise ValueError(f"{spec.name}: no job definition construct for provider {spec.provider!r}")
 
 
 @dataclass(frozen=True)
@@ -38,23 +46,18 @@ class Monitor(Construct):
         self.job_definition_name = job_definition_name(settings, monitor, config.image_key)
         inputs = MonitorInputs(role_arn=config.role_arn, image_uri=config.image_uri, kms_key_arn=config.kms_key_arn)
         payload = job_definition_payload(settings, monitor, inputs, self.job_definition_name)
+        resource_class = job_definition_class(spec)
         if spec.provider == "aws":
-            module = spec.job_definition_resource.removeprefix("aws_")
-            resource_class = "".join(part.title() for part in module.split("_"))
-            self.job_definition = getattr(aws(module), resource_class)(
+            self.job_definition = resource_class(
                 self, "job_definition", **payload,
                 lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
             )
             definition_name = self.job_definition.name
             self.job_definition_arn = self.job_definition.arn
-        elif spec.provider == "awscc":
-            self.job_definition = AWSCC_JOB_DEFINITIONS[spec.job_definition_resource](
-                self, "job_definition", config=payload, provider=config.awscc_provider
-            )
+        elif spec.provider == "awscc":  # (job_definition_class accepts no other provider)
+            self.job_definition = resource_class(self, "job_definition", config=payload, provider=config.awscc_provider)
             definition_name = self.job_definition.job_definition_name
             self.job_definition_arn = self.job_definition.job_definition_arn
-        else:
-            raise ValueError(f"{monitor}: no job definition construct for provider {spec.provider!r}")
 
         # A generated Clarify baseline's monitor reads its own analysis configuration: an object written here from the
         # settings (reviewable in the plan) under a content-derived key, so it never changes under a job definition.

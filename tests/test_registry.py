@@ -49,6 +49,10 @@ def test_spec_names_real_builders_and_resources(monitor):
     assert callable(spec.build)
     assert spec.build_analysis_config is None or callable(spec.build_analysis_config)
     assert spec.job_definition_resource.startswith(f"{spec.provider}_sagemaker_")
+    from monitors.monitor import job_definition_class
+
+    resource_class = job_definition_class(spec)
+    assert getattr(resource_class, "TF_RESOURCE_TYPE", getattr(resource_class, "RESOURCE_TYPE", None)) == spec.job_definition_resource
     assert spec.metric_namespace(batch=False) == f"aws/sagemaker/Endpoints/{spec.metrics}"
     assert spec.metric_namespace(batch=True) == f"aws/sagemaker/ModelMonitoring/{spec.metrics}"
     assert "constraints" in spec.baseline_files
