@@ -75,9 +75,9 @@ def effective_baseline_params(settings: Settings, monitor: str) -> Any:
 def monitor_analysis_config(settings: Settings, monitor: str) -> dict | None:
     """The monitor's analysis configuration, or None when it reads a given baseline (its analysis_config.json)."""
     view = settings.monitor(monitor)
-    build = view.spec.build_analysis_config  # the Clarify monitors' (monitors.registry)
-    if build is None or not view.generated_baseline:
+    if view.spec.analysis_config is None or not view.generated_baseline:  # only the Clarify monitors have one
         return None
+    build = globals()[view.spec.analysis_config]  # the function of this module its registry spec names
     return build(effective_baseline_params(settings, monitor))
 
 

@@ -193,8 +193,9 @@ def model_explainability_config(settings: Settings, view: MonitorSettings, input
 
 
 def job_definition_payload(settings: Settings, monitor: str, inputs: MonitorInputs, name: str):
-    """The monitor's job definition payload, from its registry spec's builder."""
-    return MONITORS[monitor].build(settings, settings.monitor(monitor), inputs, name)
+    """The monitor's job definition payload, from the builder its registry spec names (a function of this module)."""
+    build = globals()[MONITORS[monitor].builder]
+    return build(settings, settings.monitor(monitor), inputs, name)
 
 
 def job_definition_name(settings: Settings, monitor: str, image_key: str) -> str:

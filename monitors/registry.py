@@ -9,8 +9,7 @@ Lambda's own tables against it. README "Extending: adding a monitor type" walks 
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
@@ -41,7 +40,8 @@ class MonitorType:
     image: Literal["analyzer", "clarify"]  # the container image the job runs
     provider: Literal["aws", "awscc"]  # the Terraform provider that has its job definition resource
     job_definition_resource: str  # that resource type
-    builder: str  # monitors.job_definitions function: (settings, MonitorInputs, name) -> payload
+    # Functions named, not imported (they build on the settings module, which builds on this one):
+    builder: str  # monitors.job_definitions function: (settings, view, MonitorInputs, name) -> payload
     baseline_files: Mapping[str, str]  # role ("constraints", ...) -> file the monitor reads from its baseline prefix
     needs_ground_truth: bool  # the job merges ground truth labels (a <name>_ground_truth_s3_uri is required)
     metrics: str  # CloudWatch namespace suffix (see metric_namespace)
@@ -70,17 +70,6 @@ class MonitorType:
         """Endpoint monitors publish under aws/sagemaker/Endpoints, batch transform monitors under
         aws/sagemaker/ModelMonitoring (SageMaker developer guide, model-monitor-interpreting-cloudwatch)."""
         return f"aws/sagemaker/{'ModelMonitoring' if batch else 'Endpoints'}/{self.metrics}"
-
-    @property
-    def build(self) -> Callable:
-        """Its job definition builder (imported on use: the builders build on the settings module)."""
-        return getattr(importlib.import_module("monitors.job_definitions"), self.builder)
-
-    @property
-    def build_analysis_config(self) -> Callable | None:
-        if self.analysis_config is None:
-            return None
-        return getattr(importlib.import_module("monitors.analysis_configs"), self.analysis_config)
 
 
 MONITORS: Mapping[str, MonitorType] = MappingProxyType({spec.name: spec for spec in (

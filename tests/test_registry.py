@@ -46,8 +46,11 @@ def test_view_reads_the_monitor_parameters_without_prefix():
 @pytest.mark.parametrize("monitor", MONITOR_TYPES)
 def test_spec_names_real_builders_and_resources(monitor):
     spec = MONITORS[monitor]
-    assert callable(spec.build)
-    assert spec.build_analysis_config is None or callable(spec.build_analysis_config)
+    from monitors import analysis_configs, job_definitions
+
+    assert callable(getattr(job_definitions, spec.builder))
+    assert spec.analysis_config is None or callable(getattr(analysis_configs, spec.analysis_config))
+    assert (spec.analysis_config is not None) == ("config" in spec.baseline_files)
     assert spec.job_definition_resource.startswith(f"{spec.provider}_sagemaker_")
     from monitors.monitor import job_definition_class
 
