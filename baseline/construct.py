@@ -15,9 +15,9 @@ from baseline.state_machine import build_state_machine_definition
 from monitors.aws_bindings import aws
 from monitors.generic import GenericProvider, GenericResource
 from monitors.iam import AccountContext, ServiceRole, Statement, policy_document, service_endpoint, s3_list_prefixes, s3_object_arns
-from monitors.job_definitions import SHORT_NAMES
 from monitors.json_documents import encoded, json_document, json_local, reference
 from monitors.naming import bounded_name, content_hash
+from monitors.registry import MONITORS
 from monitors.staging import staging_dir
 from monitors.settings import Settings
 
@@ -201,7 +201,7 @@ class BaselineGeneration(Construct):
         event_locals = {monitor: json_local(self, f"event_{monitor}", event) for monitor, event in self.events.items()}
         for monitor, event in event_locals.items():
             aws("cloudwatch_event_target").CloudwatchEventTarget(
-                self, f"target_{monitor}", rule=rule.name, target_id=f"baseline-{SHORT_NAMES[monitor]}",
+                self, f"target_{monitor}", rule=rule.name, target_id=f"baseline-{MONITORS[monitor].resource_short_name}",
                 arn=self.state_machine.arn, role_arn=self.events_role.arn, input=encoded(event),
             )
 
@@ -216,7 +216,7 @@ class BaselineGeneration(Construct):
                     "StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine_arn,))]).json,
             )
             executions = [
-                {"name": f"deploy-{SHORT_NAMES[m]}-{config_hash}", "input": reference(event_locals[m])} for m in self.events
+                {"name": f"deploy-{MONITORS[m].resource_short_name}-{config_hash}", "input": reference(event_locals[m])} for m in self.events
             ]
             invocation = aws("lambda_invocation").LambdaInvocation(
                 self, "run_on_deploy", function_name=self.function.function_name,

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from monitors.registry import MONITORS
 from monitors.settings import MODEL_QUALITY_BASELINE_COLUMNS, Settings, did_you_mean
 
 EVENT_VALIDATION = Path(__file__).resolve().parent.parent / "lambda_image" / "event_validation.py"
@@ -22,43 +23,34 @@ EVENT_FIELD_SETTINGS = {
     "training_data_uri": "baseline_training_data_s3_uri",
     "baseline_output_uri": "baseline_output_data_s3_uri",
 }
-# Params of the event that only their own settings fill (baseline_params), never baseline_<monitor>_params.
-SET_BY_OTHER_SETTINGS = {
-    "data_quality": {"dataset_format"},  # data_quality_baseline_dataset_format
-    "model_quality": {"dataset_format"},  # model_quality_baseline_dataset_format
-    "model_bias": {"inference_attribute", "probability_attribute"},  # the monitor's own attributes
-    "model_explainability": {"inference_attribute", "probability_attribute"},
-}
-
-
 def baseline_params(settings: Settings, monitor: str) -> dict:
+    view = settings.monitor(monitor)
     params: dict = {
         "instance_count": settings.baseline_instance_count,
         "instance_type": settings.baseline_instance_type,
         "volume_size_gb": settings.baseline_volume_size_gb,
         "max_runtime_seconds": settings.baseline_max_runtime_seconds,
     }
-    if monitor in ("data_quality", "model_quality"):
-        params["dataset_format"] = getattr(settings, f"{monitor}_baseline_dataset_format")
-    if monitor == "model_quality":
-        params["problem_type"] = settings.model_quality_problem_type
+    if "baseline_dataset_format" in view.spec.view_fields:  # the analyzer's baselines (the SDK's DatasetFormat)
+        params["dataset_format"] = view.baseline_dataset_format
+    if "problem_type" in view.spec.baseline_param_fields:
+        params["problem_type"] = view.problem_type
         # The threshold is one setting for the monitor and its baseline (the SDK's suggest_baseline takes it too);
         # the columns are the baseline dataset's own (the monitor's attributes describe the captured output).
-        if settings.model_quality_probability_threshold_attribute is not None:
-            params["probability_threshold_attribute"] = settings.model_quality_probability_threshold_attribute
+        if view.probability_threshold_attribute is not None:
+            params["probability_threshold_attribute"] = view.probability_threshold_attribute
         for column, field in MODEL_QUALITY_BASELINE_COLUMNS.items():
             if getattr(settings, column) is not None:
                 params[field] = getattr(settings, column)
-    if monitor in ("model_bias", "model_explainability"):
+    if view.spec.image == "clarify":
         # The Clarify baseline calls the same model as the monitored endpoint, so the monitor's attributes locate
         # the prediction in its output too (the SDK's ModelPredictedLabelConfig label/probability).
-        for name in ("inference_attribute", "probability_attribute"):
-            value = getattr(settings, f"{monitor}_{name}")
+        for name, value in (("inference_attribute", view.inference_attribute), ("probability_attribute", view.probability_attribute)):
             if value is not None:
                 params[name] = value
-    if monitor == "model_bias" and settings.model_bias_probability_threshold_attribute is not None:
-        params["probability_threshold"] = settings.model_bias_probability_threshold_attribute
-    params.update(getattr(settings, f"baseline_{monitor}_params") or {})
+    if "probability_threshold" in view.spec.baseline_param_fields and view.probability_threshold_attribute is not None:
+        params["probability_threshold"] = view.probability_threshold_attribute
+    params.update(view.baseline_params or {})
     return params
 
 
@@ -101,9 +93,9 @@ def _event_validation() -> ModuleType:
 
 
 def param_fields(monitor: str) -> set[str]:
-    """The fields baseline_<monitor>_params may give: the Lambda's params model's, except those that only their own
-    settings fill (baseline_params)."""
-    return set(_event_validation().PARAMS[monitor].model_fields) - SET_BY_OTHER_SETTINGS[monitor]
+    """The fields baseline_<monitor>_params may give: the registry's list (tests/test_lambda_contract.py checks it is
+    the Lambda's params model's fields, less those only their own settings fill in baseline_params)."""
+    return set(MONITORS[monitor].baseline_param_fields)
 
 
 def _setting_at(location: tuple, monitor: str) -> str:
@@ -135,7 +127,7 @@ def baseline_event_problems(settings: Settings, bad: set[str]) -> list[str]:
     unknown = set()
     for monitor in _event_validation().PARAMS:
         allowed = sorted(param_fields(monitor))
-        for key in sorted(set(getattr(settings, f"baseline_{monitor}_params") or {}) - set(allowed)):
+        for key in sorted(set(settings.monitor(monitor).baseline_params or {}) - set(allowed)):
             unknown.add(monitor)
             problem(f"baseline_{monitor}_params", f"unknown field {key!r}{did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}")
     if settings.baseline_generation_enabled and settings.endpoint_name is not None and not bad & {

@@ -36,20 +36,11 @@ from monitors.aws_bindings import aws
 from monitors.iam import AccountContext, ServiceRole, Statement, service_endpoint
 from monitors.json_documents import json_document
 from monitors.naming import bounded_name
-from monitors.settings import BIAS_METRICS, EXPLAINABILITY_DIMENSIONS, Settings
+from monitors.registry import MONITORS, MonitorType
+from monitors.settings import BiasAlarm, DriftAlarm, ExplainabilityAlarm, QualityAlarm, Settings
 from monitors.staging import staging_dir
 
 CHECKER_SOURCE = Path(__file__).resolve().parent.parent / "lambda_image" / "alerts" / "execution_alerts.py"
-NAMESPACES = {
-    ("data_quality", False): "aws/sagemaker/Endpoints/data-metrics",
-    ("data_quality", True): "aws/sagemaker/ModelMonitoring/data-metrics",
-    ("model_quality", False): "aws/sagemaker/Endpoints/model-metrics",
-    ("model_quality", True): "aws/sagemaker/ModelMonitoring/model-metrics",
-    ("model_bias", False): "aws/sagemaker/Endpoints/bias-metrics",
-    ("model_bias", True): "aws/sagemaker/ModelMonitoring/bias-metrics",
-    ("model_explainability", False): "aws/sagemaker/Endpoints/explainability-metrics",
-    ("model_explainability", True): "aws/sagemaker/ModelMonitoring/explainability-metrics",
-}
 ALARM_PERIOD_SECONDS = 3600  # the shortest monitoring schedule interval
 
 
@@ -186,43 +177,34 @@ class Alerts(Construct):
 
     def _alarms(self, config: AlertsConfig) -> None:
         s = config.settings
-        # (monitor, construct key, metric name, threshold, direction, meaning, extra dimensions)
-        alarms = [("data_quality", a.key, f"feature_baseline_drift_{a.feature}", a.threshold, "above",
-                   f"feature {a.feature} drifted from its baseline by more than {a.threshold}", {})
-                  for a in s.data_quality_drift_alarms or []]
-        alarms += [("model_quality", a.key, a.metric, a.threshold, a.direction,
-                    f"model quality metric {a.metric} went {a.direction} {a.threshold}", {})
-                   for a in s.model_quality_alarms or []]
-        alarms += [("model_bias", a.key, f"bias_metric_{a.metric}", a.threshold, a.direction,
-                    f"bias metric {a.metric} for {a.facet}={a.facet_value} went {a.direction} {a.threshold}",
-                    {"BiasStage": bias_stage(a.metric), "Label": a.label, "LabelValue": a.label_value,
-                     "Facet": a.facet, "FacetValue": a.facet_value})
-                   for a in s.model_bias_alarms or []]
-        alarms += [("model_explainability", a.key, f"feature_{a.feature}", a.threshold, a.direction,
-                    f"global SHAP value of feature {a.feature} (label {a.label}) went {a.direction} {a.threshold}",
-                    {**EXPLAINABILITY_DIMENSIONS, "Label": a.label})
-                   for a in s.model_explainability_alarms or []]
-        for monitor, key, metric, threshold, direction, meaning, extra_dimensions in alarms:
-            schedule_name, _ = config.schedules[monitor]
-            batch = getattr(s, f"{monitor}_batch_transform_input") is not None
-            dimensions = {"MonitoringSchedule": schedule_name} if batch else {"Endpoint": s.endpoint_name, "MonitoringSchedule": schedule_name}
-            dimensions.update(extra_dimensions)
-            aws("cloudwatch_metric_alarm").CloudwatchMetricAlarm(
-                self, f"{monitor}_{key}",
-                alarm_name=bounded_name(s.endpoint_name, monitor.replace("_", "-"), key, max_length=255),
-                alarm_description=f"{s.endpoint_name}: {meaning} (SageMaker Model Monitor)",
-                namespace=NAMESPACES[(monitor, batch)],
-                metric_name=metric,
-                dimensions=dimensions,
-                statistic="Maximum" if direction == "above" else "Minimum",
-                comparison_operator="GreaterThanThreshold" if direction == "above" else "LessThanThreshold",
-                threshold=threshold,
-                period=ALARM_PERIOD_SECONDS,
-                evaluation_periods=1,
-                treat_missing_data=s.alarm_treat_missing_data,
-                alarm_actions=[self.topic_arn],
-                ok_actions=[self.topic_arn],
-            )
+        # Each alarm model knows its metric, meaning and dimensions; the registry knows its monitor's namespace.
+        for spec in MONITORS.values():
+            view = s.monitor(spec.name)
+            for alarm in view.alarms or []:
+                self._alarm(config, spec, view.batch_transform_input is not None, alarm)
+
+    def _alarm(self, config: AlertsConfig, spec: MonitorType, batch: bool,
+               alarm: DriftAlarm | QualityAlarm | BiasAlarm | ExplainabilityAlarm) -> None:
+        s, monitor, key, direction = config.settings, spec.name, alarm.key, alarm.direction
+        schedule_name, _ = config.schedules[monitor]
+        dimensions = {"MonitoringSchedule": schedule_name} if batch else {"Endpoint": s.endpoint_name, "MonitoringSchedule": schedule_name}
+        dimensions.update(alarm.extra_dimensions)
+        aws("cloudwatch_metric_alarm").CloudwatchMetricAlarm(
+            self, f"{monitor}_{key}",
+            alarm_name=bounded_name(s.endpoint_name, monitor.replace("_", "-"), key, max_length=255),
+            alarm_description=f"{s.endpoint_name}: {alarm.meaning} (SageMaker Model Monitor)",
+            namespace=spec.metric_namespace(batch=batch),
+            metric_name=alarm.metric_name,
+            dimensions=dimensions,
+            statistic="Maximum" if direction == "above" else "Minimum",
+            comparison_operator="GreaterThanThreshold" if direction == "above" else "LessThanThreshold",
+            threshold=alarm.threshold,
+            period=ALARM_PERIOD_SECONDS,
+            evaluation_periods=1,
+            treat_missing_data=s.alarm_treat_missing_data,
+            alarm_actions=[self.topic_arn],
+            ok_actions=[self.topic_arn],
+        )
 
     def _baseline_failures(self, config: AlertsConfig) -> None:
         rule = aws("cloudwatch_event_rule").CloudwatchEventRule(
@@ -237,10 +219,6 @@ class Alerts(Construct):
                     f"Baseline generation for endpoint {config.settings.endpoint_name} ended <status>: "
                     "execution <name> (<execution>). See the state machine's log group for the cause."),
             })
-
-
-def bias_stage(metric: str) -> str:
-    return next(stage for stage, names in BIAS_METRICS.items() if metric in names)
 
 
 def baseline_failure_pattern(state_machine_arn: str) -> dict:

@@ -63,9 +63,6 @@ def explainability_analysis_config(params: Any) -> dict:
     }
 
 
-BUILDERS = {"model_bias": bias_analysis_config, "model_explainability": explainability_analysis_config}
-
-
 def effective_baseline_params(settings: Settings, monitor: str) -> Any:
     """The params the generated baseline runs with (the Lambda's defaults filled in); validated at synth."""
     from baseline.events import check_baseline_event  # baseline.events builds on the settings module
@@ -77,9 +74,11 @@ def effective_baseline_params(settings: Settings, monitor: str) -> Any:
 
 def monitor_analysis_config(settings: Settings, monitor: str) -> dict | None:
     """The monitor's analysis configuration, or None when it reads a given baseline (its analysis_config.json)."""
-    if monitor not in BUILDERS or not settings.generated_baseline(monitor):
+    view = settings.monitor(monitor)
+    if view.spec.analysis_config is None or not view.generated_baseline:  # only the Clarify monitors have one
         return None
-    return BUILDERS[monitor](effective_baseline_params(settings, monitor))
+    build = globals()[view.spec.analysis_config]  # the function of this module its registry spec names
+    return build(effective_baseline_params(settings, monitor))
 
 
 def config_document(config: dict) -> str:

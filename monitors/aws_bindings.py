@@ -3,7 +3,7 @@
 ``cdktf_cdktf_provider_aws/__init__.py`` imports all ~2,200 of its submodules (measured: ~12 s of a
 ~15 s synth). Each submodule only needs the package object and the jsii assembly (``_jsii``), so we
 register the package without running its ``__init__`` and load the assembly ourselves. If the real
-package was imported already (by user code), this is a no-op. ``tests/test_fast_import.py`` checks the
+package was imported already (by user code), this is a no-op. ``tests/test_synth_path.py`` checks the
 synthesized JSON is byte-identical either way; set ``MONITORS_FULL_AWS_IMPORT=1`` to use the slow path.
 """
 

@@ -282,3 +282,11 @@ class SagemakerModelExplainabilityJobDefinition(_AwsccJobDefinition):
         "model_explainability_job_input",
         "model_explainability_job_output_config",
     )
+
+
+def job_definition_class(resource_type: str) -> type[_AwsccJobDefinition]:
+    """The typed construct of an awscc job definition resource type (a monitors.registry spec names it)."""
+    found = [cls for cls in _AwsccJobDefinition.__subclasses__() if cls.RESOURCE_TYPE == resource_type]
+    if len(found) != 1:
+        raise ValueError(f"no typed awscc construct for {resource_type!r}")
+    return found[0]

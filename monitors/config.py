@@ -423,7 +423,3 @@ def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None
             raise ConfigError(problems)
         return plans, warnings
     return [StackPlan(str(shared_stack), tuple(endpoints), grouped=True)], warnings
-
-
-def has_environment_parameters(environ: Mapping[str, str]) -> bool:
-    return any(key.startswith(ENV_PREFIX) for key in environ)

@@ -27,16 +27,16 @@ from monitors.aws_bindings import aws
 from monitors.iam import AccountContext, ServiceRole, monitoring_statements
 from monitors.monitor import Monitor, MonitorConfig
 from monitors.naming import bounded_name
+from monitors.registry import MONITORS
 from monitors.settings import ECR_IMAGE_RE, Settings
 
 ANALYZER = ("sagemaker-model-monitor-analyzer", "latest")
 CLARIFY = ("sagemaker-clarify-processing", "1.0")
-IMAGE_FOR = {"data_quality": "analyzer", "model_quality": "analyzer", "model_bias": "clarify", "model_explainability": "clarify"}
 
 
 def needs_awscc(settings: Settings) -> bool:
     """Model quality, bias and explainability are awscc resources (the aws provider has none)."""
-    return any(m != "data_quality" for m in settings.enabled_monitors)
+    return any(MONITORS[m].provider == "awscc" for m in settings.enabled_monitors)
 
 
 class EndpointMonitoring:
@@ -88,9 +88,9 @@ class EndpointMonitoring:
 
         self.monitors: dict[str, Monitor] = {}
         for monitor in settings.enabled_monitors:
-            image_uri, image_key, _ = images[IMAGE_FOR[monitor]]
+            image_uri, image_key, _ = images[MONITORS[monitor].image]
             m = Monitor(scope, monitor, config=MonitorConfig(
-                monitor=monitor, settings=settings, role_arn=self.role.arn, image_uri=image_uri,
+                monitor=settings.monitor(monitor), settings=settings, role_arn=self.role.arn, image_uri=image_uri,
                 image_key=image_key, kms_key_arn=kms_key_arn, awscc_provider=awscc_provider,
             ))
             # The role's policy must exist before a schedule can start jobs with it. (`node.add_dependency`
@@ -175,7 +175,7 @@ class EndpointMonitoring:
 
     def _images(self, settings: Settings) -> dict[str, tuple[str, str, str]]:
         """{analyzer|clarify: (image URI reference, naming key, repository ARN)} for the images in use."""
-        wanted = {IMAGE_FOR[m] for m in settings.enabled_monitors}
+        wanted = {MONITORS[m].image for m in settings.enabled_monitors}
         overrides = {"analyzer": settings.model_monitor_image_uri, "clarify": settings.clarify_image_uri}
         defaults = {"analyzer": ANALYZER, "clarify": CLARIFY}
         # A referenced bucket's partition is known at plan time only (data.aws_partition).

@@ -74,10 +74,9 @@ def _number(value: float) -> str:
 def monitor_lines(settings: Settings) -> list[str]:
     lines = []
     for monitor in settings.enabled_monitors:
-        runs = monitoring_runs_per_day(getattr(settings, f"{monitor}_schedule_expression"))
-        count = getattr(settings, f"{monitor}_instance_count")
-        instance_type = getattr(settings, f"{monitor}_instance_type")
-        hours = getattr(settings, f"{monitor}_max_runtime_in_seconds") / 3600
+        view = settings.monitor(monitor)
+        runs = monitoring_runs_per_day(view.schedule_expression)
+        count, instance_type, hours = view.instance_count, view.instance_type, view.max_runtime_in_seconds / 3600
         lines.append(
             f"cost: {settings.endpoint_name} {monitor}: {runs} run(s)/day x {count} {instance_type} x at most "
             f"{_number(hours)} h = at most {_number(runs * count * hours)} instance-hours/day"

@@ -8,6 +8,7 @@ from constructs import Construct
 
 from monitors import tokens
 from monitors.aws_bindings import aws
+from monitors.registry import MONITORS
 from monitors.settings import S3_URI_RE, Settings
 
 # Actions AWS only authorizes on "*" (no resource-level permissions); tests allow "*" only for these.
@@ -106,13 +107,12 @@ def s3_access(settings: Settings) -> tuple[list[str], list[str]]:
     write: list[str] = []
     for monitor in settings.enabled_monitors:
         read.append(baseline_prefix(settings, monitor))
-        ground_truth = getattr(settings, f"{monitor}_ground_truth_s3_uri", None)
-        if ground_truth:
-            read.append(ground_truth)
-        batch = getattr(settings, f"{monitor}_batch_transform_input", None)
-        if batch is not None:
-            read.append(batch.data_captured_destination_s3_uri)
-        output = getattr(settings, f"{monitor}_output_s3_uri")
+        view = settings.monitor(monitor)
+        if view.ground_truth_s3_uri:
+            read.append(view.ground_truth_s3_uri)
+        if view.batch_transform_input is not None:
+            read.append(view.batch_transform_input.data_captured_destination_s3_uri)
+        output = view.output_s3_uri
         if output:
             write.append(output)
     extra = monitoring_role_s3_access(settings)
@@ -159,7 +159,7 @@ def endpoint_capture_patterns(settings: Settings) -> list[str]:
     synth). AWS documents the layout <destination>/<endpoint-name>/<variant>/yyyy/mm/dd/hh/<file>.jsonl
     (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture-endpoint.html), so reads are
     scoped to keys with the endpoint's name as a folder: at the bucket root or under any prefix."""
-    if not any(getattr(settings, f"{m}_batch_transform_input", None) is None for m in settings.enabled_monitors):
+    if not any(settings.monitor(m).batch_transform_input is None for m in settings.enabled_monitors):
         return []
     name = settings.endpoint_name
     return [f"{name}/*", f"*/{name}/*"]
@@ -214,7 +214,7 @@ def monitoring_statements(
             (kms_key_arn,),
             (("Bool", "kms:GrantIsForAWSResource", ("true",)), ("StringEquals", "kms:ViaService", services[1:])),
         ))
-    if {"model_bias", "model_explainability"} & set(settings.enabled_monitors):
+    if any(MONITORS[m].image == "clarify" for m in settings.enabled_monitors):
         # Clarify runs a temporary shadow endpoint (named sm-clarify-*) to get predictions.
         statements.append(Statement(
             "ClarifyShadowEndpoint",

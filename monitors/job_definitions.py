@@ -12,24 +12,8 @@ from dataclasses import dataclass
 
 from monitors import analysis_configs, awscc, tokens
 from monitors.naming import bounded_name, content_hash, s3_join
-from monitors.settings import Settings
-
-MONITORING_TYPES = {
-    "data_quality": "DataQuality",
-    "model_quality": "ModelQuality",
-    "model_bias": "ModelBias",
-    "model_explainability": "ModelExplainability",
-}
-SHORT_NAMES = {"data_quality": "dq", "model_quality": "mq", "model_bias": "bias", "model_explainability": "expl"}
-
-# Files each monitor reads from its baseline prefix (and that baseline generation writes there).
-BASELINE_FILES = {
-    "data_quality": {"statistics": "statistics.json", "constraints": "constraints.json"},
-    "model_quality": {"constraints": "constraints.json"},
-    "model_bias": {"config": "analysis_config.json", "constraints": "analysis.json"},
-    "model_explainability": {"config": "analysis_config.json", "constraints": "analysis.json"},
-}
-
+from monitors.registry import ANALYZER_SCRIPT_FIELDS, MONITORS
+from monitors.settings import MonitorSettings, Settings
 
 @dataclass(frozen=True)
 class MonitorInputs:
@@ -43,7 +27,7 @@ class MonitorInputs:
 
 def baseline_prefix(settings: Settings, monitor: str) -> str:
     """The monitor's own baseline URI, or where baseline generation writes it (<output>/<monitor>/)."""
-    own = getattr(settings, f"{monitor}_baseline_s3_uri")
+    own = settings.monitor(monitor).baseline_s3_uri
     if own:
         return own
     assert settings.baseline_output_data_s3_uri, "validated: a baseline URI or baseline generation"
@@ -58,22 +42,19 @@ def baseline_uri(settings: Settings, monitor: str, kind: str) -> str:
         if written is not None:
             bucket, key, _ = written
             return f"s3://{bucket}/{key}"
-    return s3_join(baseline_prefix(settings, monitor), BASELINE_FILES[monitor][kind])
+    return s3_join(baseline_prefix(settings, monitor), MONITORS[monitor].baseline_files[kind])
 
 
-def probability_threshold(settings: Settings, monitor: str) -> float | None:
+def probability_threshold(settings: Settings, view: MonitorSettings) -> float | None:
     """The monitor's probability threshold: its own setting, else (bias with a generated baseline) the baseline's
     probability_threshold, so baseline and live metrics use one cut-off (the SDK takes it from the baseline)."""
-    own = getattr(settings, f"{monitor}_probability_threshold_attribute", None)
-    if own is None and monitor == "model_bias" and settings.generated_baseline(monitor):
-        return analysis_configs.effective_baseline_params(settings, monitor).probability_threshold
+    own = view.probability_threshold_attribute
+    if own is None and "probability_threshold" in view.spec.baseline_param_fields and view.generated_baseline:
+        return analysis_configs.effective_baseline_params(settings, view.name).probability_threshold
     return own
 
 
-def _common(settings: Settings, monitor: str, inputs: MonitorInputs) -> dict:
-    def value(name: str):
-        return getattr(settings, f"{monitor}_{name}")
-
+def _common(settings: Settings, view: MonitorSettings, inputs: MonitorInputs) -> dict:
     network = awscc.NetworkConfig(
         enable_inter_container_traffic_encryption=settings.enable_inter_container_traffic_encryption,
         enable_network_isolation=settings.enable_network_isolation,
@@ -84,36 +65,33 @@ def _common(settings: Settings, monitor: str, inputs: MonitorInputs) -> dict:
     return {
         "job_resources": awscc.JobResources(
             awscc.ClusterConfig(
-                instance_count=value("instance_count"),
-                instance_type=value("instance_type"),
-                volume_size_in_gb=value("instance_volume_size_in_gb"),
+                instance_count=view.instance_count,
+                instance_type=view.instance_type,
+                volume_size_in_gb=view.instance_volume_size_in_gb,
                 volume_kms_key_id=inputs.kms_key_arn,
             )
         ),
-        "stopping_condition": awscc.StoppingCondition(value("max_runtime_in_seconds")),
+        "stopping_condition": awscc.StoppingCondition(view.max_runtime_in_seconds),
         "network_config": network,
         "output": awscc.JobOutputConfig(
-            monitoring_outputs=(awscc.MonitoringOutput(awscc.S3Output(s3_uri=value("output_s3_uri"))),),
+            monitoring_outputs=(awscc.MonitoringOutput(awscc.S3Output(s3_uri=view.output_s3_uri)),),
             kms_key_id=inputs.kms_key_arn,
         ),
     }
 
 
-def _job_input(settings: Settings, monitor: str, *, threshold: bool) -> dict:
-    """{"endpoint_input": ...} or, when the monitor watches a batch transform job, {"batch_transform_input": ...}."""
-
-    def value(name: str):
-        return getattr(settings, f"{monitor}_{name}", None)
-
+def _job_input(settings: Settings, view: MonitorSettings) -> dict:
+    """{"endpoint_input": ...} or, when the monitor watches a batch transform job, {"batch_transform_input": ...}.
+    Attributes its type does not have are None in its view, so they are left out."""
     attributes = {
-        "features_attribute": value("features_attribute"),
-        "inference_attribute": value("inference_attribute"),
-        "probability_attribute": value("probability_attribute"),
-        "probability_threshold_attribute": probability_threshold(settings, monitor) if threshold else None,
-        "start_time_offset": value("start_time_offset"),
-        "end_time_offset": value("end_time_offset"),
+        "features_attribute": view.features_attribute,
+        "inference_attribute": view.inference_attribute,
+        "probability_attribute": view.probability_attribute,
+        "probability_threshold_attribute": probability_threshold(settings, view),
+        "start_time_offset": view.start_time_offset,
+        "end_time_offset": view.end_time_offset,
     }
-    batch = value("batch_transform_input")
+    batch = view.batch_transform_input
     if batch is None:
         return {"endpoint_input": awscc.EndpointInput(endpoint_name=settings.endpoint_name, **attributes)}
     dataset_format = awscc.DatasetFormat(
@@ -125,32 +103,32 @@ def _job_input(settings: Settings, monitor: str, *, threshold: bool) -> dict:
         data_captured_destination_s3_uri=batch.data_captured_destination_s3_uri, dataset_format=dataset_format, **attributes)}
 
 
-def _metrics_environment(settings: Settings, monitor: str) -> dict[str, str]:
+def _metrics_environment(view: MonitorSettings) -> dict[str, str]:
     """The SDK's create_monitoring_schedule(enable_cloudwatch_metrics=True) default: Enabled (Disabled when
     publish_cloudwatch_metrics is false); the analyzer publishes metrics only when asked."""
-    return {"publish_cloudwatch_metrics": "Enabled" if settings.publishes_metrics(monitor) else "Disabled"}
+    return {"publish_cloudwatch_metrics": "Enabled" if view.publishes_metrics else "Disabled"}
 
 
 def _tags(settings: Settings) -> tuple[awscc.Tag, ...]:
     return tuple(awscc.Tag(k, v) for k, v in settings.resource_tags().items())
 
 
-def data_quality_payload(settings: Settings, inputs: MonitorInputs, name: str) -> dict:
+def data_quality_payload(settings: Settings, view: MonitorSettings, inputs: MonitorInputs, name: str) -> dict:
     """Attributes of aws_sagemaker_data_quality_job_definition (plain dicts, provider schema names)."""
-    common = _common(settings, "data_quality", inputs)
+    common = _common(settings, view, inputs)
     payload = {
         "name": name,
         "role_arn": inputs.role_arn,
         "data_quality_app_specification": {
-            "image_uri": inputs.image_uri, "environment": _metrics_environment(settings, "data_quality"),
-            "record_preprocessor_source_uri": settings.data_quality_record_preprocessor_source_uri,
-            "post_analytics_processor_source_uri": settings.data_quality_post_analytics_processor_source_uri,
+            "image_uri": inputs.image_uri, "environment": _metrics_environment(view),
+            "record_preprocessor_source_uri": view.record_preprocessor_source_uri,
+            "post_analytics_processor_source_uri": view.post_analytics_processor_source_uri,
         },
         "data_quality_baseline_config": {
-            "constraints_resource": {"s3_uri": baseline_uri(settings, "data_quality", "constraints")},
-            "statistics_resource": {"s3_uri": baseline_uri(settings, "data_quality", "statistics")},
+            "constraints_resource": {"s3_uri": baseline_uri(settings, view.name, "constraints")},
+            "statistics_resource": {"s3_uri": baseline_uri(settings, view.name, "statistics")},
         },
-        "data_quality_job_input": awscc.to_terraform(_job_input(settings, "data_quality", threshold=False)),
+        "data_quality_job_input": awscc.to_terraform(_job_input(settings, view)),
         "data_quality_job_output_config": awscc.to_terraform(common["output"]),
         "job_resources": awscc.to_terraform(common["job_resources"]),
         "network_config": awscc.to_terraform(common["network_config"]),
@@ -161,10 +139,11 @@ def data_quality_payload(settings: Settings, inputs: MonitorInputs, name: str) -
     return payload
 
 
-def _awscc_config(settings: Settings, inputs: MonitorInputs, name: str, monitor: str, config_type: type, *,
+def _awscc_config(settings: Settings, view: MonitorSettings, inputs: MonitorInputs, name: str, config_type: type, *,
                   app_specification: object, job_input: object):
-    """The shape the three awscc job definitions share; only the app specification and input differ."""
-    common = _common(settings, monitor, inputs)
+    """The shape the three awscc job definitions share; only the app specification and input differ. Their
+    attribute names start with the monitor type (the CloudFormation schemas' property names)."""
+    common = _common(settings, view, inputs)
     return config_type(
         job_definition_name=name,
         role_arn=inputs.role_arn,
@@ -173,63 +152,50 @@ def _awscc_config(settings: Settings, inputs: MonitorInputs, name: str, monitor:
         network_config=common["network_config"],
         tags=_tags(settings),
         **{
-            f"{monitor}_app_specification": app_specification,
-            f"{monitor}_job_input": job_input,
-            f"{monitor}_job_output_config": common["output"],
-            f"{monitor}_baseline_config": awscc.BaselineConfig(
-                awscc.ConstraintsResource(baseline_uri(settings, monitor, "constraints"))
+            f"{view.name}_app_specification": app_specification,
+            f"{view.name}_job_input": job_input,
+            f"{view.name}_job_output_config": common["output"],
+            f"{view.name}_baseline_config": awscc.BaselineConfig(
+                awscc.ConstraintsResource(baseline_uri(settings, view.name, "constraints"))
             ),
         },
     )
 
 
-def model_quality_config(settings: Settings, inputs: MonitorInputs, name: str) -> awscc.ModelQualityJobDefinitionConfig:
-    return _awscc_config(
-        settings, inputs, name, "model_quality", awscc.ModelQualityJobDefinitionConfig,
-        app_specification=awscc.ModelQualityAppSpecification(
-            image_uri=inputs.image_uri, problem_type=settings.model_quality_problem_type,
-            environment=_metrics_environment(settings, "model_quality"),
-            record_preprocessor_source_uri=settings.model_quality_record_preprocessor_source_uri,
-            post_analytics_processor_source_uri=settings.model_quality_post_analytics_processor_source_uri,
-        ),
-        job_input=awscc.GroundTruthJobInput(
-            ground_truth_s3_input=awscc.GroundTruthS3Input(settings.model_quality_ground_truth_s3_uri),
-            **_job_input(settings, "model_quality", threshold=True),
-        ),
-    )
+def _ground_truth_job_input(settings: Settings, view: MonitorSettings) -> awscc.GroundTruthJobInput:
+    return awscc.GroundTruthJobInput(ground_truth_s3_input=awscc.GroundTruthS3Input(view.ground_truth_s3_uri),
+                                     **_job_input(settings, view))
 
 
-def model_bias_config(settings: Settings, inputs: MonitorInputs, name: str) -> awscc.ModelBiasJobDefinitionConfig:
-    return _awscc_config(
-        settings, inputs, name, "model_bias", awscc.ModelBiasJobDefinitionConfig,
-        app_specification=awscc.ClarifyAppSpecification(
-            image_uri=inputs.image_uri, config_uri=baseline_uri(settings, "model_bias", "config"),
-            environment=_metrics_environment(settings, "model_bias"),
-        ),
-        job_input=awscc.GroundTruthJobInput(
-            ground_truth_s3_input=awscc.GroundTruthS3Input(settings.model_bias_ground_truth_s3_uri),
-            **_job_input(settings, "model_bias", threshold=True),
-        ),
-    )
+def _clarify_app_specification(settings: Settings, view: MonitorSettings, inputs: MonitorInputs) -> awscc.ClarifyAppSpecification:
+    return awscc.ClarifyAppSpecification(image_uri=inputs.image_uri, config_uri=baseline_uri(settings, view.name, "config"),
+                                         environment=_metrics_environment(view))
 
 
-def model_explainability_config(settings: Settings, inputs: MonitorInputs, name: str) -> awscc.ModelExplainabilityJobDefinitionConfig:
-    return _awscc_config(
-        settings, inputs, name, "model_explainability", awscc.ModelExplainabilityJobDefinitionConfig,
-        app_specification=awscc.ClarifyAppSpecification(
-            image_uri=inputs.image_uri, config_uri=baseline_uri(settings, "model_explainability", "config"),
-            environment=_metrics_environment(settings, "model_explainability"),
-        ),
-        job_input=awscc.EndpointJobInput(**_job_input(settings, "model_explainability", threshold=False)),
-    )
+def model_quality_config(settings: Settings, view: MonitorSettings, inputs: MonitorInputs, name: str) -> awscc.ModelQualityJobDefinitionConfig:
+    return _awscc_config(settings, view, inputs, name, awscc.ModelQualityJobDefinitionConfig, app_specification=awscc.ModelQualityAppSpecification(
+        image_uri=inputs.image_uri, problem_type=view.problem_type, environment=_metrics_environment(view),
+        record_preprocessor_source_uri=view.record_preprocessor_source_uri,
+        post_analytics_processor_source_uri=view.post_analytics_processor_source_uri,
+    ), job_input=_ground_truth_job_input(settings, view))
 
 
-BUILDERS = {
-    "data_quality": data_quality_payload,
-    "model_quality": model_quality_config,
-    "model_bias": model_bias_config,
-    "model_explainability": model_explainability_config,
-}
+def model_bias_config(settings: Settings, view: MonitorSettings, inputs: MonitorInputs, name: str) -> awscc.ModelBiasJobDefinitionConfig:
+    return _awscc_config(settings, view, inputs, name, awscc.ModelBiasJobDefinitionConfig,
+                         app_specification=_clarify_app_specification(settings, view, inputs),
+                         job_input=_ground_truth_job_input(settings, view))
+
+
+def model_explainability_config(settings: Settings, view: MonitorSettings, inputs: MonitorInputs, name: str) -> awscc.ModelExplainabilityJobDefinitionConfig:
+    return _awscc_config(settings, view, inputs, name, awscc.ModelExplainabilityJobDefinitionConfig,
+                         app_specification=_clarify_app_specification(settings, view, inputs),
+                         job_input=awscc.EndpointJobInput(**_job_input(settings, view)))
+
+
+def job_definition_payload(settings: Settings, monitor: str, inputs: MonitorInputs, name: str):
+    """The monitor's job definition payload, from the builder its registry spec names (a function of this module)."""
+    build = globals()[MONITORS[monitor].builder]
+    return build(settings, settings.monitor(monitor), inputs, name)
 
 
 def job_definition_name(settings: Settings, monitor: str, image_key: str) -> str:
@@ -242,12 +208,12 @@ def job_definition_name(settings: Settings, monitor: str, image_key: str) -> str
         role_arn="<monitoring-role>", image_uri=image_key,
         kms_key_arn=f"<kms:{settings.kms_key_id}>" if settings.kms_key_id else None,
     )
-    content = awscc.to_terraform(BUILDERS[monitor](settings, placeholder, ""))
+    content = awscc.to_terraform(job_definition_payload(settings, monitor, placeholder, ""))
     references = tokens.references(content)
     if references:  # Terraform references (monitors/tokens.py): hashed by what they are, and by their value below
         content = tokens.without_references(content)
     digest = content_hash({"schema": 1, "monitor": monitor, "content": content}, 10)
-    name = bounded_name(_name_base(settings), SHORT_NAMES[monitor], suffix=digest)
+    name = bounded_name(_name_base(settings), MONITORS[monitor].resource_short_name, suffix=digest)
     if references:
         # Their values are known at plan time only: Terraform hashes them into the name's last 4 characters, so
         # a changed value (a definition replaced) still gets a new name.
@@ -258,7 +224,7 @@ def job_definition_name(settings: Settings, monitor: str, image_key: str) -> str
 
 
 def schedule_name(settings: Settings, monitor: str) -> str:
-    return bounded_name(_name_base(settings), SHORT_NAMES[monitor], "schedule")
+    return bounded_name(_name_base(settings), MONITORS[monitor].resource_short_name, "schedule")
 
 
 def _name_base(settings: Settings) -> str:
@@ -276,8 +242,8 @@ def monitoring_role_s3_access(settings: Settings) -> dict[str, list[str]]:
     for monitor in settings.enabled_monitors:
         if analysis_configs.monitor_analysis_config(settings, monitor) is not None:
             read.append(analysis_configs.config_prefix_uri(baseline_prefix(settings, monitor)))
-        for kind in ("record_preprocessor", "post_analytics_processor"):
-            script = getattr(settings, f"{monitor}_{kind}_source_uri", None)
+        for field in ANALYZER_SCRIPT_FIELDS:
+            script = getattr(settings.monitor(monitor), field)
             if script:
                 read.append(script)
     write: list[str] = []

@@ -10,21 +10,27 @@ from constructs import Construct
 from monitors import analysis_configs, awscc
 from monitors.addresses import depends_on_address
 from monitors.aws_bindings import aws
-from monitors.job_definitions import (BUILDERS, MONITORING_TYPES, MonitorInputs, baseline_prefix, job_definition_name,
-                                      schedule_name)
-from monitors.settings import Settings
+from monitors.job_definitions import MonitorInputs, baseline_prefix, job_definition_name, job_definition_payload, schedule_name
+from monitors.registry import MonitorType
+from monitors.settings import MonitorSettings, Settings
 
-AWSCC_RESOURCES = {
-    "model_quality": awscc.SagemakerModelQualityJobDefinition,
-    "model_bias": awscc.SagemakerModelBiasJobDefinition,
-    "model_explainability": awscc.SagemakerModelExplainabilityJobDefinition,
-}
+
+
+def job_definition_class(spec: MonitorType) -> type:
+    """The construct class of the spec's job definition resource: the aws provider's binding
+    (aws_sagemaker_x -> cdktf_cdktf_provider_aws.sagemaker_x.SagemakerX) or our typed awscc construct."""
+    if spec.provider == "aws":
+        module = spec.job_definition_resource.removeprefix("aws_")
+        return getattr(aws(module), "".join(part.title() for part in module.split("_")))
+    if spec.provider == "awscc":
+        return awscc.job_definition_class(spec.job_definition_resource)
+    raise ValueError(f"{spec.name}: no job definition construct for provider {spec.provider!r}")
 
 
 @dataclass(frozen=True)
 class MonitorConfig:
-    monitor: str  # one of MONITOR_TYPES
-    settings: Settings
+    monitor: MonitorSettings  # this monitor's settings (settings.monitor(name))
+    settings: Settings  # the endpoint's shared settings (endpoint, network, tags, baseline generation)
     role_arn: str  # Terraform reference
     image_uri: str  # Terraform reference or override
     image_key: str  # what determines the image, for the content-derived name
@@ -35,21 +41,21 @@ class MonitorConfig:
 class Monitor(Construct):
     def __init__(self, scope: Construct, id: str, *, config: MonitorConfig) -> None:
         super().__init__(scope, id)
-        settings, monitor = config.settings, config.monitor
+        settings, view, spec = config.settings, config.monitor, config.monitor.spec
+        monitor = spec.name
         self.job_definition_name = job_definition_name(settings, monitor, config.image_key)
         inputs = MonitorInputs(role_arn=config.role_arn, image_uri=config.image_uri, kms_key_arn=config.kms_key_arn)
-        payload = BUILDERS[monitor](settings, inputs, self.job_definition_name)
-        if monitor == "data_quality":
-            self.job_definition = aws("sagemaker_data_quality_job_definition").SagemakerDataQualityJobDefinition(
+        payload = job_definition_payload(settings, monitor, inputs, self.job_definition_name)
+        resource_class = job_definition_class(spec)
+        if spec.provider == "aws":
+            self.job_definition = resource_class(
                 self, "job_definition", **payload,
                 lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
             )
             definition_name = self.job_definition.name
             self.job_definition_arn = self.job_definition.arn
-        else:
-            self.job_definition = AWSCC_RESOURCES[monitor](
-                self, "job_definition", config=payload, provider=config.awscc_provider
-            )
+        elif spec.provider == "awscc":  # (job_definition_class accepts no other provider)
+            self.job_definition = resource_class(self, "job_definition", config=payload, provider=config.awscc_provider)
             definition_name = self.job_definition.job_definition_name
             self.job_definition_arn = self.job_definition.job_definition_arn
 
@@ -72,7 +78,7 @@ class Monitor(Construct):
             name=self.schedule_name,
             monitoring_schedule_config={
                 "monitoring_job_definition_name": definition_name,
-                "monitoring_type": MONITORING_TYPES[monitor],
-                "schedule_config": {"schedule_expression": getattr(settings, f"{monitor}_schedule_expression")},
+                "monitoring_type": spec.monitoring_type,
+                "schedule_config": {"schedule_expression": view.schedule_expression},
             },
         )

@@ -1,22 +1,23 @@
 """The one typed settings model: every parameter declared once, with its default, description and rule.
 
 Seed parameters keep the seed module's names, defaults and meaning (see README "Parameters"). Rules that
-involve one field live on the field (an ``Annotated`` type); rules across fields live in
-``Settings._cross_field_rules``, which reports every problem at once.
+involve one field live on the field (an ``Annotated`` type); rules across fields are
+the ``Settings._rules_*`` methods, one per README parameter group, which together report every problem at once.
+A parameter's monitor type is read from ``monitors.registry``; ``Settings.monitor(name)`` is one monitor's view.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from typing import Annotated, Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from monitors.naming import deployment_stack_name
+from monitors.registry import ANALYZER_SCRIPT_FIELDS, MONITOR_TYPES, MONITORS, TIME_WINDOW_FIELDS, MonitorType, monitor_types_with
 
-MONITOR_TYPES = ("data_quality", "model_quality", "model_bias", "model_explainability")
-PROBLEM_TYPES = ("Regression", "BinaryClassification", "MulticlassClassification")
 # The model quality baseline dataset's columns: our parameter -> the seed's model_quality_params field it fills.
 MODEL_QUALITY_BASELINE_COLUMNS = {
     "model_quality_baseline_inference_column": "inference_attribute",
@@ -31,9 +32,9 @@ BUCKET_ARN_RE = re.compile(rf"^arn:(aws|aws-cn|aws-us-gov):s3:::({_BUCKET})$")
 S3_URI_RE = re.compile(rf"^s3://({_BUCKET})(/[^\s]*)?$")
 # The forms SageMaker accepts for monitoring schedules: hourly, daily at hour H, every N hours from H.
 CRON_RE = re.compile(r"^cron\(0 (\*|(\d{1,2})|(\d{1,2})/(\d{1,2})) \? \* \* \*\)$")
-# EventBridge accepts the general 6-field form; we check the shape, AWS checks the fields.
-EVENTS_SCHEDULE_RE = re.compile(r"^(cron\((\S+ ){5}\S+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$")
-INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9-]+\.[a-z0-9]+$")  # families may have a hyphen: ml.m7i-flex.large (botocore)
+# The baseline Lambda's pattern (lambda_image/event_validation.py; tests/test_registry.py keeps them equal): instance
+# families may contain a hyphen (ml.m7i-flex.large, botocore sagemaker service-2 shape ProcessingInstanceType).
+INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9-]+\.[a-z0-9]+$")
 # The forms KMS accepts for a KeyId (KMS API reference, DescribeKey "KeyId"): key id (a UUID, or mrk-<32 hex>
 # for a multi-Region key), key ARN, alias name, alias ARN. Alias names: 1-256 of [a-zA-Z0-9/_-] after alias/.
 _KMS_KEY_ID = r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
@@ -223,8 +224,11 @@ TimeOffset = Annotated[str | None, AfterValidator(_time_offset_check)]
 EcrImage = Annotated[str, _matching(ECR_IMAGE_RE, "must be an ECR image URI like 123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:tag")]
 
 
-def _param(default: Any, description: str, *, group: str, **kwargs: Any) -> Any:
-    return Field(default, description=description, json_schema_extra={"group": group}, **kwargs)
+def _param(default: Any, description: str, *, group: str, stack_level: bool = False, **kwargs: Any) -> Any:
+    """A parameter's Field. stack_level: it shapes the stack itself (backend, providers, its name, tags), so in
+    one stack shared by several endpoints (stack_per_endpoint false) it cannot differ per endpoint."""
+    extra: dict[str, Any] = {"group": group, **({"stack_level": True} if stack_level else {})}
+    return Field(default, description=description, json_schema_extra=extra, **kwargs)
 
 
 class SettingsProblems(Exception):
@@ -284,6 +288,10 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 FEATURE_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,200}$")
 
 
+def bias_stage(metric: str) -> str:
+    return next(stage for stage, names in BIAS_METRICS.items() if metric in names)
+
+
 def alarm_key(*parts: str) -> str:
     """The alarm's construct id and name suffix: its identifying fields, kept to letters, digits, _ and -."""
     return "_".join(re.sub(r"[^A-Za-z0-9_-]+", "-", str(part)) for part in parts)
@@ -297,9 +305,23 @@ class DriftAlarm(BaseModel):
     feature: Annotated[str, _matching(FEATURE_RE, "must be a feature name (letters, digits, _ . -)")]
     threshold: Annotated[float, Field(ge=0, le=1)] = Field(description="Drift distance 0-1 above which to alarm.")
 
+    direction: ClassVar[str] = "above"
+
     @property
     def key(self) -> str:
         return alarm_key("drift", self.feature)
+
+    @property
+    def metric_name(self) -> str:
+        return f"feature_baseline_drift_{self.feature}"
+
+    @property
+    def meaning(self) -> str:
+        return f"feature {self.feature} drifted from its baseline by more than {self.threshold}"
+
+    @property
+    def extra_dimensions(self) -> dict[str, str]:
+        return {}
 
 
 class QualityAlarm(BaseModel):
@@ -314,6 +336,18 @@ class QualityAlarm(BaseModel):
     @property
     def key(self) -> str:
         return alarm_key(self.metric, self.direction)
+
+    @property
+    def metric_name(self) -> str:
+        return self.metric
+
+    @property
+    def meaning(self) -> str:
+        return f"model quality metric {self.metric} went {self.direction} {self.threshold}"
+
+    @property
+    def extra_dimensions(self) -> dict[str, str]:
+        return {}
 
 
 class BiasAlarm(BaseModel):
@@ -333,6 +367,19 @@ class BiasAlarm(BaseModel):
     @property
     def key(self) -> str:
         return alarm_key(self.metric, self.label, self.label_value, self.facet, self.facet_value, self.direction)
+
+    @property
+    def metric_name(self) -> str:
+        return f"bias_metric_{self.metric}"
+
+    @property
+    def meaning(self) -> str:
+        return f"bias metric {self.metric} for {self.facet}={self.facet_value} went {self.direction} {self.threshold}"
+
+    @property
+    def extra_dimensions(self) -> dict[str, str]:
+        return {"BiasStage": bias_stage(self.metric), "Label": self.label, "LabelValue": self.label_value,
+                "Facet": self.facet, "FacetValue": self.facet_value}
 
 
 # Feature attribution metrics ("CloudWatch Metrics for Feature Drift Analysis": clarify-feature-attribute-drift-cw):
@@ -357,9 +404,61 @@ class ExplainabilityAlarm(BaseModel):
     def key(self) -> str:
         return alarm_key(self.feature, self.label, self.direction)
 
+    @property
+    def metric_name(self) -> str:
+        return f"feature_{self.feature}"
+
+    @property
+    def meaning(self) -> str:
+        return f"global SHAP value of feature {self.feature} (label {self.label}) went {self.direction} {self.threshold}"
+
+    @property
+    def extra_dimensions(self) -> dict[str, str]:
+        return {**EXPLAINABILITY_DIMENSIONS, "Label": self.label}
+
 
 _BATCH_DESCRIPTION = ("Watch a batch transform job instead of the endpoint: {data_captured_destination_s3_uri, "
                       "dataset_format csv|json|parquet, csv_header, json_line}.")
+
+@dataclass(frozen=True)
+class MonitorSettings:
+    """One monitor type's settings without the monitor prefix: ``settings.monitor("model_bias").instance_type`` is
+    ``model_bias_instance_type``. Which fields a type has is its registry spec's ``view_fields`` (the others are
+    None); ``enabled`` is enable_<type>_monitor, ``baseline_params`` baseline_<type>_params, ``alarms`` its alarm list."""
+
+    spec: MonitorType
+    enabled: bool
+    baseline_s3_uri: str | None
+    output_s3_uri: str | None
+    instance_count: int
+    instance_type: str
+    instance_volume_size_in_gb: int
+    max_runtime_in_seconds: int
+    batch_transform_input: BatchTransformInput | None
+    schedule_expression: str
+    alarms: list[DriftAlarm] | list[QualityAlarm] | list[BiasAlarm] | list[ExplainabilityAlarm] | None
+    baseline_params: dict[str, Any] | None
+    publishes_metrics: bool  # its container publishes CloudWatch metrics (publish_cloudwatch_metrics)
+    generated_baseline: bool  # it reads the baseline that baseline generation writes
+    ground_truth_s3_uri: str | None = None
+    problem_type: str | None = None
+    features_attribute: str | None = None
+    inference_attribute: str | None = None
+    probability_attribute: str | None = None
+    probability_threshold_attribute: float | None = None
+    start_time_offset: str | None = None
+    end_time_offset: str | None = None
+    record_preprocessor_source_uri: str | None = None
+    post_analytics_processor_source_uri: str | None = None
+    baseline_dataset_format: str | None = None
+    baseline_inference_column: str | None = None
+    baseline_probability_column: str | None = None
+    baseline_ground_truth_column: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
 
 # Fields that have no default but must be given; declared Optional so every other rule can still be
 # checked (and reported) when they are missing.
@@ -389,9 +488,9 @@ class Settings(BaseModel):
     subnet_ids: list[Annotated[str, _matching(SUBNET_RE, "must be a subnet id like subnet-0123456789abcdef0")]] | None = _param(
         None, "Subnets for the monitoring jobs' VPC config (list); give together with security_group_id.", group="Optional")
     kms_key_id: KmsKey | None = _param(None, "KMS key (id, alias or ARN) for monitoring outputs, volumes and logs.", group="Optional")
-    sagemaker_project_id: str | None = _param(None, "Tagged as sagemaker:project-id.", group="Optional")
-    sagemaker_project_name: str | None = _param(None, "Tagged as sagemaker:project-name.", group="Optional")
-    tags: TagMap | None = _param(None, "Tags applied to every resource (provider default_tags; explicit tags on awscc resources).", group="Optional")
+    sagemaker_project_id: str | None = _param(None, "Tagged as sagemaker:project-id.", group="Optional", stack_level=True)
+    sagemaker_project_name: str | None = _param(None, "Tagged as sagemaker:project-name.", group="Optional", stack_level=True)
+    tags: TagMap | None = _param(None, "Tags applied to every resource (provider default_tags; explicit tags on awscc resources).", group="Optional", stack_level=True)
 
     # --- data quality (seed) ---
     data_quality_baseline_s3_uri: S3Uri | None = _param(None, "Prefix holding statistics.json and constraints.json.", group="Data quality")
@@ -527,25 +626,25 @@ class Settings(BaseModel):
 
     # --- Terraform-side settings (ours) ---
     region: Annotated[str | None, _matching(REGION_RE, "must be an AWS region like us-east-1")] = _param(
-        None, "AWS region of the providers; unset, the provider takes AWS_REGION at plan time.", group="Terraform")
+        None, "AWS region of the providers; unset, the provider takes AWS_REGION at plan time.", group="Terraform", stack_level=True)
     # Never None after validation: _default_stack_name derives it when it is not given.
     stack_name: Annotated[str | None, _matching(STACK_NAME_RE, "must start with a letter; letters, digits, _ and -; ≤ 63")] = _param(
         None, "CDKTF stack name: folder cdktf.out/stacks/<stack_name>/, the default S3 state key and the prefix of the "
         "role, function, repository, log group and topic names. Unset: derived from the deployment, "
         "<project>-<deployment>-<module> (SeedFarmer) or smm, then -<endpoint_name>-<region> (see README "
-        "\"Names and state per deployment\"); set it to keep names you already have.", group="Terraform")
-    backend: Literal["local", "s3", "cloud"] = _param("local", "Terraform state backend: local | s3 | cloud (Terraform Cloud/Enterprise).", group="Terraform")
-    backend_local_path: str | None = _param(None, "Local backend: state path, relative to the stack folder. Unset: `../../../terraform.<stack_name>.tfstate`, beside the output folder, where a re-synth never reaches it (cdktf's own convention).", group="Terraform")
-    backend_s3_bucket: str | None = _param(None, "S3 backend: state bucket.", group="Terraform")
-    backend_s3_key: str | None = _param(None, "S3 backend: state object key (default <stack_name>/terraform.tfstate).", group="Terraform")
+        "\"Names and state per deployment\"); set it to keep names you already have.", group="Terraform", stack_level=True)
+    backend: Literal["local", "s3", "cloud"] = _param("local", "Terraform state backend: local | s3 | cloud (Terraform Cloud/Enterprise).", group="Terraform", stack_level=True)
+    backend_local_path: str | None = _param(None, "Local backend: state path, relative to the stack folder. Unset: `../../../terraform.<stack_name>.tfstate`, beside the output folder, where a re-synth never reaches it (cdktf's own convention).", group="Terraform", stack_level=True)
+    backend_s3_bucket: str | None = _param(None, "S3 backend: state bucket.", group="Terraform", stack_level=True)
+    backend_s3_key: str | None = _param(None, "S3 backend: state object key (default <stack_name>/terraform.tfstate).", group="Terraform", stack_level=True)
     backend_s3_region: Annotated[str | None, _matching(REGION_RE, "must be an AWS region like us-east-1")] = _param(
-        None, "S3 backend: bucket region (default: region).", group="Terraform")
-    backend_s3_use_lockfile: bool = _param(True, "S3 backend: S3-native state locking (Terraform >= 1.10).", group="Terraform")
-    backend_s3_dynamodb_table: str | None = _param(None, "S3 backend: DynamoDB lock table (older Terraform).", group="Terraform")
-    tfc_hostname: str = _param("app.terraform.io", "Cloud backend: Terraform Cloud/Enterprise host.", group="Terraform")
-    tfc_organization: str | None = _param(None, "Cloud backend: organization.", group="Terraform")
-    tfc_workspace_name: str | None = _param(None, "Cloud backend: workspace name (or use tfc_workspace_tags).", group="Terraform")
-    tfc_workspace_tags: list[str] | None = _param(None, "Cloud backend: workspace tags (or use tfc_workspace_name).", group="Terraform")
+        None, "S3 backend: bucket region (default: region).", group="Terraform", stack_level=True)
+    backend_s3_use_lockfile: bool = _param(True, "S3 backend: S3-native state locking (Terraform >= 1.10).", group="Terraform", stack_level=True)
+    backend_s3_dynamodb_table: str | None = _param(None, "S3 backend: DynamoDB lock table (older Terraform).", group="Terraform", stack_level=True)
+    tfc_hostname: str = _param("app.terraform.io", "Cloud backend: Terraform Cloud/Enterprise host.", group="Terraform", stack_level=True)
+    tfc_organization: str | None = _param(None, "Cloud backend: organization.", group="Terraform", stack_level=True)
+    tfc_workspace_name: str | None = _param(None, "Cloud backend: workspace name (or use tfc_workspace_tags).", group="Terraform", stack_level=True)
+    tfc_workspace_tags: list[str] | None = _param(None, "Cloud backend: workspace tags (or use tfc_workspace_name).", group="Terraform", stack_level=True)
 
     # --- ours: images, IAM, network, tags ---
     model_monitor_image_uri: EcrImage | None = _param(
@@ -560,12 +659,12 @@ class Settings(BaseModel):
         True, "Encrypt traffic between monitoring job instances (the seed left it off; on by default here).", group="Advanced")
     enable_network_isolation: bool = _param(
         False, "Run monitoring containers without network access (the seed left it off).", group="Advanced")
-    custom_tags: TagMap | None = _param(None, "Extra tags merged over `tags`.", group="Advanced")
+    custom_tags: TagMap | None = _param(None, "Extra tags merged over `tags`.", group="Advanced", stack_level=True)
 
     # --- SeedFarmer context (set by SeedFarmer as SEEDFARMER_PROJECT_NAME etc., tagged when present) ---
-    seedfarmer_project_name: str | None = _param(None, "Tagged as seedfarmer:project-name (from SEEDFARMER_PROJECT_NAME).", group="SeedFarmer")
-    seedfarmer_deployment_name: str | None = _param(None, "Tagged as seedfarmer:deployment-name (from SEEDFARMER_DEPLOYMENT_NAME).", group="SeedFarmer")
-    seedfarmer_module_name: str | None = _param(None, "Tagged as seedfarmer:module-name (from SEEDFARMER_MODULE_NAME).", group="SeedFarmer")
+    seedfarmer_project_name: str | None = _param(None, "Tagged as seedfarmer:project-name (from SEEDFARMER_PROJECT_NAME).", group="SeedFarmer", stack_level=True)
+    seedfarmer_deployment_name: str | None = _param(None, "Tagged as seedfarmer:deployment-name (from SEEDFARMER_DEPLOYMENT_NAME).", group="SeedFarmer", stack_level=True)
+    seedfarmer_module_name: str | None = _param(None, "Tagged as seedfarmer:module-name (from SEEDFARMER_MODULE_NAME).", group="SeedFarmer", stack_level=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -578,7 +677,21 @@ class Settings(BaseModel):
     # ------------------------------------------------------------------------------------------
     @property
     def enabled_monitors(self) -> tuple[str, ...]:
-        return tuple(m for m in MONITOR_TYPES if getattr(self, f"enable_{m}_monitor"))
+        return tuple(m for m in MONITOR_TYPES if self.monitor(m).enabled)
+
+    def monitor(self, name: str) -> "MonitorSettings":
+        """One monitor type's settings without its prefix (a typed view; see MonitorSettings)."""
+        spec = MONITORS[name]
+        values = {field: getattr(self, setting) for field, setting in spec.settings_fields.items()}
+        return MonitorSettings(
+            spec=spec,
+            # Every monitor publishes its CloudWatch metrics unless publish_cloudwatch_metrics is false (the SageMaker
+            # SDK's create_monitoring_schedule(enable_cloudwatch_metrics=True) default); alarms need them.
+            publishes_metrics=spec.publishes_metrics and self.publish_cloudwatch_metrics,
+            # It reads the baseline that baseline generation writes (it has no baseline URI of its own).
+            generated_baseline=self.baseline_generation_enabled and values["baseline_s3_uri"] is None,
+            **values,
+        )
 
     @property
     def baseline_generation_enabled(self) -> bool:
@@ -588,50 +701,42 @@ class Settings(BaseModel):
     def alerts_enabled(self) -> bool:
         return bool(self.alert_sns_topic_arn or self.alert_create_topic)
 
-    def publishes_metrics(self, monitor: str) -> bool:
-        """Every monitor publishes its CloudWatch metrics unless publish_cloudwatch_metrics is false (the SageMaker
-        SDK's create_monitoring_schedule(enable_cloudwatch_metrics=True) default); alarms need them."""
-        return self.publish_cloudwatch_metrics
-
-    def generated_baseline(self, monitor: str) -> bool:
-        """The monitor reads the baseline that baseline generation writes (it has no baseline URI of its own)."""
-        return self.baseline_generation_enabled and getattr(self, f"{monitor}_baseline_s3_uri") is None
-
-    def _monitor_semantics_rules(self, problem, bad: set[str]) -> None:
-        """Rules of the monitor-semantics parameters (time windows, scripts, baseline datasets, one threshold)."""
-        enabled = self.enabled_monitors
-        for monitor in ("model_quality", "model_bias"):
-            start, end = (f"{monitor}_start_time_offset", f"{monitor}_end_time_offset")
-            for field in (start, end):
-                if getattr(self, field) is not None and monitor not in enabled:
-                    problem(field, f"is set but enable_{monitor}_monitor is false")
-            if getattr(self, start) and getattr(self, end) and not bad & {start, end}:
-                if offset_seconds(getattr(self, end)) < offset_seconds(getattr(self, start)):
-                    problem(end, f"{getattr(self, end)!r} is before {start} {getattr(self, start)!r}: the window would end "
+    def _rules_monitor_semantics(self, problem, bad: set[str]) -> None:
+        """Group "Monitor windows, scripts and baseline datasets" (time windows, scripts, baseline datasets, one
+        threshold)."""
+        for monitor in monitor_types_with("start_time_offset"):
+            spec, view = MONITORS[monitor], self.monitor(monitor)
+            start, end = (spec.setting(field) for field in TIME_WINDOW_FIELDS)
+            for field, value in ((start, view.start_time_offset), (end, view.end_time_offset)):
+                if value is not None and not view.enabled:
+                    problem(field, f"is set but {spec.setting('enabled')} is false")
+            if view.start_time_offset and view.end_time_offset and not bad & {start, end}:
+                if offset_seconds(view.end_time_offset) < offset_seconds(view.start_time_offset):
+                    problem(end, f"{view.end_time_offset!r} is before {start} {view.start_time_offset!r}: the window would end "
                                  "before it starts")
-        for monitor in ("data_quality", "model_quality"):
-            for kind in ("record_preprocessor", "post_analytics_processor"):
-                field = f"{monitor}_{kind}_source_uri"
-                value = getattr(self, field)
+        for monitor in monitor_types_with(ANALYZER_SCRIPT_FIELDS[0]):
+            spec, view = MONITORS[monitor], self.monitor(monitor)
+            for kind in ANALYZER_SCRIPT_FIELDS:
+                field, value = spec.setting(kind), getattr(view, kind)
                 if value is None or field in bad:
                     continue
-                if monitor not in enabled:
-                    problem(field, f"is set but enable_{monitor}_monitor is false")
+                if not view.enabled:
+                    problem(field, f"is set but {spec.setting('enabled')} is false")
                 if self.model_bucket_arn is not None and S3_URI_RE.match(value).group(1) != self.model_bucket_name:  # type: ignore[union-attr]
                     problem(field, f"must be inside the model bucket s3://{self.model_bucket_name}/ (model_bucket_arn) (got {value!r})")
                 if value.endswith("/"):
                     problem(field, f"must name a script object, not a prefix (got {value!r})")
         if not self.publish_cloudwatch_metrics:
-            for field in ("data_quality_drift_alarms", "model_quality_alarms", "model_bias_alarms", "model_explainability_alarms"):
-                if getattr(self, field):
-                    problem(field, "alarms watch published metrics, but publish_cloudwatch_metrics is false")
+            for spec in MONITORS.values():
+                if getattr(self, spec.alarms_setting):
+                    problem(spec.alarms_setting, "alarms watch published metrics, but publish_cloudwatch_metrics is false")
         # Model quality baseline columns: our names for the seed's baseline_model_quality_params fields.
         seed_params = self.baseline_model_quality_params or {}
         for column, seed_field in MODEL_QUALITY_BASELINE_COLUMNS.items():
             value = getattr(self, column)
             if value is None:
                 continue
-            if "model_quality" not in enabled:
+            if not self.enable_model_quality_monitor:
                 problem(column, "is set but enable_model_quality_monitor is false")
             elif not self.baseline_generation_enabled:
                 problem(column, "is a column of the baseline dataset: it needs baseline generation "
@@ -639,8 +744,8 @@ class Settings(BaseModel):
             if seed_field in seed_params and str(seed_params[seed_field]) != value:
                 problem(column, f"{value!r} differs from baseline_model_quality_params.{seed_field} "
                                 f"{seed_params[seed_field]!r}; give one of them")
-        for monitor in ("data_quality", "model_quality"):
-            field = f"{monitor}_baseline_dataset_format"
+        for monitor in monitor_types_with("baseline_dataset_format"):
+            field = MONITORS[monitor].setting("baseline_dataset_format")
             if field in self.model_fields_set and not self.baseline_generation_enabled:
                 problem(field, "describes the baseline dataset: it needs baseline generation "
                                "(baseline_training_data_s3_uri and baseline_output_data_s3_uri)")
@@ -648,7 +753,7 @@ class Settings(BaseModel):
             return
         bias_params = self.baseline_model_bias_params or {}
         threshold = self.model_bias_probability_threshold_attribute
-        if "model_bias" in enabled and threshold is not None and "probability_threshold" in bias_params:
+        if self.enable_model_bias_monitor and threshold is not None and "probability_threshold" in bias_params:
             try:
                 differs = float(bias_params["probability_threshold"]) != threshold
             except (TypeError, ValueError):
@@ -658,12 +763,11 @@ class Settings(BaseModel):
                         f"{threshold} differs from baseline_model_bias_params.probability_threshold "
                         f"{bias_params['probability_threshold']!r}: the baseline and the monitor would turn probabilities "
                         "into labels at different cut-offs; give one of them (it reaches both)")
-        if (self.generated_baseline("model_explainability") and "model_explainability" in enabled
+        if (self.enable_model_explainability_monitor and self.model_explainability_baseline_s3_uri is None
                 and not (self.baseline_model_explainability_params or {}).get("model_name")):
             problem("baseline_model_explainability_params",
                     "needs model_name: the explainability monitor's analysis configuration names the model its Clarify job "
                     "deploys to a shadow endpoint (as the SageMaker SDK's ExplainabilityAnalysisConfig does)")
-
     @property
     def model_bucket_name(self) -> str:
         assert self.model_bucket_arn is not None
@@ -696,8 +800,8 @@ class Settings(BaseModel):
             merged["sagemaker:project-id"] = self.sagemaker_project_id
         if self.sagemaker_project_name:
             merged["sagemaker:project-name"] = self.sagemaker_project_name
-        for part in ("project", "deployment", "module"):
-            value = getattr(self, f"seedfarmer_{part}_name")
+        for part, value in (("project", self.seedfarmer_project_name), ("deployment", self.seedfarmer_deployment_name),
+                            ("module", self.seedfarmer_module_name)):
             if value:
                 merged[f"seedfarmer:{part}-name"] = value
         merged.update(self.custom_tags or {})
@@ -793,52 +897,71 @@ class Settings(BaseModel):
 
     @model_validator(mode="after")
     def _cross_field_rules(self, info: ValidationInfo) -> "Settings":
+        """Every rule across fields, one method per README parameter group (in this order, so the problems
+        are listed the same way every time); all problems are reported at once."""
         # Fields that failed their own rule are absent here; checks that need them are skipped.
-        bad: set[str] = set((info.context or {}).get("bad_fields", ()))
+        context = info.context or {}
+        bad: set[str] = set(context.get("bad_fields", ()))
         problems: list[str] = []
 
         def problem(field: str, rule: str) -> None:
             problems.append(f"{field}: {rule}")
 
+        self._rules_required(problem, bad)
+        self._rules_monitors(problem, bad)
+        self._rules_optional(problem, bad)
+        self._rules_baseline_uris(problem, bad)
+        self._rules_monitor_inputs(problem, bad)
+        self._rules_model_quality(problem, bad)
+        self._rules_baseline_generation(problem, bad)
+        self._rules_alerts(problem, bad)
+        self._rules_monitor_semantics(problem, bad)
+        self._rules_terraform(problem, bad)
+        self._aws_limits(problem, bad)
+
+        if problems:
+            raise SettingsProblems(problems, self)
+        return self
+
+    def _rules_required(self, problem, bad: set[str]) -> None:
+        """Group "Required"."""
         for field in REQUIRED:
             if getattr(self, field) is None and field not in bad:
                 problem(field, "is required")
 
-        enabled = self.enabled_monitors
-        if not enabled and not bad & {f"enable_{m}_monitor" for m in MONITOR_TYPES}:
-            problem(
-                "enable_data_quality_monitor",
-                "at least one of enable_data_quality_monitor, enable_model_quality_monitor, "
-                "enable_model_bias_monitor, enable_model_explainability_monitor must be true",
-            )
+    def _rules_monitors(self, problem, bad: set[str]) -> None:
+        """Group "Monitors": at least one monitor."""
+        switches = [spec.setting("enabled") for spec in MONITORS.values()]
+        if not self.enabled_monitors and not bad & set(switches):
+            problem(switches[0], f"at least one of {', '.join(switches)} must be true")
 
+    def _rules_optional(self, problem, bad: set[str]) -> None:
+        """Group "Optional": the VPC config comes whole."""
         if (self.security_group_id is None) != (self.subnet_ids is None or self.subnet_ids == []) and not bad & {
             "security_group_id", "subnet_ids"
         }:
             problem("security_group_id", "security_group_id and subnet_ids must be given together or not at all")
 
-        # Baseline generation needs both URIs.
+    def _rules_baseline_uris(self, problem, bad: set[str]) -> None:
+        """Group "Baseline generation": it needs both URIs."""
         if bool(self.baseline_training_data_s3_uri) != bool(self.baseline_output_data_s3_uri) and not bad & {
             "baseline_training_data_s3_uri", "baseline_output_data_s3_uri"
         }:
             missing = "baseline_output_data_s3_uri" if self.baseline_training_data_s3_uri else "baseline_training_data_s3_uri"
             problem(missing, "baseline_training_data_s3_uri and baseline_output_data_s3_uri must be given together")
 
-        generated = self.baseline_generation_enabled
-        needs = {
-            "data_quality": ["baseline", "output"],
-            "model_quality": ["baseline", "output", "ground_truth"],
-            "model_bias": ["baseline", "output", "ground_truth"],
-            "model_explainability": ["baseline", "output"],
-        }
-        for monitor in enabled:
-            for kind in needs[monitor]:
-                field = f"{monitor}_{kind}_s3_uri"
-                if getattr(self, field) is None and field not in bad:
-                    if kind == "baseline" and generated:
+    def _rules_monitor_inputs(self, problem, bad: set[str]) -> None:
+        """The per-monitor groups (Data quality ... Model explainability): the URIs an enabled monitor needs, every S3
+        URI inside the model bucket, batch transform inputs."""
+        for monitor in self.enabled_monitors:
+            spec, view = MONITORS[monitor], self.monitor(monitor)
+            for kind in ("baseline_s3_uri", "output_s3_uri", *(("ground_truth_s3_uri",) if spec.needs_ground_truth else ())):
+                field = spec.setting(kind)
+                if getattr(view, kind) is None and field not in bad:
+                    if kind == "baseline_s3_uri" and self.baseline_generation_enabled:
                         continue  # baseline generation writes it
-                    why = " (or enable baseline generation with baseline_training_data_s3_uri and baseline_output_data_s3_uri)" if kind == "baseline" else ""
-                    problem(field, f"is required when enable_{monitor}_monitor is true{why}")
+                    why = " (or enable baseline generation with baseline_training_data_s3_uri and baseline_output_data_s3_uri)" if kind == "baseline_s3_uri" else ""
+                    problem(field, f"is required when {spec.setting('enabled')} is true{why}")
 
         # Every S3 URI lives in the model bucket (the seed says so but never checked).
         if self.model_bucket_arn is not None:
@@ -850,22 +973,24 @@ class Settings(BaseModel):
                     if uri_bucket != bucket:
                         problem(name, f"must be inside the model bucket s3://{bucket}/ (model_bucket_arn) (got {value!r})")
 
-        for monitor in MONITOR_TYPES:
-            batch = getattr(self, f"{monitor}_batch_transform_input")
+        for spec in MONITORS.values():
+            batch, field = self.monitor(spec.name).batch_transform_input, spec.setting("batch_transform_input")
             if batch is None:
                 continue
             if self.model_bucket_arn is not None:
                 uri_bucket = S3_URI_RE.match(batch.data_captured_destination_s3_uri).group(1)  # type: ignore[union-attr]
                 if uri_bucket != self.model_bucket_name:
-                    problem(f"{monitor}_batch_transform_input.data_captured_destination_s3_uri",
+                    problem(f"{field}.data_captured_destination_s3_uri",
                             f"must be inside the model bucket s3://{self.model_bucket_name}/ (model_bucket_arn)")
-            if monitor == "data_quality" and batch.dataset_format == "parquet":
-                problem("data_quality_batch_transform_input.dataset_format",
-                        "parquet is not available for data quality: the aws provider's aws_sagemaker_data_quality_job_definition only has csv and json")
-            if monitor not in enabled:
-                problem(f"{monitor}_batch_transform_input", f"is set but enable_{monitor}_monitor is false")
+            if spec.provider == "aws" and batch.dataset_format == "parquet":
+                problem(f"{field}.dataset_format", f"parquet is not available for {spec.name.replace('_', ' ')}: the aws "
+                        f"provider's {spec.job_definition_resource} only has csv and json")
+            if spec.name not in self.enabled_monitors:
+                problem(field, f"is set but {spec.setting('enabled')} is false")
 
-        if "model_quality" in enabled and not bad & {
+    def _rules_model_quality(self, problem, bad: set[str]) -> None:
+        """Group "Model quality": where the prediction is, per problem type."""
+        if self.enable_model_quality_monitor and not bad & {
             "model_quality_problem_type", "model_quality_inference_attribute",
             "model_quality_probability_attribute", "model_quality_probability_threshold_attribute",
         }:
@@ -881,30 +1006,30 @@ class Settings(BaseModel):
                     "model_quality_probability_threshold_attribute (or model_quality_inference_attribute alone)",
                 )
 
-        # The baseline params' own rules (the Lambda's) are checked by config validation: baseline.events.
-        for monitor in MONITOR_TYPES:
-            if getattr(self, f"baseline_{monitor}_params") and monitor not in enabled:
-                problem(f"baseline_{monitor}_params", f"is set but enable_{monitor}_monitor is false")
+    def _rules_baseline_generation(self, problem, bad: set[str]) -> None:
+        """Group "Baseline generation": params of a disabled monitor. The params' own rules (the baseline Lambda's
+        validator) run in config validation (monitors.config, through baseline.events), after these."""
+        enabled = self.enabled_monitors
+        for spec in MONITORS.values():
+            if self.monitor(spec.name).baseline_params and spec.name not in enabled:
+                problem(spec.setting("baseline_params"), f"is set but {spec.setting('enabled')} is false")
 
+    def _rules_alerts(self, problem, bad: set[str]) -> None:
+        """Group "Alerts"."""
         if self.alert_sns_topic_arn and self.alert_create_topic:
             problem("alert_create_topic", "give alert_sns_topic_arn or alert_create_topic, not both")
         if self.alert_create_topic and not self.kms_key_id and "kms_key_id" not in bad:
             problem("alert_create_topic", "needs kms_key_id: CloudWatch alarms and EventBridge cannot publish to a topic "
                     "encrypted with the AWS managed key alias/aws/sns")
-        alert_inputs = {
-            "alert_email_addresses": self.alert_email_addresses,
-            "data_quality_drift_alarms": self.data_quality_drift_alarms,
-            "model_quality_alarms": self.model_quality_alarms,
-            "model_bias_alarms": self.model_bias_alarms,
-            "model_explainability_alarms": self.model_explainability_alarms,
-        }
+        alarm_settings = {spec.alarms_setting: spec for spec in MONITORS.values()}
+        alert_inputs = {"alert_email_addresses": self.alert_email_addresses,
+                        **{field: getattr(self, field) for field in alarm_settings}}
         for field, value in alert_inputs.items():
             if value and not self.alerts_enabled and not bad & {"alert_sns_topic_arn", "alert_create_topic"}:
                 problem(field, "is set but alerting is off: give alert_sns_topic_arn or alert_create_topic")
-        for field, monitor in (("data_quality_drift_alarms", "data_quality"), ("model_quality_alarms", "model_quality"),
-                               ("model_bias_alarms", "model_bias"), ("model_explainability_alarms", "model_explainability")):
-            if alert_inputs[field] and monitor not in enabled:
-                problem(field, f"is set but enable_{monitor}_monitor is false")
+        for field, spec in alarm_settings.items():
+            if alert_inputs[field] and spec.name not in self.enabled_monitors:
+                problem(field, f"is set but {spec.setting('enabled')} is false")
         if self.model_quality_alarms and "model_quality_problem_type" not in bad:
             known = MODEL_QUALITY_METRICS[self.model_quality_problem_type]
             for i, alarm in enumerate(self.model_quality_alarms):
@@ -917,38 +1042,32 @@ class Settings(BaseModel):
             if alarm.metric not in known_bias:
                 problem(f"model_bias_alarms[{i}].metric", f"{alarm.metric!r} is not a Clarify bias metric"
                         f"{did_you_mean(alarm.metric, known_bias)}; known: {', '.join(known_bias)}")
-        for field in ("data_quality_drift_alarms", "model_quality_alarms", "model_bias_alarms", "model_explainability_alarms"):
+        for field in alarm_settings:
             first: dict[str, int] = {}
             for i, alarm in enumerate(alert_inputs[field] or []):
                 if alarm.key in first:
                     problem(f"{field}[{i}]", f"is the same alarm as {field}[{first[alarm.key]}] (alarm {alarm.key!r}); "
                             "give each alarm once")
                 first.setdefault(alarm.key, i)
-        self._monitor_semantics_rules(problem, bad)
-        if self.backend == "s3" and not self.backend_s3_bucket and "backend_s3_bucket" not in bad:
-            problem("backend_s3_bucket", "is required when backend is s3")
-        if self.backend == "cloud":
+
+    def _rules_terraform(self, problem, bad: set[str]) -> None:
+        """Group "Terraform": each backend's own parameters (explicit per backend; local needs none)."""
+        if self.backend == "s3":
+            if not self.backend_s3_bucket and "backend_s3_bucket" not in bad:
+                problem("backend_s3_bucket", "is required when backend is s3")
+        elif self.backend == "cloud":
             if not self.tfc_organization and "tfc_organization" not in bad:
                 problem("tfc_organization", "is required when backend is cloud")
             if bool(self.tfc_workspace_name) == bool(self.tfc_workspace_tags) and not bad & {"tfc_workspace_name", "tfc_workspace_tags"}:
                 problem("tfc_workspace_name", "backend cloud needs exactly one of tfc_workspace_name or tfc_workspace_tags")
         if self.backend_local_path is not None and self.backend_local_path.startswith("/") and "backend_local_path" not in bad:
             problem("backend_local_path", "must be a relative path (absolute state paths break across checkouts)")
-        self._aws_limits(problem, bad)
-
-        if problems:
-            raise SettingsProblems(problems, self)
-        return self
 
 
-# Parameters that shape the stack itself (backend, providers, its name): in one stack shared by several
-# endpoints (stack_per_endpoint false) they cannot differ per endpoint.
-STACK_LEVEL = frozenset({
-    "region", "stack_name", "backend", "backend_local_path", "backend_s3_bucket", "backend_s3_key", "backend_s3_region",
-    "backend_s3_use_lockfile", "backend_s3_dynamodb_table", "tfc_hostname", "tfc_organization", "tfc_workspace_name",
-    "tfc_workspace_tags", "tags", "custom_tags", "sagemaker_project_id", "sagemaker_project_name",
-    "seedfarmer_project_name", "seedfarmer_deployment_name", "seedfarmer_module_name",
-})
+# Parameters that shape the stack itself, declared on their fields (_param(stack_level=True)): in one stack
+# shared by several endpoints (stack_per_endpoint false) they cannot differ per endpoint.
+STACK_LEVEL = frozenset(name for name, field in Settings.model_fields.items()
+                        if (field.json_schema_extra or {}).get("stack_level"))
 
 
 class FleetSettings(BaseModel):
@@ -983,7 +1102,7 @@ def settings_warnings(settings: Settings) -> list[str]:
             "the same S3 state key; set region, or give each region its own stack_name"
         )
     if (
-        "model_quality" in settings.enabled_monitors
+        settings.enable_model_quality_monitor
         and settings.model_quality_problem_type == "BinaryClassification"
         and not settings.model_quality_inference_attribute
         and not settings.model_quality_probability_attribute
@@ -996,7 +1115,7 @@ def settings_warnings(settings: Settings) -> list[str]:
             "analyzer reads the captured output as it is; set one to say where the prediction is"
         )
     if (
-        "model_bias" in settings.enabled_monitors
+        settings.enable_model_bias_monitor
         and settings.baseline_generation_enabled
         and settings.model_bias_baseline_s3_uri is None
         and "label_values" not in (settings.baseline_model_bias_params or {})
@@ -1008,20 +1127,19 @@ def settings_warnings(settings: Settings) -> list[str]:
             "seed's default '0,1', which counts both binary labels as the positive outcome and makes the bias "
             "metrics meaningless; set label_values to the positive label value(s)"
         )
-    for monitor in MONITOR_TYPES:
-        if monitor in settings.enabled_monitors:
+    for spec in MONITORS.values():
+        view = settings.monitor(spec.name)
+        if view.enabled:
             continue
         # Parameters of a disabled monitor have no effect (those that would change the output are errors).
-        ignored = sorted(f for f in settings.model_fields_set if f.startswith(f"{monitor}_") and getattr(settings, f) is not None)
+        ignored = sorted(setting for field, setting in spec.settings_fields.items() if field not in ("enabled", "baseline_params")
+                         and setting in settings.model_fields_set and getattr(view, field) is not None)
         if ignored:
-            out.append(f"warning: {', '.join(ignored)}: set, but enable_{monitor}_monitor is false, so ignored")
+            out.append(f"warning: {', '.join(ignored)}: set, but {spec.setting('enabled')} is false, so ignored")
     if settings.baseline_generation_enabled and settings.enabled_monitors and all(
-            getattr(settings, f"{m}_baseline_s3_uri") for m in settings.enabled_monitors):
+            settings.monitor(m).baseline_s3_uri for m in settings.enabled_monitors):
         out.append("warning: baseline_training_data_s3_uri: baseline generation is on, but every enabled monitor has its own "
                    "*_baseline_s3_uri, so no monitor reads the generated baselines (a scheduled run for nothing); "
                    "remove the baseline URIs or baseline_training_data_s3_uri/baseline_output_data_s3_uri")
     return out
 
-
-def parameter_names() -> list[str]:
-    return list(Settings.model_fields)

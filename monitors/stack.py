@@ -78,10 +78,12 @@ class MonitoringStack(ReadableAddressStack):
             if settings.backend_s3_use_lockfile:
                 # S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend predates the option.
                 self.add_override("terraform.backend.s3.use_lockfile", True)
-        else:
+        elif settings.backend == "cloud":
             workspaces = (
                 NamedCloudWorkspace(settings.tfc_workspace_name)
                 if settings.tfc_workspace_name
                 else TaggedCloudWorkspaces(list(settings.tfc_workspace_tags or []))
             )
             CloudBackend(self, hostname=settings.tfc_hostname, organization=settings.tfc_organization, workspaces=workspaces)
+        else:
+            raise ValueError(f"backend: no Terraform backend for {settings.backend!r}")

@@ -41,10 +41,6 @@ _PLAIN_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
 _PLAIN_BOOL = re.compile(r"true|false|True|False|TRUE|FALSE")
 
 
-class _DepthLimit(Exception):
-    pass
-
-
 class BoundedLoader(yaml.SafeLoader):
     """SafeLoader that rejects duplicate keys and too deep nesting, and marks YAML 1.1 surprises."""
 

@@ -294,7 +294,7 @@ def test_bias_alarm_dimensions_name_the_published_metric(tf):
 
 
 def test_bias_stage_follows_the_metric():
-    from monitors.alerts import bias_stage
+    from monitors.settings import bias_stage
 
     assert (bias_stage("CI"), bias_stage("DPPL")) == ("Pre-training", "Post-Training")
 

@@ -22,16 +22,17 @@ RESOURCE_FIELDS = {"instance_count", "instance_type", "volume_size_gb", "max_run
 
 
 def monitors_side_facts() -> dict:
-    """The facts as monitors/ keeps them. One place to repoint when they move (e.g. to a monitor-type registry)."""
+    """The facts as monitors/ keeps them. Monitor types from the registry (monitors/registry.py)."""
     from monitors import settings
+    from monitors.registry import MONITOR_TYPES
     from monitors.settings import Settings
 
     def literal(field: str) -> tuple:
         return typing.get_args(Settings.model_fields[field].annotation)
 
     return {
-        "monitor_types": tuple(settings.MONITOR_TYPES),
-        "problem_types": tuple(settings.PROBLEM_TYPES),
+        "monitor_types": tuple(MONITOR_TYPES),
+        "problem_types": literal("model_quality_problem_type"),
         "data_quality_dataset_formats": literal("data_quality_baseline_dataset_format"),
         "model_quality_dataset_formats": literal("model_quality_baseline_dataset_format"),
         "instance_type_pattern": settings.INSTANCE_TYPE_RE.pattern,
@@ -62,11 +63,11 @@ def test_the_lambda_and_monitors_agree_on_the_monitor_type_facts():
 
 
 def test_the_lambda_keys_its_own_tables_by_the_same_monitor_types():
-    from baseline.events import SET_BY_OTHER_SETTINGS, _event_validation
+    from baseline.events import _event_validation
 
     image = _event_validation()
     types = monitors_side_facts()["monitor_types"]
-    assert tuple(image.MONITOR_TYPES) == tuple(image.MONITOR_TYPE_SHORT) == tuple(SET_BY_OTHER_SETTINGS) == types
+    assert tuple(image.MONITOR_TYPES) == tuple(image.MONITOR_TYPE_SHORT) == tuple(image.PARAMS) == types
     assert all(model.monitor_type == monitor for monitor, model in image.PARAMS.items())
     # job names are at most 63 characters and the Lambda role may act only on processing-job/baseline-*
     assert len(set(image.MONITOR_TYPE_SHORT.values())) == len(types)
@@ -172,3 +173,21 @@ def test_settings_do_not_import_the_baseline_constructs_and_the_image_imports_no
         imported |= {node.module.split(".")[0] for node in ast.walk(ast.parse(path.read_text()))
                      if isinstance(node, ast.ImportFrom) and node.module}
         assert not imported & {"monitors", "baseline"}, path
+
+
+def test_registry_baseline_param_fields_are_the_lambda_models_fields():
+    """The registry's baseline param fields are the Lambda's params model's fields, less exactly those that other
+    settings fill (baseline.events.baseline_params): one list, checked, not two that drift."""
+    from baseline.events import _event_validation
+    from monitors.registry import MONITORS
+
+    filled_by_other_settings = {
+        "data_quality": {"dataset_format"},  # data_quality_baseline_dataset_format
+        "model_quality": {"dataset_format"},  # model_quality_baseline_dataset_format
+        "model_bias": {"inference_attribute", "probability_attribute"},  # the monitor's own attributes
+        "model_explainability": {"inference_attribute", "probability_attribute"},
+    }
+    for name, spec in MONITORS.items():
+        model_fields = set(_event_validation().PARAMS[name].model_fields)
+        assert model_fields - set(spec.baseline_param_fields) == filled_by_other_settings[name], name
+        assert set(spec.baseline_param_fields) <= model_fields, name

@@ -15,12 +15,11 @@ import terraform_tools
 from test_stack import AWSCC, FULL
 
 from monitors.awscc import to_terraform  # noqa: F401  (documents where payloads come from)
+from monitors.registry import MONITORS
 
-CFN_TYPES = {
-    "awscc_sagemaker_model_quality_job_definition": "AWS::SageMaker::ModelQualityJobDefinition",
-    "awscc_sagemaker_model_bias_job_definition": "AWS::SageMaker::ModelBiasJobDefinition",
-    "awscc_sagemaker_model_explainability_job_definition": "AWS::SageMaker::ModelExplainabilityJobDefinition",
-}
+# Every awscc job definition of the registry, by its CloudFormation type (AWS::SageMaker::<MonitoringType>JobDefinition).
+CFN_TYPES = {spec.job_definition_resource: f"AWS::SageMaker::{spec.monitoring_type}JobDefinition"
+             for spec in MONITORS.values() if spec.provider == "awscc"}
 SCHEMAS = Path(cfnlint.__file__).parent / "data" / "schemas"
 
 
