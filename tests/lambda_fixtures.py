@@ -101,7 +101,7 @@ class AwsHarness:
         return json.loads(body)
 
     def reset(self) -> None:
-        self.moto.reset()
+        self.moto.reset(managed_policies=False)  # the handler never reads them; loading them costs seconds per test
         self.create_processing_job_requests.clear()
 
 
@@ -159,6 +159,7 @@ def aws(moto_server):
         mp.syspath_prepend(str(LAMBDA_DIR))
         patch_moto_processing_jobs(mp, harness.create_processing_job_requests)
         yield harness
+    moto_server.reset()  # leave the session's server as other modules expect it (managed policies loaded)
     # drop the handler modules so another test module gets a fresh import
     for name in (HANDLER_MODULE_NAME, "event_validation", "sagemaker_baseline"):
         sys.modules.pop(name, None)

@@ -41,8 +41,7 @@ class MotoServer:
         from moto.server import ThreadedMotoServer
 
         moto_extensions.register()  # patches moto's classes in this process, where the server runs
-        # AWS managed policies (arn:aws:iam::aws:policy/...) exist, as in AWS; read when the IAM backend is made.
-        os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+        self._managed_policies(True)
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no log record per request
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._server.start()
@@ -54,10 +53,22 @@ class MotoServer:
     def _post(self, path: str, body: Any = None) -> None:
         self._http.post(f"{self.endpoint}/moto-api/{path}", json=body, timeout=60).raise_for_status()
 
-    def reset(self) -> None:
-        """Forget every emulated resource; the configuration stays."""
+    def reset(self, *, managed_policies: bool = True) -> None:
+        """Forget every emulated resource; the configuration stays. ``managed_policies``: the AWS managed policies
+        (arn:aws:iam::aws:policy/...) exist, as in AWS. moto builds ~1,300 of them whenever it makes an IAM backend
+        (seconds each time); tests that never read them (the Lambda handler's) reset without."""
+        self._managed_policies(False)  # moto re-creates the existing backends before it drops them: skip that load
         self._post("reset")
+        self._managed_policies(managed_policies)  # read when the IAM backend is next made (on first use)
         self._post("config", self.CONFIG)
+
+    @staticmethod
+    def _managed_policies(load: bool) -> None:
+        # moto's setting (moto.settings.load_iam_aws_managed_policies), in this process where the server runs; its
+        # /moto-api/config endpoint does not take "iam", and MOTO_IAM_LOAD_MANAGED_POLICIES would override it.
+        from moto.core.config import default_user_config
+
+        default_user_config["iam"] = {**default_user_config.get("iam", {}), "load_aws_managed_policies": load}
 
     def queue_lambda_results(self, results: list[Any], region: str = REGION) -> None:
         """What the next Lambda invocations answer, in order (moto's Docker-less Lambda echoes the request otherwise)."""
