@@ -7,6 +7,7 @@ the same moto server and the schedules reference those real objects.
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 import yaml
@@ -60,6 +61,18 @@ def emulator_stack(synth, config: dict, moto_server, workdir, role_arn: str | No
     stack = next(outdir.glob("stacks/*")) if outdir else synth.folder(config)
     harness.emulator_copy(stack, workdir, moto_server.endpoint, substitutions=subs)
     return tf
+
+
+def test_a_hung_terraform_command_is_killed_after_its_timeout(terraform_bin, tmp_path):
+    """tftest waits without limit; harness.Terraform stops a command after its timeout, so a hung Terraform fails
+    its test instead of hanging CI."""
+    tf = harness.Terraform(tmp_path, timeout=1)
+    tf.binary = "/bin/sleep"  # `sleep 60` stands in for a Terraform command that never returns
+    start = time.monotonic()
+    with pytest.raises(TerraformTestError) as hung:
+        tf.execute_command("60")
+    assert hung.value.args[0].startswith("terraform 60: no result after 1 s, killed"), hung.value.args
+    assert time.monotonic() - start < 30
 
 
 # The role ARN is deterministic (name from the stack name), so the boto3-created definitions can use it.

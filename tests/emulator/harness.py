@@ -15,6 +15,8 @@ import logging
 import os
 import re
 import shutil
+import signal
+import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,9 @@ AWS_PROVIDER_DIR = Path(PLUGIN_DIR) / "registry.terraform.io" / "hashicorp" / "a
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"  # moto's default account
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+# One Terraform command's limit (the full example's apply against moto takes ~1-3 min on a loaded CI machine): a hung
+# Terraform fails its test instead of hanging CI (tftest 1.8.8 waits without limit).
+TERRAFORM_TIMEOUT_SECONDS = 900
 
 
 class MotoServer:
@@ -154,12 +159,31 @@ def require_terraform() -> str:
 
 class Terraform(tftest.TerraformTest):
     """tftest in one folder: ``init()`` offline from PLUGIN_DIR; errors (exit 1) raise ``TerraformTestError``
-    with Terraform's output. The caller's AWS_* and TF_* variables are not passed on."""
+    with Terraform's output. The caller's AWS_* and TF_* variables are not passed on. Each command stops after
+    ``timeout`` seconds (TerraformTestError)."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, timeout: float = TERRAFORM_TIMEOUT_SECONDS):
         super().__init__(str(workdir), binary=require_terraform())
+        self.timeout = timeout
         self.env = {**{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}, **CREDENTIALS,
                     "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "AWS_EC2_METADATA_DISABLED": "true"}
+
+    def execute_command(self, cmd: str, *cmd_args: str) -> tftest.TerraformCommandOutput:
+        """tftest's execute_command (the same result and errors: exit 1 or 11 raises) with a time limit. On timeout
+        Terraform's process group (its provider plugins too) is killed."""
+        with subprocess.Popen([self.binary, cmd, *cmd_args], cwd=self.tfdir, env=self.env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="ignore",
+                              start_new_session=True) as proc:
+            try:
+                out, err = proc.communicate(timeout=self.timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                out, err = proc.communicate()
+                raise tftest.TerraformTestError(
+                    f"{' '.join(['terraform', cmd, *cmd_args])}: no result after {self.timeout:g} s, killed\n{out}\n{err}", err)
+        if proc.returncode in (1, 11):
+            raise tftest.TerraformTestError(f"Error running command {cmd}: {proc.returncode} {out} {err}", err)
+        return tftest.TerraformCommandOutput(proc.returncode, out, err)
 
     def init(self, **kw: Any) -> str:  # type: ignore[override]
         return super().init(**{"plugin_dir": PLUGIN_DIR, **kw})
