@@ -128,9 +128,11 @@ def one(tf: dict, rtype: str) -> dict:
 
 
 def address(tf: dict, rtype: str, readable: str) -> str:
-    """The address of the one ``rtype`` resource named ``readable`` (or ``readable`` with cdktf's hash suffix, as
-    before readable addresses): tests name resources by what they are, not by a logical id."""
-    found = [f"{rtype}.{name}" for name in tf["resource"].get(rtype, {})
+    """The address of the one ``rtype`` resource (``data.<type>``: data source) named ``readable`` (or ``readable``
+    with cdktf's hash suffix, as before readable addresses): tests name resources by what they are, not by a logical
+    id."""
+    block, kind = ("data", rtype.removeprefix("data.")) if rtype.startswith("data.") else ("resource", rtype)
+    found = [f"{rtype}.{name}" for name in tf.get(block, {}).get(kind, {})
              if re.fullmatch(rf"{re.escape(readable)}(_[0-9A-F]{{8}})?", name)]
     assert len(found) == 1, f"expected one {rtype} named {readable}, found {found}"
     return found[0]
