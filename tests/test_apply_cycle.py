@@ -75,6 +75,18 @@ def test_a_hung_terraform_command_is_killed_after_its_timeout(terraform_bin, tmp
     assert time.monotonic() - start < 30
 
 
+def test_aws_managed_policies_exist_unless_a_reset_leaves_them_out(moto_server):
+    """As in AWS, arn:aws:iam::aws:policy/... exist (Terraform tests); the Lambda handler tests reset without them
+    (moto builds ~1,500 on every reset: seconds per test), and the next plain reset brings them back."""
+    iam = moto_server.client("iam")
+    arn = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
+    moto_server.reset(managed_policies=False)
+    with pytest.raises(iam.exceptions.NoSuchEntityException):
+        iam.get_policy(PolicyArn=arn)
+    moto_server.reset()
+    assert iam.get_policy(PolicyArn=arn)["Policy"]["Arn"] == arn
+
+
 # The role ARN is deterministic (name from the stack name), so the boto3-created definitions can use it.
 ROLE_ARN = "arn:aws:iam::123456789012:role/sagemaker-model-monitoring-monitoring"
 

@@ -4,7 +4,8 @@
   (``moto_extensions.py``); ``MotoServer.reset()`` is the one way to empty it.
 * ``without_awscc()``: the one way to drop the awscc resources (no awscc provider binary exists here);
   ``emulator_copy()``: a working copy of a stack whose aws provider talks to the emulator.
-* ``Terraform``: tftest's ``TerraformTest`` (PyPI ``tftest``) with offline init from ``PLUGIN_DIR``.
+* ``Terraform``: tftest's ``TerraformTest`` (PyPI ``tftest``) with offline init from ``PLUGIN_DIR`` and a time
+  limit per command.
 * ``create_job_definition()``: the awscc-only job definitions created through boto3 instead.
 """
 
@@ -60,8 +61,8 @@ class MotoServer:
 
     def reset(self, *, managed_policies: bool = True) -> None:
         """Forget every emulated resource; the configuration stays. ``managed_policies``: the AWS managed policies
-        (arn:aws:iam::aws:policy/...) exist, as in AWS. moto builds ~1,300 of them whenever it makes an IAM backend
-        (seconds each time); tests that never read them (the Lambda handler's) reset without."""
+        (arn:aws:iam::aws:policy/...) exist, as in AWS. moto builds ~1,500 of them whenever it makes an IAM backend
+        (~4 s per Lambda handler test, measured); tests that never read them (the Lambda handler's) reset without."""
         self._managed_policies(False)  # moto re-creates the existing backends before it drops them: skip that load
         self._post("reset")
         self._managed_policies(managed_policies)  # read when the IAM backend is next made (on first use)
