@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from emulator import harness
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -67,18 +69,37 @@ def node_env() -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def synth(tmp_path):
-    """synth(config dict) -> parsed cdk.tf.json, synthesized in-process from validated settings."""
-    from monitors.app import synthesize
-    from monitors.config import validate
+class Synth:
+    """synth(config) -> parsed cdk.tf.json, synthesized in-process from validated settings once per configuration
+    per session (a fresh copy each call); synth.folder(config) -> its stack folder. With ``outdir`` it synthesizes
+    afresh into it (for tests that patch the synthesis or look at the output folder)."""
 
-    def _synth(config: dict, outdir: Path | None = None) -> dict:
-        settings = validate(config)
-        [stack] = synthesize([settings], outdir or tmp_path / "cdktf.out")
+    def __init__(self, root: Path):
+        self.root = root
+        self.cache: dict[str, Path] = {}
+
+    def folder(self, config: dict) -> Path:
+        key = json.dumps(config, sort_keys=True, default=str)
+        if key not in self.cache:
+            self.cache[key] = self._synthesize(config, self.root / f"config-{len(self.cache)}" / "cdktf.out")
+        return self.cache[key]
+
+    def __call__(self, config: dict, outdir: Path | None = None) -> dict:
+        stack = self._synthesize(config, outdir) if outdir else self.folder(config)
         return json.loads((stack / "cdk.tf.json").read_text())
 
-    return _synth
+    @staticmethod
+    def _synthesize(config: dict, outdir: Path) -> Path:
+        from monitors.app import synthesize
+        from monitors.config import validate
+
+        [stack] = synthesize([validate(config)], outdir)
+        return stack
+
+
+@pytest.fixture(scope="session")
+def synth(tmp_path_factory) -> Synth:
+    return Synth(tmp_path_factory.mktemp("synth"))
 
 
 @pytest.fixture
@@ -104,3 +125,71 @@ def one(tf: dict, rtype: str) -> dict:
     found = resources(tf, rtype)
     assert len(found) == 1, f"expected one {rtype}, found {len(found)}"
     return found[0]
+
+
+def address(tf: dict, rtype: str, readable: str) -> str:
+    """The address of the one ``rtype`` resource (``data.<type>``: data source) named ``readable`` (or ``readable``
+    with cdktf's hash suffix, as before readable addresses): tests name resources by what they are, not by a logical
+    id."""
+    block, kind = ("data", rtype.removeprefix("data.")) if rtype.startswith("data.") else ("resource", rtype)
+    found = [f"{rtype}.{name}" for name in tf.get(block, {}).get(kind, {})
+             if re.fullmatch(rf"{re.escape(readable)}(_[0-9A-F]{{8}})?", name)]
+    assert len(found) == 1, f"expected one {rtype} named {readable}, found {found}"
+    return found[0]
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The AWS emulator and Terraform (tests/emulator/harness.py)
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """The session's one moto server (in-process, emulator extensions, Lambda without Docker). Tests that need it
+    empty call ``moto_server.reset()``; tests that do not, use names no other test uses."""
+    server = harness.MotoServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def emulated_account(moto_server):
+    """The emptied moto server with what examples/full.yaml expects to exist: its bucket and KMS key alias."""
+    moto_server.reset()
+    moto_server.client("s3").create_bucket(Bucket=BUCKET)
+    kms = moto_server.client("kms")
+    kms.create_alias(AliasName="alias/model-monitoring", TargetKeyId=kms.create_key()["KeyMetadata"]["KeyId"])
+    return moto_server
+
+
+@pytest.fixture(scope="session")
+def terraform_bin() -> str:
+    """The Terraform CLI; FAILS (never skips) the test when it or the aws provider under /opt/tf-plugins is missing."""
+    try:
+        return harness.require_terraform()
+    except harness.TerraformUnavailable as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture
+def terraform(terraform_bin):
+    """terraform(folder) -> harness.Terraform (tftest) in that folder."""
+    return harness.Terraform
+
+
+@pytest.fixture(scope="session")
+def terraform_validate(terraform_bin, tmp_path_factory):
+    """terraform_validate(tf) -> the `terraform validate -json` report of ``tf`` without awscc and backend
+    (one working directory, initialized once)."""
+    workdir = tmp_path_factory.mktemp("validate")
+    tf_cli = harness.Terraform(workdir)
+
+    def validate(tf: dict) -> dict:
+        doc = harness.without_awscc(tf)
+        doc["terraform"].pop("backend", None)
+        (workdir / "main.tf.json").write_text(json.dumps(doc, indent=2))
+        if not (workdir / ".terraform").exists():
+            tf_cli.init(backend=False)
+        return tf_cli.validate_json()
+
+    return validate

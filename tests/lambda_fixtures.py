@@ -4,8 +4,7 @@ Import the fixtures explicitly from a test module::
 
     from lambda_fixtures import aws, fresh_aws  # noqa: F401
 
-``aws`` (module scope) starts ``moto.server.ThreadedMotoServer`` on a free loopback
-port, points boto3 at it with ``AWS_ENDPOINT_URL`` and fake credentials, and puts
+``aws`` (module scope) takes the session's moto server (tests/conftest.py), points boto3 at it with ``AWS_ENDPOINT_URL`` and fake credentials, and puts
 lambda_image/ on ``sys.path`` so ``import app`` works. ``fresh_aws`` (function scope)
 resets moto and creates the bucket/model/endpoint fixtures every test starts from.
 
@@ -26,7 +25,6 @@ moto 5.2.5 gaps this harness closes (test side only, nothing in the handler):
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 from dataclasses import dataclass, field
@@ -69,6 +67,7 @@ _AWS_ENV_KEYS = (
 
 @dataclass
 class AwsHarness:
+    moto: Any  # the session's moto server (tests/conftest.py)
     endpoint_url: str
     create_processing_job_requests: List[Dict[str, Any]] = field(default_factory=list)
 
@@ -102,9 +101,7 @@ class AwsHarness:
         return json.loads(body)
 
     def reset(self) -> None:
-        import requests
-
-        requests.post(f"{self.endpoint_url}/moto-api/reset", timeout=30).raise_for_status()
+        self.moto.reset(managed_policies=False)  # the handler never reads them; loading them costs seconds per test
         self.create_processing_job_requests.clear()
 
 
@@ -143,15 +140,9 @@ def patch_moto_processing_jobs(mp: pytest.MonkeyPatch, create_requests: list[dic
 
 
 @pytest.fixture(scope="module")
-def aws():
-    """Module-wide moto server + environment for the handler; yields an AwsHarness."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    harness = AwsHarness(endpoint_url=f"http://{host}:{port}")
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+def aws(moto_server):
+    """The session's moto server + environment for the handler, for one module; yields an AwsHarness."""
+    harness = AwsHarness(moto=moto_server, endpoint_url=moto_server.endpoint)
 
     with pytest.MonkeyPatch.context() as mp:
         for key in _AWS_ENV_KEYS:
@@ -167,10 +158,8 @@ def aws():
         mp.setenv("SAGEMAKER_SUPPRESS_V2_WARNING", "1")
         mp.syspath_prepend(str(LAMBDA_DIR))
         patch_moto_processing_jobs(mp, harness.create_processing_job_requests)
-        try:
-            yield harness
-        finally:
-            server.stop()
+        yield harness
+    moto_server.reset()  # leave the session's server as other modules expect it (managed policies loaded)
     # drop the handler modules so another test module gets a fresh import
     for name in (HANDLER_MODULE_NAME, "event_validation", "sagemaker_baseline"):
         sys.modules.pop(name, None)

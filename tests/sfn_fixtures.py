@@ -12,7 +12,7 @@ Pieces:
   calls the real ``lambda_image/app.py:handler(payload, None)``.
 * ``run_local_execution()`` -- runs tests/sfn/run_execution.mjs, i.e. one
   aws-local-stepfunctions execution whose Task states are bound to the bridge.
-* moto helpers -- ``start_moto_server()`` (in-process ThreadedMotoServer),
+* moto helpers (the server is the session's, tests/conftest.py) --
   ``patch_moto_processing_jobs()`` (SageMaker-like CreateProcessingJob: recorded,
   unique names, starts InProgress) and ``set_processing_job_status()`` which flips
   a job's status in moto's backend.
@@ -127,25 +127,6 @@ def validate_definitions(definitions: list[dict[str, Any]]) -> list[dict[str, An
 # ---------------------------------------------------------------------------
 # moto
 # ---------------------------------------------------------------------------
-def start_moto_server():
-    """Start an in-process moto server on a free loopback port; returns (server, endpoint_url)."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    return server, f"http://{host}:{port}"
-
-
-def reset_moto(endpoint_url: str) -> None:
-    """Reset every moto backend (they are process-global: other test modules share them)."""
-    import urllib.request
-
-    request = urllib.request.Request(f"{endpoint_url}/moto-api/reset", method="POST", data=b"")
-    with urllib.request.urlopen(request, timeout=30) as response:
-        assert response.status == 200, response.status
-
-
 def sagemaker_backend():
     from moto.sagemaker.models import sagemaker_backends
 

@@ -41,12 +41,9 @@ STEP_FUNCTIONS_FAILED_EVENT = {
 }
 
 
-@pytest.fixture(scope="module")
-def tf(tmp_path_factory):
-    from monitors.app import synthesize
-
-    [stack] = synthesize([validate(EXAMPLE)], tmp_path_factory.mktemp("alerts") / "cdktf.out")
-    return json.loads((stack / "cdk.tf.json").read_text())
+@pytest.fixture
+def tf(synth):
+    return synth(EXAMPLE)
 
 
 def test_topic_is_encrypted_and_only_this_accounts_alarms_and_rules_publish(tf):

@@ -7,38 +7,25 @@ the same moto server and the schedules reference those real objects.
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import time
 
+import pytest
 import yaml
 from conftest import REPO
 from emulator import harness
-from emulator_fixtures import moto_server, terraform_bin  # noqa: F401
+from tftest import TerraformTestError
 
 from monitors.awscc import to_terraform  # noqa: F401
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/baseline-lambda:v1"
 # The baseline handler's answers to {"action": "start_executions"} (lambda_image/app.py).
 STARTED = {"status": "STARTED", "execution_arns": ["arn:aws:states:us-east-1:123456789012:execution:sm:deploy-dq"]}
-AWSCC_TYPES = {
-    "model_quality": "ModelQuality",
-    "model_bias": "ModelBias",
-    "model_explainability": "ModelExplainability",
-}
 
 
 def _config(**overrides) -> dict:
     config = yaml.safe_load((REPO / "examples" / "full.yaml").read_text())
     config.update(region="us-east-1", baseline_lambda_image_uri=IMAGE, **overrides)
     return config
-
-
-def _synth(config: dict, outdir: Path) -> tuple[dict, Path]:
-    """The synthesized JSON and its file (the working copy needs the stack's assets beside it)."""
-    from monitors.app import synthesize
-    from monitors.config import validate
-
-    [stack] = synthesize([validate(config)], outdir)
-    return json.loads((stack / "cdk.tf.json").read_text()), stack / "cdk.tf.json"
 
 
 def _awscc_substitutes(tf: dict, sagemaker, role_arn: str) -> dict:
@@ -56,8 +43,8 @@ def _awscc_substitutes(tf: dict, sagemaker, role_arn: str) -> dict:
             text = text.replace("${data.aws_sagemaker_prebuilt_ecr_image.clarify_image.registry_path}", "205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0")
             payload = json.loads(text)
             try:
-                harness.create_job_definition(sagemaker, AWSCC_TYPES[monitor], payload)
-            except Exception as exc:  # already there from an earlier apply in this session
+                harness.create_job_definition(sagemaker, rtype, payload)
+            except Exception as exc:  # already there (the same definition in an earlier synthesis of this test)
                 if "already exists" not in str(exc) and "ResourceInUse" not in str(exc):
                     raise
             name = payload["job_definition_name"]
@@ -66,24 +53,54 @@ def _awscc_substitutes(tf: dict, sagemaker, role_arn: str) -> dict:
     return subs
 
 
-def test_full_example_apply_replan_change_destroy(moto_server, terraform_bin, tmp_path):  # noqa: F811
-    moto_server.client("s3").create_bucket(Bucket="sagemaker-us-east-2-123456789012")
-    kms = moto_server.client("kms")
-    if "alias/model-monitoring" not in {a["AliasName"] for a in kms.list_aliases()["Aliases"]}:
-        key_id = kms.create_key(Description="model monitoring")["KeyMetadata"]["KeyId"]
-        kms.create_alias(AliasName="alias/model-monitoring", TargetKeyId=key_id)
-    first, first_path = _synth(_config(), tmp_path / "out1")
+def emulator_stack(synth, config: dict, moto_server, workdir, role_arn: str | None = None, outdir=None) -> dict:
+    """Synthesize ``config`` (afresh into ``outdir`` if given) and write its emulator copy into ``workdir`` (the awscc
+    job definitions created through boto3 when ``role_arn`` is given); returns the synthesized JSON."""
+    tf = synth(config, outdir)
+    subs = _awscc_substitutes(tf, moto_server.client("sagemaker"), role_arn) if role_arn else None
+    stack = next(outdir.glob("stacks/*")) if outdir else synth.folder(config)
+    harness.emulator_copy(stack, workdir, moto_server.endpoint, substitutions=subs)
+    return tf
+
+
+def test_a_hung_terraform_command_is_killed_after_its_timeout(terraform_bin, tmp_path):
+    """tftest waits without limit; harness.Terraform stops a command after its timeout, so a hung Terraform fails
+    its test instead of hanging CI."""
+    tf = harness.Terraform(tmp_path, timeout=1)
+    tf.binary = "/bin/sleep"  # `sleep 60` stands in for a Terraform command that never returns
+    start = time.monotonic()
+    with pytest.raises(TerraformTestError) as hung:
+        tf.execute_command("60")
+    assert hung.value.args[0].startswith("terraform 60: no result after 1 s, killed"), hung.value.args
+    assert time.monotonic() - start < 30
+
+
+def test_aws_managed_policies_exist_unless_a_reset_leaves_them_out(moto_server):
+    """As in AWS, arn:aws:iam::aws:policy/... exist (Terraform tests); the Lambda handler tests reset without them
+    (moto builds ~1,500 on every reset: seconds per test), and the next plain reset brings them back."""
+    iam = moto_server.client("iam")
+    arn = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
+    moto_server.reset(managed_policies=False)
+    with pytest.raises(iam.exceptions.NoSuchEntityException):
+        iam.get_policy(PolicyArn=arn)
+    moto_server.reset()
+    assert iam.get_policy(PolicyArn=arn)["Policy"]["Arn"] == arn
+
+
+# The role ARN is deterministic (name from the stack name), so the boto3-created definitions can use it.
+ROLE_ARN = "arn:aws:iam::123456789012:role/sagemaker-model-monitoring-monitoring"
+
+
+def test_full_example_apply_replan_change_destroy(emulated_account, synth, terraform, tmp_path):
+    moto_server = emulated_account
     workdir = tmp_path / "tf"
-    # The role ARN is deterministic (name from the stack name), so the boto3-created definitions can use it.
-    role_arn = "arn:aws:iam::123456789012:role/sagemaker-model-monitoring-monitoring"
-    subs = _awscc_substitutes(first, moto_server.client("sagemaker"), role_arn)
-    harness.prepare_workdir(first_path, workdir, moto_server.endpoint, substitutions=subs, region="us-east-1")
-    tf = harness.TerraformWorkdir(workdir)
+    first = emulator_stack(synth, _config(), moto_server, workdir, ROLE_ARN)
+    tf = terraform(workdir)
     tf.init()
-    assert tf.plan("-out=plan.tfplan")[0] == 2
+    assert tf.run("plan", "-detailed-exitcode", "-out=plan.tfplan").retcode == 2
     # The run-on-deploy invocation's postcondition requires the handler's answer to say STARTED.
     moto_server.queue_lambda_results([STARTED])
-    tf.run("apply", "-input=false", "-no-color", "plan.tfplan")
+    tf.run("apply", "plan.tfplan")
     applied = tf.state_list()
     managed = [a for a in applied if not a.startswith("data.")]
     print(f"\napply cycle: {len(managed)} resources applied ({len(applied) - len(managed)} data sources read)")
@@ -97,30 +114,26 @@ def test_full_example_apply_replan_change_destroy(moto_server, terraform_bin, tm
         stored = moto_server.client("s3").get_object(Bucket=obj["bucket"], Key=obj["key"])
         assert stored["Body"].read().decode() == obj["content"]
         assert stored["ServerSideEncryption"] == "aws:kms"
-    rc, out, _ = tf.plan()
-    summary = [line for line in out.splitlines() if line.strip().startswith(("#", "~", "+", "-"))]
-    assert rc == 0, "second plan after apply must be empty:\n" + "\n".join(summary)
+    result = tf.run("plan", "-detailed-exitcode")
+    summary = [line for line in result.out.splitlines() if line.strip().startswith(("#", "~", "+", "-"))]
+    assert result.retcode == 0, "second plan after apply must be empty:\n" + "\n".join(summary)
 
     # Change one monitor parameter: the data quality definition is replaced, its schedule updated in place.
-    _, changed_path = _synth(_config(data_quality_instance_type="ml.m5.xlarge"), tmp_path / "out2")
-    harness.prepare_workdir(changed_path, workdir, moto_server.endpoint, substitutions=subs, region="us-east-1")
-    rc, out, err = harness.run_terraform(["plan", "-no-color", "-input=false", "-out=change.tfplan"], workdir)
-    assert rc == 0, err
-    rc, shown, err = harness.run_terraform(["show", "-json", "change.tfplan"], workdir)
-    changes = {c["address"]: c["change"]["actions"] for c in json.loads(shown)["resource_changes"] if c["change"]["actions"] != ["no-op"]}
+    emulator_stack(synth, _config(data_quality_instance_type="ml.m5.xlarge"), moto_server, workdir, ROLE_ARN)
+    tf.run("plan", "-out=change.tfplan")
+    changes = {c["address"]: c["change"]["actions"] for c in tf.show("change.tfplan")["resource_changes"] if c["change"]["actions"] != ["no-op"]}
     dq = [a for a in changes if a.startswith("aws_sagemaker_data_quality_job_definition.")]
     schedule = [a for a in changes if a.startswith("aws_sagemaker_monitoring_schedule.data_quality")]
     assert [changes[a] for a in dq] == [["create", "delete"]], changes
     assert [changes[a] for a in schedule] == [["update"]], changes
     assert not [a for a in changes if a.startswith("aws_lambda_invocation.")], "the baseline configuration did not change"
-    tf.run("apply", "-input=false", "-no-color", "change.tfplan")
-    assert tf.plan()[0] == 0
+    tf.run("apply", "change.tfplan")
+    assert tf.plan_exit_code() == 0
     tf.destroy()
     assert tf.state_list() == []
-    print(f"apply cycle timings: {tf.timing_report()}")
 
 
-def test_apply_fails_when_baseline_generation_does_not_start(moto_server, terraform_bin, tmp_path):  # noqa: F811
+def test_apply_fails_when_baseline_generation_does_not_start(moto_server, synth, terraform, tmp_path):
     """Run on deploy must not pass silently when no baseline run starts. The handler raises
     (StartExecutionsFailed): the apply fails with its reason, nothing is kept in state, the next apply
     retries. An answer that is not STARTED (an older image answered {"status": "ERROR"}) fails the
@@ -134,36 +147,34 @@ def test_apply_fails_when_baseline_generation_does_not_start(moto_server, terraf
         "baseline_output_data_s3_uri": "s3://sagemaker-us-east-2-123456789012/postcondition/baselines/",
         "baseline_lambda_image_uri": IMAGE,
     }
-    tf_json, path = _synth(config, tmp_path / "out")
+    workdir = tmp_path / "tf"
+    tf_json = emulator_stack(synth, config, moto_server, workdir)
     [logical] = tf_json["resource"]["aws_lambda_invocation"]
     address = f"aws_lambda_invocation.{logical}"
-    workdir = tmp_path / "tf"
-    harness.prepare_workdir(path, workdir, moto_server.endpoint, region="us-east-1")
-    tf = harness.TerraformWorkdir(workdir)
+    tf = terraform(workdir)
     tf.init()
     reason = "StartExecution failed: AccessDeniedException: not authorized to perform states:StartExecution"
 
-    def apply(*args: str) -> tuple[int, str]:
-        rc, _, err = harness.run_terraform(["apply", "-auto-approve", "-input=false", "-no-color", *args], workdir)
-        return rc, " ".join(err.split())
+    def failed_apply() -> str:
+        with pytest.raises(TerraformTestError) as failure:
+            tf.apply()
+        return " ".join(failure.value.args[0].split())  # Terraform's output, wrapped lines joined
 
     try:
         # 1. The function raises: the apply fails with the reason; the invocation is not in state.
         moto_server.queue_lambda_results([{"errorMessage": reason, "errorType": "StartExecutionsFailed"}])
-        rc, err = apply()
-        assert rc != 0 and reason in err, err
+        assert reason in failed_apply()
         assert address not in tf.state_list()
         # 2. The next apply retries; this time the answer is an (old-style) ERROR: the postcondition fails.
         moto_server.queue_lambda_results([{"status": "ERROR", "error": reason}])
-        rc, err = apply()
-        assert rc != 0 and "Resource postcondition failed" in err, err
+        err = failed_apply()
+        assert "Resource postcondition failed" in err, err
         assert f"Baseline generation did not start on deploy: {reason}. Once the cause is fixed: terraform apply -replace={address}" in err, err
         # 3. The -replace from the message retries it; STARTED passes and the next plan is empty.
         moto_server.queue_lambda_results([STARTED])
-        rc, err = apply(f"-replace={address}")
-        assert rc == 0, err
+        tf.run("apply", "-auto-approve", f"-replace={address}")
         assert address in tf.state_list()
-        assert tf.plan()[0] == 0
+        assert tf.plan_exit_code() == 0
     finally:
         tf.destroy()
 
@@ -191,22 +202,13 @@ def unknown_reviewed_attributes(plan: dict) -> list[str]:
     return out
 
 
-def test_first_plan_shows_every_policy_and_definition(moto_server, terraform_bin, tmp_path):  # noqa: F811
-    moto_server.client("s3").create_bucket(Bucket="sagemaker-us-east-2-123456789012")
-    kms = moto_server.client("kms")
-    if "alias/model-monitoring" not in {a["AliasName"] for a in kms.list_aliases()["Aliases"]}:
-        key_id = kms.create_key(Description="model monitoring")["KeyMetadata"]["KeyId"]
-        kms.create_alias(AliasName="alias/model-monitoring", TargetKeyId=key_id)
-    tf_json, path = _synth(_config(), tmp_path / "out")
-    subs = _awscc_substitutes(tf_json, moto_server.client("sagemaker"), "arn:aws:iam::123456789012:role/sagemaker-model-monitoring-monitoring")
+def test_first_plan_shows_every_policy_and_definition(emulated_account, synth, terraform, tmp_path):
     workdir = tmp_path / "tf"
-    harness.prepare_workdir(path, workdir, moto_server.endpoint, substitutions=subs, region="us-east-1")
-    tf = harness.TerraformWorkdir(workdir)
+    emulator_stack(synth, _config(), emulated_account, workdir, ROLE_ARN)
+    tf = terraform(workdir)
     tf.init()
-    assert tf.plan("-out=first.tfplan")[0] == 2
-    rc, shown, err = harness.run_terraform(["show", "-json", "first.tfplan"], workdir)
-    assert rc == 0, err
-    plan = json.loads(shown)
+    assert tf.run("plan", "-detailed-exitcode", "-out=first.tfplan").retcode == 2
+    plan = tf.show("first.tfplan")
     reviewed = [c for c in plan["resource_changes"] if c["type"] in REVIEWED_ATTRIBUTES]
     # It really looked at them: 5 roles with their policies (+ the start policy), the topic policy, the state machine,
     # 2 rules with patterns or schedules, 4+1 targets, the run-on-deploy invocation.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import terraform_tools
 from conftest import BUCKET, MINIMAL, one, resources
 
 from monitors.json_documents import document_value
@@ -29,13 +28,9 @@ BASELINE = {
 }
 
 
-@pytest.fixture(scope="module")
-def tf(tmp_path_factory):
-    from monitors.app import synthesize
-    from monitors.config import validate
-
-    [stack] = synthesize([validate(BASELINE)], tmp_path_factory.mktemp("baseline") / "cdktf.out")
-    return json.loads((stack / "cdk.tf.json").read_text())
+@pytest.fixture
+def tf(synth):
+    return synth(BASELINE)
 
 
 def test_monitors_read_the_generated_baselines(tf):
@@ -177,6 +172,6 @@ def test_baseline_param_names_are_checked():
     assert "baseline_model_quality_params: is set but enable_model_quality_monitor is false" in exc.value.problems
 
 
-def test_terraform_validate_with_baseline(tf, tmp_path):
-    report = terraform_tools.validate(terraform_tools.without_awscc(tf), tmp_path / "tf")
+def test_terraform_validate_with_baseline(tf, terraform_validate):
+    report = terraform_validate(tf)
     assert report["valid"] is True, report["diagnostics"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import terraform_tools
 from conftest import BUCKET, one
 from test_real_tools import CFN_TYPES, CfnValidator, _cfn_schema, to_cloudformation
 from test_stack import FULL
@@ -22,12 +21,9 @@ BATCH = {
 }
 
 
-@pytest.fixture(scope="module")
-def tf(tmp_path_factory):
-    from monitors.app import synthesize
-
-    [stack] = synthesize([validate(BATCH)], tmp_path_factory.mktemp("batch") / "cdktf.out")
-    return json.loads((stack / "cdk.tf.json").read_text())
+@pytest.fixture
+def tf(synth):
+    return synth(BATCH)
 
 
 def test_each_monitor_reads_the_batch_capture_not_the_endpoint(tf):
@@ -59,8 +55,8 @@ def test_batch_payloads_match_cloudformation_schema(tf, rtype):
     assert errors == []
 
 
-def test_terraform_validate_with_batch_input(tf, tmp_path):
-    report = terraform_tools.validate(terraform_tools.without_awscc(tf), tmp_path / "tf")
+def test_terraform_validate_with_batch_input(tf, terraform_validate):
+    report = terraform_validate(tf)
     assert report["valid"] is True, report["diagnostics"]
 
 

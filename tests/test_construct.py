@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import BUCKET, MINIMAL, REPO, one, resources
+from conftest import BUCKET, MINIMAL, REPO, address, one, resources
 from emulator import harness
-from emulator_fixtures import moto_server, terraform_bin  # noqa: F401
-from terraform_tools import validate as terraform_validate
+from tftest import TerraformTestError
 
 
 
@@ -179,7 +178,13 @@ def test_construct_uses_the_stacks_providers_and_creates_no_backend(tmp_path):
     assert first.state_machine is None and first.alert_topic_arn is None
 
 
-def test_embedded_example_wires_references_and_terraform_validates(tmp_path):
+def _named(tf: dict, rtype: str, readable: str) -> dict:
+    """The one ``rtype`` (``data.<type>``) block named ``readable`` (cdktf's hash suffix or not)."""
+    block, kind = ("data", rtype.removeprefix("data.")) if rtype.startswith("data.") else ("resource", rtype)
+    return tf[block][kind][address(tf, rtype, readable).rsplit(".", 1)[1]]
+
+
+def test_embedded_example_wires_references_and_terraform_validates(tmp_path, terraform_validate):
     import importlib.util
 
     # examples/embedded_app/main.py, loaded under its own name: `main` is the project's main.py for other tests.
@@ -197,7 +202,7 @@ def test_embedded_example_wires_references_and_terraform_validates(tmp_path):
     assert job["data_quality_job_output_config"]["monitoring_outputs"]["s3_output"]["s3_uri"] == \
         "s3://${aws_s3_bucket.models.bucket}/monitoring/output/"
     assert job["name"].startswith("churn-monitoring-dq-") and "${substr(sha256(join(" in job["name"]
-    role = clean["resource"]["aws_iam_role"]["monitoring_monitoring_role_8CF2FC2E"]
+    role = _named(clean, "aws_iam_role", "monitoring_monitoring_role")
     assert [c["error_message"] for c in role["lifecycle"]["precondition"]] == [
         "endpoint_name: must be a SageMaker endpoint name (letters, digits, hyphens; ≤ 63)",
         "model_bucket_arn: must be an S3 bucket ARN like arn:aws:s3:::my-bucket",
@@ -206,16 +211,17 @@ def test_embedded_example_wires_references_and_terraform_validates(tmp_path):
         "data_quality_output_s3_uri: must be inside the model bucket (model_bucket_arn)",
         "region: us-east-2 must be the region of the stack's aws provider",
     ]
-    policy = clean["data"]["aws_iam_policy_document"]["monitoring_monitoring_role_permissions_F9A730DB"]["statement"]
+    policy = _named(clean, "data.aws_iam_policy_document", "monitoring_monitoring_role_permissions")["statement"]
+    key = address(clean, "data.aws_kms_key", "monitoring_monitoring_key")
     by_sid = {s["sid"]: s for s in policy}
     assert by_sid["WriteMonitorOutputs"]["resources"] == ["${aws_s3_bucket.models.arn}/monitoring/output/*"]
-    assert by_sid["UseMonitoringKeyThroughServices"]["resources"] == ["${data.aws_kms_key.monitoring_monitoring_key_716CF3B9.arn}"]
-    assert clean["data"]["aws_kms_key"]["monitoring_monitoring_key_716CF3B9"]["key_id"] == "${aws_kms_key.key.arn}"
+    assert by_sid["UseMonitoringKeyThroughServices"]["resources"] == [f"${{{key}.arn}}"]
+    assert _named(clean, "data.aws_kms_key", "monitoring_monitoring_key")["key_id"] == "${aws_kms_key.key.arn}"
     assert "TfToken" not in json.dumps(tf)
 
     # The app pins the aws provider its bindings were generated for (6.25.0); offline there is 5.100.0 only.
     tf["terraform"]["required_providers"]["aws"]["version"] = ">= 5.100.0"
-    report = terraform_validate(tf, tmp_path / "validate")
+    report = terraform_validate(tf)
     assert report["valid"], report["diagnostics"]
     assert report["error_count"] == 0 and report["warning_count"] == 0, report["diagnostics"]
 
@@ -267,7 +273,7 @@ def _variables_app(tmp_path, *, bucket_arn: str, endpoint: str, uri_bucket: str,
 
 
 @pytest.mark.parametrize("case", ["valid", "outside bucket", "bad endpoint name", "other region"])
-def test_preconditions_stop_the_plan_with_the_rule(case, moto_server, terraform_bin, tmp_path):  # noqa: F811
+def test_preconditions_stop_the_plan_with_the_rule(case, moto_server, terraform, tmp_path):
     bucket_arn, endpoint, uri_bucket = f"arn:aws:s3:::{BUCKET}", "churn", BUCKET
     if case == "outside bucket":
         uri_bucket = "another-bucket"  # synth cannot know: the bucket is a reference
@@ -278,16 +284,17 @@ def test_preconditions_stop_the_plan_with_the_rule(case, moto_server, terraform_
     doc = json.loads(source.read_text())
     doc["terraform"]["required_providers"]["aws"]["version"] = ">= 5.100.0"  # the offline binary (see above)
     workdir = tmp_path / "tf"
-    harness.prepare_workdir(doc, workdir, moto_server.endpoint)
-    tf = harness.TerraformWorkdir(workdir)
+    harness.emulator_copy(source.parent, workdir, moto_server.endpoint, tf=doc)
+    tf = terraform(workdir)
     tf.init()
-    rc, out, err = tf.run("plan", "-input=false", "-no-color", ok=(0, 1, 2))
     if case == "valid":
+        rc, out, err = tf.run("plan")
         assert rc == 0, err
         assert "aws_sagemaker_monitoring_schedule.monitoring_data_quality_schedule" in out
         return
-    assert rc == 1
-    message = " ".join(err.replace("│", " ").split())
+    with pytest.raises(TerraformTestError) as failed:  # exit 1
+        tf.run("plan")
+    message = " ".join(failed.value.cmd_error.replace("│", " ").split())  # Terraform's stderr
     assert "Resource precondition failed" in message
     expected = {"outside bucket": "data_quality_output_s3_uri: must be inside the model bucket (model_bucket_arn)",
                 "bad endpoint name": "endpoint_name: must be a SageMaker endpoint name (letters, digits, hyphens; ≤ 63)",

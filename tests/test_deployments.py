@@ -8,7 +8,7 @@ import re
 
 import pytest
 import yaml
-from conftest import BUCKET, MINIMAL, REPO
+from conftest import BUCKET, MINIMAL, REPO, address
 
 from monitors.config import load_plan
 from monitors.naming import DEFAULT_STACK_NAME_MAX
@@ -176,7 +176,7 @@ def test_addresses_are_readable_with_moved_blocks_from_the_hashed_ones(synth, tm
     moves = {m["from"]: m["to"] for m in new["moved"]}
     # Every hashed address moves to the readable address of the same resource (same body), nothing else.
     assert set(moves) == old_addresses - new_addresses and set(moves.values()) == new_addresses - old_addresses
-    assert moves["aws_iam_role.monitoring_role_3C7E8759"] == "aws_iam_role.monitoring_role"
+    assert moves[address(old, "aws_iam_role", "monitoring_role")] == "aws_iam_role.monitoring_role"
     # Nothing else differs: the old document with the hash suffixes dropped is the new one without its moves.
     unhashed = json.loads(re.sub(r"_[0-9A-F]{8}(?=[.\")}])", "", json.dumps(old)))  # ) ends jsonencode(local.x)
     new_without_moves = {k: v for k, v in new.items() if k != "moved"}

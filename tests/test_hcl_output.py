@@ -11,10 +11,8 @@ import json
 import shutil
 
 import pytest
-import terraform_tools
 from emulator import harness
-from emulator_fixtures import moto_server, terraform_bin  # noqa: F401
-from test_apply_cycle import _awscc_substitutes, _config, _synth
+from test_apply_cycle import _awscc_substitutes, _config
 
 from monitors.hcl import HclError, string_expression, to_hcl
 from monitors.hcl_blocks import BLOCKS
@@ -46,13 +44,12 @@ def test_unknown_block_structure_fails_rather_than_guessing():
         to_hcl({"variable": {"v": {}}})
 
 
-def test_block_table_matches_the_aws_provider_schema(tmp_path):
+def test_block_table_matches_the_aws_provider_schema(terraform, tmp_path):
     """The aws entries of monitors/hcl_blocks.py are the provider schema's nested blocks, nothing more or less."""
-    terraform_tools.require_terraform()
     (tmp_path / "main.tf.json").write_text(json.dumps({"terraform": {"required_providers": {"aws": {"source": "hashicorp/aws"}}}}))
-    rc, _, err = harness.run_terraform(["init", "-backend=false", f"-plugin-dir={harness.PLUGIN_DIR}", "-input=false", "-no-color"], tmp_path)
-    assert rc == 0, err
-    rc, out, err = harness.run_terraform(["providers", "schema", "-json"], tmp_path)
+    tf = terraform(tmp_path)
+    tf.init(backend=False)
+    rc, out, err = tf.execute_command("providers", "schema", "-json")
     assert rc == 0, err
     schema = json.loads(out)["provider_schemas"]["registry.terraform.io/hashicorp/aws"]
 
@@ -67,10 +64,9 @@ def test_block_table_matches_the_aws_provider_schema(tmp_path):
         assert table == blocks(schema["data_source_schemas"][dtype]["block"]), dtype
 
 
-def test_literal_text_stays_literal_in_hcl_and_in_json_documents(tmp_path):
+def test_literal_text_stays_literal_in_hcl_and_in_json_documents(terraform, tmp_path):
     """Escaped template sequences, quotes, backslashes and control characters evaluate to the same text from the
     HCL as from the JSON, as map keys too, and through jsonencode(local.x) (monitors/json_documents.py)."""
-    terraform_tools.require_terraform()
     tf = {
         "locals": {"document": {"values": HOSTILE, "keys": {v: k for k, v in HOSTILE.items()}}},
         "output": {"values": {"value": HOSTILE}, "document": {"value": "${jsonencode(local.document)}"}},
@@ -80,20 +76,19 @@ def test_literal_text_stays_literal_in_hcl_and_in_json_documents(tmp_path):
         workdir = tmp_path / name
         workdir.mkdir()
         (workdir / ("main.tf.json" if name == "json" else "main.tf")).write_text(text)
-        for args in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]):
-            rc, _, err = harness.run_terraform(args, workdir)
-            assert rc == 0, f"{name}: {err}"
-        rc, out, err = harness.run_terraform(["output", "-json"], workdir)
+        cli = terraform(workdir)
+        cli.init()
+        cli.apply()
+        rc, out, err = cli.execute_command("output", "-json")
         assert rc == 0, err
         outputs = {k: v["value"] for k, v in json.loads(out).items()}
         outputs["document"] = json.loads(outputs["document"])
         assert outputs == expected, name
 
 
-def test_main_writes_formatted_hcl_for_the_full_example(tmp_path, capsys):
+def test_main_writes_formatted_hcl_for_the_full_example(terraform, tmp_path, capsys):
     """`main.py --hcl` writes cdk.tf and no cdk.tf.json; `terraform fmt -check` finds nothing to change (it parses
     the whole file, awscc and docker resources included); a JSON synth into the same folder removes cdk.tf."""
-    terraform_tools.require_terraform()
     import main
 
     outdir = tmp_path / "cdktf.out"
@@ -105,13 +100,13 @@ def test_main_writes_formatted_hcl_for_the_full_example(tmp_path, capsys):
     assert 'definition = jsonencode(local.baseline_state_machine_definition)' in text
     assert "moved {\n  from = aws_iam_role.monitoring_role_3C7E8759\n  to   = aws_iam_role.monitoring_role\n}" in text
     assert 'required_version = ">= 1.2"' in text
-    rc, out, err = harness.run_terraform(["fmt", "-check", "-diff", "-no-color", "cdk.tf"], stack)
+    rc, out, err = terraform(stack).execute_command("fmt", "-check", "-diff", "-no-color", "cdk.tf")
     assert rc == 0, out + err
     assert main.main(["--example", "--outdir", str(outdir)]) == 0
     assert sorted(p.name for p in stack.iterdir()) == ["assets", "cdk.tf.json"]
 
 
-def test_hcl_plans_exactly_like_the_json(moto_server, terraform_bin, tmp_path):  # noqa: F811
+def test_hcl_plans_exactly_like_the_json(moto_server, synth, terraform, tmp_path):
     """The full example (awscc definitions stood in by boto3-created ones) planned from cdk.tf.json and from the
     HCL written from it: the same resource changes and planned values (every attribute, evaluated)."""
     moto_server.client("s3").create_bucket(Bucket="sagemaker-us-east-2-123456789012")
@@ -120,24 +115,23 @@ def test_hcl_plans_exactly_like_the_json(moto_server, terraform_bin, tmp_path): 
         key_id = kms.create_key(Description="model monitoring")["KeyMetadata"]["KeyId"]
         kms.create_alias(AliasName="alias/model-monitoring", TargetKeyId=key_id)
     config = _config(endpoint_name="hcl-endpoint", stack_name="hcl-check")
-    tf, path = _synth(config, tmp_path / "out")
+    tf, stack = synth(config), synth.folder(config)
     subs = _awscc_substitutes(tf, moto_server.client("sagemaker"), "arn:aws:iam::123456789012:role/hcl-check-monitoring")
     plans = {}
     for kind in ("json", "hcl"):
         workdir = tmp_path / kind
-        prepared = harness.prepare_workdir(path, workdir, moto_server.endpoint, substitutions=subs, region="us-east-1")
+        harness.emulator_copy(stack, workdir, moto_server.endpoint, substitutions=subs)
         if kind == "hcl":
+            prepared = workdir / "cdk.tf.json"
             (workdir / "cdk.tf").write_text(to_hcl(json.loads(prepared.read_text())))
             prepared.unlink()
-        runner = harness.TerraformWorkdir(workdir)
+        runner = terraform(workdir)
         runner.init()
         if kind == "hcl":
-            rc, out, err = harness.run_terraform(["validate", "-no-color"], workdir)
+            rc, out, err = runner.execute_command("validate", "-no-color")
             assert rc == 0, out + err
-        assert runner.plan("-out=plan.tfplan")[0] == 2
-        rc, shown, err = harness.run_terraform(["show", "-json", "plan.tfplan"], workdir)
-        assert rc == 0, err
-        plans[kind] = json.loads(shown)
+        assert runner.run("plan", "-detailed-exitcode", "-out=plan.tfplan").retcode == 2
+        plans[kind] = runner.show("plan.tfplan")
     for key in ("resource_changes", "planned_values"):
         assert plans["hcl"][key] == plans["json"][key], key
     # The "configuration" section differs in form only: Terraform reports a JSON-syntax string as a constant
@@ -160,7 +154,7 @@ def test_hcl_of_a_stack_folder_keeps_its_state_note(tmp_path):
     shutil.rmtree(stack)
 
 
-def test_cdktf_synth_hcl_environment_gets_our_hcl(tmp_path):
+def test_cdktf_synth_hcl_environment_gets_our_hcl(terraform, tmp_path):
     """`cdktf synth --hcl` runs the app with SYNTH_HCL_OUTPUT=true: main.py writes its own HCL (cdktf's Node-side
     renderer, which that variable would turn on, drops the moved blocks and required_version)."""
     import os
@@ -169,7 +163,6 @@ def test_cdktf_synth_hcl_environment_gets_our_hcl(tmp_path):
 
     from conftest import REPO
 
-    terraform_tools.require_terraform()
     outdir = tmp_path / "out"
     env = {**os.environ, "SYNTH_HCL_OUTPUT": "true"}
     proc = subprocess.run([sys.executable, str(REPO / "main.py"), "--example", "--outdir", str(outdir)],
@@ -181,7 +174,7 @@ def test_cdktf_synth_hcl_environment_gets_our_hcl(tmp_path):
     assert text.startswith("terraform {\n  required_version = ") and "\nmoved {\n" in text
     manifest = json.loads((outdir / "manifest.json").read_text())
     assert manifest["stacks"]["sagemaker-model-monitoring"]["synthesizedStackPath"] == "stacks/sagemaker-model-monitoring/cdk.tf"
-    rc, out, err = harness.run_terraform(["fmt", "-check", "-no-color", "cdk.tf"], stack)
+    rc, out, err = terraform(stack).execute_command("fmt", "-check", "-no-color", "cdk.tf")
     assert rc == 0, out + err
 
 

@@ -6,9 +6,7 @@ import json
 import sys
 
 import pytest
-import terraform_tools
 from conftest import BUCKET, MINIMAL, one, resources
-from emulator import harness
 from pydantic import ValidationError
 
 from monitors.config import ConfigError, load_settings, validate
@@ -20,13 +18,9 @@ MQ = {"enable_model_quality_monitor": True, "model_quality_baseline_s3_uri": f"{
       "model_quality_ground_truth_s3_uri": f"{S}/gt/", "model_quality_inference_attribute": "0"}
 
 
-@pytest.fixture(scope="module")
-def hostile_tags(tmp_path_factory):
-    from monitors.app import synthesize
-
-    config = {**MINIMAL, **MQ, "tags": {"host": HOSTILE, "directive": "%{if true}x%{endif}", "plain": "a$b%c{d}"}}
-    [stack] = synthesize([validate(config)], tmp_path_factory.mktemp("inject") / "cdktf.out")
-    return json.loads((stack / "cdk.tf.json").read_text())
+@pytest.fixture
+def hostile_tags(synth):
+    return synth({**MINIMAL, **MQ, "tags": {"host": HOSTILE, "directive": "%{if true}x%{endif}", "plain": "a$b%c{d}"}})
 
 
 def test_tag_values_are_escaped_for_terraform(hostile_tags):
@@ -37,19 +31,16 @@ def test_tag_values_are_escaped_for_terraform(hostile_tags):
     assert {t["key"]: t["value"] for t in tags} == expected
 
 
-def test_terraform_evaluates_the_escaped_tag_to_the_literal_text(hostile_tags, tmp_path):
+def test_terraform_evaluates_the_escaped_tag_to_the_literal_text(hostile_tags, terraform, terraform_validate, tmp_path):
     """Terraform evaluates every JSON string of the output the same way: an output holding the exact
     strings written as tag values must come back as the user's literal text, and the stack must validate."""
-    terraform_tools.require_terraform()
     written = hostile_tags["provider"]["aws"][0]["default_tags"][0]["tags"]
     (tmp_path / "main.tf.json").write_text(json.dumps({"output": {"tags": {"value": written}}}))
-    for args in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]):
-        rc, _, err = harness.run_terraform(args, tmp_path)
-        assert rc == 0, err
-    rc, out, err = harness.run_terraform(["output", "-json", "tags"], tmp_path)
-    assert rc == 0, err
-    assert json.loads(out) == {"host": HOSTILE, "directive": "%{if true}x%{endif}", "plain": "a$b%c{d}"}
-    report = terraform_tools.validate(terraform_tools.without_awscc(hostile_tags), tmp_path / "stack")
+    tf = terraform(tmp_path)
+    tf.init()
+    tf.apply()
+    assert tf.output()["tags"] == {"host": HOSTILE, "directive": "%{if true}x%{endif}", "plain": "a$b%c{d}"}
+    report = terraform_validate(hostile_tags)
     assert report["valid"], report
 
 

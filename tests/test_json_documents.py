@@ -9,12 +9,10 @@ expected in-place updates plus one run-on-deploy invocation, then plans empty.
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from emulator import harness
-from emulator_fixtures import moto_server, terraform_bin  # noqa: F401
-from test_apply_cycle import STARTED, _awscc_substitutes, _config, _synth
+from test_apply_cycle import STARTED, _awscc_substitutes, _config
 
 from monitors.json_documents import _REFERENCE, document_value
 
@@ -48,29 +46,25 @@ def test_documents_need_no_null_and_fail_loudly_on_one():
         json_document(stack, "doc", {"a": [1, None]})
 
 
-def test_old_string_state_upgrades_and_terraform_renders_the_documents(moto_server, terraform_bin, tmp_path):  # noqa: F811
+def test_old_string_state_upgrades_and_terraform_renders_the_documents(moto_server, synth, terraform, tmp_path):
     moto_server.client("s3").create_bucket(Bucket="sagemaker-us-east-2-123456789012")
     kms = moto_server.client("kms")
     if "alias/model-monitoring" not in {a["AliasName"] for a in kms.list_aliases()["Aliases"]}:
         key_id = kms.create_key(Description="model monitoring")["KeyMetadata"]["KeyId"]
         kms.create_alias(AliasName="alias/model-monitoring", TargetKeyId=key_id)
     config = _config(endpoint_name="documents-endpoint", stack_name="json-documents")
-    new, new_path = _synth(config, tmp_path / "out")
+    new, stack = synth(config), synth.folder(config)
     subs = _awscc_substitutes(new, moto_server.client("sagemaker"), "arn:aws:iam::123456789012:role/json-documents-monitoring")
     workdir = tmp_path / "tf"
-    tf = harness.TerraformWorkdir(workdir)
-    harness.prepare_workdir(_as_strings(new), workdir, moto_server.endpoint, substitutions=subs, region="us-east-1")
-    for item in new_path.parent.iterdir():  # the assets beside cdk.tf.json (a document was given, not a path)
-        if item.is_dir():
-            shutil.copytree(item, workdir / item.name, dirs_exist_ok=True)
+    harness.emulator_copy(stack, workdir, moto_server.endpoint, substitutions=subs, tf=_as_strings(new))
+    tf = terraform(workdir)
     tf.init()
     moto_server.queue_lambda_results([STARTED])
     try:
         tf.apply()
-        harness.prepare_workdir(new_path, workdir, moto_server.endpoint, substitutions=subs, region="us-east-1")
-        assert tf.plan("-out=upgrade.tfplan")[0] == 2
-        _, shown, _ = tf.run("show", "-json", "upgrade.tfplan")
-        changes = json.loads(shown)["resource_changes"]
+        harness.emulator_copy(stack, workdir, moto_server.endpoint, substitutions=subs)
+        assert tf.run("plan", "-detailed-exitcode", "-out=upgrade.tfplan").retcode == 2
+        changes = tf.show("upgrade.tfplan")["resource_changes"]
         acting = {c["address"]: c["change"]["actions"] for c in changes if c["change"]["actions"] != ["no-op"]}
         # Text-only changes: Step Functions and EventBridge keep the string they are given (updated in place, no
         # effect); aws_lambda_invocation replaces on any change of `input`, so the baselines run once more.
@@ -97,8 +91,8 @@ def test_old_string_state_upgrades_and_terraform_renders_the_documents(moto_serv
         invocation = new["resource"]["aws_lambda_invocation"]["baseline_run_on_deploy"]
         assert json.loads(after["aws_lambda_invocation.baseline_run_on_deploy"]["input"]) == rendered(document_value(new, invocation["input"]))
         moto_server.queue_lambda_results([STARTED])
-        tf.run("apply", "-input=false", "-no-color", "upgrade.tfplan")
-        rc, out, _ = tf.plan()
+        tf.run("apply", "upgrade.tfplan")
+        rc, out, _ = tf.run("plan", "-detailed-exitcode")
         assert rc == 0, "plan after the upgrade must be empty:\n" + out
     finally:
         tf.destroy()

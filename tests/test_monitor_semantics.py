@@ -12,7 +12,6 @@ import os
 import re
 
 import pytest
-import terraform_tools
 from conftest import BUCKET, MINIMAL, one, resources
 from test_real_tools import CFN_TYPES, CfnValidator, _cfn_schema, to_cloudformation
 
@@ -66,12 +65,9 @@ GENERATED = {
 }
 
 
-@pytest.fixture(scope="module")
-def tf(tmp_path_factory):
-    from monitors.app import synthesize
-
-    [stack] = synthesize([validate(GENERATED)], tmp_path_factory.mktemp("semantics") / "cdktf.out")
-    return json.loads((stack / "cdk.tf.json").read_text())
+@pytest.fixture
+def tf(synth):
+    return synth(GENERATED)
 
 
 def _sdk():
@@ -270,8 +266,8 @@ def test_schema_check_rejects_a_bad_time_offset(tf):
     assert any("is too long" in m for m in messages), messages
 
 
-def test_terraform_validate_with_the_new_parameters(tf, tmp_path):
-    report = terraform_tools.validate(terraform_tools.without_awscc(tf), tmp_path / "tf")
+def test_terraform_validate_with_the_new_parameters(tf, terraform_validate):
+    report = terraform_validate(tf)
     assert report["valid"] is True, report["diagnostics"]
 
 

@@ -15,7 +15,6 @@ import pytest
 import yaml
 from conftest import BUCKET, MINIMAL, REPO, node_env
 from emulator import harness
-from emulator_fixtures import moto_server, terraform_bin  # noqa: F401
 
 from monitors import output
 from monitors.app import synthesize
@@ -180,22 +179,17 @@ def test_a_signal_stops_with_one_line_and_leaves_nothing_behind(tmp_path, signum
     assert sorted(p.name for p in work.iterdir()) == ["cdktf.out"]
 
 
-def test_apply_then_resynth_keeps_state_and_plans_no_changes(moto_server, terraform_bin, tmp_path):  # noqa: F811
+def test_apply_then_resynth_keeps_state_and_plans_no_changes(moto_server, terraform, tmp_path):
     """The README's deploy flow in the stack folder, against moto: init -> apply -> re-synth -> empty plan."""
     project = tmp_path / "project"
     config = validate(MINIMAL)
     [stack] = synthesize([config], project / "cdktf.out")
     # The user's own file pointing the provider at the emulator; a re-synth must keep it like any other.
     (stack / "emulator_override.tf.json").write_text(json.dumps(
-        {"provider": {"aws": harness.emulator_provider_block(moto_server.endpoint, region="us-east-2")}}))
-
-    def terraform(*args: str) -> tuple[int, str, str]:
-        return harness.run_terraform([*args, "-no-color"], stack)
-
-    rc, _, err = terraform("init", "-input=false", f"-plugin-dir={harness.PLUGIN_DIR}")
-    assert rc == 0, err
-    rc, _, err = terraform("apply", "-auto-approve", "-input=false")
-    assert rc == 0, err
+        {"provider": {"aws": harness.provider_block(moto_server.endpoint, region="us-east-2")}}))
+    tf = terraform(stack)
+    tf.init()
+    tf.apply()
     state = project / f"terraform.{STACK}.tfstate"  # resolved from the stack folder: beside cdktf.out
     assert state.is_file() and not (stack / "terraform.tfstate").exists()
     state_bytes = state.read_bytes()
@@ -207,10 +201,8 @@ def test_apply_then_resynth_keeps_state_and_plans_no_changes(moto_server, terraf
     assert notes == []
     assert (stack / ".terraform").is_dir()
     assert {name: (stack / name).read_bytes() for name in kept} == kept
-    rc, out, err = terraform("plan", "-detailed-exitcode", "-input=false")
-    assert rc == 0, out + err  # 0: no changes (2 would mean changes)
-    rc, out, err = terraform("state", "list")
-    assert rc == 0, err
+    result = tf.run("plan", "-detailed-exitcode")
+    assert result.retcode == 0, result.out  # 0: no changes (2 would mean changes)
     assert {"aws_iam_role.monitoring_role", "aws_sagemaker_data_quality_job_definition.data_quality_job_definition",
-            "aws_sagemaker_monitoring_schedule.data_quality_schedule"} <= set(out.split())
+            "aws_sagemaker_monitoring_schedule.data_quality_schedule"} <= set(tf.state_list())
     assert state.read_bytes() == state_bytes

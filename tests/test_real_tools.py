@@ -11,7 +11,7 @@ import cfnlint
 import jsonschema
 import pytest
 import regex
-import terraform_tools
+from tftest import TerraformTestError
 from test_stack import AWSCC, FULL
 
 from monitors.awscc import to_terraform  # noqa: F401  (documents where payloads come from)
@@ -32,27 +32,23 @@ def _pattern(validator, pattern, instance, schema):
 CfnValidator = jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": _pattern})
 
 
-@pytest.fixture(scope="module")
-def full(tmp_path_factory):
-    from monitors.app import synthesize
-    from monitors.config import validate
-
-    [stack] = synthesize([validate(FULL)], tmp_path_factory.mktemp("tools") / "cdktf.out")
-    return json.loads((stack / "cdk.tf.json").read_text())
+@pytest.fixture
+def full(synth):
+    return synth(FULL)
 
 
-def test_terraform_validate_full_stack(full, tmp_path):
-    report = terraform_tools.validate(terraform_tools.without_awscc(full), tmp_path / "tf")
+def test_terraform_validate_full_stack(full, terraform_validate):
+    report = terraform_validate(full)
     assert report["valid"] is True, report["diagnostics"]
     assert [d for d in report["diagnostics"] if d["severity"] == "error"] == []
 
 
-def test_terraform_validate_catches_a_broken_attribute(full, tmp_path):
+def test_terraform_validate_catches_a_broken_attribute(full, terraform_validate):
     """Proves validate really checks our attributes against the provider schema."""
-    broken = terraform_tools.without_awscc(full)
-    dq = next(iter(broken["resource"]["aws_sagemaker_data_quality_job_definition"].values()))
+    dq = next(iter(full["resource"]["aws_sagemaker_data_quality_job_definition"].values()))
     dq["job_resources"]["cluster_config"]["volume_size_in_g_b"] = 20
-    assert terraform_tools.validate(broken, tmp_path / "tf")["valid"] is False
+    with pytest.raises(TerraformTestError, match='"valid": false'):
+        terraform_validate(full)
 
 
 def _cfn_schema(cfn_type: str) -> dict:

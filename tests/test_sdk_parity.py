@@ -10,7 +10,6 @@ import copy
 from pathlib import Path
 
 import pytest
-from emulator_fixtures import moto_server, terraform_bin  # noqa: F401
 
 from sdk_parity import compare, matrix
 from sdk_parity.run import all_differences, capture_all
@@ -26,7 +25,7 @@ def stacks(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def parity(moto_server, stacks, tmp_path_factory):  # noqa: F811
+def parity(moto_server, stacks, tmp_path_factory):
     """{case id: (SDK requests, project requests)}: the SDK and the project's code run against moto."""
     return capture_all(moto_server.endpoint, tmp_path_factory.mktemp("sdk-parity"), stacks)
 
@@ -93,7 +92,7 @@ def test_project_attributes_are_mapped_only_onto_members_of_the_api_shape():
         _to_api("CreateModelBiasJobDefinition", {"config_url": "s3://b/k"})
 
 
-def test_the_aws_provider_sends_what_the_mapping_says(stacks, moto_server, terraform_bin, tmp_path):  # noqa: F811
+def test_the_aws_provider_sends_what_the_mapping_says(stacks, moto_server, terraform_bin, tmp_path):
     """The data quality definition and its schedule applied with Terraform against moto (through a recording
     proxy): the provider's request bodies are exactly the mapped requests the comparison used."""
     from sdk_parity.project_requests import terraform_requests
@@ -129,24 +128,19 @@ def test_an_analysis_config_written_by_terraform_is_read_from_its_s3_object(tmp_
     assert config["lifetime"] == lifetime
 
 
-def test_exclude_features_attribute_is_in_no_resource_the_project_writes(tmp_path):
+def test_exclude_features_attribute_is_in_no_resource_the_project_writes(terraform, tmp_path):
     """Why known_differences.yaml lists ExcludeFeaturesAttribute as an open finding: the pinned aws provider's data
     quality job definition has no such argument, and of the CloudFormation (awscc) schemas only the data quality one,
     which this project does not use, has it. Fails when a pin brings it, so the finding is revisited."""
     import json
 
     import cfnlint
-    from emulator import harness
-    from terraform_tools import require_terraform
 
-    require_terraform()
     (tmp_path / "main.tf.json").write_text(json.dumps({"terraform": {"required_providers": {
         "aws": {"source": "hashicorp/aws", "version": "5.100.0"}}}}))
-    rc, _, err = harness.run_terraform(["init", "-backend=false", f"-plugin-dir={harness.PLUGIN_DIR}", "-input=false",
-                                        "-no-color"], tmp_path)
-    assert rc == 0, err
-    rc, out, err = harness.run_terraform(["providers", "schema", "-json"], tmp_path)
-    assert rc == 0, err
+    tf = terraform(tmp_path)
+    tf.init(backend=False)
+    out = tf.execute_command("providers", "schema", "-json").out
     schemas = json.loads(out)["provider_schemas"]["registry.terraform.io/hashicorp/aws"]["resource_schemas"]
     job_input = schemas["aws_sagemaker_data_quality_job_definition"]["block"]["block_types"]["data_quality_job_input"]
     inputs = {name: sorted(block["block"].get("attributes", {})) for name, block in job_input["block"]["block_types"].items()}

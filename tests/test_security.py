@@ -50,14 +50,11 @@ MINIMAL_CONFIG = {
 
 
 @pytest.fixture(scope="module")
-def checkov_failures(tmp_path_factory) -> dict[str, dict[str, str]]:
+def checkov_failures(synth) -> dict[str, dict[str, str]]:
     """{configuration: {failed check: resource}} for the full example and a minimal configuration."""
-    from monitors.app import synthesize
-    from monitors.config import validate
-
     out = {}
     for name, config in (("example", EXAMPLE), ("minimal", MINIMAL_CONFIG)):
-        [stack] = synthesize([validate(config)], tmp_path_factory.mktemp(f"security-{name}") / "cdktf.out")
+        stack = synth.folder(config)
         report = run_checkov(without_unparsed_blocks(stack / "cdk.tf.json", stack.parent))
         summary = report["summary"]
         assert summary["parsing_errors"] == 0, name
@@ -107,14 +104,9 @@ def _policy_statements(tf: dict) -> list[tuple[str, dict]]:
     return out
 
 
-@pytest.fixture(scope="module", params=["example", "vpc"])
-def any_stack(request, tmp_path_factory):
-    from monitors.app import synthesize
-    from monitors.config import validate
-
-    config = EXAMPLE if request.param == "example" else VPC
-    [stack] = synthesize([validate(config)], tmp_path_factory.mktemp(request.param) / "cdktf.out")
-    return json.loads((stack / "cdk.tf.json").read_text())
+@pytest.fixture(params=["example", "vpc"])
+def any_stack(request, synth):
+    return synth(EXAMPLE if request.param == "example" else VPC)
 
 
 def test_wildcard_resources_only_for_actions_aws_allows_only_that_way(any_stack):

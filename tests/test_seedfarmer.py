@@ -23,7 +23,6 @@ import pytest
 import yaml
 from conftest import MINIMAL, REPO, one
 from emulator import harness
-from emulator_fixtures import moto_server, terraform_bin  # noqa: F401
 
 from monitors.iam import WILDCARD_ONLY_ACTIONS
 
@@ -206,8 +205,7 @@ def _environment(tmp_path: Path, endpoint: str, parameters: dict[str, str]) -> d
         "SEEDFARMER_MODULE_METADATA": "",
         **parameters,
         "AWS_ENDPOINT_URL": endpoint,
-        "AWS_ACCESS_KEY_ID": harness.ACCESS_KEY,
-        "AWS_SECRET_ACCESS_KEY": harness.SECRET_KEY,
+        **harness.CREDENTIALS,
         "AWS_REGION": harness.REGION,
         "AWS_DEFAULT_REGION": harness.REGION,
         "AWS_EC2_METADATA_DISABLED": "true",
@@ -236,7 +234,7 @@ def _run_phases(spec: dict, execution: str, module: Path, env: dict[str, str]) -
     return 0, "".join(out), "".join(err)
 
 
-def test_deploy_phase_refuses_local_state_before_anything_runs(moto_server, seedfarmer_view, tmp_path):  # noqa: F811
+def test_deploy_phase_refuses_local_state_before_anything_runs(moto_server, seedfarmer_view, tmp_path):
     module = _bundle(tmp_path)
     parameters = {k: v for k, v in seedfarmer_view["env"].items()
                   if k.removeprefix("SEEDFARMER_PARAMETER_") not in ("BACKEND", "BACKEND_S3_BUCKET", "STACK_NAME")}
@@ -253,7 +251,7 @@ def test_deploy_phase_refuses_local_state_before_anything_runs(moto_server, seed
     assert not (module / "cdktf.out").exists()
 
 
-def test_deploy_phase_stops_on_types_the_deploy_role_does_not_cover(moto_server, seedfarmer_view, tmp_path):  # noqa: F811
+def test_deploy_phase_stops_on_types_the_deploy_role_does_not_cover(moto_server, seedfarmer_view, tmp_path):
     """Alerts need SNS and CloudWatch, which modulestack.yaml does not grant: stopped before terraform init."""
     module = _bundle(tmp_path)
     alerts = {"SEEDFARMER_PARAMETER_ALERT_SNS_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:ops"}
@@ -266,7 +264,7 @@ def test_deploy_phase_stops_on_types_the_deploy_role_does_not_cover(moto_server,
     assert not (module / "cdktf.out" / "stacks" / STACK / ".terraform").exists()
 
 
-def test_deploy_then_destroy_phases_against_moto(moto_server, terraform_bin, seedfarmer_view, tmp_path):  # noqa: F811
+def test_deploy_then_destroy_phases_against_moto(moto_server, terraform_bin, seedfarmer_view, tmp_path):
     """The README's manifest, deployed and destroyed by the deployspec's phases."""
     s3 = moto_server.client("s3")
     for bucket in (STATE_BUCKET, MODEL_BUCKET):

@@ -70,13 +70,9 @@ FULL = {
 }
 
 
-@pytest.fixture(scope="module")
-def full_tf(tmp_path_factory):
-    from monitors.app import synthesize
-    from monitors.config import validate
-
-    [stack] = synthesize([validate(FULL)], tmp_path_factory.mktemp("full") / "cdktf.out")
-    return json.loads((stack / "cdk.tf.json").read_text())
+@pytest.fixture
+def full_tf(synth):
+    return synth(FULL)
 
 
 def test_data_quality_alone(synth):

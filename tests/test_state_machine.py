@@ -424,17 +424,16 @@ class E2E:
 
 
 @pytest.fixture(scope="module")
-def e2e():
+def e2e(moto_server):
     fx.require_node_tooling()
-    server, endpoint_url = fx.start_moto_server()
     create_requests: list[dict[str, Any]] = []
     bridge = None
     try:
         with pytest.MonkeyPatch.context() as mp:
-            fx.apply_lambda_environment(mp, endpoint_url)
+            fx.apply_lambda_environment(mp, moto_server.endpoint)
             fx.patch_moto_processing_jobs(mp, create_requests)
-            fx.reset_moto(endpoint_url)
-            fx.create_seed_resources(endpoint_url)
+            moto_server.reset()
+            fx.create_seed_resources(moto_server.endpoint)
             app = fx.load_lambda_app(mp)
             bridge = fx.LambdaBridge(app.handler).start()
             yield E2E(bridge, create_requests)
@@ -442,8 +441,6 @@ def e2e():
         if bridge is not None:
             bridge.stop()
         fx.unload_lambda_modules()
-        fx.reset_moto(endpoint_url)
-        server.stop()
 
 
 NEW_BASELINE = {"constraints.json": b'{"new": true}', "statistics.json": b'{"new": true}'}

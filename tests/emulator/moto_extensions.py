@@ -1,8 +1,8 @@
 """Operations that moto 5.2.5 lacks but the hashicorp/aws provider calls.
 
 ``register()`` patches moto's response classes (and one backend lookup) in the
-current process.  ``tests/emulator/server.py`` calls it before it starts the
-moto server, so the extension is active in the emulator subprocess only.
+current process; ``harness.MotoServer`` calls it before it starts moto's
+``ThreadedMotoServer`` in the same process.
 
 Added:
 
@@ -16,8 +16,6 @@ Added:
   ``aws_sfn_state_machine`` on every plan whose definition changed) and
   ListStateMachineVersions (called on every read of the state machine).
 
-This module is self-contained: it imports nothing from the rest of the test
-tree, so server.py can import it by file path.
 """
 
 from __future__ import annotations
@@ -99,16 +97,7 @@ class FakeMonitoringSchedule:
         return out
 
     def summary(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "MonitoringScheduleName": self.name,
-            "MonitoringScheduleArn": self.arn,
-            "CreationTime": self.creation_time,
-            "LastModifiedTime": self.last_modified_time,
-            "MonitoringScheduleStatus": self.status,
-            "MonitoringType": self.monitoring_type,
-        }
-        if self.endpoint_name:
-            out["EndpointName"] = self.endpoint_name
+        out = {k: v for k, v in self.describe().items() if k != "MonitoringScheduleConfig"}
         if self.job_definition_name:
             out["MonitoringJobDefinitionName"] = self.job_definition_name
         return out
@@ -676,14 +665,3 @@ def register() -> None:
     _REGISTERED = True
 
 
-EXTENDED_OPERATIONS = {
-    "sagemaker": [
-        "CreateMonitoringSchedule",
-        "DescribeMonitoringSchedule",
-        "UpdateMonitoringSchedule",
-        "DeleteMonitoringSchedule",
-        "ListMonitoringSchedules",
-        "AddTags/ListTags/DeleteTags on monitoring-schedule ARNs",
-    ],
-    "stepfunctions": ["ValidateStateMachineDefinition", "ListStateMachineVersions"],
-}

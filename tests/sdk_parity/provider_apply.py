@@ -91,8 +91,11 @@ def apply_and_capture(tf: dict, moto_endpoint: str, workdir: Path) -> dict[str, 
     """{operation: request body} of the Create calls the aws provider sends when applying the document."""
     shutil.rmtree(workdir, ignore_errors=True)
     with RecordingProxy(moto_endpoint) as proxy:
-        harness.prepare_workdir(data_quality_document(tf), workdir, proxy.endpoint, region=m.REGION)
-        terraform = harness.TerraformWorkdir(workdir)
+        workdir.mkdir(parents=True)
+        doc = data_quality_document(tf)
+        doc["provider"]["aws"][0].update(harness.provider_block(proxy.endpoint, m.REGION))
+        (workdir / "cdk.tf.json").write_text(json.dumps(doc))
+        terraform = harness.Terraform(workdir)
         terraform.init()
         # No destroy: it would double the time; the two objects stay in the session's moto server, in
         # the matrix's region and under the matrix's endpoint name, which no other test uses.

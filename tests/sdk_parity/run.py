@@ -82,7 +82,7 @@ def main(argv: list[str]) -> int:
         print(compare.README_BEGIN + "\n" + compare.readme_list(compare.load_known()) + compare.README_END)
         return 0
     logging.disable(logging.INFO)
-    server = harness.start_moto_server()
+    server = harness.MotoServer()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             results = capture_all(server.endpoint, Path(tmp))
