@@ -106,21 +106,16 @@ def test_main_writes_formatted_hcl_for_the_full_example(terraform, tmp_path, cap
     assert sorted(p.name for p in stack.iterdir()) == ["assets", "cdk.tf.json"]
 
 
-def test_hcl_plans_exactly_like_the_json(moto_server, synth, terraform, tmp_path):
+def test_hcl_plans_exactly_like_the_json(emulated_account, synth, terraform, tmp_path):
     """The full example (awscc definitions stood in by boto3-created ones) planned from cdk.tf.json and from the
     HCL written from it: the same resource changes and planned values (every attribute, evaluated)."""
-    moto_server.client("s3").create_bucket(Bucket="sagemaker-us-east-2-123456789012")
-    kms = moto_server.client("kms")
-    if "alias/model-monitoring" not in {a["AliasName"] for a in kms.list_aliases()["Aliases"]}:
-        key_id = kms.create_key(Description="model monitoring")["KeyMetadata"]["KeyId"]
-        kms.create_alias(AliasName="alias/model-monitoring", TargetKeyId=key_id)
     config = _config(endpoint_name="hcl-endpoint", stack_name="hcl-check")
     tf, stack = synth(config), synth.folder(config)
-    subs = _awscc_substitutes(tf, moto_server.client("sagemaker"), "arn:aws:iam::123456789012:role/hcl-check-monitoring")
+    subs = _awscc_substitutes(tf, emulated_account.client("sagemaker"), "arn:aws:iam::123456789012:role/hcl-check-monitoring")
     plans = {}
     for kind in ("json", "hcl"):
         workdir = tmp_path / kind
-        harness.emulator_copy(stack, workdir, moto_server.endpoint, substitutions=subs)
+        harness.emulator_copy(stack, workdir, emulated_account.endpoint, substitutions=subs)
         if kind == "hcl":
             prepared = workdir / "cdk.tf.json"
             (workdir / "cdk.tf").write_text(to_hcl(json.loads(prepared.read_text())))

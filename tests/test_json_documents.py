@@ -46,23 +46,18 @@ def test_documents_need_no_null_and_fail_loudly_on_one():
         json_document(stack, "doc", {"a": [1, None]})
 
 
-def test_old_string_state_upgrades_and_terraform_renders_the_documents(moto_server, synth, terraform, tmp_path):
-    moto_server.client("s3").create_bucket(Bucket="sagemaker-us-east-2-123456789012")
-    kms = moto_server.client("kms")
-    if "alias/model-monitoring" not in {a["AliasName"] for a in kms.list_aliases()["Aliases"]}:
-        key_id = kms.create_key(Description="model monitoring")["KeyMetadata"]["KeyId"]
-        kms.create_alias(AliasName="alias/model-monitoring", TargetKeyId=key_id)
+def test_old_string_state_upgrades_and_terraform_renders_the_documents(emulated_account, synth, terraform, tmp_path):
     config = _config(endpoint_name="documents-endpoint", stack_name="json-documents")
     new, stack = synth(config), synth.folder(config)
-    subs = _awscc_substitutes(new, moto_server.client("sagemaker"), "arn:aws:iam::123456789012:role/json-documents-monitoring")
+    subs = _awscc_substitutes(new, emulated_account.client("sagemaker"), "arn:aws:iam::123456789012:role/json-documents-monitoring")
     workdir = tmp_path / "tf"
-    harness.emulator_copy(stack, workdir, moto_server.endpoint, substitutions=subs, tf=_as_strings(new))
+    harness.emulator_copy(stack, workdir, emulated_account.endpoint, substitutions=subs, tf=_as_strings(new))
     tf = terraform(workdir)
     tf.init()
-    moto_server.queue_lambda_results([STARTED])
+    emulated_account.queue_lambda_results([STARTED])
     try:
         tf.apply()
-        harness.emulator_copy(stack, workdir, moto_server.endpoint, substitutions=subs)
+        harness.emulator_copy(stack, workdir, emulated_account.endpoint, substitutions=subs)
         assert tf.run("plan", "-detailed-exitcode", "-out=upgrade.tfplan").retcode == 2
         changes = tf.show("upgrade.tfplan")["resource_changes"]
         acting = {c["address"]: c["change"]["actions"] for c in changes if c["change"]["actions"] != ["no-op"]}
@@ -90,7 +85,7 @@ def test_old_string_state_upgrades_and_terraform_renders_the_documents(moto_serv
                 assert json.loads(after[f"aws_cloudwatch_event_target.{name}"]["input"]) == rendered(document_value(new, target["input"]))
         invocation = new["resource"]["aws_lambda_invocation"]["baseline_run_on_deploy"]
         assert json.loads(after["aws_lambda_invocation.baseline_run_on_deploy"]["input"]) == rendered(document_value(new, invocation["input"]))
-        moto_server.queue_lambda_results([STARTED])
+        emulated_account.queue_lambda_results([STARTED])
         tf.run("apply", "upgrade.tfplan")
         rc, out, _ = tf.run("plan", "-detailed-exitcode")
         assert rc == 0, "plan after the upgrade must be empty:\n" + out
