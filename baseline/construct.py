@@ -10,7 +10,6 @@ from pathlib import Path
 from cdktf import AssetType, TerraformAsset
 from constructs import Construct
 
-from baseline.events import baseline_event
 from baseline.state_machine import build_state_machine_definition
 from monitors.aws_bindings import aws
 from monitors.generic import GenericProvider, GenericResource
@@ -19,7 +18,7 @@ from monitors.json_documents import encoded, json_document, json_local, referenc
 from monitors.naming import bounded_name, content_hash
 from monitors.registry import MONITORS
 from monitors.staging import staging_dir
-from monitors.settings import Settings
+from monitors.settings import BaselineGenerationSettings, EndpointSettings
 
 LAMBDA_IMAGE_DIR = Path(__file__).resolve().parent.parent / "lambda_image"
 DOCKER_SOURCE = "kreuzwerker/docker"
@@ -63,7 +62,10 @@ def lambda_image_hash(directory: Path = LAMBDA_IMAGE_DIR) -> str:
 
 @dataclass(frozen=True)
 class BaselineConfig:
-    settings: Settings
+    endpoint: EndpointSettings
+    generation: BaselineGenerationSettings
+    events: dict[str, dict]  # monitor -> its baseline event, the state machine's input (baseline.events.baseline_events)
+    permissions_boundary: str | None  # ARN for every role (Settings.permissions_boundary)
     account: AccountContext
     monitoring_role_arn: str  # the role the processing jobs run as (passed by the Lambda)
     monitoring_role_planned_arn: str  # the same, built from its name (for the PassRole policy)
@@ -73,12 +75,12 @@ class BaselineConfig:
 class BaselineGeneration(Construct):
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig) -> None:
         super().__init__(scope, id)
-        s, acct = config.settings, config.account
+        g, endpoint, acct, boundary = config.generation, config.endpoint, config.account, config.permissions_boundary
         p, r, a = acct.partition, acct.region, acct.account_id
-        name = bounded_name(s.stack_name, "baseline", max_length=56)
-        self.events = {m: baseline_event(s, m) for m in s.enabled_monitors}
+        name = bounded_name(endpoint.stack_name, "baseline", max_length=56)
+        self.events = config.events
 
-        image_uri = s.baseline_lambda_image_uri or self._build_image(s, name, config.kms_key_arn)
+        image_uri = g.lambda_image_uri or self._build_image(name, config.kms_key_arn)
         # ARNs built from names (documented formats, service authorization reference) so the policies, the state
         # machine definition and the run-on-deploy input are known at plan time, not "(known after apply)".
         lambda_log_group_name = f"/aws/lambda/{name}"
@@ -88,11 +90,11 @@ class BaselineGeneration(Construct):
 
         # --- Lambda ---------------------------------------------------------------------------
         lambda_log_group = aws("cloudwatch_log_group").CloudwatchLogGroup(
-            self, "lambda_logs", name=lambda_log_group_name, retention_in_days=s.baseline_log_retention_days,
+            self, "lambda_logs", name=lambda_log_group_name, retention_in_days=g.log_retention_days,
             kms_key_id=config.kms_key_arn,
         )
-        baseline_output_prefix = s.baseline_output_data_s3_uri.rstrip("/") + "/"  # a folder: everything under it
-        bucket_arn = s.model_bucket_arn
+        baseline_output_prefix = g.output_data_s3_uri.rstrip("/") + "/"  # a folder: everything under it
+        bucket_arn = endpoint.model_bucket_arn
         lambda_statements = [
             Statement("WriteOwnLogs", ("logs:CreateLogStream", "logs:PutLogEvents"), (acct.arn("logs", f"log-group:{lambda_log_group_name}:*"),)),
             Statement(
@@ -106,13 +108,13 @@ class BaselineGeneration(Construct):
             ),
             Statement(
                 "ResolveEndpointModel", ("sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig"),
-                (f"arn:{p}:sagemaker:{r}:{a}:endpoint/{s.endpoint_name.lower()}", f"arn:{p}:sagemaker:{r}:{a}:endpoint-config/*"),
+                (f"arn:{p}:sagemaker:{r}:{a}:endpoint/{endpoint.endpoint_name.lower()}", f"arn:{p}:sagemaker:{r}:{a}:endpoint-config/*"),
             ),
-            Statement("ReadTrainingData", ("s3:GetObject",), s3_object_arns(bucket_arn, [s.baseline_training_data_s3_uri])),
+            Statement("ReadTrainingData", ("s3:GetObject",), s3_object_arns(bucket_arn, [g.training_data_s3_uri])),
             Statement("WriteBaselineOutput", ("s3:PutObject", "s3:GetObject"), s3_object_arns(bucket_arn, [baseline_output_prefix])),
             Statement(
                 "ListBaselinePrefixes", ("s3:ListBucket",), (bucket_arn,),
-                (("StringLike", "s3:prefix", s3_list_prefixes([s.baseline_training_data_s3_uri, baseline_output_prefix])),),
+                (("StringLike", "s3:prefix", s3_list_prefixes([g.training_data_s3_uri, baseline_output_prefix])),),
             ),
             Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",)),
         ]
@@ -126,7 +128,7 @@ class BaselineGeneration(Construct):
             lambda_statements.append(Statement("DescribeKey", ("kms:DescribeKey",), (config.kms_key_arn,)))
         self.lambda_role = ServiceRole(
             self, "lambda_role", name=bounded_name(name, "lambda", max_length=64), service="lambda.amazonaws.com",
-            account=acct, statements=lambda_statements, permissions_boundary=s.permissions_boundary(acct),
+            account=acct, statements=lambda_statements, permissions_boundary=boundary,
             description="Baseline Lambda: starts and checks SageMaker baseline processing jobs",
         )
         environment = {
@@ -146,7 +148,7 @@ class BaselineGeneration(Construct):
             image_config={"command": ["app.handler"], "entry_point": ["/lambda-entrypoint.sh"]},
             role=self.lambda_role.arn,
             timeout=900,
-            memory_size=s.baseline_lambda_memory_mb,
+            memory_size=g.lambda_memory_mb,
             environment={"variables": environment},
             kms_key_arn=config.kms_key_arn,
             tracing_config={"mode": "Active"},
@@ -157,11 +159,11 @@ class BaselineGeneration(Construct):
         # --- Step Functions -------------------------------------------------------------------
         sfn_log_group = aws("cloudwatch_log_group").CloudwatchLogGroup(
             self, "state_machine_logs", name=f"/aws/vendedlogs/states/{name}",
-            retention_in_days=s.baseline_log_retention_days, kms_key_id=config.kms_key_arn,
+            retention_in_days=g.log_retention_days, kms_key_id=config.kms_key_arn,
         )
         self.sfn_role = ServiceRole(
             self, "state_machine_role", name=bounded_name(name, "sfn", max_length=64), service="states.amazonaws.com",
-            account=acct, source_arn=self.state_machine_arn, permissions_boundary=s.permissions_boundary(acct),
+            account=acct, source_arn=self.state_machine_arn, permissions_boundary=boundary,
             description="Baseline state machine: invokes only the baseline Lambda",
             statements=[
                 Statement("InvokeBaselineLambdaOnly", ("lambda:InvokeFunction",), (function_arn, f"{function_arn}:*")),
@@ -173,13 +175,13 @@ class BaselineGeneration(Construct):
                 Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",)),
             ],
         )
-        timeout = s.baseline_max_runtime_seconds + 1800  # job runtime plus start-up and polling slack
+        timeout = g.max_runtime_seconds + 1800  # job runtime plus start-up and polling slack
         self.state_machine = aws("sfn_state_machine").SfnStateMachine(
             self, "state_machine",
             name=name,
             role_arn=self.sfn_role.arn,
             definition=json_document(self, "state_machine_definition", build_state_machine_definition(
-                function_arn, poll_interval_seconds=s.baseline_poll_interval_seconds, timeout_seconds=timeout
+                function_arn, poll_interval_seconds=g.poll_interval_seconds, timeout_seconds=timeout
             )),
             logging_configuration={"log_destination": f"{sfn_log_group.arn}:*", "include_execution_data": True, "level": "ALL"},
             tracing_configuration={"enabled": True},
@@ -189,11 +191,11 @@ class BaselineGeneration(Construct):
         # --- EventBridge schedule ---------------------------------------------------------------
         rule = aws("cloudwatch_event_rule").CloudwatchEventRule(
             self, "schedule", name=name, description="Regenerates SageMaker Model Monitor baselines",
-            schedule_expression=s.baseline_schedule_expression,
+            schedule_expression=g.schedule_expression,
         )
         self.events_role = ServiceRole(
             self, "events_role", name=bounded_name(name, "events", max_length=64), service="events.amazonaws.com",
-            account=acct, source_arn=rule_arn, permissions_boundary=s.permissions_boundary(acct),
+            account=acct, source_arn=rule_arn, permissions_boundary=boundary,
             description="Baseline schedule: starts only the baseline state machine",
             statements=[Statement("StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine_arn,))],
         )
@@ -206,7 +208,7 @@ class BaselineGeneration(Construct):
             )
 
         # --- Run on deploy ----------------------------------------------------------------------
-        if s.baseline_run_on_deploy:
+        if g.run_on_deploy:
             # Terraform has no custom resource: invoke the Lambda once at create, and again only when the
             # baseline configuration changes (the triggers); a no-change apply invokes nothing.
             config_hash = content_hash(self.events, 12)
@@ -236,7 +238,7 @@ class BaselineGeneration(Construct):
 
 
     # ------------------------------------------------------------------------------------------
-    def _build_image(self, s: Settings, name: str, kms_key_arn: str | None) -> str:
+    def _build_image(self, name: str, kms_key_arn: str | None) -> str:
         """ECR repository + docker build/push of lambda_image/; returns the digest-pinned image URI."""
         ecr = aws("ecr_repository")
         repo = ecr.EcrRepository(

@@ -80,6 +80,11 @@ def baseline_event(settings: Settings, monitor: str) -> dict:
     }
 
 
+def baseline_events(settings: Settings) -> dict[str, dict]:
+    """Each enabled monitor's baseline event (what the schedule and the run on deploy send the state machine)."""
+    return {monitor: baseline_event(settings, monitor) for monitor in settings.enabled_monitors}
+
+
 @functools.cache
 def _event_validation() -> ModuleType:
     """The Lambda's own event validator (plain Python, no AWS or SDK imports), loaded from its file: the one

@@ -36,8 +36,8 @@ from monitors.aws_bindings import aws
 from monitors.iam import AccountContext, ServiceRole, Statement, service_endpoint
 from monitors.json_documents import json_document
 from monitors.naming import bounded_name
-from monitors.registry import MONITORS, MonitorType
-from monitors.settings import BiasAlarm, DriftAlarm, ExplainabilityAlarm, QualityAlarm, Settings
+from monitors.registry import MonitorType
+from monitors.settings import AlertSettings, BiasAlarm, DriftAlarm, EndpointSettings, ExplainabilityAlarm, MonitorSettings, QualityAlarm
 from monitors.staging import staging_dir
 
 CHECKER_SOURCE = Path(__file__).resolve().parent.parent / "lambda_image" / "alerts" / "execution_alerts.py"
@@ -57,7 +57,10 @@ def checker_zip(source: Path = CHECKER_SOURCE) -> bytes:
 
 @dataclass(frozen=True)
 class AlertsConfig:
-    settings: Settings
+    alerts: AlertSettings
+    endpoint: EndpointSettings
+    monitors: tuple[MonitorSettings, ...]  # the enabled monitors (their alarms)
+    permissions_boundary: str | None  # ARN for the checker's role (Settings.permissions_boundary)
     account: AccountContext
     kms_key_arn: str | None
     schedules: dict[str, tuple[str, str]]  # monitor -> (schedule name, schedule ARN reference)
@@ -67,19 +70,19 @@ class AlertsConfig:
 class Alerts(Construct):
     def __init__(self, scope: Construct, id: str, *, config: AlertsConfig) -> None:
         super().__init__(scope, id)
-        s, acct = config.settings, config.account
-        self.name = bounded_name(s.stack_name, "alerts", max_length=56)
-        self.topic_arn = s.alert_sns_topic_arn or self._topic(config)
+        s = config.alerts
+        self.name = bounded_name(config.endpoint.stack_name, "alerts", max_length=56)
+        self.topic_arn = s.sns_topic_arn or self._topic(config)
         # For policies: the created topic's ARN built from its name (known at plan time); resources keep
         # referencing `topic_arn`, which also orders their creation after the topic's.
-        self.topic_policy_arn = s.alert_sns_topic_arn or config.account.arn("sns", self.name)
-        for i, address in enumerate(s.alert_email_addresses or []):
+        self.topic_policy_arn = s.sns_topic_arn or config.account.arn("sns", self.name)
+        for i, address in enumerate(s.email_addresses):
             aws("sns_topic_subscription").SnsTopicSubscription(
                 self, f"email_{i}", topic_arn=self.topic_arn, protocol="email", endpoint=address)
-        if s.alert_on_monitoring_executions:
+        if s.on_monitoring_executions:
             self._execution_checker(config)
         self._alarms(config)
-        if s.alert_on_baseline_failures and config.state_machine_arn:
+        if s.on_baseline_failures and config.state_machine_arn:
             self._baseline_failures(config)
 
     # ------------------------------------------------------------------------------------------
@@ -105,7 +108,7 @@ class Alerts(Construct):
         return topic.arn
 
     def _execution_checker(self, config: AlertsConfig) -> None:
-        s, acct = config.settings, config.account
+        s, endpoint_name, acct = config.alerts, config.endpoint.endpoint_name, config.account
         p, r, a = acct.partition, acct.region, acct.account_id
         name = bounded_name(self.name, "checker", max_length=64)
         code = checker_zip()
@@ -113,7 +116,7 @@ class Alerts(Construct):
         archive.write_bytes(code)
         asset = TerraformAsset(self, "checker_code", path=str(archive), type=AssetType.FILE)
         log_group = aws("cloudwatch_log_group").CloudwatchLogGroup(
-            self, "checker_logs", name=f"/aws/lambda/{name}", retention_in_days=s.baseline_log_retention_days,
+            self, "checker_logs", name=f"/aws/lambda/{name}", retention_in_days=s.log_retention_days,
             kms_key_id=config.kms_key_arn)
         statements = [
             Statement("WriteOwnLogs", ("logs:CreateLogStream", "logs:PutLogEvents"), (acct.arn("logs", f"log-group:/aws/lambda/{name}:*"),)),
@@ -132,10 +135,10 @@ class Alerts(Construct):
             ))
         role = ServiceRole(
             self, "checker_role", name=bounded_name(name, "role", max_length=64), service="lambda.amazonaws.com",
-            account=acct, statements=statements, permissions_boundary=s.permissions_boundary(acct),
+            account=acct, statements=statements, permissions_boundary=config.permissions_boundary,
             description="Monitoring execution checker: lists executions, publishes alerts",
         )
-        schedules = [{"name": n, "monitor_type": m, "endpoint": s.endpoint_name} for m, (n, _) in config.schedules.items()]
+        schedules = [{"name": n, "monitor_type": m, "endpoint": endpoint_name} for m, (n, _) in config.schedules.items()]
         function = aws("lambda_function").LambdaFunction(
             self, "checker",
             function_name=name,
@@ -150,14 +153,14 @@ class Alerts(Construct):
             environment={"variables": {
                 "MONITORING_SCHEDULES": json.dumps(schedules, sort_keys=True),
                 "ALERT_TOPIC_ARN": self.topic_arn,
-                "CHECK_INTERVAL_MINUTES": str(s.alert_check_interval_minutes),
+                "CHECK_INTERVAL_MINUTES": str(s.check_interval_minutes),
             }},
             kms_key_arn=config.kms_key_arn,
             tracing_config={"mode": "Active"},
             logging_config={"log_format": "Text", "log_group": log_group.name},
             depends_on=[log_group, role.policy],
         )
-        minutes = s.alert_check_interval_minutes
+        minutes = s.check_interval_minutes
         rule = aws("cloudwatch_event_rule").CloudwatchEventRule(
             self, "checker_schedule", name=name, description="Runs the monitoring execution checker",
             schedule_expression=f"rate({minutes} minute{'s' if minutes > 1 else ''})")
@@ -169,30 +172,28 @@ class Alerts(Construct):
         # A checker that fails would otherwise fail silently (its invocations are asynchronous).
         aws("cloudwatch_metric_alarm").CloudwatchMetricAlarm(
             self, "checker_errors", alarm_name=bounded_name(name, "errors", max_length=255),
-            alarm_description=f"{s.endpoint_name}: the monitoring execution checker failed; execution alerts may be missing",
+            alarm_description=f"{endpoint_name}: the monitoring execution checker failed; execution alerts may be missing",
             namespace="AWS/Lambda", metric_name="Errors", dimensions={"FunctionName": name},
             statistic="Sum", comparison_operator="GreaterThanThreshold", threshold=0,
             period=minutes * 60, evaluation_periods=1, treat_missing_data="notBreaching",
             alarm_actions=[self.topic_arn])
 
     def _alarms(self, config: AlertsConfig) -> None:
-        s = config.settings
         # Each alarm model knows its metric, meaning and dimensions; the registry knows its monitor's namespace.
-        for spec in MONITORS.values():
-            view = s.monitor(spec.name)
+        for view in config.monitors:
             for alarm in view.alarms or []:
-                self._alarm(config, spec, view.batch_transform_input is not None, alarm)
+                self._alarm(config, view.spec, view.batch_transform_input is not None, alarm)
 
     def _alarm(self, config: AlertsConfig, spec: MonitorType, batch: bool,
                alarm: DriftAlarm | QualityAlarm | BiasAlarm | ExplainabilityAlarm) -> None:
-        s, monitor, key, direction = config.settings, spec.name, alarm.key, alarm.direction
+        endpoint_name, monitor, key, direction = config.endpoint.endpoint_name, spec.name, alarm.key, alarm.direction
         schedule_name, _ = config.schedules[monitor]
-        dimensions = {"MonitoringSchedule": schedule_name} if batch else {"Endpoint": s.endpoint_name, "MonitoringSchedule": schedule_name}
+        dimensions = {"MonitoringSchedule": schedule_name} if batch else {"Endpoint": endpoint_name, "MonitoringSchedule": schedule_name}
         dimensions.update(alarm.extra_dimensions)
         aws("cloudwatch_metric_alarm").CloudwatchMetricAlarm(
             self, f"{monitor}_{key}",
-            alarm_name=bounded_name(s.endpoint_name, monitor.replace("_", "-"), key, max_length=255),
-            alarm_description=f"{s.endpoint_name}: {alarm.meaning} (SageMaker Model Monitor)",
+            alarm_name=bounded_name(endpoint_name, monitor.replace("_", "-"), key, max_length=255),
+            alarm_description=f"{endpoint_name}: {alarm.meaning} (SageMaker Model Monitor)",
             namespace=spec.metric_namespace(batch=batch),
             metric_name=alarm.metric_name,
             dimensions=dimensions,
@@ -201,7 +202,7 @@ class Alerts(Construct):
             threshold=alarm.threshold,
             period=ALARM_PERIOD_SECONDS,
             evaluation_periods=1,
-            treat_missing_data=s.alarm_treat_missing_data,
+            treat_missing_data=config.alerts.alarm_treat_missing_data,
             alarm_actions=[self.topic_arn],
             ok_actions=[self.topic_arn],
         )
@@ -216,7 +217,7 @@ class Alerts(Construct):
             input_transformer={
                 "input_paths": {"status": "$.detail.status", "execution": "$.detail.executionArn", "name": "$.detail.name"},
                 "input_template": json.dumps(
-                    f"Baseline generation for endpoint {config.settings.endpoint_name} ended <status>: "
+                    f"Baseline generation for endpoint {config.endpoint.endpoint_name} ended <status>: "
                     "execution <name> (<execution>). See the state machine's log group for the cause."),
             })
 

@@ -86,11 +86,9 @@ def config_document(config: dict) -> str:
     return json.dumps(config, sort_keys=True, separators=(",", ":"))
 
 
-def config_object(settings: Settings, monitor: str, baseline_prefix: str) -> tuple[str, str, str] | None:
-    """(bucket, key, document) of the monitor's analysis configuration object, or None (given baseline)."""
-    config = monitor_analysis_config(settings, monitor)
-    if config is None:
-        return None
+def config_object(config: dict, baseline_prefix: str) -> tuple[str, str, str]:
+    """(bucket, key, document) of a monitor's analysis configuration object (monitor_analysis_config) in its baseline
+    prefix."""
     document = config_document(config)
     uri = s3_join(baseline_prefix, CONFIG_FOLDER, f"{content_hash(config, 16)}.json")
     match = S3_URI_RE.match(uri)

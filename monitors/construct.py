@@ -25,6 +25,7 @@ from monitors.addresses import depends_on_address
 from monitors.awscc import AwsccProvider
 from monitors.aws_bindings import aws
 from monitors.iam import AccountContext, ServiceRole, monitoring_statements
+from monitors.job_definitions import monitor_job
 from monitors.monitor import Monitor, MonitorConfig
 from monitors.naming import bounded_name
 from monitors.registry import MONITORS
@@ -68,6 +69,9 @@ class EndpointMonitoring:
             kms_key_arn = aws("data_aws_kms_key").DataAwsKmsKey(scope, "monitoring_key", key_id=settings.kms_key_id).arn
         self.kms_key_arn: str | None = kms_key_arn
 
+        # Constructs below get typed views of the settings (settings.endpoint(), monitor_job, ...), never Settings.
+        endpoint = settings.endpoint()
+        permissions_boundary = settings.permissions_boundary(self.account)
         self.role = ServiceRole(
             scope, "monitoring_role",
             name=bounded_name(settings.stack_name, "monitoring", max_length=64),
@@ -77,7 +81,7 @@ class EndpointMonitoring:
                 settings, self.account, kms_key_arn=kms_key_arn,
                 image_repository_arns=sorted({arn for _, _, arn in images.values()}),
             ),
-            permissions_boundary=settings.permissions_boundary(self.account),
+            permissions_boundary=permissions_boundary,
             description=f"SageMaker Model Monitor jobs for endpoint {settings.endpoint_name}",
         )
         preconditions = tokens.plan_time_checks(settings) + self._checks
@@ -90,7 +94,7 @@ class EndpointMonitoring:
         for monitor in settings.enabled_monitors:
             image_uri, image_key, _ = images[MONITORS[monitor].image]
             m = Monitor(scope, monitor, config=MonitorConfig(
-                monitor=settings.monitor(monitor), settings=settings, role_arn=self.role.arn, image_uri=image_uri,
+                job=monitor_job(settings, monitor), role_arn=self.role.arn, image_uri=image_uri,
                 image_key=image_key, kms_key_arn=kms_key_arn, awscc_provider=awscc_provider,
             ))
             # The role's policy must exist before a schedule can start jobs with it. (`node.add_dependency`
@@ -102,22 +106,27 @@ class EndpointMonitoring:
             output(f"{monitor}_schedule_arn", m.schedule.arn, f"{monitor} monitoring schedule ARN")
 
         self.baseline = None
-        if settings.baseline_generation_enabled:
+        generation = settings.baseline_generation()
+        if generation is not None:
             from baseline.construct import BaselineConfig, BaselineGeneration
+            from baseline.events import baseline_events
 
             self.baseline = BaselineGeneration(scope, "baseline", config=BaselineConfig(
-                settings=settings, account=self.account, monitoring_role_arn=self.role.arn,
+                endpoint=endpoint, generation=generation, events=baseline_events(settings),
+                permissions_boundary=permissions_boundary, account=self.account, monitoring_role_arn=self.role.arn,
                 monitoring_role_planned_arn=self.role.planned_arn, kms_key_arn=kms_key_arn,
             ))
             output("baseline_state_machine_arn", self.baseline.state_machine.arn, "Baseline generation state machine")
             output("baseline_lambda_function_name", self.baseline.function.function_name, "Baseline Lambda")
 
         self.alerts = None
-        if settings.alerts_enabled:
+        alerting = settings.alerting()
+        if alerting is not None:
             from monitors.alerts import Alerts, AlertsConfig
 
             self.alerts = Alerts(scope, "alerts", config=AlertsConfig(
-                settings=settings, account=self.account, kms_key_arn=kms_key_arn,
+                alerts=alerting, endpoint=endpoint, monitors=tuple(settings.monitor(m) for m in settings.enabled_monitors),
+                permissions_boundary=permissions_boundary, account=self.account, kms_key_arn=kms_key_arn,
                 schedules={m: (mon.schedule_name, mon.schedule.arn) for m, mon in self.monitors.items()},
                 state_machine_arn=self.baseline.state_machine_arn if self.baseline else None,
             ))

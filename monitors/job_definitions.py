@@ -1,4 +1,4 @@
-"""Job definition payloads for the four monitor types, derived from ``Settings``.
+"""Job definition payloads for the four monitor types, derived from a ``MonitorJob`` (``monitor_job(settings, ...)``).
 
 Pure functions (no cdktf): the same builder produces the real payload and, with placeholder role and
 image, the content that names the definition. Job definitions are immutable in SageMaker, so the name
@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from monitors import analysis_configs, awscc, tokens
 from monitors.naming import bounded_name, content_hash, s3_join
-from monitors.registry import ANALYZER_SCRIPT_FIELDS, MONITORS
-from monitors.settings import MonitorSettings, Settings
+from monitors.registry import ANALYZER_SCRIPT_FIELDS
+from monitors.settings import EndpointSettings, MonitorSettings, Settings
+
 
 @dataclass(frozen=True)
 class MonitorInputs:
@@ -25,6 +26,31 @@ class MonitorInputs:
     kms_key_arn: str | None = None
 
 
+@dataclass(frozen=True)
+class MonitorJob:
+    """What one monitor's job definition and schedule are built from: its own settings, the endpoint's, and what its
+    baseline decides. ``monitor_job`` builds it where the whole settings are at hand; constructs get only this."""
+
+    monitor: MonitorSettings
+    endpoint: EndpointSettings
+    baseline_prefix: str  # the monitor's own baseline URI, or where baseline generation writes it
+    analysis_config: dict | None  # a generated Clarify baseline's monitor configuration (monitors/analysis_configs.py)
+    probability_threshold: float | None  # the job input's probability_threshold_attribute (see probability_threshold)
+
+    @property
+    def name(self) -> str:
+        return self.monitor.name
+
+
+def monitor_job(settings: Settings, monitor: str) -> MonitorJob:
+    view = settings.monitor(monitor)
+    return MonitorJob(
+        monitor=view, endpoint=settings.endpoint(), baseline_prefix=baseline_prefix(settings, monitor),
+        analysis_config=analysis_configs.monitor_analysis_config(settings, monitor),
+        probability_threshold=probability_threshold(settings, view),
+    )
+
+
 def baseline_prefix(settings: Settings, monitor: str) -> str:
     """The monitor's own baseline URI, or where baseline generation writes it (<output>/<monitor>/)."""
     own = settings.monitor(monitor).baseline_s3_uri
@@ -34,15 +60,13 @@ def baseline_prefix(settings: Settings, monitor: str) -> str:
     return s3_join(settings.baseline_output_data_s3_uri, monitor) + "/"
 
 
-def baseline_uri(settings: Settings, monitor: str, kind: str) -> str:
-    if kind == "config":
+def baseline_uri(job: MonitorJob, kind: str) -> str:
+    if kind == "config" and job.analysis_config is not None:
         # A generated Clarify baseline's monitor reads its own analysis configuration, written from the settings
         # under a content-derived key (monitors/analysis_configs.py); a given baseline's own file otherwise.
-        written = analysis_configs.config_object(settings, monitor, baseline_prefix(settings, monitor))
-        if written is not None:
-            bucket, key, _ = written
-            return f"s3://{bucket}/{key}"
-    return s3_join(baseline_prefix(settings, monitor), MONITORS[monitor].baseline_files[kind])
+        bucket, key, _ = analysis_configs.config_object(job.analysis_config, job.baseline_prefix)
+        return f"s3://{bucket}/{key}"
+    return s3_join(job.baseline_prefix, job.monitor.spec.baseline_files[kind])
 
 
 def probability_threshold(settings: Settings, view: MonitorSettings) -> float | None:
@@ -54,13 +78,14 @@ def probability_threshold(settings: Settings, view: MonitorSettings) -> float | 
     return own
 
 
-def _common(settings: Settings, view: MonitorSettings, inputs: MonitorInputs) -> dict:
+def _common(job: MonitorJob, inputs: MonitorInputs) -> dict:
+    view, net = job.monitor, job.endpoint.network
     network = awscc.NetworkConfig(
-        enable_inter_container_traffic_encryption=settings.enable_inter_container_traffic_encryption,
-        enable_network_isolation=settings.enable_network_isolation,
+        enable_inter_container_traffic_encryption=net.enable_inter_container_traffic_encryption,
+        enable_network_isolation=net.enable_network_isolation,
         vpc_config=awscc.VpcConfig(
-            security_group_ids=(settings.security_group_id,), subnets=tuple(settings.subnet_ids)
-        ) if settings.vpc_enabled else None,
+            security_group_ids=(net.security_group_id,), subnets=net.subnet_ids
+        ) if net.vpc_enabled else None,
     )
     return {
         "job_resources": awscc.JobResources(
@@ -80,20 +105,21 @@ def _common(settings: Settings, view: MonitorSettings, inputs: MonitorInputs) ->
     }
 
 
-def _job_input(settings: Settings, view: MonitorSettings) -> dict:
+def _job_input(job: MonitorJob) -> dict:
     """{"endpoint_input": ...} or, when the monitor watches a batch transform job, {"batch_transform_input": ...}.
     Attributes its type does not have are None in its view, so they are left out."""
+    view = job.monitor
     attributes = {
         "features_attribute": view.features_attribute,
         "inference_attribute": view.inference_attribute,
         "probability_attribute": view.probability_attribute,
-        "probability_threshold_attribute": probability_threshold(settings, view),
+        "probability_threshold_attribute": job.probability_threshold,
         "start_time_offset": view.start_time_offset,
         "end_time_offset": view.end_time_offset,
     }
     batch = view.batch_transform_input
     if batch is None:
-        return {"endpoint_input": awscc.EndpointInput(endpoint_name=settings.endpoint_name, **attributes)}
+        return {"endpoint_input": awscc.EndpointInput(endpoint_name=job.endpoint.endpoint_name, **attributes)}
     dataset_format = awscc.DatasetFormat(
         csv=awscc.Csv(header=batch.csv_header) if batch.dataset_format == "csv" else None,
         json=awscc.Json(line=batch.json_line) if batch.dataset_format == "json" else None,
@@ -109,13 +135,13 @@ def _metrics_environment(view: MonitorSettings) -> dict[str, str]:
     return {"publish_cloudwatch_metrics": "Enabled" if view.publishes_metrics else "Disabled"}
 
 
-def _tags(settings: Settings) -> tuple[awscc.Tag, ...]:
-    return tuple(awscc.Tag(k, v) for k, v in settings.resource_tags().items())
+def _tags(endpoint: EndpointSettings) -> tuple[awscc.Tag, ...]:
+    return tuple(awscc.Tag(k, v) for k, v in endpoint.tags.items())
 
 
-def data_quality_payload(settings: Settings, view: MonitorSettings, inputs: MonitorInputs, name: str) -> dict:
+def data_quality_payload(job: MonitorJob, inputs: MonitorInputs, name: str) -> dict:
     """Attributes of aws_sagemaker_data_quality_job_definition (plain dicts, provider schema names)."""
-    common = _common(settings, view, inputs)
+    view, common = job.monitor, _common(job, inputs)
     payload = {
         "name": name,
         "role_arn": inputs.role_arn,
@@ -125,10 +151,10 @@ def data_quality_payload(settings: Settings, view: MonitorSettings, inputs: Moni
             "post_analytics_processor_source_uri": view.post_analytics_processor_source_uri,
         },
         "data_quality_baseline_config": {
-            "constraints_resource": {"s3_uri": baseline_uri(settings, view.name, "constraints")},
-            "statistics_resource": {"s3_uri": baseline_uri(settings, view.name, "statistics")},
+            "constraints_resource": {"s3_uri": baseline_uri(job, "constraints")},
+            "statistics_resource": {"s3_uri": baseline_uri(job, "statistics")},
         },
-        "data_quality_job_input": awscc.to_terraform(_job_input(settings, view)),
+        "data_quality_job_input": awscc.to_terraform(_job_input(job)),
         "data_quality_job_output_config": awscc.to_terraform(common["output"]),
         "job_resources": awscc.to_terraform(common["job_resources"]),
         "network_config": awscc.to_terraform(common["network_config"]),
@@ -139,66 +165,66 @@ def data_quality_payload(settings: Settings, view: MonitorSettings, inputs: Moni
     return payload
 
 
-def _awscc_config(settings: Settings, view: MonitorSettings, inputs: MonitorInputs, name: str, config_type: type, *,
+def _awscc_config(job: MonitorJob, inputs: MonitorInputs, name: str, config_type: type, *,
                   app_specification: object, job_input: object):
     """The shape the three awscc job definitions share; only the app specification and input differ. Their
     attribute names start with the monitor type (the CloudFormation schemas' property names)."""
-    common = _common(settings, view, inputs)
+    view, common = job.monitor, _common(job, inputs)
     return config_type(
         job_definition_name=name,
         role_arn=inputs.role_arn,
         job_resources=common["job_resources"],
         stopping_condition=common["stopping_condition"],
         network_config=common["network_config"],
-        tags=_tags(settings),
+        tags=_tags(job.endpoint),
         **{
             f"{view.name}_app_specification": app_specification,
             f"{view.name}_job_input": job_input,
             f"{view.name}_job_output_config": common["output"],
             f"{view.name}_baseline_config": awscc.BaselineConfig(
-                awscc.ConstraintsResource(baseline_uri(settings, view.name, "constraints"))
+                awscc.ConstraintsResource(baseline_uri(job, "constraints"))
             ),
         },
     )
 
 
-def _ground_truth_job_input(settings: Settings, view: MonitorSettings) -> awscc.GroundTruthJobInput:
-    return awscc.GroundTruthJobInput(ground_truth_s3_input=awscc.GroundTruthS3Input(view.ground_truth_s3_uri),
-                                     **_job_input(settings, view))
+def _ground_truth_job_input(job: MonitorJob) -> awscc.GroundTruthJobInput:
+    return awscc.GroundTruthJobInput(ground_truth_s3_input=awscc.GroundTruthS3Input(job.monitor.ground_truth_s3_uri),
+                                     **_job_input(job))
 
 
-def _clarify_app_specification(settings: Settings, view: MonitorSettings, inputs: MonitorInputs) -> awscc.ClarifyAppSpecification:
-    return awscc.ClarifyAppSpecification(image_uri=inputs.image_uri, config_uri=baseline_uri(settings, view.name, "config"),
-                                         environment=_metrics_environment(view))
+def _clarify_app_specification(job: MonitorJob, inputs: MonitorInputs) -> awscc.ClarifyAppSpecification:
+    return awscc.ClarifyAppSpecification(image_uri=inputs.image_uri, config_uri=baseline_uri(job, "config"),
+                                         environment=_metrics_environment(job.monitor))
 
 
-def model_quality_config(settings: Settings, view: MonitorSettings, inputs: MonitorInputs, name: str) -> awscc.ModelQualityJobDefinitionConfig:
-    return _awscc_config(settings, view, inputs, name, awscc.ModelQualityJobDefinitionConfig, app_specification=awscc.ModelQualityAppSpecification(
+def model_quality_config(job: MonitorJob, inputs: MonitorInputs, name: str) -> awscc.ModelQualityJobDefinitionConfig:
+    view = job.monitor
+    return _awscc_config(job, inputs, name, awscc.ModelQualityJobDefinitionConfig, app_specification=awscc.ModelQualityAppSpecification(
         image_uri=inputs.image_uri, problem_type=view.problem_type, environment=_metrics_environment(view),
         record_preprocessor_source_uri=view.record_preprocessor_source_uri,
         post_analytics_processor_source_uri=view.post_analytics_processor_source_uri,
-    ), job_input=_ground_truth_job_input(settings, view))
+    ), job_input=_ground_truth_job_input(job))
 
 
-def model_bias_config(settings: Settings, view: MonitorSettings, inputs: MonitorInputs, name: str) -> awscc.ModelBiasJobDefinitionConfig:
-    return _awscc_config(settings, view, inputs, name, awscc.ModelBiasJobDefinitionConfig,
-                         app_specification=_clarify_app_specification(settings, view, inputs),
-                         job_input=_ground_truth_job_input(settings, view))
+def model_bias_config(job: MonitorJob, inputs: MonitorInputs, name: str) -> awscc.ModelBiasJobDefinitionConfig:
+    return _awscc_config(job, inputs, name, awscc.ModelBiasJobDefinitionConfig,
+                         app_specification=_clarify_app_specification(job, inputs), job_input=_ground_truth_job_input(job))
 
 
-def model_explainability_config(settings: Settings, view: MonitorSettings, inputs: MonitorInputs, name: str) -> awscc.ModelExplainabilityJobDefinitionConfig:
-    return _awscc_config(settings, view, inputs, name, awscc.ModelExplainabilityJobDefinitionConfig,
-                         app_specification=_clarify_app_specification(settings, view, inputs),
-                         job_input=awscc.EndpointJobInput(**_job_input(settings, view)))
+def model_explainability_config(job: MonitorJob, inputs: MonitorInputs, name: str) -> awscc.ModelExplainabilityJobDefinitionConfig:
+    return _awscc_config(job, inputs, name, awscc.ModelExplainabilityJobDefinitionConfig,
+                         app_specification=_clarify_app_specification(job, inputs),
+                         job_input=awscc.EndpointJobInput(**_job_input(job)))
 
 
-def job_definition_payload(settings: Settings, monitor: str, inputs: MonitorInputs, name: str):
+def job_definition_payload(job: MonitorJob, inputs: MonitorInputs, name: str):
     """The monitor's job definition payload, from the builder its registry spec names (a function of this module)."""
-    build = globals()[MONITORS[monitor].builder]
-    return build(settings, settings.monitor(monitor), inputs, name)
+    build = globals()[job.monitor.spec.builder]
+    return build(job, inputs, name)
 
 
-def job_definition_name(settings: Settings, monitor: str, image_key: str) -> str:
+def job_definition_name(job: MonitorJob, image_key: str) -> str:
     """<endpoint>-<type>-<hash of the definition's content>, valid and at most 63 characters.
 
     The hash covers everything the definition contains (with the role and image named by what
@@ -206,14 +232,14 @@ def job_definition_name(settings: Settings, monitor: str, image_key: str) -> str
     """
     placeholder = MonitorInputs(
         role_arn="<monitoring-role>", image_uri=image_key,
-        kms_key_arn=f"<kms:{settings.kms_key_id}>" if settings.kms_key_id else None,
+        kms_key_arn=f"<kms:{job.endpoint.kms_key_id}>" if job.endpoint.kms_key_id else None,
     )
-    content = awscc.to_terraform(job_definition_payload(settings, monitor, placeholder, ""))
+    content = awscc.to_terraform(job_definition_payload(job, placeholder, ""))
     references = tokens.references(content)
     if references:  # Terraform references (monitors/tokens.py): hashed by what they are, and by their value below
         content = tokens.without_references(content)
-    digest = content_hash({"schema": 1, "monitor": monitor, "content": content}, 10)
-    name = bounded_name(_name_base(settings), MONITORS[monitor].resource_short_name, suffix=digest)
+    digest = content_hash({"schema": 1, "monitor": job.name, "content": content}, 10)
+    name = bounded_name(_name_base(job.endpoint), job.monitor.spec.resource_short_name, suffix=digest)
     if references:
         # Their values are known at plan time only: Terraform hashes them into the name's last 4 characters, so
         # a changed value (a definition replaced) still gets a new name.
@@ -223,14 +249,14 @@ def job_definition_name(settings: Settings, monitor: str, image_key: str) -> str
     return name
 
 
-def schedule_name(settings: Settings, monitor: str) -> str:
-    return bounded_name(_name_base(settings), MONITORS[monitor].resource_short_name, "schedule")
+def schedule_name(job: MonitorJob) -> str:
+    return bounded_name(_name_base(job.endpoint), job.monitor.spec.resource_short_name, "schedule")
 
 
-def _name_base(settings: Settings) -> str:
+def _name_base(endpoint: EndpointSettings) -> str:
     """Job definitions and schedules are named after the endpoint; after the stack name (a literal) when the
     endpoint is a Terraform reference (names are cut to length at synth time)."""
-    return settings.stack_name if tokens.is_token(settings.endpoint_name) else settings.endpoint_name
+    return endpoint.stack_name if tokens.is_token(endpoint.endpoint_name) else endpoint.endpoint_name
 
 
 def monitoring_role_s3_access(settings: Settings) -> dict[str, list[str]]:

@@ -10,10 +10,8 @@ from constructs import Construct
 from monitors import analysis_configs, awscc
 from monitors.addresses import depends_on_address
 from monitors.aws_bindings import aws
-from monitors.job_definitions import MonitorInputs, baseline_prefix, job_definition_name, job_definition_payload, schedule_name
+from monitors.job_definitions import MonitorInputs, MonitorJob, job_definition_name, job_definition_payload, schedule_name
 from monitors.registry import MonitorType
-from monitors.settings import MonitorSettings, Settings
-
 
 
 def job_definition_class(spec: MonitorType) -> type:
@@ -29,8 +27,7 @@ def job_definition_class(spec: MonitorType) -> type:
 
 @dataclass(frozen=True)
 class MonitorConfig:
-    monitor: MonitorSettings  # this monitor's settings (settings.monitor(name))
-    settings: Settings  # the endpoint's shared settings (endpoint, network, tags, baseline generation)
+    job: MonitorJob  # this monitor's settings, the endpoint's, and its baseline's decisions (monitor_job(settings, name))
     role_arn: str  # Terraform reference
     image_uri: str  # Terraform reference or override
     image_key: str  # what determines the image, for the content-derived name
@@ -41,11 +38,10 @@ class MonitorConfig:
 class Monitor(Construct):
     def __init__(self, scope: Construct, id: str, *, config: MonitorConfig) -> None:
         super().__init__(scope, id)
-        settings, view, spec = config.settings, config.monitor, config.monitor.spec
-        monitor = spec.name
-        self.job_definition_name = job_definition_name(settings, monitor, config.image_key)
+        job, spec = config.job, config.job.monitor.spec
+        self.job_definition_name = job_definition_name(job, config.image_key)
         inputs = MonitorInputs(role_arn=config.role_arn, image_uri=config.image_uri, kms_key_arn=config.kms_key_arn)
-        payload = job_definition_payload(settings, monitor, inputs, self.job_definition_name)
+        payload = job_definition_payload(job, inputs, self.job_definition_name)
         resource_class = job_definition_class(spec)
         if spec.provider == "aws":
             self.job_definition = resource_class(
@@ -62,9 +58,8 @@ class Monitor(Construct):
         # A generated Clarify baseline's monitor reads its own analysis configuration: an object written here from the
         # settings (reviewable in the plan) under a content-derived key, so it never changes under a job definition.
         self.analysis_config = None
-        written = analysis_configs.config_object(settings, monitor, baseline_prefix(settings, monitor))
-        if written is not None:
-            bucket, key, document = written
+        if job.analysis_config is not None:
+            bucket, key, document = analysis_configs.config_object(job.analysis_config, job.baseline_prefix)
             self.analysis_config = aws("s3_object").S3Object(
                 self, "analysis_config", bucket=bucket, key=key, content=document, content_type="application/json",
                 server_side_encryption="aws:kms" if config.kms_key_arn else None, kms_key_id=config.kms_key_arn,
@@ -72,13 +67,13 @@ class Monitor(Construct):
             )
             self.job_definition.depends_on = [depends_on_address(self.analysis_config)]
 
-        self.schedule_name = schedule_name(settings, monitor)
+        self.schedule_name = schedule_name(job)
         self.schedule = aws("sagemaker_monitoring_schedule").SagemakerMonitoringSchedule(
             self, "schedule",
             name=self.schedule_name,
             monitoring_schedule_config={
                 "monitoring_job_definition_name": definition_name,
                 "monitoring_type": spec.monitoring_type,
-                "schedule_config": {"schedule_expression": view.schedule_expression},
+                "schedule_config": {"schedule_expression": job.monitor.schedule_expression},
             },
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
@@ -460,6 +461,64 @@ class MonitorSettings:
         return self.spec.name
 
 
+@dataclass(frozen=True)
+class NetworkSettings:
+    """The jobs' network (the SDK's NetworkConfig): the monitors' and, the same, their baseline jobs'."""
+
+    enable_inter_container_traffic_encryption: bool
+    enable_network_isolation: bool
+    security_group_id: str | None
+    subnet_ids: tuple[str, ...]
+
+    @property
+    def vpc_enabled(self) -> bool:
+        return bool(self.subnet_ids)
+
+
+@dataclass(frozen=True)
+class EndpointSettings:
+    """What every construct of one endpoint's monitoring shares (``settings.endpoint()``)."""
+
+    endpoint_name: str  # may be a Terraform reference (monitors/tokens.py)
+    stack_name: str
+    model_bucket_arn: str  # may be a Terraform reference
+    kms_key_id: str | None  # as given: id, alias or ARN (the constructs use the ARN data.aws_kms_key resolves)
+    tags: Mapping[str, str]  # resource_tags(): escaped, in a stable order
+    network: NetworkSettings
+
+
+@dataclass(frozen=True)
+class BaselineGenerationSettings:
+    """The baseline_* settings without the prefix (``settings.baseline_generation()``; None when it is off)."""
+
+    training_data_s3_uri: str
+    output_data_s3_uri: str
+    instance_count: int
+    instance_type: str
+    volume_size_gb: int
+    max_runtime_seconds: int
+    schedule_expression: str
+    lambda_image_uri: str | None
+    lambda_memory_mb: int
+    log_retention_days: int
+    poll_interval_seconds: int
+    run_on_deploy: bool
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """The alert_* settings without the prefix (``settings.alerting()``; None when alerting is off). The alarms are
+    each monitor's (``MonitorSettings.alarms``)."""
+
+    sns_topic_arn: str | None  # given topic; None: the stack creates one
+    email_addresses: tuple[str, ...]
+    on_monitoring_executions: bool
+    check_interval_minutes: int
+    on_baseline_failures: bool
+    alarm_treat_missing_data: str
+    log_retention_days: int  # the checker's log group (baseline_log_retention_days)
+
+
 # Fields that have no default but must be given; declared Optional so every other rule can still be
 # checked (and reported) when they are missing.
 REQUIRED = ("endpoint_name", "model_bucket_arn")
@@ -691,6 +750,45 @@ class Settings(BaseModel):
             # It reads the baseline that baseline generation writes (it has no baseline URI of its own).
             generated_baseline=self.baseline_generation_enabled and values["baseline_s3_uri"] is None,
             **values,
+        )
+
+    def endpoint(self) -> EndpointSettings:
+        """The settings every construct of this endpoint shares (a typed view; see EndpointSettings)."""
+        assert self.endpoint_name is not None and self.model_bucket_arn is not None and self.stack_name is not None
+        return EndpointSettings(
+            endpoint_name=self.endpoint_name, stack_name=self.stack_name, model_bucket_arn=self.model_bucket_arn,
+            kms_key_id=self.kms_key_id, tags=self.resource_tags(),
+            network=NetworkSettings(
+                enable_inter_container_traffic_encryption=self.enable_inter_container_traffic_encryption,
+                enable_network_isolation=self.enable_network_isolation,
+                security_group_id=self.security_group_id, subnet_ids=tuple(self.subnet_ids or ()),
+            ),
+        )
+
+    def baseline_generation(self) -> BaselineGenerationSettings | None:
+        """Baseline generation's settings (a typed view), or None when it is off."""
+        if not self.baseline_generation_enabled:
+            return None
+        assert self.baseline_training_data_s3_uri is not None and self.baseline_output_data_s3_uri is not None
+        return BaselineGenerationSettings(
+            training_data_s3_uri=self.baseline_training_data_s3_uri, output_data_s3_uri=self.baseline_output_data_s3_uri,
+            instance_count=self.baseline_instance_count, instance_type=self.baseline_instance_type,
+            volume_size_gb=self.baseline_volume_size_gb, max_runtime_seconds=self.baseline_max_runtime_seconds,
+            schedule_expression=self.baseline_schedule_expression, lambda_image_uri=self.baseline_lambda_image_uri,
+            lambda_memory_mb=self.baseline_lambda_memory_mb, log_retention_days=self.baseline_log_retention_days,
+            poll_interval_seconds=self.baseline_poll_interval_seconds, run_on_deploy=self.baseline_run_on_deploy,
+        )
+
+    def alerting(self) -> AlertSettings | None:
+        """Alerting's settings (a typed view), or None when it is off."""
+        if not self.alerts_enabled:
+            return None
+        return AlertSettings(
+            sns_topic_arn=self.alert_sns_topic_arn, email_addresses=tuple(self.alert_email_addresses or ()),
+            on_monitoring_executions=self.alert_on_monitoring_executions,
+            check_interval_minutes=self.alert_check_interval_minutes,
+            on_baseline_failures=self.alert_on_baseline_failures, alarm_treat_missing_data=self.alarm_treat_missing_data,
+            log_retention_days=self.baseline_log_retention_days,
         )
 
     @property

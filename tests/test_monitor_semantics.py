@@ -130,23 +130,23 @@ def test_config_objects_are_encrypted_and_keyed_by_their_content(tf):
 
 def test_a_changed_setting_is_a_new_config_object_and_a_new_job_definition():
     from monitors import analysis_configs
-    from monitors.job_definitions import job_definition_name
+    from monitors.job_definitions import job_definition_name, monitor_job
 
-    before = validate(GENERATED)
-    after = validate({**GENERATED, "baseline_model_bias_params": {**GENERATED["baseline_model_bias_params"], "label_values": "0"}})
-    prefix = f"{S}/baselines/model_bias/"
-    assert analysis_configs.config_object(before, "model_bias", prefix)[1] != analysis_configs.config_object(after, "model_bias", prefix)[1]
-    assert job_definition_name(before, "model_bias", "x") != job_definition_name(after, "model_bias", "x")
+    before = monitor_job(validate(GENERATED), "model_bias")
+    after = monitor_job(validate({**GENERATED, "baseline_model_bias_params": {
+        **GENERATED["baseline_model_bias_params"], "label_values": "0"}}), "model_bias")
+    assert before.baseline_prefix == after.baseline_prefix == f"{S}/baselines/model_bias/"
+    key_before = analysis_configs.config_object(before.analysis_config, before.baseline_prefix)[1]
+    assert key_before != analysis_configs.config_object(after.analysis_config, after.baseline_prefix)[1]
+    assert job_definition_name(before, "x") != job_definition_name(after, "x")
 
 
 def test_a_given_clarify_baseline_keeps_its_own_config_file(tmp_path):
-    from monitors import analysis_configs
+    from monitors.job_definitions import baseline_uri, monitor_job
 
-    given = validate({**GENERATED, "model_bias_baseline_s3_uri": f"{S}/mine/bias/"})
-    assert analysis_configs.config_object(given, "model_bias", f"{S}/mine/bias/") is None
-    from monitors.job_definitions import baseline_uri
-
-    assert baseline_uri(given, "model_bias", "config") == f"{S}/mine/bias/analysis_config.json"
+    given = monitor_job(validate({**GENERATED, "model_bias_baseline_s3_uri": f"{S}/mine/bias/"}), "model_bias")
+    assert given.analysis_config is None  # no object written: the monitor reads the given baseline's file
+    assert baseline_uri(given, "config") == f"{S}/mine/bias/analysis_config.json"
 
 
 # ----------------------------------------------------------------------------- rows 2, 3, 4, 7: one setting, both sides

@@ -43,6 +43,55 @@ def test_view_reads_the_monitor_parameters_without_prefix():
     assert settings.enabled_monitors == ("data_quality", "model_bias")
 
 
+def test_constructs_get_typed_views_not_the_whole_settings():
+    """Only the public construct (monitors/construct.py, the composition root) takes Settings; each construct below
+    it gets the typed views of what it builds (issue 12)."""
+    import dataclasses
+    import typing
+
+    from baseline.construct import BaselineConfig
+    from monitors.alerts import AlertsConfig
+    from monitors.job_definitions import MonitorJob
+    from monitors.monitor import MonitorConfig
+
+    for config in (MonitorConfig, MonitorJob, BaselineConfig, AlertsConfig):
+        hints = typing.get_type_hints(config)
+        assert set(hints) == {f.name for f in dataclasses.fields(config)}
+        assert Settings not in [a for hint in hints.values() for a in (hint, *typing.get_args(hint))], config
+    for module in ("monitors/monitor.py", "monitors/alerts.py", "baseline/construct.py"):
+        imported = {a.name for node in ast.walk(ast.parse((ROOT / module).read_text()))
+                    if isinstance(node, ast.ImportFrom) for a in node.names}
+        assert "Settings" not in imported, module
+
+
+def test_shared_views_carry_the_endpoint_baseline_and_alert_settings():
+    settings = validate({**MINIMAL, "kms_key_id": "alias/mm", "subnet_ids": ["subnet-0123456789abcdef0"],
+                         "security_group_id": "sg-0123456789abcdef0", "enable_network_isolation": True,
+                         "tags": {"team": "ml"}, "baseline_training_data_s3_uri": f"{S}/train.csv",
+                         "baseline_output_data_s3_uri": f"{S}/baselines", "baseline_instance_type": "ml.m5.2xlarge",
+                         "baseline_run_on_deploy": False, "baseline_log_retention_days": 30,
+                         "alert_sns_topic_arn": "arn:aws:sns:us-east-2:123456789012:alerts",
+                         "alert_email_addresses": ["ops@example.com"], "alert_check_interval_minutes": 15})
+    endpoint = settings.endpoint()
+    assert (endpoint.endpoint_name, endpoint.stack_name, endpoint.model_bucket_arn, endpoint.kms_key_id) == (
+        settings.endpoint_name, settings.stack_name, settings.model_bucket_arn, "alias/mm")
+    assert dict(endpoint.tags) == settings.resource_tags() and endpoint.tags["team"] == "ml"
+    net = endpoint.network
+    assert (net.subnet_ids, net.security_group_id, net.vpc_enabled, net.enable_network_isolation,
+            net.enable_inter_container_traffic_encryption) == (("subnet-0123456789abcdef0",), "sg-0123456789abcdef0", True, True, True)
+    generation = settings.baseline_generation()
+    assert (generation.training_data_s3_uri, generation.output_data_s3_uri, generation.instance_type,
+            generation.run_on_deploy, generation.log_retention_days, generation.schedule_expression) == (
+        f"{S}/train.csv", f"{S}/baselines", "ml.m5.2xlarge", False, 30, "cron(0 2 * * ? *)")
+    alerting = settings.alerting()
+    assert (alerting.sns_topic_arn, alerting.email_addresses, alerting.check_interval_minutes, alerting.log_retention_days,
+            alerting.on_monitoring_executions, alerting.alarm_treat_missing_data) == (
+        "arn:aws:sns:us-east-2:123456789012:alerts", ("ops@example.com",), 15, 30, True, "ignore")
+    plain = validate(MINIMAL)
+    assert plain.baseline_generation() is None and plain.alerting() is None
+    assert plain.endpoint().network.vpc_enabled is False and plain.endpoint().network.subnet_ids == ()
+
+
 @pytest.mark.parametrize("monitor", MONITOR_TYPES)
 def test_spec_names_real_builders_and_resources(monitor):
     spec = MONITORS[monitor]
