@@ -27,7 +27,7 @@ def test_hashed_addresses_state_upgrades_with_an_empty_plan(emulated_account, sy
     assert "moved" not in old and hashed_role != "aws_iam_role.monitoring_role"
     tf = terraform(workdir)
     tf.init()
-    emulated_account.queue_lambda_results([STARTED])
+    emulated_account.answer_lambda_invocations(STARTED)
     try:
         tf.apply()
         old_state = set(tf.state_list())

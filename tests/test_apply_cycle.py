@@ -99,7 +99,7 @@ def test_full_example_apply_replan_change_destroy(emulated_account, synth, terra
     tf.init()
     assert tf.run("plan", "-detailed-exitcode", "-out=plan.tfplan").retcode == 2
     # The run-on-deploy invocation's postcondition requires the handler's answer to say STARTED.
-    moto_server.queue_lambda_results([STARTED])
+    moto_server.answer_lambda_invocations(STARTED)
     tf.run("apply", "plan.tfplan")
     applied = tf.state_list()
     managed = [a for a in applied if not a.startswith("data.")]
@@ -162,16 +162,16 @@ def test_apply_fails_when_baseline_generation_does_not_start(moto_server, synth,
 
     try:
         # 1. The function raises: the apply fails with the reason; the invocation is not in state.
-        moto_server.queue_lambda_results([{"errorMessage": reason, "errorType": "StartExecutionsFailed"}])
+        moto_server.answer_lambda_invocations({"errorMessage": reason, "errorType": "StartExecutionsFailed"})
         assert reason in failed_apply()
         assert address not in tf.state_list()
         # 2. The next apply retries; this time the answer is an (old-style) ERROR: the postcondition fails.
-        moto_server.queue_lambda_results([{"status": "ERROR", "error": reason}])
+        moto_server.answer_lambda_invocations({"status": "ERROR", "error": reason})
         err = failed_apply()
         assert "Resource postcondition failed" in err, err
         assert f"Baseline generation did not start on deploy: {reason}. Once the cause is fixed: terraform apply -replace={address}" in err, err
         # 3. The -replace from the message retries it; STARTED passes and the next plan is empty.
-        moto_server.queue_lambda_results([STARTED])
+        moto_server.answer_lambda_invocations(STARTED)
         tf.run("apply", "-auto-approve", f"-replace={address}")
         assert address in tf.state_list()
         assert tf.plan_exit_code() == 0

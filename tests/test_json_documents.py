@@ -54,7 +54,7 @@ def test_old_string_state_upgrades_and_terraform_renders_the_documents(emulated_
     harness.emulator_copy(stack, workdir, emulated_account.endpoint, substitutions=subs, tf=_as_strings(new))
     tf = terraform(workdir)
     tf.init()
-    emulated_account.queue_lambda_results([STARTED])
+    emulated_account.answer_lambda_invocations(STARTED)
     try:
         tf.apply()
         harness.emulator_copy(stack, workdir, emulated_account.endpoint, substitutions=subs)
@@ -85,7 +85,7 @@ def test_old_string_state_upgrades_and_terraform_renders_the_documents(emulated_
                 assert json.loads(after[f"aws_cloudwatch_event_target.{name}"]["input"]) == rendered(document_value(new, target["input"]))
         invocation = new["resource"]["aws_lambda_invocation"]["baseline_run_on_deploy"]
         assert json.loads(after["aws_lambda_invocation.baseline_run_on_deploy"]["input"]) == rendered(document_value(new, invocation["input"]))
-        emulated_account.queue_lambda_results([STARTED])
+        emulated_account.answer_lambda_invocations(STARTED)
         tf.run("apply", "upgrade.tfplan")
         rc, out, _ = tf.run("plan", "-detailed-exitcode")
         assert rc == 0, "plan after the upgrade must be empty:\n" + out

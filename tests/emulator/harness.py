@@ -76,10 +76,15 @@ class MotoServer:
 
         default_user_config["iam"] = {**default_user_config.get("iam", {}), "load_aws_managed_policies": load}
 
-    def queue_lambda_results(self, results: list[Any], region: str = REGION) -> None:
-        """What the next Lambda invocations answer, in order (moto's Docker-less Lambda echoes the request otherwise)."""
-        answers = [r if isinstance(r, str) else json.dumps(r) for r in results]
-        self._post("static/lambda-simple/response", {"results": answers, "region": region})
+    def answer_lambda_invocations(self, result: Any, region: str = REGION) -> None:
+        """Every Lambda invocation in ``region`` answers ``result`` until the next call or reset (moto's Docker-less
+        Lambda echoes the request otherwise). moto's own queue (/moto-api/static/lambda-simple/response) hands each
+        answer out once: an SDK retry of an invocation whose response was lost on a loaded machine then got the echo
+        (seen once under pytest-xdist); a deterministic function answers a retry the same."""
+        from moto.awslambda_simple.models import lambda_simple_backends
+
+        lambda_simple_backends[ACCOUNT_ID][region].lambda_simple_results_queue = _Always(
+            result if isinstance(result, str) else json.dumps(result))
 
     def client(self, service: str, region: str = REGION) -> Any:
         import boto3
@@ -91,6 +96,16 @@ class MotoServer:
         self._server.stop()
 
 
+
+
+class _Always(list):
+    """moto's Lambda results queue that answers the same every time (moto checks it is non-empty, then pop(0)s)."""
+
+    def __init__(self, answer: str) -> None:
+        super().__init__([answer])
+
+    def pop(self, index: Any = -1) -> str:
+        return self[0]
 
 
 # ---------------------------------------------------------------------------------------------------------------------
