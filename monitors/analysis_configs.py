@@ -21,7 +21,7 @@ import json
 from typing import Any
 
 from monitors.naming import content_hash, s3_join
-from monitors.settings import S3_URI_RE, Settings
+from monitors.settings import S3_URI_RE, MonitorSettings, Settings
 
 CONFIG_FOLDER = "monitor-analysis-config"
 # The Lambda's ModelConfig for the Clarify shadow endpoint (lambda_image/sagemaker_baseline.py).
@@ -72,13 +72,16 @@ def effective_baseline_params(settings: Settings, monitor: str) -> Any:
     return params
 
 
-def monitor_analysis_config(settings: Settings, monitor: str) -> dict | None:
-    """The monitor's analysis configuration, or None when it reads a given baseline (its analysis_config.json)."""
-    view = settings.monitor(monitor)
-    if view.spec.analysis_config is None or not view.generated_baseline:  # only the Clarify monitors have one
-        return None
+def writes_config(view: MonitorSettings) -> bool:
+    """The monitor reads an analysis configuration written here: a Clarify monitor with a generated baseline (a given
+    baseline brings its own analysis_config.json)."""
+    return view.spec.analysis_config is not None and view.generated_baseline
+
+
+def monitor_analysis_config(view: MonitorSettings, baseline_params: Any) -> dict:
+    """The analysis configuration of a monitor that ``writes_config``, from its baseline's effective params."""
     build = globals()[view.spec.analysis_config]  # the function of this module its registry spec names
-    return build(effective_baseline_params(settings, monitor))
+    return build(baseline_params)
 
 
 def config_document(config: dict) -> str:

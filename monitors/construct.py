@@ -91,10 +91,11 @@ class EndpointMonitoring:
         output("monitoring_role_arn", self.role.arn, "Execution role of the monitoring jobs")
 
         self.monitors: dict[str, Monitor] = {}
-        for monitor in settings.enabled_monitors:
-            image_uri, image_key, _ = images[MONITORS[monitor].image]
+        jobs = {monitor: monitor_job(settings, monitor, endpoint) for monitor in settings.enabled_monitors}
+        for monitor, job in jobs.items():
+            image_uri, image_key, _ = images[job.monitor.spec.image]
             m = Monitor(scope, monitor, config=MonitorConfig(
-                job=monitor_job(settings, monitor), role_arn=self.role.arn, image_uri=image_uri,
+                job=job, role_arn=self.role.arn, image_uri=image_uri,
                 image_key=image_key, kms_key_arn=kms_key_arn, awscc_provider=awscc_provider,
             ))
             # The role's policy must exist before a schedule can start jobs with it. (`node.add_dependency`
@@ -125,7 +126,7 @@ class EndpointMonitoring:
             from monitors.alerts import Alerts, AlertsConfig
 
             self.alerts = Alerts(scope, "alerts", config=AlertsConfig(
-                alerts=alerting, endpoint=endpoint, monitors=tuple(settings.monitor(m) for m in settings.enabled_monitors),
+                alerts=alerting, endpoint=endpoint, monitors=tuple(job.monitor for job in jobs.values()),
                 permissions_boundary=permissions_boundary, account=self.account, kms_key_arn=kms_key_arn,
                 schedules={m: (mon.schedule_name, mon.schedule.arn) for m, mon in self.monitors.items()},
                 state_machine_arn=self.baseline.state_machine_arn if self.baseline else None,

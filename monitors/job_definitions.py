@@ -9,6 +9,7 @@ creates the new definition, points the schedule at it in place, then deletes the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from monitors import analysis_configs, awscc, tokens
 from monitors.naming import bounded_name, content_hash, s3_join
@@ -42,12 +43,16 @@ class MonitorJob:
         return self.monitor.name
 
 
-def monitor_job(settings: Settings, monitor: str) -> MonitorJob:
+def monitor_job(settings: Settings, monitor: str, endpoint: EndpointSettings | None = None) -> MonitorJob:
+    """``endpoint``: ``settings.endpoint()``, when the caller has it already."""
     view = settings.monitor(monitor)
+    # A generated Clarify baseline decides the monitor's analysis configuration and (bias) its threshold: the params
+    # it runs with, through the baseline Lambda's validator once.
+    params = analysis_configs.effective_baseline_params(settings, monitor) if analysis_configs.writes_config(view) else None
     return MonitorJob(
-        monitor=view, endpoint=settings.endpoint(), baseline_prefix=baseline_prefix(settings, monitor),
-        analysis_config=analysis_configs.monitor_analysis_config(settings, monitor),
-        probability_threshold=probability_threshold(settings, view),
+        monitor=view, endpoint=endpoint or settings.endpoint(), baseline_prefix=baseline_prefix(settings, monitor),
+        analysis_config=analysis_configs.monitor_analysis_config(view, params) if params is not None else None,
+        probability_threshold=probability_threshold(view, params),
     )
 
 
@@ -69,12 +74,13 @@ def baseline_uri(job: MonitorJob, kind: str) -> str:
     return s3_join(job.baseline_prefix, job.monitor.spec.baseline_files[kind])
 
 
-def probability_threshold(settings: Settings, view: MonitorSettings) -> float | None:
-    """The monitor's probability threshold: its own setting, else (bias with a generated baseline) the baseline's
-    probability_threshold, so baseline and live metrics use one cut-off (the SDK takes it from the baseline)."""
+def probability_threshold(view: MonitorSettings, baseline_params: Any) -> float | None:
+    """The monitor's probability threshold: its own setting, else (bias with a generated baseline: its effective
+    ``baseline_params``) the baseline's probability_threshold, so baseline and live metrics use one cut-off (the SDK
+    takes it from the baseline)."""
     own = view.probability_threshold_attribute
-    if own is None and "probability_threshold" in view.spec.baseline_param_fields and view.generated_baseline:
-        return analysis_configs.effective_baseline_params(settings, view.name).probability_threshold
+    if own is None and baseline_params is not None and "probability_threshold" in view.spec.baseline_param_fields:
+        return baseline_params.probability_threshold
     return own
 
 
@@ -266,7 +272,7 @@ def monitoring_role_s3_access(settings: Settings) -> dict[str, list[str]]:
     processing jobs run as, the training data (read) and the baseline staging folder (write; the Lambda promotes)."""
     read: list[str] = []
     for monitor in settings.enabled_monitors:
-        if analysis_configs.monitor_analysis_config(settings, monitor) is not None:
+        if analysis_configs.writes_config(settings.monitor(monitor)):
             read.append(analysis_configs.config_prefix_uri(baseline_prefix(settings, monitor)))
         for field in ANALYZER_SCRIPT_FIELDS:
             script = getattr(settings.monitor(monitor), field)
