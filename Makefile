@@ -57,7 +57,7 @@ bench: setup
 	$(VENV)/bin/python bench/synth_benchmark.py
 
 docs: $(VENV)/.installed
-	$(VENV)/bin/python -m monitors.docs
+	$(VENV)/bin/python -m monitors.tooling.docs
 
 clean:
 	rm -rf cdktf.out .pytest_cache

@@ -8,8 +8,8 @@ import signal
 import sys
 from pathlib import Path
 
-from monitors.config import ConfigError, load_plan
-from monitors.config_source import configuration_source
+from monitors.settings.config import ConfigError, load_plan
+from monitors.tooling.config_source import configuration_source
 
 HERE = Path(__file__).resolve().parent
 BUNDLED_EXAMPLE = HERE / "examples" / "full.yaml"
@@ -52,14 +52,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _synth(args)
     except Interrupted as exc:
-        # The output folder is moved into place with these signals held (monitors/output.py): it holds the
+        # The output folder is moved into place with these signals held (monitors/tooling/output.py): it holds the
         # previous or the new output of every stack, never a mix; scratch folders are removed on the way out.
         print(f"interrupted by {exc}: stopped; {args.outdir} holds the previous or the new output of each stack, never a mix", file=sys.stderr)
         return SIGNAL_EXIT[exc.signum]
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from monitors.output import OutputError
+    from monitors.tooling.output import OutputError
 
     try:
         config = configuration_source(args.config, args.example, os.environ)
@@ -74,7 +74,7 @@ def _synth(args: argparse.Namespace) -> int:
 
     # cdktf's own HCL renderer (Node side, on when SYNTH_HCL_OUTPUT is set) drops parts of the stack; ours writes it.
     os.environ.pop("SYNTH_HCL_OUTPUT", None)
-    from monitors.app import synthesize
+    from monitors.constructs.app import synthesize
 
     try:
         stacks = synthesize(plans, args.outdir, hcl=args.hcl)
@@ -86,7 +86,7 @@ def _synth(args: argparse.Namespace) -> int:
         return 2
     for stack in stacks:
         print(f"wrote {os.path.relpath(stack / ('cdk.tf' if args.hcl else 'cdk.tf.json'))}", file=sys.stderr)
-    from monitors.cost import cost_lines
+    from monitors.tooling.cost import cost_lines
 
     for line in cost_lines(settings for plan in plans for settings in plan.endpoints):
         print(line, file=sys.stderr)

@@ -1,7 +1,7 @@
 """Wheel layout: the repository's packages under one public import path, `sagemaker_model_monitoring_cdktf`.
 
 The checkout keeps its layout (main.py, monitors/, baseline/, lambda_image/) and its absolute imports
-(`from monitors.settings import ...`). Top-level `monitors`/`baseline` would collide in a user's
+(`from monitors.settings.model import ...`). Top-level `monitors`/`baseline` would collide in a user's
 environment, so the wheel nests them: monitors/ -> sagemaker_model_monitoring_cdktf/monitors/ and so on,
 and the build rewrites each `from monitors...`/`import baseline...` statement to the nested path
 (`rewrite_imports`). The build fails if any import of the old top-level names survives (checked with
@@ -25,6 +25,8 @@ from setuptools.command.build_py import build_py
 
 PACKAGE = "sagemaker_model_monitoring_cdktf"
 NESTED = ("monitors", "baseline")
+# monitors/ is layered into subpackages (docs/architecture.md); each is nested like monitors/ itself.
+MONITORS_SUBPACKAGES = ("settings", "monitor_types", "payloads", "constructs", "tooling")
 HERE = Path(__file__).resolve().parent
 IMPORT_RE = re.compile(rf"^(\s*)(from|import)(\s+)({'|'.join(NESTED)})\b", re.MULTILINE)
 # main.py and the bundled example: the CLI (`sagemaker-model-monitoring-synth`) and its --example input.
@@ -64,10 +66,11 @@ class NestingBuildPy(build_py):
 
 
 setup(
-    packages=[PACKAGE, f"{PACKAGE}.monitors", f"{PACKAGE}.baseline", f"{PACKAGE}.lambda_image", f"{PACKAGE}.lambda_image.alerts"],
+    packages=[PACKAGE, f"{PACKAGE}.monitors", *(f"{PACKAGE}.monitors.{sub}" for sub in MONITORS_SUBPACKAGES), f"{PACKAGE}.baseline", f"{PACKAGE}.lambda_image", f"{PACKAGE}.lambda_image.alerts"],
     package_dir={
         PACKAGE: PACKAGE,
         f"{PACKAGE}.monitors": "monitors",
+        **{f"{PACKAGE}.monitors.{sub}": f"monitors/{sub}" for sub in MONITORS_SUBPACKAGES},
         f"{PACKAGE}.baseline": "baseline",
         f"{PACKAGE}.lambda_image": "lambda_image",
         f"{PACKAGE}.lambda_image.alerts": "lambda_image/alerts",

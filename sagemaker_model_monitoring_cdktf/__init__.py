@@ -18,14 +18,14 @@ from typing import Any
 __all__ = ["ConfigError", "MonitoringStack", "SageMakerModelMonitoring", "Settings", "SettingsError", "load_plan",
            "monitoring_settings", "synthesize"]
 _EXPORTS = {
-    "MonitoringStack": ("monitors.stack", "MonitoringStack"),
-    "Settings": ("monitors.settings", "Settings"),
-    "ConfigError": ("monitors.config", "ConfigError"),
-    "load_plan": ("monitors.config", "load_plan"),
-    "synthesize": ("monitors.app", "synthesize"),
-    "SageMakerModelMonitoring": ("monitors.construct", "SageMakerModelMonitoring"),
-    "SettingsError": ("monitors.settings_builder", "SettingsError"),
-    "monitoring_settings": ("monitors.settings_builder", "monitoring_settings"),
+    "MonitoringStack": ("monitors.constructs.stack", "MonitoringStack"),
+    "Settings": ("monitors.settings.model", "Settings"),
+    "ConfigError": ("monitors.settings.config", "ConfigError"),
+    "load_plan": ("monitors.settings.config", "load_plan"),
+    "synthesize": ("monitors.constructs.app", "synthesize"),
+    "SageMakerModelMonitoring": ("monitors.constructs.construct", "SageMakerModelMonitoring"),
+    "SettingsError": ("monitors.settings.builder", "SettingsError"),
+    "monitoring_settings": ("monitors.settings.builder", "monitoring_settings"),
 }
 # The wheel nests monitors/ here; a checkout has it at the top level.
 _BASE = f"{__name__}." if importlib.util.find_spec(f"{__name__}.monitors") else ""

@@ -90,8 +90,8 @@ class Synth:
 
     @staticmethod
     def _synthesize(config: dict, outdir: Path) -> Path:
-        from monitors.app import synthesize
-        from monitors.config import validate
+        from monitors.constructs.app import synthesize
+        from monitors.settings.config import validate
 
         [stack] = synthesize([validate(config)], outdir)
         return stack

@@ -11,7 +11,7 @@ from __future__ import annotations
 from conftest import address
 from test_apply_cycle import STARTED, _config, emulator_stack
 
-from monitors.addresses import ReadableAddressStack
+from monitors.tooling.addresses import ReadableAddressStack
 
 
 def test_hashed_addresses_state_upgrades_with_an_empty_plan(emulated_account, synth, terraform, tmp_path, monkeypatch):

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from conftest import REPO, one, resources
 
-from monitors.config import ConfigError, validate
-from monitors.json_documents import document_value
+from monitors.settings.config import ConfigError, validate
+from monitors.constructs.json_documents import document_value
 
 EXAMPLE = yaml.safe_load((REPO / "examples" / "full.yaml").read_text())
 KMS = "${data.aws_kms_key.monitoring_key.arn}"
@@ -128,7 +128,7 @@ def test_monitors_publish_metrics_without_alarms_unless_turned_off(synth):
 def test_baseline_failure_rule_matches_the_documented_event():
     from moto.events.models import EventPattern
 
-    from monitors.alerts import baseline_failure_pattern
+    from monitors.constructs.alerts import baseline_failure_pattern
 
     arn = "arn:aws:states:us-east-2:123456789012:stateMachine:sagemaker-model-monitoring-baseline"
     pattern = EventPattern.load(json.dumps(baseline_failure_pattern(arn)))
@@ -162,7 +162,7 @@ def test_checker_function_is_scheduled_and_knows_every_schedule(tf):
 
 
 def test_checker_zip_is_reproducible():
-    from monitors.alerts import checker_zip
+    from monitors.constructs.alerts import checker_zip
 
     assert checker_zip() == checker_zip()
 
@@ -291,7 +291,7 @@ def test_bias_alarm_dimensions_name_the_published_metric(tf):
 
 
 def test_bias_stage_follows_the_metric():
-    from monitors.settings import bias_stage
+    from monitors.settings.model import bias_stage
 
     assert (bias_stage("CI"), bias_stage("DPPL")) == ("Pre-training", "Post-Training")
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import BUCKET, MINIMAL, one, resources
 
-from monitors.json_documents import document_value
+from monitors.constructs.json_documents import document_value
 
 S = f"s3://{BUCKET}"
 IMAGE = "123456789012.dkr.ecr.us-east-2.amazonaws.com/baseline-lambda:v1"
@@ -141,7 +141,7 @@ def test_lambda_and_state_machine_least_privilege(tf):
 
 
 def test_docker_build_when_no_image_given(synth):
-    from baseline.construct import lambda_image_hash
+    from monitors.constructs.baseline_generation import lambda_image_hash
 
     tf = synth({k: v for k, v in BASELINE.items() if k != "baseline_lambda_image_uri"})
     image = one(tf, "docker_image")
@@ -153,7 +153,7 @@ def test_docker_build_when_no_image_given(synth):
 
 
 def test_image_hash_changes_with_any_file(tmp_path):
-    from baseline.construct import lambda_image_hash
+    from monitors.constructs.baseline_generation import lambda_image_hash
 
     (tmp_path / "app.py").write_text("a")
     first = lambda_image_hash(tmp_path)
@@ -164,7 +164,7 @@ def test_image_hash_changes_with_any_file(tmp_path):
 
 
 def test_baseline_param_names_are_checked():
-    from monitors.config import ConfigError, validate
+    from monitors.settings.config import ConfigError, validate
 
     with pytest.raises(ConfigError) as exc:
         validate({**BASELINE, "baseline_model_bias_params": {"facet_nme": "age"}, "baseline_model_quality_params": {"problem_type": "Regression"}})

@@ -9,7 +9,7 @@ from conftest import BUCKET, one
 from test_real_tools import CFN_TYPES, CfnValidator, _cfn_schema, to_cloudformation
 from test_stack import FULL
 
-from monitors.config import ConfigError, validate
+from monitors.settings.config import ConfigError, validate
 
 S = f"s3://{BUCKET}"
 BATCH = {

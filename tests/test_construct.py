@@ -39,7 +39,7 @@ def _synth(app, tmp_path, name="app") -> dict:
 
 # --- settings built in Python -----------------------------------------------------------------------------
 def test_python_settings_raise_one_error_with_every_problem_and_the_file_path_messages():
-    from monitors.config import ConfigError, validate
+    from monitors.settings.config import ConfigError, validate
     from sagemaker_model_monitoring_cdktf import SettingsError, monitoring_settings
 
     bad = {**MINIMAL, "data_quality_instance_count": 0, "data_quality_output_s3_uri": "s3://another-bucket/out/",
@@ -57,8 +57,8 @@ def test_python_settings_raise_one_error_with_every_problem_and_the_file_path_me
 
 
 def test_python_settings_take_objects_and_equal_the_file_settings():
-    from monitors.config import validate
-    from monitors.settings import DriftAlarm
+    from monitors.settings.config import validate
+    from monitors.settings.model import DriftAlarm
     from sagemaker_model_monitoring_cdktf import monitoring_settings
 
     extra = {"kms_key_id": "alias/model-monitoring", "alert_create_topic": True}
@@ -151,7 +151,7 @@ def test_user_template_text_is_still_rejected_and_references_are_not_escaped(tmp
 # --- the construct in a stack of one's own -----------------------------------------------------------------
 def test_construct_uses_the_stacks_providers_and_creates_no_backend(tmp_path):
     from cdktf import TerraformBackend
-    from monitors.awscc import AwsccProvider
+    from monitors.constructs.awscc import AwsccProvider
     from sagemaker_model_monitoring_cdktf import SageMakerModelMonitoring
 
     app, stack = _app_stack(tmp_path)
@@ -306,9 +306,9 @@ def test_settings_built_directly_still_get_the_baseline_event_rules():
     """Settings(...) runs the model's rules; the construct adds the baseline Lambda's, as config validation does."""
     from cdktf import App, TerraformStack
 
-    from monitors.construct import SageMakerModelMonitoring
-    from monitors.settings import Settings
-    from monitors.settings_builder import SettingsError
+    from monitors.constructs.construct import SageMakerModelMonitoring
+    from monitors.settings.model import Settings
+    from monitors.settings.builder import SettingsError
 
     import yaml
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import BUCKET, MINIMAL
 
-from monitors.config import validate
-from monitors.cost import baseline_runs_per_day, cost_lines, monitoring_runs_per_day
+from monitors.settings.config import validate
+from monitors.tooling.cost import baseline_runs_per_day, cost_lines, monitoring_runs_per_day
 
 S = f"s3://{BUCKET}"
 

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from conftest import BUCKET, MINIMAL, REPO, address
 
-from monitors.config import load_plan
+from monitors.settings.config import load_plan
 from monitors.naming import DEFAULT_STACK_NAME_MAX
-from monitors.terraform_version import feature_versions, required_terraform_version
+from monitors.tooling.terraform_version import feature_versions, required_terraform_version
 
 S = f"s3://{BUCKET}"
 # Everything that creates named resources: the monitoring role, baseline generation (Lambda, ECR repository,
@@ -155,7 +155,7 @@ def test_fleet_per_endpoint_and_shared_stacks(tmp_path):
 # --- readable addresses -------------------------------------------------------------------------
 
 def _hashed_synth(synth, config, outdir, monkeypatch):
-    from monitors.addresses import ReadableAddressStack
+    from monitors.tooling.addresses import ReadableAddressStack
 
     with monkeypatch.context() as m:
         m.setattr(ReadableAddressStack, "readable_addresses", False)
@@ -193,7 +193,7 @@ def test_addresses_are_readable_with_moved_blocks_from_the_hashed_ones(synth, tm
 
 
 def test_fleet_shared_stack_addresses_carry_the_endpoint_scope(tmp_path):
-    from monitors.app import synthesize
+    from monitors.constructs.app import synthesize
 
     shared_params = {k: v for k, v in MINIMAL.items() if k not in ("endpoint_name", "data_quality_baseline_s3_uri", "data_quality_output_s3_uri")}
     entry = [{"endpoint_name": n, "data_quality_baseline_s3_uri": f"{S}/{n}/b/", "data_quality_output_s3_uri": f"{S}/{n}/o/"} for n in ("a", "b")]
@@ -211,8 +211,8 @@ def test_two_constructs_reading_as_one_address_fail_the_synth(tmp_path):
     from cdktf import App
     from constructs import Construct
 
-    from monitors.addresses import AddressCollision, ReadableAddressStack
-    from monitors.aws_bindings import aws
+    from monitors.tooling.addresses import AddressCollision, ReadableAddressStack
+    from monitors.constructs.aws_bindings import aws
 
     app = App(outdir=str(tmp_path))
     stack = ReadableAddressStack(app, "collide")

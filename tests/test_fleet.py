@@ -8,7 +8,7 @@ import pytest
 import yaml
 from conftest import BUCKET, MINIMAL
 
-from monitors.config import ConfigError, load_plan
+from monitors.settings.config import ConfigError, load_plan
 
 S = f"s3://{BUCKET}"
 SHARED = {k: v for k, v in MINIMAL.items() if k not in ("endpoint_name", "data_quality_baseline_s3_uri", "data_quality_output_s3_uri")}
@@ -26,7 +26,7 @@ def plan(tmp_path, config: dict):
 
 
 def synth_plans(plans, outdir):
-    from monitors.app import synthesize
+    from monitors.constructs.app import synthesize
 
     return {p.name: json.loads((p_dir / "cdk.tf.json").read_text()) for p, p_dir in zip(plans, synthesize(plans, outdir))}
 

@@ -14,8 +14,8 @@ import pytest
 from emulator import harness
 from test_apply_cycle import _awscc_substitutes, _config
 
-from monitors.hcl import HclError, string_expression, to_hcl
-from monitors.hcl_blocks import BLOCKS
+from monitors.tooling.hcl import HclError, string_expression, to_hcl
+from monitors.tooling.hcl_blocks import BLOCKS
 
 HOSTILE = {"dollar": '$${file("/etc/hostname")}', "directive": "%%{if true}x%%{endif}",
            "quotes": 'a "b" \\c\nd\te', "dollars": "$$.Execution.Id and $5 and 100%"}
@@ -38,14 +38,14 @@ def test_json_strings_become_the_same_hcl_expression(template, expression):
 
 
 def test_unknown_block_structure_fails_rather_than_guessing():
-    with pytest.raises(HclError, match="aws_s3_bucket.*monitors/hcl_blocks.py"):
+    with pytest.raises(HclError, match="aws_s3_bucket.*monitors/tooling/hcl_blocks.py"):
         to_hcl({"resource": {"aws_s3_bucket": {"b": {"bucket": "x"}}}})
     with pytest.raises(HclError, match="top-level variable not supported"):
         to_hcl({"variable": {"v": {}}})
 
 
 def test_block_table_matches_the_aws_provider_schema(terraform, tmp_path):
-    """The aws entries of monitors/hcl_blocks.py are the provider schema's nested blocks, nothing more or less."""
+    """The aws entries of monitors/tooling/hcl_blocks.py are the provider schema's nested blocks, nothing more or less."""
     (tmp_path / "main.tf.json").write_text(json.dumps({"terraform": {"required_providers": {"aws": {"source": "hashicorp/aws"}}}}))
     tf = terraform(tmp_path)
     tf.init(backend=False)
@@ -66,7 +66,7 @@ def test_block_table_matches_the_aws_provider_schema(terraform, tmp_path):
 
 def test_literal_text_stays_literal_in_hcl_and_in_json_documents(terraform, tmp_path):
     """Escaped template sequences, quotes, backslashes and control characters evaluate to the same text from the
-    HCL as from the JSON, as map keys too, and through jsonencode(local.x) (monitors/json_documents.py)."""
+    HCL as from the JSON, as map keys too, and through jsonencode(local.x) (monitors/constructs/json_documents.py)."""
     tf = {
         "locals": {"document": {"values": HOSTILE, "keys": {v: k for k, v in HOSTILE.items()}}},
         "output": {"values": {"value": HOSTILE}, "document": {"value": "${jsonencode(local.document)}"}},
@@ -138,7 +138,7 @@ def test_hcl_plans_exactly_like_the_json(emulated_account, synth, terraform, tmp
 
 def test_hcl_of_a_stack_folder_keeps_its_state_note(tmp_path):
     """A stack folder written as HCL that left the configuration is kept, naming its state (read from cdk.tf)."""
-    from monitors.output import _unconfigured
+    from monitors.tooling.output import _unconfigured
 
     stack = tmp_path / "cdktf.out" / "stacks" / "gone"
     stack.mkdir(parents=True)
@@ -181,5 +181,5 @@ def test_a_block_type_the_writer_does_not_know_stops_the_synth_with_nothing_writ
     assert main.main(["--example", "--hcl", "--outdir", str(outdir)]) == 2
     err = capsys.readouterr().err
     assert ("error: --hcl: HCL output: the nested blocks of resource 'aws_iam_role' (aws_iam_role) are not known; "
-            "add them to monitors/hcl_blocks.py; nothing was written") in err
+            "add them to monitors/tooling/hcl_blocks.py; nothing was written") in err
     assert "Traceback" not in err and not (outdir / "stacks").exists()

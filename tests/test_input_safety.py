@@ -9,8 +9,8 @@ import pytest
 from conftest import BUCKET, MINIMAL, one, resources
 from pydantic import ValidationError
 
-from monitors.config import ConfigError, load_settings, validate
-from monitors.settings import Settings
+from monitors.settings.config import ConfigError, load_settings, validate
+from monitors.settings.model import Settings
 
 S = f"s3://{BUCKET}"
 HOSTILE = '${file("/etc/hostname")}'

@@ -14,7 +14,7 @@ import pytest
 from emulator import harness
 from test_apply_cycle import STARTED, _awscc_substitutes, _config
 
-from monitors.json_documents import _REFERENCE, document_value
+from monitors.constructs.json_documents import _REFERENCE, document_value
 
 ACCOUNT_REFERENCE = "${data.aws_caller_identity.caller.account_id}"
 
@@ -39,7 +39,7 @@ def _as_strings(tf: dict) -> dict:
 def test_documents_need_no_null_and_fail_loudly_on_one():
     from cdktf import App, TerraformStack
 
-    from monitors.json_documents import json_document
+    from monitors.constructs.json_documents import json_document
 
     stack = TerraformStack(App(), "s")
     with pytest.raises(ValueError, match=r"JSON document doc\.a\[1\]: null values are not supported"):

@@ -1,6 +1,6 @@
 """The baseline Lambda's image is self-contained (lambda_image/ imports nothing of monitors/ or baseline/), so it keeps
 its own copies of some monitor-type facts; these tests check that they agree with monitors/, and that the synth-time
-check of the baseline events (baseline/events.py) maps the Lambda's problems to settings by location."""
+check of the baseline events (monitors/settings/baseline_events.py) maps the Lambda's problems to settings by location."""
 
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ RESOURCE_FIELDS = {"instance_count", "instance_type", "volume_size_gb", "max_run
 
 
 def monitors_side_facts() -> dict:
-    """The facts as monitors/ keeps them. Monitor types from the registry (monitors/registry.py)."""
-    from monitors import settings
-    from monitors.registry import MONITOR_TYPES
-    from monitors.settings import Settings
+    """The facts as monitors/ keeps them. Monitor types from the registry (monitors/monitor_types/__init__.py)."""
+    from monitors.settings import model as settings
+    from monitors.monitor_types import MONITOR_TYPES
+    from monitors.settings.model import Settings
 
     def literal(field: str) -> tuple:
         return typing.get_args(Settings.model_fields[field].annotation)
@@ -43,7 +43,7 @@ def monitors_side_facts() -> dict:
 
 
 def lambda_side_facts() -> dict:
-    from baseline.events import _event_validation
+    from monitors.settings.baseline_events import _event_validation
 
     image = _event_validation()
     return {
@@ -63,7 +63,7 @@ def test_the_lambda_and_monitors_agree_on_the_monitor_type_facts():
 
 
 def test_the_lambda_keys_its_own_tables_by_the_same_monitor_types():
-    from baseline.events import _event_validation
+    from monitors.settings.baseline_events import _event_validation
 
     image = _event_validation()
     types = monitors_side_facts()["monitor_types"]
@@ -83,7 +83,7 @@ def test_the_instance_type_pattern_takes_every_sagemaker_processing_instance_typ
 
 
 def test_the_allowed_baseline_params_are_the_lambdas_models_fields():
-    from baseline.events import param_fields
+    from monitors.settings.baseline_events import param_fields
 
     assert param_fields("data_quality") == RESOURCE_FIELDS
     assert param_fields("model_quality") == RESOURCE_FIELDS | {
@@ -100,8 +100,8 @@ def test_the_allowed_baseline_params_are_the_lambdas_models_fields():
 @pytest.mark.parametrize("monitor", ["model_bias", "model_explainability"])
 def test_the_parameter_descriptions_name_the_allowed_baseline_params(monitor):
     """The README table (generated from the descriptions) lists the Clarify params a user may give."""
-    from baseline.events import param_fields
-    from monitors.settings import Settings
+    from monitors.settings.baseline_events import param_fields
+    from monitors.settings.model import Settings
 
     description = Settings.model_fields[f"baseline_{monitor}_params"].description
     listed = re.match(rf"Extra {monitor}_params: ([a-z_, ]+)", description).group(1)
@@ -109,7 +109,7 @@ def test_the_parameter_descriptions_name_the_allowed_baseline_params(monitor):
 
 
 def test_unknown_baseline_params_are_named_with_the_allowed_ones():
-    from monitors.config import ConfigError, validate
+    from monitors.settings.config import ConfigError, validate
 
     with pytest.raises(ConfigError) as exc:
         validate({**MINIMAL, **BASELINE, "baseline_data_quality_params": {"dataset_format": "csv", "instance_cnt": 2}})
@@ -123,8 +123,8 @@ def test_unknown_baseline_params_are_named_with_the_allowed_ones():
 
 def test_lambda_problems_map_to_settings_by_location(monkeypatch):
     """Each problem's pydantic location names the event field, whatever the message says."""
-    import baseline.events as events
-    from monitors.config import validate
+    import monitors.settings.baseline_events as events
+    from monitors.settings.config import validate
 
     settings = validate({**MINIMAL, **BASELINE})
     real_event = events.baseline_event
@@ -149,7 +149,7 @@ def test_lambda_problems_map_to_settings_by_location(monkeypatch):
 
 def test_lambda_problems_come_with_the_settings_problems():
     """The baseline-event check runs after the settings model's rules and reports with them: all problems at once."""
-    from monitors.config import ConfigError, validate
+    from monitors.settings.config import ConfigError, validate
 
     with pytest.raises(ConfigError) as exc:
         validate({**MINIMAL, **BASELINE, "enable_model_bias_monitor": True, "model_bias_output_s3_uri": f"{S}/o/",
@@ -163,7 +163,7 @@ def test_lambda_problems_come_with_the_settings_problems():
 
 
 def test_settings_do_not_import_the_baseline_constructs_and_the_image_imports_nothing_of_the_project():
-    loaded = subprocess.run([sys.executable, "-c", "import sys, monitors.settings; "
+    loaded = subprocess.run([sys.executable, "-c", "import sys, monitors.settings.model; "
                              "print(sorted(m for m in sys.modules if m.split('.')[0] == 'baseline'))"],
                             cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
@@ -177,9 +177,9 @@ def test_settings_do_not_import_the_baseline_constructs_and_the_image_imports_no
 
 def test_registry_baseline_param_fields_are_the_lambda_models_fields():
     """The registry's baseline param fields are the Lambda's params model's fields, less exactly those that other
-    settings fill (baseline.events.baseline_params): one list, checked, not two that drift."""
-    from baseline.events import _event_validation
-    from monitors.registry import MONITORS
+    settings fill (monitors.settings.baseline_events.baseline_params): one list, checked, not two that drift."""
+    from monitors.settings.baseline_events import _event_validation
+    from monitors.monitor_types import MONITORS
 
     filled_by_other_settings = {
         "data_quality": {"dataset_format"},  # data_quality_baseline_dataset_format

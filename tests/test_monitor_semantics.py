@@ -15,8 +15,8 @@ import pytest
 from conftest import BUCKET, MINIMAL, one, resources
 from test_real_tools import CFN_TYPES, CfnValidator, _cfn_schema, to_cloudformation
 
-from monitors.config import ConfigError, validate
-from monitors.json_documents import document_value
+from monitors.settings.config import ConfigError, validate
+from monitors.constructs.json_documents import document_value
 
 S = f"s3://{BUCKET}"
 MODEL = "churn-model"
@@ -129,8 +129,8 @@ def test_config_objects_are_encrypted_and_keyed_by_their_content(tf):
 
 
 def test_a_changed_setting_is_a_new_config_object_and_a_new_job_definition():
-    from monitors import analysis_configs
-    from monitors.job_definitions import job_definition_name, monitor_job
+    from monitors.payloads import analysis_configs
+    from monitors.payloads.job_definitions import job_definition_name, monitor_job
 
     before = monitor_job(validate(GENERATED), "model_bias")
     after = monitor_job(validate({**GENERATED, "baseline_model_bias_params": {
@@ -142,7 +142,7 @@ def test_a_changed_setting_is_a_new_config_object_and_a_new_job_definition():
 
 
 def test_a_given_clarify_baseline_keeps_its_own_config_file(tmp_path):
-    from monitors.job_definitions import baseline_uri, monitor_job
+    from monitors.payloads.job_definitions import baseline_uri, monitor_job
 
     given = monitor_job(validate({**GENERATED, "model_bias_baseline_s3_uri": f"{S}/mine/bias/"}), "model_bias")
     assert given.analysis_config is None  # no object written: the monitor reads the given baseline's file
@@ -164,7 +164,7 @@ def test_bias_threshold_and_attributes_are_one_setting_for_baseline_and_monitor(
 
 
 def test_a_monitor_threshold_alone_reaches_the_bias_baseline():
-    from baseline.events import baseline_params
+    from monitors.settings.baseline_events import baseline_params
 
     params = dict(GENERATED["baseline_model_bias_params"])
     params.pop("probability_threshold")
@@ -182,7 +182,7 @@ def test_model_quality_baseline_reads_its_own_columns_not_the_captured_output_at
 
 
 def test_seed_params_still_name_the_model_quality_baseline_columns():
-    from baseline.events import baseline_params
+    from monitors.settings.baseline_events import baseline_params
 
     config = {k: v for k, v in GENERATED.items() if not k.startswith("model_quality_baseline_")}
     settings = validate({**config, "baseline_model_quality_params": {"inference_attribute": "p", "ground_truth_attribute": "y"}})
@@ -201,7 +201,7 @@ def test_baseline_jobs_get_the_monitors_network_config(tf):
 
 
 def test_events_pass_the_lambdas_own_validator(tf):
-    from baseline.events import _event_validation
+    from monitors.settings.baseline_events import _event_validation
 
     validation = _event_validation()
     for monitor, event in _events(tf).items():
@@ -213,7 +213,7 @@ def test_events_pass_the_lambdas_own_validator(tf):
 def test_baseline_jobs_carry_the_monitors_tags():
     """The SDK tags a monitor's baselining job with the monitor's tags; the events carry the stack's resource tags to
     the Lambda, which puts them on the processing job (found by the differential test, tests/sdk_parity)."""
-    from baseline.events import _event_validation, baseline_event
+    from monitors.settings.baseline_events import _event_validation, baseline_event
 
     settings = validate({**GENERATED, "tags": {"team": "ml-platform", "cost-center": "1234"}})
     for monitor in settings.enabled_monitors:
@@ -294,7 +294,7 @@ def test_equal_offsets_are_allowed_and_every_problem_is_reported_at_once():
 
 
 def test_monitoring_role_s3_access_lists_the_new_locations():
-    from monitors.job_definitions import monitoring_role_s3_access
+    from monitors.payloads.job_definitions import monitoring_role_s3_access
 
     assert monitoring_role_s3_access(validate(GENERATED)) == {
         "read": [f"{S}/scripts/dq_pre.py", f"{S}/scripts/dq_post.py", f"{S}/scripts/mq_pre.py", f"{S}/scripts/mq_post.py",

@@ -16,9 +16,9 @@ import yaml
 from conftest import BUCKET, MINIMAL, REPO, node_env
 from emulator import harness
 
-from monitors import output
-from monitors.app import synthesize
-from monitors.config import load_plan, validate
+from monitors.tooling import output
+from monitors.constructs.app import synthesize
+from monitors.settings.config import load_plan, validate
 
 STACK = "smm-my-endpoint-us-east-2"
 S = f"s3://{BUCKET}"

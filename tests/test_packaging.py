@@ -55,7 +55,7 @@ def test_wheel_installs_alone_and_synthesizes_the_bundled_example_like_the_check
     assert names == _expected_wheel_files()
     assert not [n for n in names if n.split("/")[0] != PACKAGE or "/tests/" in n]
     assert f"sagemaker-model-monitoring-synth = {PACKAGE}.main:main" in entry_points
-    assert f"from {PACKAGE}.monitors.config import" in main_source
+    assert f"from {PACKAGE}.monitors.settings.config import" in main_source
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
@@ -90,11 +90,11 @@ def test_wheel_installs_alone_and_synthesizes_the_bundled_example_like_the_check
 
 def test_public_names_resolve_in_the_checkout_and_unknown_names_fail():
     import sagemaker_model_monitoring_cdktf as public
-    from monitors.config import load_plan
-    from monitors.settings import Settings
+    from monitors.settings.config import load_plan
+    from monitors.settings.model import Settings
 
     assert public.Settings is Settings and public.load_plan is load_plan
-    assert public.MonitoringStack.__module__ == "monitors.stack"
+    assert public.MonitoringStack.__module__ == "monitors.constructs.stack"
     try:
         public.NotAName
     except AttributeError as exc:

@@ -2,14 +2,17 @@
 
 from conftest import REPO
 
-from monitors.docs import BEGIN, END, parameter_table
-from monitors.settings import FleetSettings, Settings
+from monitors.tooling.docs import BEGIN, END, parameter_table
+from monitors.settings.model import FleetSettings, Settings
+
+# "How the monitors match SageMaker's own", with the generated list of remaining differences.
+SDK_PARITY_PAGE = REPO / "docs" / "sdk-parity.md"
 
 
 def test_readme_parameter_table_matches_settings_model():
     readme = (REPO / "README.md").read_text()
     table = readme.split(BEGIN, 1)[1].split(END, 1)[0].strip()
-    assert table == parameter_table().strip(), "run `python -m monitors.docs` to regenerate the README table"
+    assert table == parameter_table().strip(), "run `python -m monitors.tooling.docs` to regenerate the README table"
     for name in [*Settings.model_fields, *FleetSettings.model_fields]:
         assert f"| `{name}` |" in table
 
@@ -32,16 +35,20 @@ def test_vendored_seed_readme_is_the_teams_copy():
 
 
 def test_readme_lists_the_remaining_sdk_differences_of_the_known_list():
-    """The end of "How the monitors match SageMaker's own" is generated from tests/sdk_parity/known_differences.yaml."""
+    """The end of docs/sdk-parity.md ("How the monitors match SageMaker's own", linked from the README) is
+    generated from tests/sdk_parity/known_differences.yaml."""
     from sdk_parity import compare
 
-    readme = (REPO / "README.md").read_text()
-    section = readme.split("## How the monitors match SageMaker's own\n", 1)[1].split("\n## ", 1)[0]
+    page = SDK_PARITY_PAGE.read_text()
+    assert page.startswith("# How the monitors match SageMaker's own\n"), "docs/sdk-parity.md keeps its title"
+    assert "](docs/sdk-parity.md)" in (REPO / "README.md").read_text(), "the README links docs/sdk-parity.md"
+    section = page.split("\n## Remaining differences\n", 1)[1].split("\n## ", 1)[0]
     assert compare.README_BEGIN in section and compare.README_END in section, "the list belongs in that section"
     listed = section.split(compare.README_BEGIN, 1)[1].split(compare.README_END, 1)[0].strip("\n") + "\n"
     expected = compare.readme_list(compare.load_known())
-    assert listed == expected, "run `.venv/bin/python tests/sdk_parity/run.py --readme` and paste its output into the README"
-    assert readme.count("## How the monitors match SageMaker's own\n") == 1
+    assert listed == expected, ("run `.venv/bin/python tests/sdk_parity/run.py --readme` and paste its output into "
+                                "docs/sdk-parity.md")
+    assert page.count(compare.README_BEGIN) == 1
     # every status and summary of the known list has its line
     for entry in compare.load_known():
         assert f"**{entry['status']}**" in listed and entry["summary"] in listed

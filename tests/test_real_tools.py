@@ -14,8 +14,8 @@ import regex
 from tftest import TerraformTestError
 from test_stack import AWSCC, FULL
 
-from monitors.awscc import to_terraform  # noqa: F401  (documents where payloads come from)
-from monitors.registry import MONITORS
+from monitors.constructs.awscc import to_terraform  # noqa: F401  (documents where payloads come from)
+from monitors.monitor_types import MONITORS
 
 # Every awscc job definition of the registry, by its CloudFormation type (AWS::SageMaker::<MonitoringType>JobDefinition).
 CFN_TYPES = {spec.job_definition_resource: f"AWS::SageMaker::{spec.monitoring_type}JobDefinition"

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import BUCKET, MINIMAL
 
-from monitors.config import validate
-from monitors.registry import MONITOR_TYPES, MONITORS
-from monitors.settings import INSTANCE_TYPE_RE, STACK_LEVEL, MonitorSettings, Settings
+from monitors.settings.config import validate
+from monitors.monitor_types import MONITOR_TYPES, MONITORS
+from monitors.settings.model import INSTANCE_TYPE_RE, STACK_LEVEL, MonitorSettings, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 S = f"s3://{BUCKET}"
@@ -44,21 +44,21 @@ def test_view_reads_the_monitor_parameters_without_prefix():
 
 
 def test_constructs_get_typed_views_not_the_whole_settings():
-    """Only the public construct (monitors/construct.py, the composition root) takes Settings; each construct below
+    """Only the public construct (monitors/constructs/construct.py, the composition root) takes Settings; each construct below
     it gets the typed views of what it builds (issue 12)."""
     import dataclasses
     import typing
 
-    from baseline.construct import BaselineConfig
-    from monitors.alerts import AlertsConfig
-    from monitors.job_definitions import MonitorJob
-    from monitors.monitor import MonitorConfig
+    from monitors.constructs.baseline_generation import BaselineConfig
+    from monitors.constructs.alerts import AlertsConfig
+    from monitors.payloads.job_definitions import MonitorJob
+    from monitors.constructs.monitor import MonitorConfig
 
     for config in (MonitorConfig, MonitorJob, BaselineConfig, AlertsConfig):
         hints = typing.get_type_hints(config)
         assert set(hints) == {f.name for f in dataclasses.fields(config)}
         assert Settings not in [a for hint in hints.values() for a in (hint, *typing.get_args(hint))], config
-    for module in ("monitors/monitor.py", "monitors/alerts.py", "baseline/construct.py"):
+    for module in ("monitors/constructs/monitor.py", "monitors/constructs/alerts.py", "monitors/constructs/baseline_generation.py"):
         imported = {a.name for node in ast.walk(ast.parse((ROOT / module).read_text()))
                     if isinstance(node, ast.ImportFrom) for a in node.names}
         assert "Settings" not in imported, module
@@ -95,13 +95,13 @@ def test_shared_views_carry_the_endpoint_baseline_and_alert_settings():
 @pytest.mark.parametrize("monitor", MONITOR_TYPES)
 def test_spec_names_real_builders_and_resources(monitor):
     spec = MONITORS[monitor]
-    from monitors import analysis_configs, job_definitions
+    from monitors.payloads import analysis_configs, job_definitions
 
     assert callable(getattr(job_definitions, spec.builder))
     assert spec.analysis_config is None or callable(getattr(analysis_configs, spec.analysis_config))
     assert (spec.analysis_config is not None) == ("config" in spec.baseline_files)
     assert spec.job_definition_resource.startswith(f"{spec.provider}_sagemaker_")
-    from monitors.monitor import job_definition_class
+    from monitors.constructs.monitor import job_definition_class
 
     resource_class = job_definition_class(spec)
     assert getattr(resource_class, "TF_RESOURCE_TYPE", getattr(resource_class, "RESOURCE_TYPE", None)) == spec.job_definition_resource
@@ -118,7 +118,7 @@ def test_short_names_are_unique_per_use():
 
 def test_lambda_tables_match_the_registry():
     """The self-contained Lambda image keeps its own copies (it cannot import the registry); they must agree."""
-    from baseline.events import _event_validation
+    from monitors.settings.baseline_events import _event_validation
 
     image = _event_validation()
     assert tuple(image.MONITOR_TYPES) == MONITOR_TYPES
@@ -169,9 +169,9 @@ def test_no_import_cycle_and_settings_stays_below_baseline():
         return seen
 
     assert [m for m in graph if m in reachable(m)] == []
-    for lower in ("monitors.registry", "monitors.settings"):
+    for lower in ("monitors.monitor_types", "monitors.settings.model"):
         assert not {m for m in reachable(lower) if m.startswith("baseline.")}, lower
-    assert reachable("monitors.registry") == set()  # pure data
+    assert reachable("monitors.monitor_types") == set()  # pure data
 
 
 def _monitor_literals(node: ast.AST) -> list[str]:
@@ -209,7 +209,7 @@ def test_extending_walkthrough_names_at_most_four_files_that_exist():
     steps = re.findall(r"^\d+\. \*\*`([^`]+)`\*\*", _extending_section(), re.M)
     assert 1 <= len(steps) <= 4, steps
     assert [s for s in steps if not (ROOT / s).is_file()] == []
-    assert "monitors/registry.py" in steps
+    assert "monitors/monitor_types/__init__.py" in steps
 
 
 def test_readme_counts_the_bad_input_cases():

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from conftest import REPO
 
-from monitors.iam import WILDCARD_ONLY_ACTIONS
+from monitors.constructs.iam import WILDCARD_ONLY_ACTIONS
 
 CHECKOV = REPO / ".venv-checkov" / "bin" / "checkov"
 ALLOWLIST = yaml.safe_load((REPO / "tests" / "checkov_allowlist.yaml").read_text())
@@ -210,6 +210,6 @@ def test_alert_topic_denies_publishing_without_tls(any_stack):
 
 
 def test_inter_container_encryption_is_on_by_default():
-    from monitors.config import validate
+    from monitors.settings.config import validate
 
     assert validate(MINIMAL_CONFIG).enable_inter_container_traffic_encryption is True

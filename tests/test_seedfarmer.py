@@ -24,7 +24,7 @@ import yaml
 from conftest import MINIMAL, REPO, one
 from emulator import harness
 
-from monitors.iam import WILDCARD_ONLY_ACTIONS
+from monitors.constructs.iam import WILDCARD_ONLY_ACTIONS
 
 DEPLOYSPEC = yaml.safe_load((REPO / "deployspec.yaml").read_text())
 MODULESTACK = yaml.safe_load((REPO / "modulestack.yaml").read_text())

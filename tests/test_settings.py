@@ -8,7 +8,7 @@ import pytest
 import yaml
 from conftest import ACCOUNT, BUCKET, MINIMAL, seed_manifest
 
-from monitors.config import ConfigError, load_settings, validate
+from monitors.settings.config import ConfigError, load_settings, validate
 
 
 def problems(config: dict) -> list[str]:

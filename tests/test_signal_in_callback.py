@@ -18,7 +18,7 @@ from conftest import REPO, node_env
 DRIVER = textwrap.dedent("""
     import os, signal, sys
     sys.path.insert(0, {repo!r})
-    import monitors.terraform_version as tv
+    import monitors.tooling.terraform_version as tv
     original = tv.TerraformVersionStack._set_required_version
 
     def signal_from_the_callback(self):  # called from node during app.synth() (TerraformStack.toTerraform)

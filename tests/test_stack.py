@@ -309,7 +309,7 @@ def test_monitoring_role_trust_is_limited_to_this_account(full_tf):
 
 
 def test_s3_access_at_the_bucket_root_never_gives_a_double_slash():
-    from monitors.iam import s3_list_prefixes, s3_object_arns
+    from monitors.constructs.iam import s3_list_prefixes, s3_object_arns
 
     arn = f"arn:aws:s3:::{BUCKET}"
     assert s3_object_arns(arn, [f"s3://{BUCKET}", f"s3://{BUCKET}/"]) == (f"{arn}/*",)
@@ -318,8 +318,8 @@ def test_s3_access_at_the_bucket_root_never_gives_a_double_slash():
 
 
 def test_s3_access_is_the_one_list_of_monitor_locations():
-    from monitors.config import validate
-    from monitors.iam import s3_access
+    from monitors.settings.config import validate
+    from monitors.constructs.iam import s3_access
 
     read, write = s3_access(validate({**MINIMAL, "data_quality_batch_transform_input": {
         "data_captured_destination_s3_uri": f"{S}/batch-capture/", "dataset_format": "csv"}}))
@@ -345,8 +345,8 @@ def test_every_schedule_waits_for_the_monitoring_role_policy(full_tf):
 def test_every_depends_on_is_a_plain_address(tmp_path):
     # `depends_on` takes `type.name`; a `${...}` reference there fails `terraform init` ("Invalid expression"),
     # which the awscc-stripped validate runs would not see. The bundled example writes Clarify analysis configs.
-    from monitors.app import synthesize
-    from monitors.config import load_plan
+    from monitors.constructs.app import synthesize
+    from monitors.settings.config import load_plan
 
     plans, _ = load_plan(REPO / "examples" / "full.yaml")
     [stack] = synthesize(plans, tmp_path / "cdktf.out")

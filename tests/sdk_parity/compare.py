@@ -33,7 +33,8 @@ IMAGE_RE = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/(
 # Sets, not sequences: the aws provider models them as sets and sends them in its own order.
 UNORDERED_KEYS = {"Subnets", "SecurityGroupIds"}
 STATUSES = ("justified", "open-bug", "open-finding")
-# The README's list of remaining differences, generated from the known list (tests/test_readme.py checks it).
+# The list of remaining differences in docs/sdk-parity.md, generated from the known list (tests/test_readme.py
+# checks it).
 README_BEGIN = ("<!-- BEGIN remaining SDK differences: generated from tests/sdk_parity/known_differences.yaml by "
                 "`.venv/bin/python tests/sdk_parity/run.py --readme` -->")
 README_END = "<!-- END remaining SDK differences -->"

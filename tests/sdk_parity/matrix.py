@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from monitors.settings import Settings
+from monitors.settings.model import Settings
 
 ACCOUNT = "123456789012"
 REGION = "us-east-2"
@@ -51,7 +51,7 @@ MQ_BASELINE_COLUMN_SETTINGS = {"inference_column": "inference_attribute", "proba
 SHAP = {"num_samples": 100, "agg_method": "mean_abs", "save_local_shap_values": False}
 
 # Parameters the SDK and the API offer that issue 10 asks the project for ("Missing parameters"), used by the
-# cases with extras=True. The project side sets each one that monitors/settings.py declares (named
+# cases with extras=True. The project side sets each one that monitors/settings/model.py declares (named
 # <monitor>_<attribute>, as the issue says); the SDK sends the others alone (exclude_features_attribute, which no
 # Terraform resource the project writes carries), and the difference is listed.
 TIME_OFFSETS = {"model_quality": ("-PT2H", "-PT1H"), "model_bias": ("-PT2H", "-PT1H")}

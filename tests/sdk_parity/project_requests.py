@@ -9,7 +9,7 @@
   mapping covers all four monitors in about a second.) Terraform references are resolved to the values
   the SDK side is given (role, KMS key ARN, image, the job definition's own name).
 * Baseline processing jobs: the baseline Lambda's own code (lambda_image/sagemaker_baseline.py, which
-  drives the SDK) run on the event the stack sends (baseline/events.py) with the Lambda's environment
+  drives the SDK) run on the event the stack sends (monitors/settings/baseline_events.py) with the Lambda's environment
   from the synthesized function, its SageMaker calls captured like the SDK's (capture.py).
 * Analysis config files: what the monitor's ``ConfigUri`` points at: an ``aws_s3_object`` of the stack,
   the file the baseline job writes, or a file the user provides.
@@ -47,8 +47,8 @@ def service_model():
 
 def synthesize(cases: tuple[Case, ...], outdir: Path) -> dict[str, tuple[dict, Path]]:
     """{case id: (cdk.tf.json, stack folder)}: all cases in one app (jsii loads once)."""
-    from monitors.app import synthesize as synth
-    from monitors.config import validate
+    from monitors.constructs.app import synthesize as synth
+    from monitors.settings.config import validate
 
     folders = synth([validate(m.project_config(case)) for case in cases], outdir)
     by_name = {folder.name: folder for folder in folders}
@@ -144,8 +144,8 @@ def _lambda_modules():
 
 def baseline_requests(case: Case, tf: dict, recorder: Recorder) -> dict[str, Any]:
     """The baseline Lambda's requests for each monitor's baseline run, from the stack's own event."""
-    from baseline.events import baseline_event
-    from monitors.config import validate
+    from monitors.settings.baseline_events import baseline_event
+    from monitors.settings.config import validate
 
     event_validation, sagemaker_baseline = _lambda_modules()
     [function] = [f for f in tf["resource"]["aws_lambda_function"].values()

@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/sdk_parity/run.py            # every current difference, in the list's format
     .venv/bin/python tests/sdk_parity/run.py --requests # the normalized requests of both sides, as JSON
-    .venv/bin/python tests/sdk_parity/run.py --readme   # the README's list of remaining differences (no run)
+    .venv/bin/python tests/sdk_parity/run.py --readme   # the list in docs/sdk-parity.md (no run)
 
 (starts its own moto server through tests/emulator/harness.py; nothing leaves the machine).
 """

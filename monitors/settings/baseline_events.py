@@ -13,10 +13,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from monitors.registry import MONITORS
-from monitors.settings import MODEL_QUALITY_BASELINE_COLUMNS, Settings, did_you_mean
+from monitors.monitor_types import MONITORS
+from monitors.settings.model import MODEL_QUALITY_BASELINE_COLUMNS, Settings, did_you_mean
 
-EVENT_VALIDATION = Path(__file__).resolve().parent.parent / "lambda_image" / "event_validation.py"
+EVENT_VALIDATION = Path(__file__).resolve().parents[2] / "lambda_image" / "event_validation.py"
 # Which setting an event field comes from (anything else is in baseline_<monitor>_params).
 EVENT_FIELD_SETTINGS = {
     "endpoint_name": "endpoint_name",

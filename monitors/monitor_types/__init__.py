@@ -41,14 +41,14 @@ class MonitorType:
     provider: Literal["aws", "awscc"]  # the Terraform provider that has its job definition resource
     job_definition_resource: str  # that resource type
     # Functions named, not imported (they build on the settings module, which builds on this one):
-    builder: str  # monitors.job_definitions function: (settings, view, MonitorInputs, name) -> payload
+    builder: str  # monitors.payloads.job_definitions function: (settings, view, MonitorInputs, name) -> payload
     baseline_files: Mapping[str, str]  # role ("constraints", ...) -> file the monitor reads from its baseline prefix
     needs_ground_truth: bool  # the job merges ground truth labels (a <name>_ground_truth_s3_uri is required)
     metrics: str  # CloudWatch namespace suffix (see metric_namespace)
     alarms_setting: str  # the Settings field listing its CloudWatch alarms
     baseline_param_fields: frozenset[str]  # the fields its baseline_<name>_params may give
     extra_view_fields: tuple[str, ...] = ()  # view fields beyond COMMON_VIEW_FIELDS
-    analysis_config: str | None = None  # monitors.analysis_configs function writing its Clarify analysis configuration
+    analysis_config: str | None = None  # monitors.payloads.analysis_configs function writing its Clarify analysis configuration
     publishes_metrics: bool = True  # its container publishes CloudWatch metrics when asked
 
     @property

@@ -9,7 +9,7 @@ job's settings (``BiasAnalysisConfig`` and ``ExplainabilityAnalysisConfig`` in
 deploys to its shadow endpoint) and ``headers`` = the feature names only. The probability threshold is not
 in the file: it is the job input's ``probability_threshold_attribute`` (as in the SDK).
 
-Pure functions over the baseline Lambda's effective params (``baseline.events.check_baseline_event``), so
+Pure functions over the baseline Lambda's effective params (``monitors.settings.baseline_events.check_baseline_event``), so
 the baseline and its monitor are configured by one set of values. Each file is stored under a key derived
 from its content (``monitor-analysis-config/<hash>.json`` in the monitor's baseline prefix), so it is never
 overwritten: a changed setting is a new object and a new job definition.
@@ -21,7 +21,7 @@ import json
 from typing import Any
 
 from monitors.naming import content_hash, s3_join
-from monitors.settings import S3_URI_RE, MonitorSettings, Settings
+from monitors.settings.model import S3_URI_RE, MonitorSettings, Settings
 
 CONFIG_FOLDER = "monitor-analysis-config"
 # The Lambda's ModelConfig for the Clarify shadow endpoint (lambda_image/sagemaker_baseline.py).
@@ -65,10 +65,10 @@ def explainability_analysis_config(params: Any) -> dict:
 
 def effective_baseline_params(settings: Settings, monitor: str) -> Any:
     """The params the generated baseline runs with (the Lambda's defaults filled in); validated at synth."""
-    from baseline.events import check_baseline_event  # baseline.events builds on the settings module
+    from monitors.settings.baseline_events import check_baseline_event  # monitors.settings.baseline_events builds on the settings module
 
     params, problems = check_baseline_event(settings, monitor)
-    assert params is not None and not problems, "validated by monitors.config (baseline.events.baseline_event_problems)"
+    assert params is not None and not problems, "validated by monitors.settings.config (monitors.settings.baseline_events.baseline_event_problems)"
     return params
 
 

@@ -1,4 +1,4 @@
-"""Nested blocks of every block type the stacks write, for the HCL writer (monitors/hcl.py): in Terraform JSON a
+"""Nested blocks of every block type the stacks write, for the HCL writer (monitors/tooling/hcl.py): in Terraform JSON a
 nested block and an object-valued attribute look alike. Keys are block names, values their own nested blocks.
 
 The aws entries are the hashicorp/aws 5.100.0 schema's (`terraform providers schema -json`);

@@ -1,4 +1,4 @@
-"""The stack of `python main.py`: backend and providers, then the public construct (monitors/construct.py) per endpoint."""
+"""The stack of `python main.py`: backend and providers, then the public construct (monitors/constructs/construct.py) per endpoint."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING
 from cdktf import CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces
 from constructs import Construct
 
-from monitors.addresses import ReadableAddressStack
-from monitors.awscc import AwsccProvider
-from monitors.aws_bindings import aws
-from monitors.construct import EndpointMonitoring, SageMakerModelMonitoring, needs_awscc
-from monitors.iam import AccountContext
-from monitors.output import default_local_state_path
-from monitors.settings import Settings
+from monitors.tooling.addresses import ReadableAddressStack
+from monitors.constructs.awscc import AwsccProvider
+from monitors.constructs.aws_bindings import aws
+from monitors.constructs.construct import EndpointMonitoring, SageMakerModelMonitoring, needs_awscc
+from monitors.constructs.iam import AccountContext
+from monitors.tooling.output import default_local_state_path
+from monitors.settings.model import Settings
 
 if TYPE_CHECKING:
-    from monitors.config import StackPlan
+    from monitors.settings.config import StackPlan
 
 # Range admitting the provider the bindings were generated for (6.25.0) and the 5.x line we validate with.
 AWS_PROVIDER_CONSTRAINT = ">= 5.100.0, < 7.0.0"

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from monitors import analysis_configs, awscc, tokens
+from monitors import tokens
+from monitors.constructs import awscc
+from monitors.payloads import analysis_configs
 from monitors.naming import bounded_name, content_hash, s3_join
-from monitors.registry import ANALYZER_SCRIPT_FIELDS
-from monitors.settings import EndpointSettings, MonitorSettings, Settings
+from monitors.monitor_types import ANALYZER_SCRIPT_FIELDS
+from monitors.settings.model import EndpointSettings, MonitorSettings, Settings
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class MonitorJob:
     monitor: MonitorSettings
     endpoint: EndpointSettings
     baseline_prefix: str  # the monitor's own baseline URI, or where baseline generation writes it
-    analysis_config: dict | None  # a generated Clarify baseline's monitor configuration (monitors/analysis_configs.py)
+    analysis_config: dict | None  # a generated Clarify baseline's monitor configuration (monitors/payloads/analysis_configs.py)
     probability_threshold: float | None  # the job input's probability_threshold_attribute (see probability_threshold)
 
     @property
@@ -68,7 +70,7 @@ def baseline_prefix(settings: Settings, monitor: str) -> str:
 def baseline_uri(job: MonitorJob, kind: str) -> str:
     if kind == "config" and job.analysis_config is not None:
         # A generated Clarify baseline's monitor reads its own analysis configuration, written from the settings
-        # under a content-derived key (monitors/analysis_configs.py); a given baseline's own file otherwise.
+        # under a content-derived key (monitors/payloads/analysis_configs.py); a given baseline's own file otherwise.
         bucket, key, _ = analysis_configs.config_object(job.analysis_config, job.baseline_prefix)
         return f"s3://{bucket}/{key}"
     return s3_join(job.baseline_prefix, job.monitor.spec.baseline_files[kind])

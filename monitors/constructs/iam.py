@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from monitors import tokens
-from monitors.aws_bindings import aws
-from monitors.registry import MONITORS
-from monitors.settings import S3_URI_RE, Settings
+from monitors.constructs.aws_bindings import aws
+from monitors.monitor_types import MONITORS
+from monitors.settings.model import S3_URI_RE, Settings
 
 # Actions AWS only authorizes on "*" (no resource-level permissions); tests allow "*" only for these.
 WILDCARD_ONLY_ACTIONS = frozenset({
@@ -101,7 +101,7 @@ def s3_access(settings: Settings) -> tuple[list[str], list[str]]:
     A URI ending in / is a prefix; any other URI is an object or a folder (both are granted). New URI parameters
     belong here (or in job_definitions.monitoring_role_s3_access, which this includes).
     """
-    from monitors.job_definitions import baseline_prefix, monitoring_role_s3_access
+    from monitors.payloads.job_definitions import baseline_prefix, monitoring_role_s3_access
 
     read: list[str] = []
     write: list[str] = []

@@ -11,16 +11,16 @@ from cdktf import AssetType, TerraformAsset
 from constructs import Construct
 
 from baseline.state_machine import build_state_machine_definition
-from monitors.aws_bindings import aws
-from monitors.generic import GenericProvider, GenericResource
-from monitors.iam import AccountContext, ServiceRole, Statement, policy_document, service_endpoint, s3_list_prefixes, s3_object_arns
-from monitors.json_documents import encoded, json_document, json_local, reference
+from monitors.constructs.aws_bindings import aws
+from monitors.constructs.generic import GenericProvider, GenericResource
+from monitors.constructs.iam import AccountContext, ServiceRole, Statement, policy_document, service_endpoint, s3_list_prefixes, s3_object_arns
+from monitors.constructs.json_documents import encoded, json_document, json_local, reference
 from monitors.naming import bounded_name, content_hash
-from monitors.registry import MONITORS
-from monitors.staging import staging_dir
-from monitors.settings import BaselineGenerationSettings, EndpointSettings
+from monitors.monitor_types import MONITORS
+from monitors.tooling.staging import staging_dir
+from monitors.settings.model import BaselineGenerationSettings, EndpointSettings
 
-LAMBDA_IMAGE_DIR = Path(__file__).resolve().parent.parent / "lambda_image"
+LAMBDA_IMAGE_DIR = Path(__file__).resolve().parents[2] / "lambda_image"
 DOCKER_SOURCE = "kreuzwerker/docker"
 DOCKER_VERSION_CONSTRAINT = ">= 3.0.0, < 4.0.0"
 IMAGES_KEPT = 5
@@ -31,7 +31,7 @@ RUN_ON_DEPLOY_ERROR = ("Baseline generation did not start on deploy: "
                        '${try(jsondecode(self.result).error, self.result)}')
 
 
-# lambda_image/alerts/ is the alert checker, deployed as its own zip (monitors/alerts.py), not in the image.
+# lambda_image/alerts/ is the alert checker, deployed as its own zip (monitors/constructs/alerts.py), not in the image.
 NOT_IN_IMAGE = ("__pycache__", "alerts")
 
 
@@ -64,7 +64,7 @@ def lambda_image_hash(directory: Path = LAMBDA_IMAGE_DIR) -> str:
 class BaselineConfig:
     endpoint: EndpointSettings
     generation: BaselineGenerationSettings
-    events: dict[str, dict]  # monitor -> its baseline event, the state machine's input (baseline.events.baseline_events)
+    events: dict[str, dict]  # monitor -> its baseline event, the state machine's input (monitors.settings.baseline_events.baseline_events)
     permissions_boundary: str | None  # ARN for every role (Settings.permissions_boundary)
     account: AccountContext
     monitoring_role_arn: str  # the role the processing jobs run as (passed by the Lambda)

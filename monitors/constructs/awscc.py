@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
-from monitors.generic import GenericProvider, GenericResource
+from monitors.constructs.generic import GenericProvider, GenericResource
 
 AWSCC_SOURCE = "hashicorp/awscc"
 # Versions whose schema carries these resources with the attribute names we emit (checked against 1.106.0).
@@ -285,7 +285,7 @@ class SagemakerModelExplainabilityJobDefinition(_AwsccJobDefinition):
 
 
 def job_definition_class(resource_type: str) -> type[_AwsccJobDefinition]:
-    """The typed construct of an awscc job definition resource type (a monitors.registry spec names it)."""
+    """The typed construct of an awscc job definition resource type (a monitors.monitor_types spec names it)."""
     found = [cls for cls in _AwsccJobDefinition.__subclasses__() if cls.RESOURCE_TYPE == resource_type]
     if len(found) != 1:
         raise ValueError(f"no typed awscc construct for {resource_type!r}")

@@ -16,7 +16,7 @@ from typing import Any
 from cdktf import TerraformDataSource, TerraformElement, TerraformResource
 from constructs import Node
 
-from monitors.terraform_version import TerraformVersionStack
+from monitors.tooling.terraform_version import TerraformVersionStack
 
 HASH_SUFFIX_LENGTH = 9  # "_" + the 8 hex digits of cdktf's path hash
 HIDDEN_ID = "Default"  # cdktf leaves this part out of ids entirely

@@ -18,8 +18,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from monitors import tokens
-from monitors.config import ConfigError, validate
-from monitors.settings import FleetSettings, Settings, did_you_mean, shorten
+from monitors.settings.config import ConfigError, validate
+from monitors.settings.model import FleetSettings, Settings, did_you_mean, shorten
 
 
 class SettingsError(ConfigError):

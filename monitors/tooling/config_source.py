@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from monitors.config import ENV_PREFIX, ConfigError
+from monitors.settings.config import ENV_PREFIX, ConfigError
 
 # SeedFarmer publishes module parameters as <PROJECT>_PARAMETER_<NAME> when a deployment sets
 # publishGenericEnvVariables: false, and as SEEDFARMER_PARAMETER_<NAME> when it is true.

@@ -9,7 +9,7 @@ The JSON document is the tested source of truth (validate, plan, apply); this mo
 The mapping is mechanical (HCL JSON syntax specification): a JSON string is a template, written as the same
 template in quotes, or as the bare expression when it is one ``${...}`` interpolation; numbers, bools, arrays
 and objects are literals. Only one thing is not in the JSON: whether an object-valued key is a nested block or
-an attribute (a map or object). ``monitors/hcl_blocks.py`` lists the nested blocks of each block type we write
+an attribute (a map or object). ``monitors/tooling/hcl_blocks.py`` lists the nested blocks of each block type we write
 (from the providers' schemas); everything else is an attribute. A resource type it does not know fails the
 synthesis (``HclError``) rather than guessing.
 
@@ -23,7 +23,7 @@ import json
 import re
 from typing import Any
 
-from monitors.hcl_blocks import BLOCKS
+from monitors.tooling.hcl_blocks import BLOCKS
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 KEYWORDS = frozenset({"true", "false", "null", "for", "in", "if", "else", "endif", "endfor"})
@@ -268,7 +268,7 @@ def _types(section: str, kind: str, name: str) -> dict:
         return BLOCKS[section][kind]
     except KeyError:
         raise HclError(f"HCL output: the nested blocks of {section} {kind!r} ({name}) are not known; add them to "
-                       "monitors/hcl_blocks.py") from None
+                       "monitors/tooling/hcl_blocks.py") from None
 
 
 def to_hcl(tf: dict) -> str:

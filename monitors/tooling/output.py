@@ -192,7 +192,7 @@ def _local_state(folder: Path) -> Path | None:
     return state if state.exists() else None
 
 
-# The local backend as monitors/hcl.py writes it in cdk.tf (a --hcl synth): `backend "local" {` then `path = "..."`.
+# The local backend as monitors/tooling/hcl.py writes it in cdk.tf (a --hcl synth): `backend "local" {` then `path = "..."`.
 _HCL_LOCAL_BACKEND = re.compile(r'^  backend "local" \{\n    path = "((?:[^"\\]|\\.)*)"\n', re.M)
 
 

@@ -8,7 +8,7 @@
 
 It uses the stack's aws provider, creates no backend and no aws provider, and adds the awscc provider only
 when a monitor needs it and the stack has none (or takes one as `awscc_provider`). `MonitoringStack`
-(monitors/stack.py) is this construct plus a backend, providers and stack outputs.
+(monitors/constructs/stack.py) is this construct plus a backend, providers and stack outputs.
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ from cdktf import Aspects, IAspect, Op, TerraformOutput, TerraformProvider, Terr
 from constructs import Construct, IConstruct
 
 from monitors import tokens
-from monitors.addresses import depends_on_address
-from monitors.awscc import AwsccProvider
-from monitors.aws_bindings import aws
-from monitors.iam import AccountContext, ServiceRole, monitoring_statements
-from monitors.job_definitions import monitor_job
-from monitors.monitor import Monitor, MonitorConfig
+from monitors.tooling.addresses import depends_on_address
+from monitors.constructs.awscc import AwsccProvider
+from monitors.constructs.aws_bindings import aws
+from monitors.constructs.iam import AccountContext, ServiceRole, monitoring_statements
+from monitors.payloads.job_definitions import monitor_job
+from monitors.constructs.monitor import Monitor, MonitorConfig
 from monitors.naming import bounded_name
-from monitors.registry import MONITORS
-from monitors.settings import ECR_IMAGE_RE, Settings
+from monitors.monitor_types import MONITORS
+from monitors.settings.model import ECR_IMAGE_RE, Settings
 
 ANALYZER = ("sagemaker-model-monitor-analyzer", "latest")
 CLARIFY = ("sagemaker-clarify-processing", "1.0")
@@ -109,8 +109,8 @@ class EndpointMonitoring:
         self.baseline = None
         generation = settings.baseline_generation()
         if generation is not None:
-            from baseline.construct import BaselineConfig, BaselineGeneration
-            from baseline.events import baseline_events
+            from monitors.constructs.baseline_generation import BaselineConfig, BaselineGeneration
+            from monitors.settings.baseline_events import baseline_events
 
             self.baseline = BaselineGeneration(scope, "baseline", config=BaselineConfig(
                 endpoint=endpoint, generation=generation, events=baseline_events(settings),
@@ -123,7 +123,7 @@ class EndpointMonitoring:
         self.alerts = None
         alerting = settings.alerting()
         if alerting is not None:
-            from monitors.alerts import Alerts, AlertsConfig
+            from monitors.constructs.alerts import Alerts, AlertsConfig
 
             self.alerts = Alerts(scope, "alerts", config=AlertsConfig(
                 alerts=alerting, endpoint=endpoint, monitors=tuple(job.monitor for job in jobs.values()),
@@ -233,14 +233,14 @@ class SageMakerModelMonitoring(Construct):
         output_prefix: str | None = None, apply_tags: bool = True,
     ) -> None:
         if not isinstance(settings, Settings):
-            from monitors.settings_builder import monitoring_settings
+            from monitors.settings.builder import monitoring_settings
 
             settings = monitoring_settings(**settings)  # before any construct exists: nothing half-built
         else:
             # A Settings built directly ran the model's own rules; the baseline events' rules (the Lambda's validator
             # at synth time) run in config validation, so run them here too.
-            from baseline.events import baseline_event_problems
-            from monitors.settings_builder import SettingsError
+            from monitors.settings.baseline_events import baseline_event_problems
+            from monitors.settings.builder import SettingsError
 
             if problems := baseline_event_problems(settings, set()):
                 raise SettingsError(problems)

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
-from monitors import analysis_configs, awscc
-from monitors.addresses import depends_on_address
-from monitors.aws_bindings import aws
-from monitors.job_definitions import MonitorInputs, MonitorJob, job_definition_name, job_definition_payload, schedule_name
-from monitors.registry import MonitorType
+from monitors.constructs import awscc
+from monitors.payloads import analysis_configs
+from monitors.tooling.addresses import depends_on_address
+from monitors.constructs.aws_bindings import aws
+from monitors.payloads.job_definitions import MonitorInputs, MonitorJob, job_definition_name, job_definition_payload, schedule_name
+from monitors.monitor_types import MonitorType
 
 
 def job_definition_class(spec: MonitorType) -> type:

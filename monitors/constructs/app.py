@@ -5,18 +5,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from monitors.config import StackPlan
-from monitors.output import install, locked_output
-from monitors.settings import Settings
+from monitors.settings.config import StackPlan
+from monitors.tooling.output import install, locked_output
+from monitors.settings.model import Settings
 
 
 def synthesize(plans: list[StackPlan] | list[Settings], outdir: Path, notes: list[str] | None = None, *,
                hcl: bool = False) -> list[Path]:
     """Synthesize each stack plan (a Settings is a one-endpoint plan) into outdir/stacks/<name>/cdk.tf.json
-    (with `hcl`: cdk.tf, HCL for reviewers, see monitors/hcl.py); returns the stack folders.
+    (with `hcl`: cdk.tf, HCL for reviewers, see monitors/tooling/hcl.py); returns the stack folders.
 
     Under the output folder's lock (OutputError if another run holds it), every stack is synthesized into a
-    scratch folder first and moved in only when all are complete (monitors/output.py): a failure never
+    scratch folder first and moved in only when all are complete (monitors/tooling/output.py): a failure never
     leaves half-written output, and state or other files in the stack folders are kept. Lines about stack
     folders no longer in the configuration go to `notes` (default: stderr).
     """
@@ -25,7 +25,7 @@ def synthesize(plans: list[StackPlan] | list[Settings], outdir: Path, notes: lis
     with locked_output(outdir) as scratch:
         from cdktf import App  # imported here: loading jsii is the slow part, and errors above need none of it
 
-        from monitors.stack import MonitoringStack
+        from monitors.constructs.stack import MonitoringStack
 
         # hcl_output names the stack file cdk.tf in the manifest; cdktf still writes JSON there (its HCL renderer
         # runs only with SYNTH_HCL_OUTPUT in the Node process environment), which _json_to_hcl replaces.
@@ -48,8 +48,8 @@ def _json_to_hcl(synthesized: Path, stack_names: list[str]) -> None:
     """Rewrite each synthesized stack's cdk.tf (Terraform JSON, see above) as HCL: the same configuration."""
     import json
 
-    from monitors.hcl import HclError, to_hcl
-    from monitors.output import OutputError
+    from monitors.tooling.hcl import HclError, to_hcl
+    from monitors.tooling.output import OutputError
 
     for name in stack_names:
         path = synthesized / "stacks" / name / "cdk.tf"

@@ -32,15 +32,15 @@ from pathlib import Path
 from cdktf import AssetType, TerraformAsset
 from constructs import Construct
 
-from monitors.aws_bindings import aws
-from monitors.iam import AccountContext, ServiceRole, Statement, service_endpoint
-from monitors.json_documents import json_document
+from monitors.constructs.aws_bindings import aws
+from monitors.constructs.iam import AccountContext, ServiceRole, Statement, service_endpoint
+from monitors.constructs.json_documents import json_document
 from monitors.naming import bounded_name
-from monitors.registry import MonitorType
-from monitors.settings import AlertSettings, BiasAlarm, DriftAlarm, EndpointSettings, ExplainabilityAlarm, MonitorSettings, QualityAlarm
-from monitors.staging import staging_dir
+from monitors.monitor_types import MonitorType
+from monitors.settings.model import AlertSettings, BiasAlarm, DriftAlarm, EndpointSettings, ExplainabilityAlarm, MonitorSettings, QualityAlarm
+from monitors.tooling.staging import staging_dir
 
-CHECKER_SOURCE = Path(__file__).resolve().parent.parent / "lambda_image" / "alerts" / "execution_alerts.py"
+CHECKER_SOURCE = Path(__file__).resolve().parents[2] / "lambda_image" / "alerts" / "execution_alerts.py"
 ALARM_PERIOD_SECONDS = 3600  # the shortest monitoring schedule interval
 
 

@@ -18,10 +18,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from baseline.events import baseline_event_problems
-from monitors import yaml_source
+from monitors.settings.baseline_events import baseline_event_problems
+from monitors.tooling import yaml_source
 from monitors.naming import bounded_name
-from monitors.settings import (
+from monitors.settings.model import (
     LITERAL_TEXT_FIELDS, FleetSettings, STACK_LEVEL, Settings, SettingsProblems, derived_stack_name, did_you_mean,
     settings_warnings, shorten,
 )

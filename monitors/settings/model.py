@@ -3,7 +3,7 @@
 Seed parameters keep the seed module's names, defaults and meaning (see README "Parameters"). Rules that
 involve one field live on the field (an ``Annotated`` type); rules across fields are
 the ``Settings._rules_*`` methods, one per README parameter group, which together report every problem at once.
-A parameter's monitor type is read from ``monitors.registry``; ``Settings.monitor(name)`` is one monitor's view.
+A parameter's monitor type is read from ``monitors.monitor_types``; ``Settings.monitor(name)`` is one monitor's view.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from monitors.naming import deployment_stack_name
-from monitors.registry import ANALYZER_SCRIPT_FIELDS, MONITOR_TYPES, MONITORS, TIME_WINDOW_FIELDS, MonitorType, monitor_types_with
+from monitors.monitor_types import ANALYZER_SCRIPT_FIELDS, MONITOR_TYPES, MONITORS, TIME_WINDOW_FIELDS, MonitorType, monitor_types_with
 
 # The model quality baseline dataset's columns: our parameter -> the seed's model_quality_params field it fills.
 MODEL_QUALITY_BASELINE_COLUMNS = {
@@ -128,7 +128,7 @@ def _region_names() -> dict[str, list[str]]:
 
 
 # Parameters whose text is meant literally and ends up in tags: Terraform template sequences in them are
-# escaped on output ($${ and %%{) instead of rejected; every other string rejects them (monitors/config.py).
+# escaped on output ($${ and %%{) instead of rejected; every other string rejects them (monitors/settings/config.py).
 LITERAL_TEXT_FIELDS = frozenset({"tags", "custom_tags", "sagemaker_project_id", "sagemaker_project_name",
                                  "seedfarmer_project_name", "seedfarmer_deployment_name", "seedfarmer_module_name"})
 
@@ -1106,7 +1106,7 @@ class Settings(BaseModel):
 
     def _rules_baseline_generation(self, problem, bad: set[str]) -> None:
         """Group "Baseline generation": params of a disabled monitor. The params' own rules (the baseline Lambda's
-        validator) run in config validation (monitors.config, through baseline.events), after these."""
+        validator) run in config validation (monitors.settings.config, through monitors.settings.baseline_events), after these."""
         enabled = self.enabled_monitors
         for spec in MONITORS.values():
             if self.monitor(spec.name).baseline_params and spec.name not in enabled:
