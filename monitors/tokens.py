@@ -168,8 +168,10 @@ def plan_time_checks(settings: Any) -> list[dict[str, Any]]:
             checks.append({"condition": Fn.can(Fn.regex(pattern, value)), "error_message": f"{field}: {rule}"})
     bucket_arn = settings.model_bucket_arn
     bucket_name = Fn.element(Fn.split(":::", bucket_arn), 1) if is_token(bucket_arn) else settings.model_bucket_name
-    for field in s3_uri_fields(type(settings).model_fields):
-        uri = getattr(settings, field)
+    from monitors.settings.model import PARAMETERS
+
+    for field in s3_uri_fields(PARAMETERS):
+        uri = settings.parameter(field)
         if isinstance(uri, str) and (is_token(uri) or is_token(bucket_arn)):
             # The URI's bucket is a reference as a whole, or a literal (a reference inside a function's string
             # argument would be an escape sequence cdktf does not support there).

@@ -291,7 +291,7 @@ def test_bias_alarm_dimensions_name_the_published_metric(tf):
 
 
 def test_bias_stage_follows_the_metric():
-    from monitors.settings.model import bias_stage
+    from monitors.monitor_types.model_bias import bias_stage
 
     assert (bias_stage("CI"), bias_stage("DPPL")) == ("Pre-training", "Post-Training")
 
@@ -396,4 +396,4 @@ def test_alarm_dimensions_are_not_checked_against_a_baseline_the_user_supplies()
               "model_explainability_alarms": [{**EXPL, "feature": "region"}],
               "model_bias_alarms": [{**BIAS_ALARM, "facet": "gender", "facet_value": "f"}]}
     settings = validate(config)
-    assert [a.feature for a in settings.model_explainability_alarms] == ["region"]
+    assert [a.feature for a in settings.model_explainability.alarms] == ["region"]

@@ -15,7 +15,7 @@ from conftest import REPO
 from emulator import harness
 from tftest import TerraformTestError
 
-from monitors.constructs.awscc import to_terraform  # noqa: F401
+from monitors.payloads.awscc_shapes import to_terraform  # noqa: F401
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/baseline-lambda:v1"
 # The baseline handler's answers to {"action": "start_executions"} (lambda_image/app.py).

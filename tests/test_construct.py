@@ -58,7 +58,7 @@ def test_python_settings_raise_one_error_with_every_problem_and_the_file_path_me
 
 def test_python_settings_take_objects_and_equal_the_file_settings():
     from monitors.settings.config import validate
-    from monitors.settings.model import DriftAlarm
+    from monitors.monitor_types.data_quality import DriftAlarm
     from sagemaker_model_monitoring_cdktf import monitoring_settings
 
     extra = {"kms_key_id": "alias/model-monitoring", "alert_create_topic": True}

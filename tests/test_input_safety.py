@@ -10,7 +10,7 @@ from conftest import BUCKET, MINIMAL, one, resources
 from pydantic import ValidationError
 
 from monitors.settings.config import ConfigError, load_settings, validate
-from monitors.settings.model import Settings
+from monitors.settings.model import Settings, flat_location, nest
 
 S = f"s3://{BUCKET}"
 HOSTILE = '${file("/etc/hostname")}'
@@ -51,8 +51,8 @@ def test_terraform_evaluates_the_escaped_tag_to_the_literal_text(hostile_tags, t
 def test_patterns_match_the_whole_value(field, value):
     # Settings alone (without the config reader's control-character check): `$` would accept the newline.
     with pytest.raises(ValidationError) as err:
-        Settings.model_validate({**MINIMAL, field: value})
-    assert [e["loc"][0] for e in err.value.errors()] == [field]
+        Settings.model_validate(nest({**MINIMAL, field: value}))
+    assert [flat_location(tuple(e["loc"]))[0] for e in err.value.errors()] == [field]
 
 
 def test_permissions_boundary_name_resolves_in_the_stack_account(synth):
@@ -74,7 +74,7 @@ def test_yes_for_a_boolean_parameter_means_true(tmp_path):
     path.write_text("".join(f"{k}: {v}\n" for k, v in MINIMAL.items() if k != "enable_data_quality_monitor")
                     + "enable_data_quality_monitor: yes\nenable_network_isolation: on\n")
     settings, _ = load_settings(path, environ={})
-    assert settings.enable_data_quality_monitor is True and settings.enable_network_isolation is True
+    assert settings.data_quality.enabled is True and settings.enable_network_isolation is True
 
 
 def test_quoted_values_are_text(tmp_path):

@@ -23,12 +23,12 @@ RESOURCE_FIELDS = {"instance_count", "instance_type", "volume_size_gb", "max_run
 
 def monitors_side_facts() -> dict:
     """The facts as monitors/ keeps them. Monitor types from the registry (monitors/monitor_types/__init__.py)."""
-    from monitors.settings import model as settings
+    from monitors.settings import fields as settings
     from monitors.monitor_types import MONITOR_TYPES
-    from monitors.settings.model import Settings
+    from monitors.settings.model import PARAMETERS
 
     def literal(field: str) -> tuple:
-        return typing.get_args(Settings.model_fields[field].annotation)
+        return typing.get_args(PARAMETERS[field].info.annotation)
 
     return {
         "monitor_types": tuple(MONITOR_TYPES),
@@ -98,14 +98,15 @@ def test_the_allowed_baseline_params_are_the_lambdas_models_fields():
 
 
 @pytest.mark.parametrize("monitor", ["model_bias", "model_explainability"])
-def test_the_parameter_descriptions_name_the_allowed_baseline_params(monitor):
-    """The README table (generated from the descriptions) lists the Clarify params a user may give."""
+def test_the_parameter_table_names_the_allowed_baseline_params(monitor):
+    """The README table (generated from the registry) lists the params a user may give for each monitor type."""
+    from monitors.monitor_types import MONITORS
     from monitors.settings.baseline_events import param_fields
-    from monitors.settings.model import Settings
+    from monitors.tooling.docs import monitor_options_table
 
-    description = Settings.model_fields[f"baseline_{monitor}_params"].description
-    listed = re.match(rf"Extra {monitor}_params: ([a-z_, ]+)", description).group(1)
-    assert {name.strip() for name in listed.split(",")} == param_fields(monitor) - RESOURCE_FIELDS
+    [row] = [line for line in monitor_options_table() if line.startswith("| `baseline_params`")]
+    listed = row.split(f"{MONITORS[monitor].title}: ", 1)[1].split(";", 1)[0].rstrip(". |")
+    assert {name.strip() for name in listed.split(",")} == param_fields(monitor)
 
 
 def test_unknown_baseline_params_are_named_with_the_allowed_ones():

@@ -142,7 +142,8 @@ def test_a_changed_setting_is_a_new_config_object_and_a_new_job_definition():
 
 
 def test_a_given_clarify_baseline_keeps_its_own_config_file(tmp_path):
-    from monitors.payloads.job_definitions import baseline_uri, monitor_job
+    from monitors.payloads.common import baseline_uri
+    from monitors.payloads.job_definitions import monitor_job
 
     given = monitor_job(validate({**GENERATED, "model_bias_baseline_s3_uri": f"{S}/mine/bias/"}), "model_bias")
     assert given.analysis_config is None  # no object written: the monitor reads the given baseline's file
@@ -274,7 +275,7 @@ def test_terraform_validate_with_the_new_parameters(tf, terraform_validate):
 @pytest.mark.parametrize("offset", ["-PT2H", "-P1D", "-PT30M", "-P1DT2H", "-PT90S"])
 def test_offsets_accepted(offset):
     settings = validate({**GENERATED, "model_quality_start_time_offset": offset, "model_quality_end_time_offset": None})
-    assert settings.model_quality_start_time_offset == offset
+    assert settings.model_quality.start_time_offset == offset
 
 
 @pytest.mark.parametrize("offset", ["PT2H", "-P", "-PT", "2 hours", "-PT0S", "-P1W", "-PT1H30", "-P100000DT100000H"])

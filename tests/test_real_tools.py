@@ -14,7 +14,7 @@ import regex
 from tftest import TerraformTestError
 from test_stack import AWSCC, FULL
 
-from monitors.constructs.awscc import to_terraform  # noqa: F401  (documents where payloads come from)
+from monitors.payloads.awscc_shapes import to_terraform  # noqa: F401  (documents where payloads come from)
 from monitors.monitor_types import MONITORS
 
 # Every awscc job definition of the registry, by its CloudFormation type (AWS::SageMaker::<MonitoringType>JobDefinition).

@@ -1,32 +1,51 @@
-"""The monitor-type registry is the one place a monitor type's facts live: views, tables and layers built on it."""
+"""The monitor types: one module each, one registry; every flat parameter declared once and mapped in one place;
+the layers import in one direction."""
 
 from __future__ import annotations
 
-import ast
 import gzip
 import importlib.util
 import json
 import re
+import subprocess
+import sys
+import typing
 from pathlib import Path
 
 import pytest
 from conftest import BUCKET, MINIMAL
 
-from monitors.settings.config import validate
 from monitors.monitor_types import MONITOR_TYPES, MONITORS
-from monitors.settings.model import INSTANCE_TYPE_RE, STACK_LEVEL, MonitorSettings, Settings
+from monitors.monitor_types.base import MonitorOptions
+from monitors.settings.config import validate
+from monitors.settings.fields import INSTANCE_TYPE_RE
+from monitors.settings.model import PARAMETERS, STACK_LEVEL, Settings, flat_location, nest
 
 ROOT = Path(__file__).resolve().parent.parent
 S = f"s3://{BUCKET}"
-SOURCES = sorted([*(ROOT / "monitors").glob("*.py"), *(ROOT / "baseline").glob("*.py")])
+SOURCES = sorted([*(ROOT / "monitors").rglob("*.py"), *(ROOT / "baseline").rglob("*.py")])
 
 
-def test_every_per_monitor_parameter_is_in_exactly_one_view():
-    mentioned = {f for f in Settings.model_fields if any(m in f for m in MONITOR_TYPES)}
-    mapped = [setting for spec in MONITORS.values() for setting in spec.settings_fields.values()]
-    assert sorted(mapped) == sorted(mentioned)  # each once, none missing, none invented
-    view_fields = {f for f in MonitorSettings.__dataclass_fields__ if f not in ("spec", "publishes_metrics", "generated_baseline")}
-    assert {f for spec in MONITORS.values() for f in spec.view_fields} == view_fields
+def test_every_flat_parameter_has_one_place():
+    per_monitor = {name: p for name, p in PARAMETERS.items() if p.monitor}
+    # each monitor option is one flat parameter, and each flat parameter one field
+    assert len(per_monitor) == sum(len(spec.options.model_fields) for spec in MONITORS.values()) == 70
+    assert {(p.monitor, p.field) for p in per_monitor.values()} == {
+        (spec.name, option) for spec in MONITORS.values() for option in spec.options.model_fields}
+    assert set(PARAMETERS) - set(per_monitor) == set(Settings.model_fields) - set(MONITORS)
+    # the seed's names: <monitor>_<option>, enable_<monitor>_monitor, baseline_<monitor>_params, the drift alarms
+    assert {"enable_model_bias_monitor", "baseline_model_explainability_params", "data_quality_drift_alarms",
+            "model_quality_alarms", "model_bias_instance_type", "data_quality_record_preprocessor_source_uri"} <= set(per_monitor)
+    assert nest({"model_bias_instance_type": "ml.c5.xlarge", "region": "us-east-1", "enable_data_quality_monitor": True}) == {
+        "model_bias": {"instance_type": "ml.c5.xlarge"}, "region": "us-east-1", "data_quality": {"enabled": True}}
+    assert flat_location(("data_quality", "alarms", 0, "feature")) == ("data_quality_drift_alarms", 0, "feature")
+
+
+def test_a_monitor_type_is_declared_by_its_options_model():
+    for spec in MONITORS.values():
+        assert issubclass(spec.options, MonitorOptions)
+        # Settings holds one field per monitor type, typed by the type's own model
+        assert Settings.model_fields[spec.name].annotation is spec.options
 
 
 def test_view_reads_the_monitor_parameters_without_prefix():
@@ -35,11 +54,12 @@ def test_view_reads_the_monitor_parameters_without_prefix():
                          "model_bias_instance_type": "ml.c5.xlarge", "model_bias_start_time_offset": "-PT2H",
                          "publish_cloudwatch_metrics": False})
     bias = settings.monitor("model_bias")
-    assert (bias.name, bias.enabled, bias.instance_type, bias.start_time_offset, bias.ground_truth_s3_uri) == (
-        "model_bias", True, "ml.c5.xlarge", "-PT2H", f"{S}/gt/")
+    assert (bias.name, bias.enabled, bias.options.instance_type, bias.options.start_time_offset,
+            bias.options.ground_truth_s3_uri) == ("model_bias", True, "ml.c5.xlarge", "-PT2H", f"{S}/gt/")
     assert (bias.publishes_metrics, bias.generated_baseline) == (False, False)
+    assert settings.parameter("model_bias_instance_type") == "ml.c5.xlarge" == settings.model_bias.instance_type
     quality = settings.monitor("data_quality")
-    assert quality.ground_truth_s3_uri is None and quality.problem_type is None  # not a data quality field
+    assert not quality.spec.has("ground_truth_s3_uri") and not hasattr(quality.options, "problem_type")
     assert settings.enabled_monitors == ("data_quality", "model_bias")
 
 
@@ -51,17 +71,13 @@ def test_constructs_get_typed_views_not_the_whole_settings():
 
     from monitors.constructs.baseline_generation import BaselineConfig
     from monitors.constructs.alerts import AlertsConfig
-    from monitors.payloads.job_definitions import MonitorJob
+    from monitors.payloads.common import MonitorJob
     from monitors.constructs.monitor import MonitorConfig
 
     for config in (MonitorConfig, MonitorJob, BaselineConfig, AlertsConfig):
         hints = typing.get_type_hints(config)
         assert set(hints) == {f.name for f in dataclasses.fields(config)}
         assert Settings not in [a for hint in hints.values() for a in (hint, *typing.get_args(hint))], config
-    for module in ("monitors/constructs/monitor.py", "monitors/constructs/alerts.py", "monitors/constructs/baseline_generation.py"):
-        imported = {a.name for node in ast.walk(ast.parse((ROOT / module).read_text()))
-                    if isinstance(node, ast.ImportFrom) for a in node.names}
-        assert "Settings" not in imported, module
 
 
 def test_shared_views_carry_the_endpoint_baseline_and_alert_settings():
@@ -93,18 +109,25 @@ def test_shared_views_carry_the_endpoint_baseline_and_alert_settings():
 
 
 @pytest.mark.parametrize("monitor", MONITOR_TYPES)
-def test_spec_names_real_builders_and_resources(monitor):
-    spec = MONITORS[monitor]
-    from monitors.payloads import analysis_configs, job_definitions
+def test_spec_builds_its_payload_for_its_resource(monitor):
+    from monitors.payloads.awscc_shapes import JobDefinitionConfig
+    from monitors.payloads.common import MonitorInputs
+    from monitors.payloads.job_definitions import monitor_job
 
-    assert callable(getattr(job_definitions, spec.builder))
-    assert spec.analysis_config is None or callable(getattr(analysis_configs, spec.analysis_config))
+    spec = MONITORS[monitor]
     assert (spec.analysis_config is not None) == ("config" in spec.baseline_files)
     assert spec.job_definition_resource.startswith(f"{spec.provider}_sagemaker_")
-    from monitors.constructs.monitor import job_definition_class
-
-    resource_class = job_definition_class(spec)
-    assert getattr(resource_class, "TF_RESOURCE_TYPE", getattr(resource_class, "RESOURCE_TYPE", None)) == spec.job_definition_resource
+    settings = validate({**MINIMAL, "enable_data_quality_monitor": False, f"enable_{monitor}_monitor": True,
+                         f"{monitor}_baseline_s3_uri": f"{S}/b/", f"{monitor}_output_s3_uri": f"{S}/o/",
+                         f"{monitor}_ground_truth_s3_uri": f"{S}/gt/", f"{monitor}_inference_attribute": "0"}
+                        if spec.needs_ground_truth else
+                        {**MINIMAL, "enable_data_quality_monitor": False, f"enable_{monitor}_monitor": True,
+                         f"{monitor}_baseline_s3_uri": f"{S}/b/", f"{monitor}_output_s3_uri": f"{S}/o/"})
+    payload = spec.build_payload(monitor_job(settings, monitor), MonitorInputs(role_arn="r", image_uri="i"), "n")
+    if spec.provider == "awscc":  # the typed config names the resource the construct makes
+        assert isinstance(payload, JobDefinitionConfig) and payload.RESOURCE_TYPE == spec.job_definition_resource
+    else:
+        assert payload["name"] == "n" and payload["data_quality_job_output_config"]["monitoring_outputs"]["s3_output"]["s3_uri"] == f"{S}/o/"
     assert spec.metric_namespace(batch=False) == f"aws/sagemaker/Endpoints/{spec.metrics}"
     assert spec.metric_namespace(batch=True) == f"aws/sagemaker/ModelMonitoring/{spec.metrics}"
     assert "constraints" in spec.baseline_files
@@ -138,87 +161,24 @@ def test_instance_type_rule_accepts_every_processing_instance_type():
 
 
 def test_stack_level_is_declared_on_the_fields():
-    terraform = {n for n, f in Settings.model_fields.items() if (f.json_schema_extra or {}).get("group") == "Terraform"}
+    terraform = {n for n, p in PARAMETERS.items() if p.extra("group") == "Terraform"}
     assert terraform <= STACK_LEVEL  # a new backend parameter is stack-level unless someone says otherwise
     assert STACK_LEVEL - terraform == {"tags", "custom_tags", "sagemaker_project_id", "sagemaker_project_name",
                                        "seedfarmer_project_name", "seedfarmer_deployment_name", "seedfarmer_module_name"}
 
 
-def _imports(path: Path) -> set[str]:
-    """Project modules a file imports, at module level or inside functions."""
-    out = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in ("monitors", "baseline"):
-            out.add(node.module)
-            out.update(f"{node.module}.{a.name}" for a in node.names if (ROOT / node.module.replace(".", "/") / f"{a.name}.py").exists())
-        elif isinstance(node, ast.Import):
-            out.update(a.name for a in node.names if a.name.split(".")[0] in ("monitors", "baseline"))
-    return {m for m in out if (ROOT / f"{m.replace('.', '/')}.py").exists()}
+def _loaded_after(statement: str) -> list[str]:
+    code = f"import sys; {statement}; print(' '.join(sorted(sys.modules)))"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
 
 
-def test_no_import_cycle_and_settings_stays_below_baseline():
-    graph = {f"{p.parent.name}.{p.stem}": _imports(p) for p in SOURCES}
-
-    def reachable(start: str) -> set[str]:
-        seen, todo = set(), [start]
-        while todo:
-            for nxt in graph.get(todo.pop(), ()):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        return seen
-
-    assert [m for m in graph if m in reachable(m)] == []
-    for lower in ("monitors.monitor_types", "monitors.settings.model"):
-        assert not {m for m in reachable(lower) if m.startswith("baseline.")}, lower
-    assert reachable("monitors.monitor_types") == set()  # pure data
-
-
-def _monitor_literals(node: ast.AST) -> list[str]:
-    return [n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
-            and n.value in MONITOR_TYPES]
-
-
-def test_no_module_outside_the_registry_lists_or_branches_on_monitor_types():
-    found = []
-    for path in SOURCES:
-        if path.name == "registry.py":
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', '?')}"
-            if isinstance(node, (ast.Tuple, ast.List, ast.Set, ast.Dict)):
-                items = node.keys if isinstance(node, ast.Dict) else node.elts
-                names = [i.value for i in items if isinstance(i, ast.Constant) and i.value in MONITOR_TYPES]
-                if len(names) >= 2:
-                    found.append(f"{where} lists {names}")
-            if isinstance(node, ast.Compare) and _monitor_literals(node):
-                found.append(f"{where} branches on {_monitor_literals(node)}")
-            # getattr(settings, f"{monitor}_...") instead of the typed view
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
-                    and len(node.args) > 1 and isinstance(node.args[1], ast.JoinedStr)):
-                found.append(f"{where} builds an attribute name")
-    assert found == []
-
-
-def _extending_section() -> str:
-    readme = (ROOT / "README.md").read_text()
-    return readme.split("## Extending: adding a monitor type", 1)[1].split("\n## ", 1)[0]
-
-
-def test_extending_walkthrough_names_at_most_four_files_that_exist():
-    steps = re.findall(r"^\d+\. \*\*`([^`]+)`\*\*", _extending_section(), re.M)
-    assert 1 <= len(steps) <= 4, steps
-    assert [s for s in steps if not (ROOT / s).is_file()] == []
-    assert "monitors/monitor_types/__init__.py" in steps
-
-
-def test_readme_counts_the_bad_input_cases():
-    import test_bad_input
-
-    readme = (ROOT / "README.md").read_text()
-    counted = re.search(r"\((\d+) settings cases and (\d+) file cases", readme)
-    assert counted, "README names the number of bad-input cases"
-    assert (int(counted[1]), int(counted[2])) == (len(test_bad_input.CASES), len(test_bad_input.FILE_CASES))
+def test_layers_import_in_one_direction():
+    """baseline/ (the state machine) stands alone; monitors builds on it, never the reverse; validating settings
+    loads neither cdktf nor jsii (a bad configuration is reported without starting Node)."""
+    assert [m for m in _loaded_after("import baseline.state_machine") if m.split(".")[0] == "monitors"] == []
+    loaded = _loaded_after("import monitors.settings.config, monitors.settings.builder, monitors.tooling.docs")
+    assert [m for m in loaded if m.split(".")[0] in ("cdktf", "jsii", "constructs", "baseline")] == []
+    assert "monitors.monitor_types.model_bias" in loaded
 
 
 def test_test_files_named_in_the_code_exist():

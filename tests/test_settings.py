@@ -19,13 +19,13 @@ def problems(config: dict) -> list[str]:
 
 def test_minimal_config_defaults_are_the_seeds():
     s = validate(MINIMAL)
-    assert s.data_quality_instance_type == "ml.m5.large"
-    assert s.data_quality_instance_count == 1
-    assert s.data_quality_instance_volume_size_in_gb == 20
-    assert s.data_quality_max_runtime_in_seconds == 3600
-    assert s.model_quality_max_runtime_in_seconds == 1800
-    assert s.model_quality_problem_type == "Regression"
-    assert s.data_quality_schedule_expression == "cron(0 * ? * * *)"
+    assert s.data_quality.instance_type == "ml.m5.large"
+    assert s.data_quality.instance_count == 1
+    assert s.data_quality.instance_volume_size_in_gb == 20
+    assert s.data_quality.max_runtime_in_seconds == 3600
+    assert s.model_quality.max_runtime_in_seconds == 1800
+    assert s.model_quality.problem_type == "Regression"
+    assert s.data_quality.schedule_expression == "cron(0 * ? * * *)"
     assert s.baseline_instance_type == "ml.m5.xlarge"
     assert s.baseline_volume_size_gb == 20
     assert s.baseline_max_runtime_seconds == 3600
@@ -145,7 +145,7 @@ def test_flat_json_file_and_kebab_case_names(tmp_path):
     config = {k.replace("_", "-"): v for k, v in MINIMAL.items()}
     config["data-quality-schedule-expression"] = "cron(0 5 ? * * *)"
     settings, warnings = load_settings(write(tmp_path, "c.json", json.dumps(config)), environ={})
-    assert settings.data_quality_schedule_expression == "cron(0 5 ? * * *)"
+    assert settings.data_quality.schedule_expression == "cron(0 5 ? * * *)"
     assert warnings == []
 
 
@@ -160,7 +160,7 @@ def test_environment_overrides_file_with_seedfarmer_encodings(tmp_path):
         "SEEDFARMER_PROJECT_NAME": "proj",
     }
     settings, _ = load_settings(path, environ=env)
-    assert settings.data_quality_instance_count == 3
+    assert settings.data_quality.instance_count == 3
     assert settings.subnet_ids == ["subnet-0123456789abcdef0"]
     assert settings.tags == {"team": "ml"}
     assert settings.resource_tags()["seedfarmer:project-name"] == "proj"
@@ -211,12 +211,12 @@ def test_seed_manifests_load_as_they_are(tmp_path, name):
         assert warnings[2].startswith("warning: baseline_training_data_s3_uri: baseline generation is on, but every enabled monitor")
         assert settings.enabled_monitors == ("data_quality", "model_quality")
         assert settings.baseline_generation_enabled
-        assert settings.model_quality_problem_type == "BinaryClassification"
+        assert settings.model_quality.problem_type == "BinaryClassification"
 
 
 def test_yaml_number_accepted_where_a_string_is_meant():
     settings = validate({**MINIMAL, **MQ, "model_quality_inference_attribute": 0})
-    assert settings.model_quality_inference_attribute == "0"
+    assert settings.model_quality.inference_attribute == "0"
 
 
 def test_generated_bias_baseline_without_label_values_warns(tmp_path):

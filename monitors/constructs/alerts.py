@@ -36,8 +36,8 @@ from monitors.constructs.aws_bindings import aws
 from monitors.constructs.iam import AccountContext, ServiceRole, Statement, service_endpoint
 from monitors.constructs.json_documents import json_document
 from monitors.naming import bounded_name
-from monitors.monitor_types import MonitorType
-from monitors.settings.model import AlertSettings, BiasAlarm, DriftAlarm, EndpointSettings, ExplainabilityAlarm, MonitorSettings, QualityAlarm
+from monitors.monitor_types.base import Alarm, MonitorType, MonitorView
+from monitors.settings.views import AlertSettings, EndpointSettings
 from monitors.tooling.staging import staging_dir
 
 CHECKER_SOURCE = Path(__file__).resolve().parents[2] / "lambda_image" / "alerts" / "execution_alerts.py"
@@ -59,7 +59,7 @@ def checker_zip(source: Path = CHECKER_SOURCE) -> bytes:
 class AlertsConfig:
     alerts: AlertSettings
     endpoint: EndpointSettings
-    monitors: tuple[MonitorSettings, ...]  # the enabled monitors (their alarms)
+    monitors: tuple[MonitorView, ...]  # the enabled monitors (their alarms)
     permissions_boundary: str | None  # ARN for the checker's role (Settings.permissions_boundary)
     account: AccountContext
     kms_key_arn: str | None
@@ -181,11 +181,11 @@ class Alerts(Construct):
     def _alarms(self, config: AlertsConfig) -> None:
         # Each alarm model knows its metric, meaning and dimensions; the registry knows its monitor's namespace.
         for view in config.monitors:
-            for alarm in view.alarms or []:
-                self._alarm(config, view.spec, view.batch_transform_input is not None, alarm)
+            for alarm in view.alarms:
+                self._alarm(config, view.spec, view.options.batch_transform_input is not None, alarm)
 
     def _alarm(self, config: AlertsConfig, spec: MonitorType, batch: bool,
-               alarm: DriftAlarm | QualityAlarm | BiasAlarm | ExplainabilityAlarm) -> None:
+               alarm: Alarm) -> None:
         endpoint_name, monitor, key, direction = config.endpoint.endpoint_name, spec.name, alarm.key, alarm.direction
         schedule_name, _ = config.schedules[monitor]
         dimensions = {"MonitoringSchedule": schedule_name} if batch else {"Endpoint": endpoint_name, "MonitoringSchedule": schedule_name}

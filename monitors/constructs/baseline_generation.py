@@ -18,7 +18,7 @@ from monitors.constructs.json_documents import encoded, json_document, json_loca
 from monitors.naming import bounded_name, content_hash
 from monitors.monitor_types import MONITORS
 from monitors.tooling.staging import staging_dir
-from monitors.settings.model import BaselineGenerationSettings, EndpointSettings
+from monitors.settings.views import BaselineGenerationSettings, EndpointSettings
 
 LAMBDA_IMAGE_DIR = Path(__file__).resolve().parents[2] / "lambda_image"
 DOCKER_SOURCE = "kreuzwerker/docker"

@@ -29,7 +29,8 @@ from monitors.payloads.job_definitions import monitor_job
 from monitors.constructs.monitor import Monitor, MonitorConfig
 from monitors.naming import bounded_name
 from monitors.monitor_types import MONITORS
-from monitors.settings.model import ECR_IMAGE_RE, Settings
+from monitors.settings.fields import ECR_IMAGE_RE
+from monitors.settings.model import Settings
 
 ANALYZER = ("sagemaker-model-monitor-analyzer", "latest")
 CLARIFY = ("sagemaker-clarify-processing", "1.0")

@@ -9,7 +9,8 @@ from constructs import Construct
 from monitors import tokens
 from monitors.constructs.aws_bindings import aws
 from monitors.monitor_types import MONITORS
-from monitors.settings.model import S3_URI_RE, Settings
+from monitors.settings.fields import S3_URI_RE
+from monitors.settings.model import Settings
 
 # Actions AWS only authorizes on "*" (no resource-level permissions); tests allow "*" only for these.
 WILDCARD_ONLY_ACTIONS = frozenset({
@@ -108,11 +109,12 @@ def s3_access(settings: Settings) -> tuple[list[str], list[str]]:
     for monitor in settings.enabled_monitors:
         read.append(baseline_prefix(settings, monitor))
         view = settings.monitor(monitor)
-        if view.ground_truth_s3_uri:
-            read.append(view.ground_truth_s3_uri)
-        if view.batch_transform_input is not None:
-            read.append(view.batch_transform_input.data_captured_destination_s3_uri)
-        output = view.output_s3_uri
+        ground_truth = getattr(view.options, "ground_truth_s3_uri", None)  # monitors that merge ground truth
+        if ground_truth:
+            read.append(ground_truth)
+        if view.options.batch_transform_input is not None:
+            read.append(view.options.batch_transform_input.data_captured_destination_s3_uri)
+        output = view.options.output_s3_uri
         if output:
             write.append(output)
     extra = monitoring_role_s3_access(settings)
@@ -159,7 +161,7 @@ def endpoint_capture_patterns(settings: Settings) -> list[str]:
     synth). AWS documents the layout <destination>/<endpoint-name>/<variant>/yyyy/mm/dd/hh/<file>.jsonl
     (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture-endpoint.html), so reads are
     scoped to keys with the endpoint's name as a folder: at the bucket root or under any prefix."""
-    if not any(settings.monitor(m).batch_transform_input is None for m in settings.enabled_monitors):
+    if not any(settings.options(m).batch_transform_input is None for m in settings.enabled_monitors):
         return []
     name = settings.endpoint_name
     return [f"{name}/*", f"*/{name}/*"]

@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
-from monitors.constructs import awscc
+from monitors.constructs.awscc import AwsccJobDefinition, AwsccProvider
 from monitors.payloads import analysis_configs
 from monitors.tooling.addresses import depends_on_address
 from monitors.constructs.aws_bindings import aws
-from monitors.payloads.job_definitions import MonitorInputs, MonitorJob, job_definition_name, job_definition_payload, schedule_name
-from monitors.monitor_types import MonitorType
-
-
-def job_definition_class(spec: MonitorType) -> type:
-    """The construct class of the spec's job definition resource: the aws provider's binding
-    (aws_sagemaker_x -> cdktf_cdktf_provider_aws.sagemaker_x.SagemakerX) or our typed awscc construct."""
-    if spec.provider == "aws":
-        module = spec.job_definition_resource.removeprefix("aws_")
-        return getattr(aws(module), "".join(part.title() for part in module.split("_")))
-    if spec.provider == "awscc":
-        return awscc.job_definition_class(spec.job_definition_resource)
-    raise ValueError(f"{spec.name}: no job definition construct for provider {spec.provider!r}")
+from monitors.payloads.common import MonitorInputs, MonitorJob
+from monitors.payloads.job_definitions import job_definition_name, job_definition_payload, schedule_name
 
 
 @dataclass(frozen=True)
@@ -33,7 +23,7 @@ class MonitorConfig:
     image_uri: str  # Terraform reference or override
     image_key: str  # what determines the image, for the content-derived name
     kms_key_arn: str | None  # Terraform reference to the resolved key ARN
-    awscc_provider: awscc.AwsccProvider | None
+    awscc_provider: AwsccProvider | None
 
 
 class Monitor(Construct):
@@ -43,16 +33,16 @@ class Monitor(Construct):
         self.job_definition_name = job_definition_name(job, config.image_key)
         inputs = MonitorInputs(role_arn=config.role_arn, image_uri=config.image_uri, kms_key_arn=config.kms_key_arn)
         payload = job_definition_payload(job, inputs, self.job_definition_name)
-        resource_class = job_definition_class(spec)
-        if spec.provider == "aws":
-            self.job_definition = resource_class(
+        self.job_definition: Any
+        if spec.provider == "aws":  # data quality: the aws provider's own resource
+            self.job_definition = aws("sagemaker_data_quality_job_definition").SagemakerDataQualityJobDefinition(
                 self, "job_definition", **payload,
                 lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
             )
             definition_name = self.job_definition.name
             self.job_definition_arn = self.job_definition.arn
-        elif spec.provider == "awscc":  # (job_definition_class accepts no other provider)
-            self.job_definition = resource_class(self, "job_definition", config=payload, provider=config.awscc_provider)
+        else:  # the payload is an awscc JobDefinitionConfig, which names its resource type
+            self.job_definition = AwsccJobDefinition(self, "job_definition", config=payload, provider=config.awscc_provider)
             definition_name = self.job_definition.job_definition_name
             self.job_definition_arn = self.job_definition.job_definition_arn
 
@@ -75,6 +65,6 @@ class Monitor(Construct):
             monitoring_schedule_config={
                 "monitoring_job_definition_name": definition_name,
                 "monitoring_type": spec.monitoring_type,
-                "schedule_config": {"schedule_expression": job.monitor.schedule_expression},
+                "schedule_config": {"schedule_expression": job.monitor.options.schedule_expression},
             },
         )

@@ -14,7 +14,10 @@ from types import ModuleType
 from typing import Any
 
 from monitors.monitor_types import MONITORS
-from monitors.settings.model import MODEL_QUALITY_BASELINE_COLUMNS, Settings, did_you_mean
+from monitors.monitor_types.model_quality import BASELINE_COLUMNS
+from monitors.settings.fields import did_you_mean
+from monitors.settings.model import Settings
+from monitors.settings.rules import alarms_match_generated_baselines
 
 EVENT_VALIDATION = Path(__file__).resolve().parents[2] / "lambda_image" / "event_validation.py"
 # Which setting an event field comes from (anything else is in baseline_<monitor>_params).
@@ -25,32 +28,33 @@ EVENT_FIELD_SETTINGS = {
 }
 def baseline_params(settings: Settings, monitor: str) -> dict:
     view = settings.monitor(monitor)
+    spec, options = view.spec, view.options
     params: dict = {
         "instance_count": settings.baseline_instance_count,
         "instance_type": settings.baseline_instance_type,
         "volume_size_gb": settings.baseline_volume_size_gb,
         "max_runtime_seconds": settings.baseline_max_runtime_seconds,
     }
-    if "baseline_dataset_format" in view.spec.view_fields:  # the analyzer's baselines (the SDK's DatasetFormat)
-        params["dataset_format"] = view.baseline_dataset_format
-    if "problem_type" in view.spec.baseline_param_fields:
-        params["problem_type"] = view.problem_type
+    if spec.has("baseline_dataset_format"):  # the analyzer's baselines (the SDK's DatasetFormat)
+        params["dataset_format"] = options.baseline_dataset_format
+    if "problem_type" in spec.baseline_param_fields:
+        params["problem_type"] = options.problem_type
         # The threshold is one setting for the monitor and its baseline (the SDK's suggest_baseline takes it too);
         # the columns are the baseline dataset's own (the monitor's attributes describe the captured output).
-        if view.probability_threshold_attribute is not None:
-            params["probability_threshold_attribute"] = view.probability_threshold_attribute
-        for column, field in MODEL_QUALITY_BASELINE_COLUMNS.items():
-            if getattr(settings, column) is not None:
-                params[field] = getattr(settings, column)
-    if view.spec.image == "clarify":
+        if options.probability_threshold_attribute is not None:
+            params["probability_threshold_attribute"] = options.probability_threshold_attribute
+        for column, field in BASELINE_COLUMNS.items():
+            if getattr(options, column) is not None:
+                params[field] = getattr(options, column)
+    if spec.image == "clarify":
         # The Clarify baseline calls the same model as the monitored endpoint, so the monitor's attributes locate
         # the prediction in its output too (the SDK's ModelPredictedLabelConfig label/probability).
-        for name, value in (("inference_attribute", view.inference_attribute), ("probability_attribute", view.probability_attribute)):
-            if value is not None:
-                params[name] = value
-    if "probability_threshold" in view.spec.baseline_param_fields and view.probability_threshold_attribute is not None:
-        params["probability_threshold"] = view.probability_threshold_attribute
-    params.update(view.baseline_params or {})
+        for name in ("inference_attribute", "probability_attribute"):
+            if getattr(options, name) is not None:
+                params[name] = getattr(options, name)
+    if "probability_threshold" in spec.baseline_param_fields and options.probability_threshold_attribute is not None:
+        params["probability_threshold"] = options.probability_threshold_attribute
+    params.update(options.baseline_params or {})
     return params
 
 
@@ -132,7 +136,7 @@ def baseline_event_problems(settings: Settings, bad: set[str]) -> list[str]:
     unknown = set()
     for monitor in _event_validation().PARAMS:
         allowed = sorted(param_fields(monitor))
-        for key in sorted(set(settings.monitor(monitor).baseline_params or {}) - set(allowed)):
+        for key in sorted(set(settings.options(monitor).baseline_params or {}) - set(allowed)):
             unknown.add(monitor)
             problem(f"baseline_{monitor}_params", f"unknown field {key!r}{did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}")
     if settings.baseline_generation_enabled and settings.endpoint_name is not None and not bad & {
@@ -144,5 +148,12 @@ def baseline_event_problems(settings: Settings, bad: set[str]) -> list[str]:
             effective[monitor], event_problems = check_baseline_event(settings, monitor)
             for field, rule in event_problems:
                 problem(field, rule)
-        settings._alarms_match_generated_baselines(problem, effective)
+        alarms_match_generated_baselines(settings, problem, effective)
     return problems
+
+
+def effective_baseline_params(settings: Settings, monitor: str) -> Any:
+    """The params the generated baseline runs with (the Lambda's defaults filled in); validated at synth."""
+    params, problems = check_baseline_event(settings, monitor)
+    assert params is not None and not problems, "validated by monitors.settings.config (baseline_event_problems)"
+    return params

@@ -19,7 +19,8 @@ from pydantic import BaseModel
 
 from monitors import tokens
 from monitors.settings.config import ConfigError, validate
-from monitors.settings.model import FleetSettings, Settings, did_you_mean, shorten
+from monitors.settings.fields import did_you_mean, shorten
+from monitors.settings.model import PARAMETERS, FleetSettings, Settings
 
 
 class SettingsError(ConfigError):
@@ -35,12 +36,12 @@ def monitoring_settings(**parameters: Any) -> Settings:
         if name in FleetSettings.model_fields:
             problems.append(f"{name}: a SageMakerModelMonitoring monitors one endpoint; create one per endpoint "
                             "(or use a configuration file with MonitoringStack)")
-        elif name not in Settings.model_fields:
-            problems.append(f"{shorten(name, 60)[1:-1]}: unknown parameter{did_you_mean(name, list(Settings.model_fields))}")
+        elif name not in PARAMETERS:
+            problems.append(f"{shorten(name, 60)[1:-1]}: unknown parameter{did_you_mean(name, list(PARAMETERS))}")
         else:
             # Nested models (alarms, batch inputs) may be given as objects or as mappings.
             known[name] = _plain(value)
-    checked, restore, token_problems, token_fields = tokens.stand_ins(known, Settings.model_fields)
+    checked, restore, token_problems, token_fields = tokens.stand_ins(known, PARAMETERS)
     problems += token_problems
     try:
         settings = validate(checked, bad_fields=frozenset(token_fields))
@@ -50,7 +51,7 @@ def monitoring_settings(**parameters: Any) -> Settings:
     if problems:
         raise SettingsError(problems)
     assert settings is not None
-    return settings.model_copy(update=restore) if restore else settings
+    return settings.with_parameters(restore) if restore else settings
 
 
 def _plain(value: Any) -> Any:

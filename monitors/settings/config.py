@@ -21,10 +21,12 @@ from pydantic import ValidationError
 from monitors.settings.baseline_events import baseline_event_problems
 from monitors.tooling import yaml_source
 from monitors.naming import bounded_name
+from monitors.monitor_types import MONITORS
+from monitors.settings.fields import LITERAL_TEXT_FIELDS, did_you_mean, shorten
 from monitors.settings.model import (
-    LITERAL_TEXT_FIELDS, FleetSettings, STACK_LEVEL, Settings, SettingsProblems, derived_stack_name, did_you_mean,
-    settings_warnings, shorten,
+    PARAMETERS, STACK_LEVEL, FleetSettings, Settings, SettingsProblems, derived_stack_name, flat_location, nest,
 )
+from monitors.settings.rules import settings_warnings
 
 ENV_PREFIX = "SEEDFARMER_PARAMETER_"
 # SeedFarmer's own context variables, tagged when present.
@@ -49,15 +51,16 @@ def normalize_name(name: str) -> str:
 
 def _structured_fields() -> set[str]:
     """Fields whose values arrive as JSON strings from the environment (lists and dicts)."""
-    properties = {**Settings.model_json_schema()["properties"], **FleetSettings.model_json_schema()["properties"]}
+    fleet = FleetSettings.model_json_schema()["properties"]
+    properties = {**{name: parameter_schema(name) for name in PARAMETERS}, **fleet}
     return {
         name for name, prop in properties.items()
-        if {"array", "object"} & {option.get("type") for option in prop.get("anyOf", [prop])}
+        if {"array", "object"} & {option.get("type") for option in _options(prop)}
     }
 
 
 def _unknown(name: str, source: str) -> str:
-    hint = did_you_mean(name, [*Settings.model_fields, *FleetSettings.model_fields]) if len(name) < 100 else ""
+    hint = did_you_mean(name, [*PARAMETERS, *FleetSettings.model_fields]) if len(name) < 100 else ""
     return f"{shorten(name, 60)[1:-1]}: unknown parameter in {source}{hint}"
 
 
@@ -99,7 +102,7 @@ def read_config_file(path: Path, warnings: list[str], value_from: set[str] | Non
         params = data["parameters"]
         if not isinstance(params, list):
             raise ConfigError([f"--config: 'parameters' in {path} must be a list of name/value entries"])
-        known = {*Settings.model_fields, *FleetSettings.model_fields}
+        known = {*PARAMETERS, *FleetSettings.model_fields}
         for key in data:
             if normalize_name(str(key)) in known:
                 problems.append(f"{normalize_name(str(key))}: is a flat parameter beside the manifest's 'parameters:' "
@@ -157,7 +160,7 @@ def read_environment(environ: Mapping[str, str]) -> dict[str, tuple[Any, str]]:
 
 
 def _format_error(err: Mapping[str, Any]) -> str:
-    loc = err["loc"]
+    loc = flat_location(tuple(err["loc"]))
     field = str(loc[0]) + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc[1:])
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] not in ("value_error", "missing", "extra_forbidden") and "got" not in msg:
@@ -172,6 +175,16 @@ def _schema() -> dict[str, Any]:
     if not _SCHEMA:
         _SCHEMA.update(Settings.model_json_schema())
     return _SCHEMA
+
+
+def parameter_schema(name: str) -> dict[str, Any]:
+    """The JSON schema of one flat parameter (a monitor option's is in its options model's definition)."""
+    where = PARAMETERS.get(name)
+    if where is None:
+        return {}
+    if where.monitor is None:
+        return _schema()["properties"][name]
+    return _schema()["$defs"][MONITORS[where.monitor].options.__name__]["properties"][where.field]
 
 
 def _options(schema: dict[str, Any]) -> list[dict[str, Any]]:
@@ -234,40 +247,41 @@ def _raw_problems(field: str, value: Any, schema: dict[str, Any], literal: bool,
 
 
 def validate(raw: Mapping[str, Any], *, bad_fields: frozenset[str] = frozenset()) -> Settings:
-    """Validate, reporting every problem: field rules first, then cross-field rules on the fields that passed.
-    bad_fields: already reported by the caller (left out of raw); rules that need them are skipped."""
-    properties = _schema()["properties"]
+    """Validate flat parameters, reporting every problem: each parameter's own rules first, then the rules across
+    parameters on those that passed (monitors.settings.rules skips a rule whose inputs failed).
+    bad_fields: already reported by the caller (left out of raw)."""
     problems: list[str] = []
     checked: dict[str, Any] = {}
-    raw_bad: set[str] = set(bad_fields)
+    bad: set[str] = set(bad_fields)
     for name, value in raw.items():
         before = len(problems)
-        checked[name] = _raw_problems(name, value, properties.get(name, {}), name in LITERAL_TEXT_FIELDS, name, problems)
+        checked[name] = _raw_problems(name, value, parameter_schema(name), name in LITERAL_TEXT_FIELDS, name, problems)
         if len(problems) > before:
-            raw_bad.add(name)
-    raw = {k: v for k, v in checked.items() if k not in raw_bad}
+            bad.add(name)
+    values = {k: v for k, v in checked.items() if k not in bad}
     try:
-        settings, cross_field = _cross_checked(dict(raw), raw_bad)
+        settings, cross_field = _cross_checked(values, bad)
     except ValidationError as exc:
         field_errors = exc.errors(include_url=False)
     else:
         if problems or cross_field:
             raise ConfigError(problems + cross_field)
         return settings
-    bad = raw_bad | {str(e["loc"][0]) for e in field_errors if e["loc"]}
     problems += [_format_error(e) for e in field_errors]
+    bad |= {str(flat_location(tuple(e["loc"]))[0]) for e in field_errors if e["loc"]}
     try:
-        problems.extend(_cross_checked({k: v for k, v in raw.items() if k not in bad}, bad)[1])
+        problems.extend(_cross_checked({k: v for k, v in values.items() if k not in bad}, bad)[1])
     except ValidationError:
         pass  # everything left passed its own rule; nothing more to learn
     raise ConfigError(problems)
 
 
 def _cross_checked(values: dict[str, Any], bad: set[str]) -> tuple[Settings, list[str]]:
-    """The settings and the problems of the rules across fields: the settings model's own, then the baseline events'
-    (the baseline Lambda's validator run at synth time). Raises ValidationError for fields that break their own rule."""
+    """The settings and the problems of the rules across parameters: the settings model's own, then the baseline
+    events' (the baseline Lambda's validator run at synth time). Raises ValidationError for parameters that break
+    their own rule."""
     try:
-        settings, problems = Settings.model_validate(values, context={"bad_fields": bad}), []
+        settings, problems = Settings.model_validate(nest(values), context={"bad_fields": bad}), []
     except SettingsProblems as exc:
         assert exc.settings is not None
         settings, problems = exc.settings, list(exc.problems)
@@ -294,12 +308,12 @@ def _read_sources(config_path: Path | None, environ: Mapping[str, str], warnings
 
 def _validate_known(values: Mapping[str, tuple[Any, str]], *, prefix: str = "") -> tuple[Settings | None, list[str]]:
     """Validate; return (settings or None, problems), unknown names included, each line prefixed."""
-    unknown = [(name, src) for name, (_, src) in values.items() if name not in Settings.model_fields]
+    unknown = [(name, src) for name, (_, src) in values.items() if name not in PARAMETERS]
     problems = [prefix + _unknown(name, src) for name, src in unknown[:MAX_UNKNOWN_REPORTED]]
     if len(unknown) > MAX_UNKNOWN_REPORTED:
         problems.append(f"{prefix}(and {len(unknown) - MAX_UNKNOWN_REPORTED} more unknown parameters)")
     try:
-        settings = validate({name: value for name, (value, _) in values.items() if name in Settings.model_fields})
+        settings = validate({name: value for name, (value, _) in values.items() if name in PARAMETERS})
     except ConfigError as exc:
         return None, problems + [prefix + p for p in exc.problems]
     return settings, problems

@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from monitors.settings.model import CRON_RE, Settings
+from monitors.settings.fields import CRON_RE
+from monitors.settings.model import Settings
 
 RATE_RE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 EVENTS_CRON_RE = re.compile(r"^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$")
@@ -75,8 +76,9 @@ def monitor_lines(settings: Settings) -> list[str]:
     lines = []
     for monitor in settings.enabled_monitors:
         view = settings.monitor(monitor)
-        runs = monitoring_runs_per_day(view.schedule_expression)
-        count, instance_type, hours = view.instance_count, view.instance_type, view.max_runtime_in_seconds / 3600
+        options = view.options
+        runs = monitoring_runs_per_day(options.schedule_expression)
+        count, instance_type, hours = options.instance_count, options.instance_type, options.max_runtime_in_seconds / 3600
         lines.append(
             f"cost: {settings.endpoint_name} {monitor}: {runs} run(s)/day x {count} {instance_type} x at most "
             f"{_number(hours)} h = at most {_number(runs * count * hours)} instance-hours/day"

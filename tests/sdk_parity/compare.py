@@ -200,7 +200,7 @@ def _field_label(entry: dict) -> str:
 
 def readme_list(entries: list[dict]) -> str:
     """One line per remaining difference (entries with the same status and summary are one difference, met in
-    several fields), justified first: the end of the README's "How the monitors match SageMaker's own"."""
+    several fields), justified first: the end of docs/sdk-parity.md ("How the monitors match SageMaker's own")."""
     groups: dict[tuple[str, str], list[dict]] = {}
     for entry in sorted(entries, key=lambda e: STATUSES.index(e["status"])):
         groups.setdefault((entry["status"], entry["summary"]), []).append(entry)

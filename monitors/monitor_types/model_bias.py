@@ -1,0 +1,99 @@
+"""Model bias: Clarify's post-training bias metrics of the live predictions, merged with ground truth labels, against
+a baseline. Its job definition is ``awscc_sagemaker_model_bias_job_definition``; a generated baseline's monitor reads
+an analysis configuration written from the baseline's params (``analysis_config``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import ConfigDict
+
+from monitors.monitor_types.base import (
+    CLARIFY_BASELINE_FILES, CLARIFY_BASELINE_PARAM_FIELDS, COMMON_BASELINE_PARAM_FIELDS, Alarm, FeaturesOptions,
+    GroundTruthOptions, MonitorType, PredictionOptions,
+)
+from monitors.payloads import awscc_shapes as shapes
+from monitors.payloads.common import (
+    MonitorInputs, MonitorJob, awscc_config, clarify_app_specification, ground_truth_job_input,
+)
+from monitors.settings.fields import alarm_key, param
+
+# Clarify bias metric short names by stage ("Measure Pre-training Bias", "Measure Post-training Data and
+# Model Bias"); published as bias_metric_<short name> with BiasStage "Pre-training" or "Post-Training"
+# ("CloudWatch Metrics for Bias Drift Analysis": clarify-model-monitor-bias-drift-cw).
+METRICS = {
+    "Pre-training": ("CI", "DPL", "KL", "JS", "LP", "TVD", "KS", "CDDL"),
+    "Post-Training": ("DPPL", "DI", "DCA", "DCR", "RD", "DAR", "DRR", "AD", "CDDPL", "TE", "FT", "GE", "SD"),
+}
+
+
+def bias_stage(metric: str) -> str:
+    return next(stage for stage, names in METRICS.items() if metric in names)
+
+
+class BiasAlarm(Alarm):
+    """Alarm when a Clarify bias metric crosses threshold; the dimensions must match the analysis
+    configuration's label, label value, facet and facet value (they name the published metric)."""
+
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
+    metric: str
+    threshold: float
+    direction: Literal["above", "below"]
+    label: str
+    label_value: str
+    facet: str
+    facet_value: str
+
+    @property
+    def key(self) -> str:
+        return alarm_key(self.metric, self.label, self.label_value, self.facet, self.facet_value, self.direction)
+
+    @property
+    def metric_name(self) -> str:
+        return f"bias_metric_{self.metric}"
+
+    @property
+    def meaning(self) -> str:
+        return f"bias metric {self.metric} for {self.facet}={self.facet_value} went {self.direction} {self.threshold}"
+
+    @property
+    def extra_dimensions(self) -> dict[str, str]:
+        return {"BiasStage": bias_stage(self.metric), "Label": self.label, "LabelValue": self.label_value,
+                "Facet": self.facet, "FacetValue": self.facet_value}
+
+
+class ModelBiasOptions(FeaturesOptions, PredictionOptions, GroundTruthOptions):
+    alarms: list[BiasAlarm] | None = param(
+        None, "CloudWatch alarms on bias_metric_<metric> (e.g. DPPL, CI): [{metric, threshold, direction, label, "
+        "label_value, facet, facet_value}] as in the analysis configuration.")
+
+
+def analysis_config(params: Any) -> dict:
+    """The SDK's BiasAnalysisConfig(BiasConfig(label_values, facet_name, facet_values), headers, label)._to_dict()."""
+    facet: dict = {"name_or_index": params.facet_name}
+    if params.facet_values is not None:
+        facet["value_or_threshold"] = list(params.facet_values)
+    return {
+        "label_values_or_threshold": list(params.label_values),
+        "facet": [facet],
+        "headers": list(params.headers),
+        "label": params.label_header,
+    }
+
+
+def payload(job: MonitorJob, inputs: MonitorInputs, name: str) -> shapes.ModelBiasJobDefinitionConfig:
+    return awscc_config(job, inputs, name, shapes.ModelBiasJobDefinitionConfig,
+                        app_specification=clarify_app_specification(job, inputs), job_input=ground_truth_job_input(job))
+
+
+SPEC = MonitorType(
+    name="model_bias", monitoring_type="ModelBias", resource_short_name="bias", baseline_job_short_name="mb",
+    image="clarify", provider="awscc", job_definition_resource="awscc_sagemaker_model_bias_job_definition",
+    options=ModelBiasOptions, build_payload=payload, baseline_files=CLARIFY_BASELINE_FILES,
+    needs_ground_truth=True, metrics="bias-metrics",
+    baseline_param_fields=COMMON_BASELINE_PARAM_FIELDS | CLARIFY_BASELINE_PARAM_FIELDS | {
+        "label_values", "facet_name", "facet_values", "probability_threshold"},
+    analysis_config=analysis_config,
+)

@@ -1,0 +1,135 @@
+"""What every monitor's job definition payload is built from (``MonitorJob``) and the parts the payloads share.
+
+Pure functions (no cdktf): the same builder produces the real payload and, with placeholder role and image, the
+content that names the definition (``monitors.payloads.job_definitions``). Each monitor type's module builds its
+own payload from these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from monitors.monitor_types.base import MonitorView
+from monitors.naming import s3_join
+from monitors.payloads import analysis_configs
+from monitors.payloads import awscc_shapes as shapes
+from monitors.settings.views import EndpointSettings
+
+
+@dataclass(frozen=True)
+class MonitorInputs:
+    """What a monitor's payload needs besides settings: Terraform references, or placeholders for naming."""
+
+    role_arn: str
+    image_uri: str
+    # The aws provider only accepts key ARNs, so ids/aliases are resolved through data.aws_kms_key.
+    kms_key_arn: str | None = None
+
+
+@dataclass(frozen=True)
+class MonitorJob:
+    """What one monitor's job definition and schedule are built from: its own settings, the endpoint's, and what its
+    baseline decides (``monitors.payloads.job_definitions.monitor_job``); constructs get only this."""
+
+    monitor: MonitorView
+    endpoint: EndpointSettings
+    baseline_prefix: str  # the monitor's own baseline URI, or where baseline generation writes it
+    analysis_config: dict | None  # a generated Clarify baseline's monitor configuration (analysis_configs)
+    probability_threshold: float | None  # the job input's probability_threshold_attribute
+
+    @property
+    def name(self) -> str:
+        return self.monitor.name
+
+
+def baseline_uri(job: MonitorJob, kind: str) -> str:
+    if kind == "config" and job.analysis_config is not None:
+        # A generated Clarify baseline's monitor reads its own analysis configuration, written from the settings
+        # under a content-derived key (monitors/payloads/analysis_configs.py); a given baseline's own file otherwise.
+        bucket, key, _ = analysis_configs.config_object(job.analysis_config, job.baseline_prefix)
+        return f"s3://{bucket}/{key}"
+    return s3_join(job.baseline_prefix, job.monitor.spec.baseline_files[kind])
+
+
+def common_blocks(job: MonitorJob, inputs: MonitorInputs) -> dict[str, Any]:
+    """job_resources, stopping_condition, network_config and output: the same in every job definition."""
+    options, net = job.monitor.options, job.endpoint.network
+    network = shapes.NetworkConfig(
+        enable_inter_container_traffic_encryption=net.enable_inter_container_traffic_encryption,
+        enable_network_isolation=net.enable_network_isolation,
+        vpc_config=shapes.VpcConfig(
+            security_group_ids=(net.security_group_id,), subnets=net.subnet_ids
+        ) if net.vpc_enabled else None,
+    )
+    return {
+        "job_resources": shapes.JobResources(
+            shapes.ClusterConfig(
+                instance_count=options.instance_count,
+                instance_type=options.instance_type,
+                volume_size_in_gb=options.instance_volume_size_in_gb,
+                volume_kms_key_id=inputs.kms_key_arn,
+            )
+        ),
+        "stopping_condition": shapes.StoppingCondition(options.max_runtime_in_seconds),
+        "network_config": network,
+        "output": shapes.JobOutputConfig(
+            monitoring_outputs=(shapes.MonitoringOutput(shapes.S3Output(s3_uri=options.output_s3_uri)),),
+            kms_key_id=inputs.kms_key_arn,
+        ),
+    }
+
+
+def job_input(job: MonitorJob) -> dict[str, Any]:
+    """{"endpoint_input": ...} or, when the monitor watches a batch transform job, {"batch_transform_input": ...}."""
+    options = job.monitor.options
+    attributes = {**options.captured_data_attributes(), "probability_threshold_attribute": job.probability_threshold}
+    batch = options.batch_transform_input
+    if batch is None:
+        return {"endpoint_input": shapes.EndpointInput(endpoint_name=job.endpoint.endpoint_name, **attributes)}
+    dataset_format = shapes.DatasetFormat(
+        csv=shapes.Csv(header=batch.csv_header) if batch.dataset_format == "csv" else None,
+        json=shapes.Json(line=batch.json_line) if batch.dataset_format == "json" else None,
+        parquet=True if batch.dataset_format == "parquet" else None,
+    )
+    return {"batch_transform_input": shapes.BatchTransformInput(
+        data_captured_destination_s3_uri=batch.data_captured_destination_s3_uri, dataset_format=dataset_format,
+        **attributes)}
+
+
+def ground_truth_job_input(job: MonitorJob) -> shapes.GroundTruthJobInput:
+    return shapes.GroundTruthJobInput(
+        ground_truth_s3_input=shapes.GroundTruthS3Input(job.monitor.options.ground_truth_s3_uri), **job_input(job))
+
+
+def metrics_environment(view: MonitorView) -> dict[str, str]:
+    """The SDK's create_monitoring_schedule(enable_cloudwatch_metrics=True) default: Enabled (Disabled when
+    publish_cloudwatch_metrics is false); the analyzer publishes metrics only when asked."""
+    return {"publish_cloudwatch_metrics": "Enabled" if view.publishes_metrics else "Disabled"}
+
+
+def awscc_config(job: MonitorJob, inputs: MonitorInputs, name: str, config_type: type[shapes.JobDefinitionConfig], *,
+                 app_specification: object, job_input: object) -> Any:
+    """The shape the three awscc job definitions share; only the app specification and input differ. Their
+    attribute names start with the monitor type (the CloudFormation schemas' property names)."""
+    common = common_blocks(job, inputs)
+    prefix = job.monitor.name
+    return config_type(
+        job_definition_name=name,
+        role_arn=inputs.role_arn,
+        job_resources=common["job_resources"],
+        stopping_condition=common["stopping_condition"],
+        network_config=common["network_config"],
+        tags=tuple(shapes.Tag(k, v) for k, v in job.endpoint.tags.items()),
+        **{
+            f"{prefix}_app_specification": app_specification,
+            f"{prefix}_job_input": job_input,
+            f"{prefix}_job_output_config": common["output"],
+            f"{prefix}_baseline_config": shapes.BaselineConfig(shapes.ConstraintsResource(baseline_uri(job, "constraints"))),
+        },
+    )
+
+
+def clarify_app_specification(job: MonitorJob, inputs: MonitorInputs) -> shapes.ClarifyAppSpecification:
+    return shapes.ClarifyAppSpecification(image_uri=inputs.image_uri, config_uri=baseline_uri(job, "config"),
+                                          environment=metrics_environment(job.monitor))

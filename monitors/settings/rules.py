@@ -1,0 +1,539 @@
+"""Rules across parameters: small functions, each declaring the parameters (flat names) it reads, run by one runner.
+
+A parameter that broke its own rule is left out of the settings (it takes its default), so a rule that reads it
+would report a consequence, not a cause: the runner skips it. Rules run in the README's group order, so problems
+are listed the same way every time; ``check`` returns them all. ``settings_warnings`` lists allowed but probably
+unintended combinations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from monitors.monitor_types import MONITORS
+from monitors.monitor_types.base import MonitorType
+from monitors.monitor_types.model_bias import METRICS as BIAS_METRICS
+from monitors.monitor_types.model_quality import BASELINE_COLUMNS, METRICS as MODEL_QUALITY_METRICS
+from monitors.settings.fields import BUCKET_NAME, S3_URI_RE, did_you_mean, offset_seconds, region_names, shorten
+
+if TYPE_CHECKING:
+    from monitors.settings.model import Settings
+
+Problem = Callable[[str, str], None]  # problem(parameter, rule)
+
+
+@dataclass(frozen=True)
+class Rule:
+    reads: frozenset[str]  # parameters whose own failure makes this rule moot
+    check: Callable[[Settings, Problem], None]
+
+
+RULES: list[Rule] = []
+
+
+def rule(*reads: str | Iterable[str]) -> Callable[[Callable[[Settings, Problem], None]], Callable[[Settings, Problem], None]]:
+    def register(check: Callable[[Settings, Problem], None]) -> Callable[[Settings, Problem], None]:
+        RULES.append(Rule(frozenset(r for group in reads for r in ([group] if isinstance(group, str) else group)), check))
+        return check
+    return register
+
+
+def check(settings: Settings, bad: frozenset[str]) -> list[str]:
+    """Every rule whose inputs passed their own rules; one line per problem."""
+    problems: list[str] = []
+
+    def problem(field: str, text: str) -> None:
+        problems.append(f"{field}: {text}")
+
+    for each in RULES:
+        if not each.reads & bad:
+            each.check(settings, problem)
+    return problems
+
+
+def _per_monitor(specs: Iterable[MonitorType], check: Callable[[Settings, Problem, MonitorType], None]) -> None:
+    """Register one rule per monitor type, in the registry's order."""
+    for spec in specs:
+        rule()(lambda settings, problem, spec=spec: check(settings, problem, spec))
+
+
+def _with(option: str) -> list[MonitorType]:
+    return [spec for spec in MONITORS.values() if spec.has(option)]
+
+
+def _in_bucket(settings: Settings, value: str) -> str | None:
+    """The rule text when an S3 URI is outside the model bucket."""
+    if settings.model_bucket_arn is not None and S3_URI_RE.match(value).group(1) != settings.model_bucket_name:  # type: ignore[union-attr]
+        return f"must be inside the model bucket s3://{settings.model_bucket_name}/ (model_bucket_arn) (got {value!r})"
+    return None
+
+
+# --- Required -------------------------------------------------------------------------------------
+for _field in ("endpoint_name", "model_bucket_arn"):
+    rule(_field)(lambda settings, problem, field=_field: settings.parameter(field) is None and problem(field, "is required"))
+
+
+# --- Monitors: at least one ---------------------------------------------------------------------
+_SWITCHES = [spec.setting("enabled") for spec in MONITORS.values()]
+
+
+@rule(_SWITCHES)
+def _at_least_one_monitor(settings: Settings, problem: Problem) -> None:
+    if not settings.enabled_monitors:
+        problem(_SWITCHES[0], f"at least one of {', '.join(_SWITCHES)} must be true")
+
+
+# --- Optional: the VPC config comes whole --------------------------------------------------------
+@rule("security_group_id", "subnet_ids")
+def _vpc_whole(settings: Settings, problem: Problem) -> None:
+    if (settings.security_group_id is None) != (settings.subnet_ids is None or settings.subnet_ids == []):
+        problem("security_group_id", "security_group_id and subnet_ids must be given together or not at all")
+
+
+# --- Baseline generation: both URIs ---------------------------------------------------------------
+@rule("baseline_training_data_s3_uri", "baseline_output_data_s3_uri")
+def _baseline_uris_together(settings: Settings, problem: Problem) -> None:
+    if bool(settings.baseline_training_data_s3_uri) != bool(settings.baseline_output_data_s3_uri):
+        missing = "baseline_output_data_s3_uri" if settings.baseline_training_data_s3_uri else "baseline_training_data_s3_uri"
+        problem(missing, "baseline_training_data_s3_uri and baseline_output_data_s3_uri must be given together")
+
+
+# --- Per monitor: the URIs an enabled monitor needs, every S3 URI in the model bucket, batch inputs ------------
+def _required_uri(settings: Settings, problem: Problem, spec: MonitorType, kind: str) -> None:
+    options = settings.options(spec.name)
+    if not options.enabled or getattr(options, kind) is not None:
+        return
+    if kind == "baseline_s3_uri":
+        if settings.baseline_generation_enabled:
+            return  # baseline generation writes it
+        why = " (or enable baseline generation with baseline_training_data_s3_uri and baseline_output_data_s3_uri)"
+    else:
+        why = ""
+    problem(spec.setting(kind), f"is required when {spec.setting('enabled')} is true{why}")
+
+
+for _spec in MONITORS.values():
+    for _kind in ("baseline_s3_uri", "output_s3_uri", *(("ground_truth_s3_uri",) if _spec.needs_ground_truth else ())):
+        rule(_spec.setting(_kind))(lambda s, problem, spec=_spec, kind=_kind: _required_uri(s, problem, spec, kind))
+
+
+@rule()
+def _uris_in_model_bucket(settings: Settings, problem: Problem) -> None:
+    """Every S3 URI lives in the model bucket (the seed says so but never checked)."""
+    from monitors.settings.model import PARAMETERS
+
+    for name in PARAMETERS:
+        value = settings.parameter(name)
+        if name.endswith("_s3_uri") and isinstance(value, str):
+            text = _in_bucket(settings, value)
+            if text:
+                problem(name, text)
+
+
+def _batch_input(settings: Settings, problem: Problem, spec: MonitorType) -> None:
+    batch, field = settings.options(spec.name).batch_transform_input, spec.setting("batch_transform_input")
+    if batch is None:
+        return
+    if settings.model_bucket_arn is not None and _in_bucket(settings, batch.data_captured_destination_s3_uri):
+        problem(f"{field}.data_captured_destination_s3_uri",
+                f"must be inside the model bucket s3://{settings.model_bucket_name}/ (model_bucket_arn)")
+    if spec.provider == "aws" and batch.dataset_format == "parquet":
+        problem(f"{field}.dataset_format", f"parquet is not available for {spec.title}: the aws provider's "
+                f"{spec.job_definition_resource} only has csv and json")
+    if spec.name not in settings.enabled_monitors:
+        problem(field, f"is set but {spec.setting('enabled')} is false")
+
+
+_per_monitor(MONITORS.values(), _batch_input)
+
+
+# --- Model quality: where the prediction is, per problem type --------------------------------------------
+_MQ = MONITORS["model_quality"]
+
+
+@rule(_MQ.setting(o) for o in ("problem_type", "inference_attribute", "probability_attribute",
+                                "probability_threshold_attribute"))
+def _model_quality_prediction(settings: Settings, problem: Problem) -> None:
+    options = settings.model_quality
+    if not options.enabled:
+        return
+    ptype = options.problem_type
+    if ptype in ("Regression", "MulticlassClassification") and not options.inference_attribute:
+        problem("model_quality_inference_attribute", f"is required when model_quality_problem_type is {ptype}")
+    has_probability = bool(options.probability_attribute)
+    has_threshold = options.probability_threshold_attribute is not None
+    if ptype == "BinaryClassification" and has_probability != has_threshold:
+        problem(
+            "model_quality_probability_attribute" if has_threshold else "model_quality_probability_threshold_attribute",
+            "BinaryClassification needs model_quality_probability_attribute together with "
+            "model_quality_probability_threshold_attribute (or model_quality_inference_attribute alone)",
+        )
+
+
+# --- Baseline generation: params of a disabled monitor ------------------------------------------------
+# The params' own rules (the baseline Lambda's validator) run after these (monitors.settings.baseline_events).
+def _params_of_disabled(settings: Settings, problem: Problem, spec: MonitorType) -> None:
+    options = settings.options(spec.name)
+    if options.baseline_params and not options.enabled:
+        problem(spec.setting("baseline_params"), f"is set but {spec.setting('enabled')} is false")
+
+
+_per_monitor(MONITORS.values(), _params_of_disabled)
+
+
+# --- Alerts ---------------------------------------------------------------------------------------------
+_ALARMS = {spec.setting("alarms"): spec for spec in MONITORS.values()}
+
+
+@rule()
+def _one_topic(settings: Settings, problem: Problem) -> None:
+    if settings.alert_sns_topic_arn and settings.alert_create_topic:
+        problem("alert_create_topic", "give alert_sns_topic_arn or alert_create_topic, not both")
+
+
+@rule("kms_key_id")
+def _created_topic_needs_key(settings: Settings, problem: Problem) -> None:
+    if settings.alert_create_topic and not settings.kms_key_id:
+        problem("alert_create_topic", "needs kms_key_id: CloudWatch alarms and EventBridge cannot publish to a topic "
+                "encrypted with the AWS managed key alias/aws/sns")
+
+
+@rule("alert_sns_topic_arn", "alert_create_topic")
+def _alert_inputs_need_alerting(settings: Settings, problem: Problem) -> None:
+    for field in ("alert_email_addresses", *_ALARMS):
+        if settings.parameter(field) and not settings.alerts_enabled:
+            problem(field, "is set but alerting is off: give alert_sns_topic_arn or alert_create_topic")
+
+
+@rule()
+def _alarms_of_disabled(settings: Settings, problem: Problem) -> None:
+    for field, spec in _ALARMS.items():
+        if settings.parameter(field) and spec.name not in settings.enabled_monitors:
+            problem(field, f"is set but {spec.setting('enabled')} is false")
+
+
+@rule(_MQ.setting("problem_type"))
+def _model_quality_alarm_metrics(settings: Settings, problem: Problem) -> None:
+    known = MODEL_QUALITY_METRICS[settings.model_quality.problem_type]
+    for i, alarm in enumerate(settings.model_quality.alarms or []):
+        if alarm.metric not in known:
+            problem(f"model_quality_alarms[{i}].metric",
+                    f"{alarm.metric!r} is not a {settings.model_quality.problem_type} metric"
+                    f"{did_you_mean(alarm.metric, list(known))}; known: {', '.join(known)}")
+
+
+@rule()
+def _bias_alarm_metrics(settings: Settings, problem: Problem) -> None:
+    known = [m for names in BIAS_METRICS.values() for m in names]
+    for i, alarm in enumerate(settings.model_bias.alarms or []):
+        if alarm.metric not in known:
+            problem(f"model_bias_alarms[{i}].metric", f"{alarm.metric!r} is not a Clarify bias metric"
+                    f"{did_you_mean(alarm.metric, known)}; known: {', '.join(known)}")
+
+
+@rule()
+def _alarms_once(settings: Settings, problem: Problem) -> None:
+    for field in _ALARMS:
+        first: dict[str, int] = {}
+        for i, alarm in enumerate(settings.parameter(field) or []):
+            if alarm.key in first:
+                problem(f"{field}[{i}]", f"is the same alarm as {field}[{first[alarm.key]}] (alarm {alarm.key!r}); "
+                        "give each alarm once")
+            first.setdefault(alarm.key, i)
+
+
+# --- Monitors: time windows, scripts, baseline datasets, one threshold ------------------------------------
+def _window_of_disabled(settings: Settings, problem: Problem, spec: MonitorType) -> None:
+    options = settings.options(spec.name)
+    for option in ("start_time_offset", "end_time_offset"):
+        if getattr(options, option) is not None and not options.enabled:
+            problem(spec.setting(option), f"is set but {spec.setting('enabled')} is false")
+
+
+def _window_order(settings: Settings, problem: Problem, spec: MonitorType) -> None:
+    options, start = settings.options(spec.name), spec.setting("start_time_offset")
+    if options.start_time_offset and options.end_time_offset:
+        if offset_seconds(options.end_time_offset) < offset_seconds(options.start_time_offset):
+            problem(spec.setting("end_time_offset"), f"{options.end_time_offset!r} is before {start} "
+                    f"{options.start_time_offset!r}: the window would end before it starts")
+
+
+for _spec in _with("start_time_offset"):
+    rule()(lambda s, problem, spec=_spec: _window_of_disabled(s, problem, spec))
+    rule(_spec.setting("start_time_offset"), _spec.setting("end_time_offset"))(
+        lambda s, problem, spec=_spec: _window_order(s, problem, spec))
+
+
+def _script(settings: Settings, problem: Problem, spec: MonitorType, option: str) -> None:
+    options = settings.options(spec.name)
+    field, value = spec.setting(option), getattr(options, option)
+    if value is None:
+        return
+    if not options.enabled:
+        problem(field, f"is set but {spec.setting('enabled')} is false")
+    text = _in_bucket(settings, value)
+    if text:
+        problem(field, text)
+    if value.endswith("/"):
+        problem(field, f"must name a script object, not a prefix (got {value!r})")
+
+
+for _spec in _with("record_preprocessor_source_uri"):
+    for _option in ("record_preprocessor_source_uri", "post_analytics_processor_source_uri"):
+        rule(_spec.setting(_option))(lambda s, problem, spec=_spec, option=_option: _script(s, problem, spec, option))
+
+
+@rule()
+def _alarms_need_metrics(settings: Settings, problem: Problem) -> None:
+    if not settings.publish_cloudwatch_metrics:
+        for field in _ALARMS:
+            if settings.parameter(field):
+                problem(field, "alarms watch published metrics, but publish_cloudwatch_metrics is false")
+
+
+@rule()
+def _baseline_columns(settings: Settings, problem: Problem) -> None:
+    """Model quality baseline columns: our names for the seed's baseline_model_quality_params fields."""
+    seed_params = settings.model_quality.baseline_params or {}
+    for option, seed_field in BASELINE_COLUMNS.items():
+        value, column = getattr(settings.model_quality, option), _MQ.setting(option)
+        if value is None:
+            continue
+        if not settings.model_quality.enabled:
+            problem(column, "is set but enable_model_quality_monitor is false")
+        elif not settings.baseline_generation_enabled:
+            problem(column, "is a column of the baseline dataset: it needs baseline generation "
+                            "(baseline_training_data_s3_uri and baseline_output_data_s3_uri)")
+        if seed_field in seed_params and str(seed_params[seed_field]) != value:
+            problem(column, f"{value!r} differs from baseline_model_quality_params.{seed_field} "
+                            f"{seed_params[seed_field]!r}; give one of them")
+
+
+def _dataset_format(settings: Settings, problem: Problem, spec: MonitorType) -> None:
+    if "baseline_dataset_format" in settings.options(spec.name).model_fields_set and not settings.baseline_generation_enabled:
+        problem(spec.setting("baseline_dataset_format"), "describes the baseline dataset: it needs baseline generation "
+                "(baseline_training_data_s3_uri and baseline_output_data_s3_uri)")
+
+
+_per_monitor(_with("baseline_dataset_format"), _dataset_format)
+
+
+@rule()
+def _one_bias_threshold(settings: Settings, problem: Problem) -> None:
+    bias = settings.model_bias
+    threshold, params = bias.probability_threshold_attribute, bias.baseline_params or {}
+    if not (settings.baseline_generation_enabled and bias.enabled and threshold is not None
+            and "probability_threshold" in params):
+        return
+    try:
+        differs = float(params["probability_threshold"]) != threshold
+    except (TypeError, ValueError):
+        differs = False  # the baseline Lambda's validator reports the bad value
+    if differs:
+        problem("model_bias_probability_threshold_attribute",
+                f"{threshold} differs from baseline_model_bias_params.probability_threshold "
+                f"{params['probability_threshold']!r}: the baseline and the monitor would turn probabilities "
+                "into labels at different cut-offs; give one of them (it reaches both)")
+
+
+@rule()
+def _explainability_model_name(settings: Settings, problem: Problem) -> None:
+    expl = settings.model_explainability
+    if (settings.baseline_generation_enabled and expl.enabled and expl.baseline_s3_uri is None
+            and not (expl.baseline_params or {}).get("model_name")):
+        problem("baseline_model_explainability_params",
+                "needs model_name: the explainability monitor's analysis configuration names the model its Clarify job "
+                "deploys to a shadow endpoint (as the SageMaker SDK's ExplainabilityAnalysisConfig does)")
+
+
+# --- Terraform: each backend's own parameters (explicit per backend; local needs none) --------------------
+@rule("backend_s3_bucket")
+def _s3_backend(settings: Settings, problem: Problem) -> None:
+    if settings.backend == "s3" and not settings.backend_s3_bucket:
+        problem("backend_s3_bucket", "is required when backend is s3")
+
+
+@rule("tfc_organization")
+def _cloud_organization(settings: Settings, problem: Problem) -> None:
+    if settings.backend == "cloud" and not settings.tfc_organization:
+        problem("tfc_organization", "is required when backend is cloud")
+
+
+@rule("tfc_workspace_name", "tfc_workspace_tags")
+def _cloud_workspace(settings: Settings, problem: Problem) -> None:
+    if settings.backend == "cloud" and bool(settings.tfc_workspace_name) == bool(settings.tfc_workspace_tags):
+        problem("tfc_workspace_name", "backend cloud needs exactly one of tfc_workspace_name or tfc_workspace_tags")
+
+
+@rule("backend_local_path")
+def _relative_state_path(settings: Settings, problem: Problem) -> None:
+    if settings.backend_local_path is not None and settings.backend_local_path.startswith("/"):
+        problem("backend_local_path", "must be a relative path (absolute state paths break across checkouts)")
+
+
+# --- AWS limits and forms enforced only at apply time (botocore service-2 shape names in comments) ------------
+@rule()
+def _aws_counts(settings: Settings, problem: Problem) -> None:
+    from monitors.settings.model import PARAMETERS
+
+    tags = settings.merged_tags()
+    if len(tags) > 50:  # sagemaker TagList: max 50
+        problem("tags", f"{len(tags)} tags (tags, custom_tags, project and SeedFarmer tags together); AWS allows at most 50")
+    if settings.subnet_ids and len(settings.subnet_ids) > 16:  # sagemaker VpcConfig.Subnets: max 16
+        problem("subnet_ids", f"{len(settings.subnet_ids)} subnets; a monitoring job's VPC config takes at most 16")
+    for name in PARAMETERS:
+        value = settings.parameter(name)
+        # sagemaker MonitoringS3Uri: max 512 (the training data goes to a ProcessingS3Input: 1024, checked on the field)
+        if name.endswith("_s3_uri") and name != "baseline_training_data_s3_uri" and isinstance(value, str) and len(value) > 512:
+            problem(name, f"must be at most 512 characters (SageMaker MonitoringS3Uri) (got {len(value)})")
+
+
+@rule()
+def _partitions(settings: Settings, problem: Problem) -> None:
+    partition = settings.partition if settings.model_bucket_arn is not None else None
+    for field in ("alert_sns_topic_arn", "kms_key_id", "permissions_boundary_arn"):
+        value = settings.parameter(field)
+        if partition and isinstance(value, str) and value.startswith("arn:") and value.split(":")[1] != partition:
+            problem(field, f"is in partition {value.split(':')[1]!r}, but the stack's (model_bucket_arn) is {partition!r}")
+
+
+def _known_region(field: str) -> None:
+    @rule(field)
+    def known_region(settings: Settings, problem: Problem) -> None:
+        value, known = settings.parameter(field), region_names()
+        if value is None or not known:
+            return
+        partition = settings.partition if settings.model_bucket_arn is not None else None
+        scoped = field == "region" and partition
+        options = known.get(partition or "", []) if scoped else sorted({r for rs in known.values() for r in rs})
+        if value not in options:
+            where = f"partition {partition!r}" if scoped else "any partition"
+            problem(field, f"{value!r} is not a known region of {where} (botocore endpoint data){did_you_mean(value, options)}")
+
+
+_known_region("region")
+_known_region("backend_s3_region")
+
+
+@rule()
+def _arn_regions_and_keys(settings: Settings, problem: Problem) -> None:
+    for field in ("alert_sns_topic_arn", "kms_key_id"):
+        value = settings.parameter(field)
+        # SNS and KMS ARNs carry their region; SageMaker and CloudWatch use them only in the stack's region.
+        if settings.region and isinstance(value, str) and value.startswith("arn:") and value.split(":")[3] != settings.region:
+            problem(field, f"is in region {value.split(':')[3]!r}, but the stack's region is {settings.region!r}")
+    if settings.alert_create_topic and isinstance(settings.kms_key_id, str) and re.search(r"(^|:)alias/aws/", settings.kms_key_id):
+        problem("kms_key_id", "an AWS managed key cannot encrypt the created alert topic: CloudWatch alarms and "
+                "EventBridge cannot publish to a topic encrypted with it; give a customer managed key")
+    if settings.permissions_boundary_arn and settings.permissions_boundary_name:
+        problem("permissions_boundary_name", "give permissions_boundary_arn or permissions_boundary_name, not both")
+
+
+@rule("backend_local_path")
+def _state_path_form(settings: Settings, problem: Problem) -> None:
+    path = settings.backend_local_path
+    if path is None or path.startswith("/"):
+        return
+    parts = path.replace("\\", "/").split("/")
+    if not path or path.endswith("/") or parts[-1] in ("", ".", ".."):
+        problem("backend_local_path", f"must name a state file, relative to the stack folder (got {shorten(path)})")
+    elif len(path) > 1024 or parts[:4] == [".."] * 4:
+        # The stack folder is <outdir>/stacks/<stack>/: three levels up is the project folder.
+        problem("backend_local_path", f"climbs out of the project folder (more than three '..') (got {shorten(path)})")
+
+
+@rule("backend_s3_key")
+def _state_key_form(settings: Settings, problem: Problem) -> None:
+    key = settings.backend_s3_key
+    # S3 object keys: 1-1024 bytes; the S3 backend takes the key as given (no leading or trailing '/').
+    if key is not None and (not key.strip("/") or key.startswith("/") or key.endswith("/") or "//" in key
+                            or len(key.encode()) > 1024):
+        problem("backend_s3_key", f"must be an S3 object key like my-stack/terraform.tfstate: no leading or "
+                f"trailing '/', no '//', at most 1024 bytes (got {shorten(key)})")
+
+
+@rule()
+def _backend_names(settings: Settings, problem: Problem) -> None:
+    if settings.backend_s3_bucket is not None and not re.fullmatch(BUCKET_NAME, settings.backend_s3_bucket):
+        problem("backend_s3_bucket", f"must be an S3 bucket name (got {shorten(settings.backend_s3_bucket)})")
+    if not re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?",
+                        settings.tfc_hostname):
+        problem("tfc_hostname", f"must be a host name like app.terraform.io, not a URL (got {shorten(settings.tfc_hostname)})")
+
+
+# --- After the baseline Lambda's validator (monitors.settings.baseline_events) ------------------------------
+def alarms_match_generated_baselines(settings: Settings, problem: Problem, effective: dict[str, Any]) -> None:
+    """Generated baselines write the analysis configuration from the baseline params (effective: per monitor, with
+    the Lambda's defaults filled in): alarm dimensions that do not match it name metrics that are never published."""
+    expl, bias = settings.model_explainability, settings.model_bias
+    params = effective.get("model_explainability")
+    if expl.alarms and expl.baseline_s3_uri is None and params is not None:
+        features = [h for h in params.headers if h != params.label_header]
+        source = ("baseline_model_explainability_params.headers" if "headers" in (expl.baseline_params or {}) else
+                  "the baseline Lambda's default headers (set baseline_model_explainability_params.headers)")
+        for i, alarm in enumerate(expl.alarms):
+            if alarm.feature not in features:
+                problem(f"model_explainability_alarms[{i}].feature",
+                        f"{alarm.feature!r} is not a feature of {source}"
+                        f"{did_you_mean(alarm.feature, features)}; features: {', '.join(features)}")
+    params = effective.get("model_bias")
+    if bias.alarms and bias.baseline_s3_uri is None and params is not None:
+        given = bias.baseline_params or {}
+        for i, bias_alarm in enumerate(bias.alarms):
+            for attribute, param in (("label", "label_header"), ("facet", "facet_name")):
+                expected = str(getattr(params, param))
+                if getattr(bias_alarm, attribute) != expected:
+                    origin = "" if param in given else " (the baseline Lambda's default)"
+                    problem(f"model_bias_alarms[{i}].{attribute}",
+                            f"{getattr(bias_alarm, attribute)!r} differs from baseline_model_bias_params.{param} "
+                            f"{expected!r}{origin}, which names the published metric")
+
+
+def settings_warnings(settings: Settings) -> list[str]:
+    """Allowed but probably unintended combinations (reported on stderr, never silently)."""
+    from monitors.settings.model import derived_stack_name
+
+    out = []
+    if settings.region is None and settings.stack_name == derived_stack_name(settings):
+        out.append(
+            f"warning: region: not set, so the derived stack_name {settings.stack_name!r} does not name the region: "
+            "the same endpoint deployed in another region would get the same IAM role names (account-wide) and "
+            "the same S3 state key; set region, or give each region its own stack_name"
+        )
+    mq = settings.model_quality
+    if mq.enabled and mq.problem_type == "BinaryClassification" and not mq.inference_attribute and not mq.probability_attribute:
+        # Allowed because the seed's own sample manifest does this; SageMaker accepts the definition.
+        out.append(
+            "warning: model_quality_inference_attribute: BinaryClassification with neither "
+            "model_quality_inference_attribute nor model_quality_probability_attribute + "
+            "model_quality_probability_threshold_attribute; the job definition leaves them unset and the "
+            "analyzer reads the captured output as it is; set one to say where the prediction is"
+        )
+    bias = settings.model_bias
+    if (bias.enabled and settings.baseline_generation_enabled and bias.baseline_s3_uri is None
+            and "label_values" not in (bias.baseline_params or {})):
+        # The seed's default; Clarify's BiasConfig.label_values_or_threshold lists the *positive* outcomes
+        # ("Binary: the list has one positive value"), so "0,1" makes every binary label positive.
+        out.append(
+            "warning: baseline_model_bias_params: label_values is not set, so the generated bias baseline uses the "
+            "seed's default '0,1', which counts both binary labels as the positive outcome and makes the bias "
+            "metrics meaningless; set label_values to the positive label value(s)"
+        )
+    for spec in MONITORS.values():
+        options = settings.options(spec.name)
+        if options.enabled:
+            continue
+        # Parameters of a disabled monitor have no effect (those that would change the output are errors).
+        ignored = sorted(spec.setting(option) for option in options.model_fields_set
+                         if option not in ("enabled", "baseline_params") and getattr(options, option) is not None)
+        if ignored:
+            out.append(f"warning: {', '.join(ignored)}: set, but {spec.setting('enabled')} is false, so ignored")
+    if settings.baseline_generation_enabled and settings.enabled_monitors and all(
+            settings.options(m).baseline_s3_uri for m in settings.enabled_monitors):
+        out.append("warning: baseline_training_data_s3_uri: baseline generation is on, but every enabled monitor has its own "
+                   "*_baseline_s3_uri, so no monitor reads the generated baselines (a scheduled run for nothing); "
+                   "remove the baseline URIs or baseline_training_data_s3_uri/baseline_output_data_s3_uri")
+    return out
