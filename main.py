@@ -32,14 +32,25 @@ def _interrupt(signum: int, frame: object) -> None:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--config", type=Path, help="YAML/JSON file: a SeedFarmer module manifest or a flat mapping of parameters")
-    source.add_argument("--example", action="store_const", const=BUNDLED_EXAMPLE, help="synthesize the bundled example examples/full.yaml")
+    source.add_argument(
+        "--config", type=Path, help="YAML/JSON file: a SeedFarmer module manifest or a flat mapping of parameters"
+    )
+    source.add_argument(
+        "--example",
+        action="store_const",
+        const=BUNDLED_EXAMPLE,
+        help="synthesize the bundled example examples/full.yaml",
+    )
     parser.add_argument(
-        "--outdir", type=Path, default=Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out")),
+        "--outdir",
+        type=Path,
+        default=Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out")),
         help="output folder (default: cdktf.out, or CDKTF_OUTDIR when run by `cdktf synth`)",
     )
     parser.add_argument(
-        "--hcl", action="store_true", default=os.environ.get("SYNTH_HCL_OUTPUT") in ("true", "1"),
+        "--hcl",
+        action="store_true",
+        default=os.environ.get("SYNTH_HCL_OUTPUT") in ("true", "1"),
         help="write cdk.tf (HCL, for reviewers) instead of cdk.tf.json (`cdktf synth --hcl` sets SYNTH_HCL_OUTPUT)",
     )
     return parser.parse_args(argv)
@@ -54,7 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     except Interrupted as exc:
         # The output folder is moved into place with these signals held (monitors/tooling/output.py): it holds the
         # previous or the new output of every stack, never a mix; scratch folders are removed on the way out.
-        print(f"interrupted by {exc}: stopped; {args.outdir} holds the previous or the new output of each stack, never a mix", file=sys.stderr)
+        print(
+            f"interrupted by {exc}: stopped; {args.outdir} holds the previous or the new output of each stack, never "
+            f"a mix",
+            file=sys.stderr,
+        )
         return SIGNAL_EXIT[exc.signum]
 
 
@@ -82,7 +97,10 @@ def _synth(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # an output folder that is a file, or not writable: one line, no traceback
-        print(f"error: --outdir: cannot write {exc.filename or args.outdir}: {exc.strerror}; nothing was written.", file=sys.stderr)
+        print(
+            f"error: --outdir: cannot write {exc.filename or args.outdir}: {exc.strerror}; nothing was written.",
+            file=sys.stderr,
+        )
         return 2
     for stack in stacks:
         print(f"wrote {os.path.relpath(stack / ('cdk.tf' if args.hcl else 'cdk.tf.json'))}", file=sys.stderr)

@@ -36,8 +36,11 @@ EXTRA_FILES = {"main.py": "main.py", "examples/full.yaml": "examples/full.yaml"}
 def rewrite_imports(source: str, path: str) -> str:
     rewritten = IMPORT_RE.sub(rf"\1\2\3{PACKAGE}.\4", source)
     for node in ast.walk(ast.parse(rewritten, path)):
-        names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-            [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+        names = (
+            [a.name for a in node.names]
+            if isinstance(node, ast.Import)
+            else ([node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+        )
         left = [n for n in names if n.split(".")[0] in NESTED]
         if left:
             raise SystemExit(f"{path}:{node.lineno}: import of {left} not rewritten to {PACKAGE}.*")
@@ -66,7 +69,14 @@ class NestingBuildPy(build_py):
 
 
 setup(
-    packages=[PACKAGE, f"{PACKAGE}.monitors", *(f"{PACKAGE}.monitors.{sub}" for sub in MONITORS_SUBPACKAGES), f"{PACKAGE}.baseline", f"{PACKAGE}.lambda_image", f"{PACKAGE}.lambda_image.alerts"],
+    packages=[
+        PACKAGE,
+        f"{PACKAGE}.monitors",
+        *(f"{PACKAGE}.monitors.{sub}" for sub in MONITORS_SUBPACKAGES),
+        f"{PACKAGE}.baseline",
+        f"{PACKAGE}.lambda_image",
+        f"{PACKAGE}.lambda_image.alerts",
+    ],
     package_dir={
         PACKAGE: PACKAGE,
         f"{PACKAGE}.monitors": "monitors",

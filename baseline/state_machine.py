@@ -7,7 +7,8 @@ Flow (input = a "Sample Baseline Generation Event": ``monitor_type``,
 ``endpoint_name``, ``training_data_uri``, ``baseline_output_uri`` and an
 optional ``<monitor_type>_params`` object)::
 
-    PrepareBaselineJob (Pass)       state := {"event": <input>, "control": {"action": "start", "execution_id": $$.Execution.Id}}
+    PrepareBaselineJob (Pass)       state := {"event": <input>, "control": {"action": "start", "execution_id":
+    $$.Execution.Id}}
     StartBaselineJob (Task)         Lambda payload = <input> + action + execution_id (flat, *_params untouched)
     EvaluateStartResult (Choice)    IN_PROGRESS with a job name -> wait; anything else -> failure
     WaitForBaselineJob (Wait)       poll_interval_seconds
@@ -200,8 +201,9 @@ def _catch() -> list[dict[str, Any]]:
     return [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": FAIL_STATE}]
 
 
-def _lambda_task(lambda_function_arn: str, payload: dict[str, Any], result_path: str,
-                 next_state: str, comment: str) -> dict[str, Any]:
+def _lambda_task(
+    lambda_function_arn: str, payload: dict[str, Any], result_path: str, next_state: str, comment: str
+) -> dict[str, Any]:
     return {
         "Type": "Task",
         "Comment": comment,
@@ -257,9 +259,7 @@ def build_state_machine_definition(
             f"(Step Functions' maximum execution duration), got {timeout}"
         )
     if poll >= timeout:
-        raise ValueError(
-            f"poll_interval_seconds ({poll}) must be smaller than timeout_seconds ({timeout})"
-        )
+        raise ValueError(f"poll_interval_seconds ({poll}) must be smaller than timeout_seconds ({timeout})")
     if timeout // poll > MAX_POLL_ITERATIONS:
         raise ValueError(
             f"timeout_seconds / poll_interval_seconds = {timeout // poll} polls exceeds "
@@ -372,7 +372,9 @@ def build_state_machine_definition(
             ERROR_CHECK_FAILED, "$.check.Payload", "The Lambda could not check the processing job."
         ),
         RECORD_PROMOTE_FAILURE_STATE: _record_failure(
-            ERROR_PROMOTE_FAILED, "$.promote.Payload", "The Lambda could not promote the job's output to the live baseline."
+            ERROR_PROMOTE_FAILED,
+            "$.promote.Payload",
+            "The Lambda could not promote the job's output to the live baseline.",
         ),
         FAIL_STATE: {
             "Type": "Fail",

@@ -32,8 +32,14 @@ def fleet_config(endpoints: int, *, stack_per_endpoint: bool) -> dict:
         name = f"endpoint-{i:03d}"
         return {
             "endpoint_name": name,
-            **{f"{m}_baseline_s3_uri": f"{s3}/{name}/baseline/{m}/" for m in ("data_quality", "model_quality", "model_bias", "model_explainability")},
-            **{f"{m}_output_s3_uri": f"{s3}/{name}/output/{m}/" for m in ("data_quality", "model_quality", "model_bias", "model_explainability")},
+            **{
+                f"{m}_baseline_s3_uri": f"{s3}/{name}/baseline/{m}/"
+                for m in ("data_quality", "model_quality", "model_bias", "model_explainability")
+            },
+            **{
+                f"{m}_output_s3_uri": f"{s3}/{name}/output/{m}/"
+                for m in ("data_quality", "model_quality", "model_bias", "model_explainability")
+            },
             "model_quality_ground_truth_s3_uri": f"{s3}/{name}/ground-truth/",
             "model_bias_ground_truth_s3_uri": f"{s3}/{name}/ground-truth/",
         }
@@ -54,8 +60,13 @@ def fleet_config(endpoints: int, *, stack_per_endpoint: bool) -> dict:
 def run_once(args: list[str], env: dict) -> tuple[float, int]:
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, str(REPO / "main.py"), "--outdir", out, *args], cwd=REPO, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, str(REPO / "main.py"), "--outdir", out, *args],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         if os.waitstatus_to_exitcode(status) != 0:
@@ -87,8 +98,11 @@ def main() -> None:
         for label, args in scenarios:
             results = [run_once(args, env) for _ in range(options.runs)]
             walls = [w for w, _ in results]
-            print(f"{label:<50} {statistics.median(walls):>11.2f}s {min(walls):>6.2f}s {max(walls):>6.2f}s "
-                  f"{max(r for _, r in results):>7d} MiB", flush=True)
+            print(
+                f"{label:<50} {statistics.median(walls):>11.2f}s {min(walls):>6.2f}s {max(walls):>6.2f}s "
+                f"{max(r for _, r in results):>7d} MiB",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

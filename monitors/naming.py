@@ -40,7 +40,11 @@ DEFAULT_STACK_PREFIX = "smm"  # SageMaker Model Monitor, when no SeedFarmer cont
 
 
 def deployment_stack_name(
-    endpoint_name: str | None, region: str | None, *, project: str | None = None, deployment: str | None = None,
+    endpoint_name: str | None,
+    region: str | None,
+    *,
+    project: str | None = None,
+    deployment: str | None = None,
     module: str | None = None,
 ) -> str:
     """The default stack name: what identifies one deployment, lowercase, at most DEFAULT_STACK_NAME_MAX.

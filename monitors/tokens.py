@@ -23,18 +23,28 @@ S3_URI_WITH_REFERENCE_RE = re.compile(r"s3://(?P<bucket>\$\{TfToken\[[^\]]+\]\})
 # Terraform checks at plan time (RE2 syntax, no backslashes, so the pattern is the same in HCL and JSON).
 _PARTITIONS = "(aws|aws-cn|aws-us-gov)"
 REFERENCE_FIELDS: dict[str, tuple[str, str]] = {
-    "endpoint_name": ("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$",
-                      "must be a SageMaker endpoint name (letters, digits, hyphens; ≤ 63)"),
-    "model_bucket_arn": (f"^arn:{_PARTITIONS}:s3:::[a-z0-9][a-z0-9.-]{{1,61}}[a-z0-9]$",
-                         "must be an S3 bucket ARN like arn:aws:s3:::my-bucket"),
-    "kms_key_id": ("^(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias/[a-zA-Z0-9/_-]{1,250}"
-                   f"|arn:{_PARTITIONS}:kms:[a-z0-9-]+:[0-9]{{12}}:(key/([0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-"
-                   "[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias/[a-zA-Z0-9/_-]{1,250}))$",
-                   "must be a KMS key id, alias (alias/name) or key/alias ARN"),
-    "alert_sns_topic_arn": (f"^arn:{_PARTITIONS}:sns:[a-z0-9-]+:[0-9]{{12}}:[A-Za-z0-9_-]{{1,256}}$",
-                            "must be an SNS topic ARN"),
+    "endpoint_name": (
+        "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$",
+        "must be a SageMaker endpoint name (letters, digits, hyphens; ≤ 63)",
+    ),
+    "model_bucket_arn": (
+        f"^arn:{_PARTITIONS}:s3:::[a-z0-9][a-z0-9.-]{{1,61}}[a-z0-9]$",
+        "must be an S3 bucket ARN like arn:aws:s3:::my-bucket",
+    ),
+    "kms_key_id": (
+        "^(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias/[a-zA-Z0-9/_-]{1,250}"
+        f"|arn:{_PARTITIONS}:kms:[a-z0-9-]+:[0-9]{{12}}:(key/([0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-"
+        "[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias/[a-zA-Z0-9/_-]{1,250}))$",
+        "must be a KMS key id, alias (alias/name) or key/alias ARN",
+    ),
+    "alert_sns_topic_arn": (
+        f"^arn:{_PARTITIONS}:sns:[a-z0-9-]+:[0-9]{{12}}:[A-Za-z0-9_-]{{1,256}}$",
+        "must be an SNS topic ARN",
+    ),
 }
-TAKES_REFERENCES = "endpoint_name, model_bucket_arn, kms_key_id, alert_sns_topic_arn and the bucket of an S3 URI (*_s3_uri)"
+TAKES_REFERENCES = (
+    "endpoint_name, model_bucket_arn, kms_key_id, alert_sns_topic_arn and the bucket of an S3 URI (*_s3_uri)"
+)
 PLACEHOLDER_BUCKET = "tfref-model-bucket"
 
 
@@ -102,16 +112,25 @@ def stand_ins(params: dict[str, Any], model_fields: Any) -> tuple[dict[str, Any]
     else:
         # A referenced bucket: the literal URIs' bucket stands in for it when they agree (the precondition
         # checks it at plan time), so only a real disagreement between literals is reported now.
-        literal_buckets = {f: v[5:].split("/", 1)[0] for f, v in params.items()
-                           if f in uri_fields and isinstance(v, str) and v.startswith("s3://") and not is_token(v)}
+        literal_buckets = {
+            f: v[5:].split("/", 1)[0]
+            for f, v in params.items()
+            if f in uri_fields and isinstance(v, str) and v.startswith("s3://") and not is_token(v)
+        }
         bucket = next(iter(literal_buckets.values()), PLACEHOLDER_BUCKET)
         first = next(iter(literal_buckets), None)
         for field, other in literal_buckets.items():
             if other != bucket and is_token(bucket_arn):
-                problems.append(f"{field}: must be inside the model bucket (model_bucket_arn, a Terraform reference), like "
-                                f"{first} (got bucket {other!r}, {first} names {bucket!r})")
+                problems.append(
+                    f"{field}: must be inside the model bucket (model_bucket_arn, a Terraform reference), like "
+                    f"{first} (got bucket {other!r}, {first} names {bucket!r})"
+                )
                 bad.add(field)
-    region = params.get("region") if isinstance(params.get("region"), str) and not is_token(params.get("region")) else "us-east-1"
+    region = (
+        params.get("region")
+        if isinstance(params.get("region"), str) and not is_token(params.get("region"))
+        else "us-east-1"
+    )
     placeholders = {
         "endpoint_name": "tfref-endpoint",
         "model_bucket_arn": f"arn:{partition}:s3:::{bucket}",
@@ -128,31 +147,44 @@ def stand_ins(params: dict[str, Any], model_fields: Any) -> tuple[dict[str, Any]
             if isinstance(value, str) and TOKEN_RE.fullmatch(value):
                 checked[field], restore[field] = placeholders[field], value
                 continue
-            problems.append(f"{field}: must be a literal or one Terraform reference alone, not text mixed with a reference")
+            problems.append(
+                f"{field}: must be a literal or one Terraform reference alone, not text mixed with a reference"
+            )
         elif field in uri_fields:
             match = S3_URI_WITH_REFERENCE_RE.fullmatch(value) if isinstance(value, str) else None
             if match and not is_token(match["key"] or ""):
                 checked[field], restore[field] = f"s3://{bucket}{match['key'] or ''}", value
                 continue
-            problems.append(f"{field}: only the bucket of an S3 URI may be a Terraform reference "
-                            "(s3://<reference>/prefix/): the prefix is checked and scoped in IAM policies at synth time")
+            problems.append(
+                f"{field}: only the bucket of an S3 URI may be a Terraform reference "
+                "(s3://<reference>/prefix/): the prefix is checked and scoped in IAM policies at synth time"
+            )
         else:
-            problems.append(f"{field}: must be a literal, not a Terraform reference: it is used at synth time "
-                            f"(names, folders, IAM policies); references are taken by {TAKES_REFERENCES}")
+            problems.append(
+                f"{field}: must be a literal, not a Terraform reference: it is used at synth time "
+                f"(names, folders, IAM policies); references are taken by {TAKES_REFERENCES}"
+            )
         checked.pop(field, None)
         bad.add(field)
     if is_token(params.get("endpoint_name")) and params.get("stack_name") is None:
-        problems.append("stack_name: is required when endpoint_name is a Terraform reference (the default stack "
-                        "name, which prefixes the resource names, is derived from the endpoint name)")
+        problems.append(
+            "stack_name: is required when endpoint_name is a Terraform reference (the default stack "
+            "name, which prefixes the resource names, is derived from the endpoint name)"
+        )
     references_given = set(restore)
-    if references_given & {"endpoint_name", "model_bucket_arn"} | (references_given & uri_fields):
-        if params.get("baseline_training_data_s3_uri") or params.get("baseline_output_data_s3_uri"):
-            problems.append("baseline_training_data_s3_uri: baseline generation needs literal endpoint_name, "
-                            "model_bucket_arn and S3 URIs (its Lambda events and analysis configurations are written "
-                            "at synth time); give those as literals or leave baseline generation off")
+    if (references_given & {"endpoint_name", "model_bucket_arn"} | (references_given & uri_fields)) and (
+        params.get("baseline_training_data_s3_uri") or params.get("baseline_output_data_s3_uri")
+    ):
+        problems.append(
+            "baseline_training_data_s3_uri: baseline generation needs literal endpoint_name, "
+            "model_bucket_arn and S3 URIs (its Lambda events and analysis configurations are written "
+            "at synth time); give those as literals or leave baseline generation off"
+        )
     if "endpoint_name" in restore and (params.get("alert_sns_topic_arn") or params.get("alert_create_topic")):
-        problems.append("endpoint_name: alerts name the endpoint at synth time (alarm names, the execution "
-                        "checker's configuration): give endpoint_name as a literal to use alerts")
+        problems.append(
+            "endpoint_name: alerts name the endpoint at synth time (alarm names, the execution "
+            "checker's configuration): give endpoint_name as a literal to use alerts"
+        )
     return checked, restore, problems, bad
 
 
@@ -175,9 +207,11 @@ def plan_time_checks(settings: Any) -> list[dict[str, Any]]:
         if isinstance(uri, str) and (is_token(uri) or is_token(bucket_arn)):
             # The URI's bucket is a reference as a whole, or a literal (a reference inside a function's string
             # argument would be an escape sequence cdktf does not support there).
-            uri_bucket = uri[len("s3://"):].split("/", 1)[0]
-            checks.append({
-                "condition": Op.eq(uri_bucket, bucket_name),
-                "error_message": f"{field}: must be inside the model bucket (model_bucket_arn)",
-            })
+            uri_bucket = uri[len("s3://") :].split("/", 1)[0]
+            checks.append(
+                {
+                    "condition": Op.eq(uri_bucket, bucket_name),
+                    "error_message": f"{field}: must be inside the model bucket (model_bucket_arn)",
+                }
+            )
     return checks

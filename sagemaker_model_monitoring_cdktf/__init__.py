@@ -15,8 +15,16 @@ import importlib
 import importlib.util
 from typing import Any
 
-__all__ = ["ConfigError", "MonitoringStack", "SageMakerModelMonitoring", "Settings", "SettingsError", "load_plan",
-           "monitoring_settings", "synthesize"]
+__all__ = [
+    "ConfigError",
+    "MonitoringStack",
+    "SageMakerModelMonitoring",
+    "Settings",
+    "SettingsError",
+    "load_plan",
+    "monitoring_settings",
+    "synthesize",
+]
 _EXPORTS = {
     "MonitoringStack": ("monitors.constructs.stack", "MonitoringStack"),
     "Settings": ("monitors.settings.model", "Settings"),

@@ -35,8 +35,8 @@ from constructs import Construct
 from monitors.constructs.aws_bindings import aws
 from monitors.constructs.iam import AccountContext, ServiceRole, Statement, service_endpoint
 from monitors.constructs.json_documents import json_document
-from monitors.naming import bounded_name
 from monitors.monitor_types.base import Alarm, MonitorType, MonitorView
+from monitors.naming import bounded_name
 from monitors.settings.views import AlertSettings, EndpointSettings
 from monitors.tooling.staging import staging_dir
 
@@ -78,7 +78,8 @@ class Alerts(Construct):
         self.topic_policy_arn = s.sns_topic_arn or config.account.arn("sns", self.name)
         for i, address in enumerate(s.email_addresses):
             aws("sns_topic_subscription").SnsTopicSubscription(
-                self, f"email_{i}", topic_arn=self.topic_arn, protocol="email", endpoint=address)
+                self, f"email_{i}", topic_arn=self.topic_arn, protocol="email", endpoint=address
+            )
         if s.on_monitoring_executions:
             self._execution_checker(config)
         self._alarms(config)
@@ -89,21 +90,32 @@ class Alerts(Construct):
     def _topic(self, config: AlertsConfig) -> str:
         acct = config.account
         topic = aws("sns_topic").SnsTopic(self, "topic", name=self.name, kms_master_key_id=config.kms_key_arn)
-        policy = aws("data_aws_iam_policy_document").DataAwsIamPolicyDocument(self, "topic_policy_document", statement=[{
-            "sid": "AlarmsAndRulesOfThisAccountPublish",
-            "effect": "Allow",
-            "actions": ["sns:Publish"],
-            "resources": [acct.arn("sns", self.name)],
-            "principals": [{"type": "Service", "identifiers": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]}],
-            "condition": [{"test": "StringEquals", "variable": "aws:SourceAccount", "values": [acct.account_id]}],
-        }, {
-            "sid": "DenyPublishingWithoutTls",
-            "effect": "Deny",
-            "actions": ["sns:Publish"],
-            "resources": [acct.arn("sns", self.name)],
-            "principals": [{"type": "*", "identifiers": ["*"]}],
-            "condition": [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}],
-        }])
+        policy = aws("data_aws_iam_policy_document").DataAwsIamPolicyDocument(
+            self,
+            "topic_policy_document",
+            statement=[
+                {
+                    "sid": "AlarmsAndRulesOfThisAccountPublish",
+                    "effect": "Allow",
+                    "actions": ["sns:Publish"],
+                    "resources": [acct.arn("sns", self.name)],
+                    "principals": [
+                        {"type": "Service", "identifiers": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]}
+                    ],
+                    "condition": [
+                        {"test": "StringEquals", "variable": "aws:SourceAccount", "values": [acct.account_id]}
+                    ],
+                },
+                {
+                    "sid": "DenyPublishingWithoutTls",
+                    "effect": "Deny",
+                    "actions": ["sns:Publish"],
+                    "resources": [acct.arn("sns", self.name)],
+                    "principals": [{"type": "*", "identifiers": ["*"]}],
+                    "condition": [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}],
+                },
+            ],
+        )
         aws("sns_topic_policy").SnsTopicPolicy(self, "topic_policy", arn=topic.arn, policy=policy.json)
         return topic.arn
 
@@ -116,31 +128,55 @@ class Alerts(Construct):
         archive.write_bytes(code)
         asset = TerraformAsset(self, "checker_code", path=str(archive), type=AssetType.FILE)
         log_group = aws("cloudwatch_log_group").CloudwatchLogGroup(
-            self, "checker_logs", name=f"/aws/lambda/{name}", retention_in_days=s.log_retention_days,
-            kms_key_id=config.kms_key_arn)
+            self,
+            "checker_logs",
+            name=f"/aws/lambda/{name}",
+            retention_in_days=s.log_retention_days,
+            kms_key_id=config.kms_key_arn,
+        )
         statements = [
-            Statement("WriteOwnLogs", ("logs:CreateLogStream", "logs:PutLogEvents"), (acct.arn("logs", f"log-group:/aws/lambda/{name}:*"),)),
+            Statement(
+                "WriteOwnLogs",
+                ("logs:CreateLogStream", "logs:PutLogEvents"),
+                (acct.arn("logs", f"log-group:/aws/lambda/{name}:*"),),
+            ),
             # ListMonitoringExecutions has no resource-level permissions.
             Statement("ListMonitoringExecutions", ("sagemaker:ListMonitoringExecutions",), ("*",)),
             # processing-job/*: SageMaker names a schedule's execution jobs itself (no prefix this stack controls).
-            Statement("ReadExecutionJobs", ("sagemaker:DescribeProcessingJob",), (f"arn:{p}:sagemaker:{r}:{a}:processing-job/*",)),
+            Statement(
+                "ReadExecutionJobs",
+                ("sagemaker:DescribeProcessingJob",),
+                (f"arn:{p}:sagemaker:{r}:{a}:processing-job/*",),
+            ),
             Statement("PublishAlerts", ("sns:Publish",), (self.topic_policy_arn,)),
             Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",)),
         ]
         if config.kms_key_arn:
             # Publishing to an encrypted topic: SNS calls KMS with the publisher's credentials.
-            statements.append(Statement(
-                "EncryptAlerts", ("kms:GenerateDataKey", "kms:Decrypt"), (config.kms_key_arn,),
-                (("StringEquals", "kms:ViaService", (service_endpoint("sns", acct),)),),
-            ))
+            statements.append(
+                Statement(
+                    "EncryptAlerts",
+                    ("kms:GenerateDataKey", "kms:Decrypt"),
+                    (config.kms_key_arn,),
+                    (("StringEquals", "kms:ViaService", (service_endpoint("sns", acct),)),),
+                )
+            )
         role = ServiceRole(
-            self, "checker_role", name=bounded_name(name, "role", max_length=64), service="lambda.amazonaws.com",
-            account=acct, statements=statements, permissions_boundary=config.permissions_boundary,
+            self,
+            "checker_role",
+            name=bounded_name(name, "role", max_length=64),
+            service="lambda.amazonaws.com",
+            account=acct,
+            statements=statements,
+            permissions_boundary=config.permissions_boundary,
             description="Monitoring execution checker: lists executions, publishes alerts",
         )
-        schedules = [{"name": n, "monitor_type": m, "endpoint": endpoint_name} for m, (n, _) in config.schedules.items()]
+        schedules = [
+            {"name": n, "monitor_type": m, "endpoint": endpoint_name} for m, (n, _) in config.schedules.items()
+        ]
         function = aws("lambda_function").LambdaFunction(
-            self, "checker",
+            self,
+            "checker",
             function_name=name,
             description="Notifies about SageMaker monitoring executions that Failed or CompletedWithViolations",
             runtime="python3.12",
@@ -150,11 +186,13 @@ class Alerts(Construct):
             role=role.arn,
             timeout=300,
             memory_size=256,
-            environment={"variables": {
-                "MONITORING_SCHEDULES": json.dumps(schedules, sort_keys=True),
-                "ALERT_TOPIC_ARN": self.topic_arn,
-                "CHECK_INTERVAL_MINUTES": str(s.check_interval_minutes),
-            }},
+            environment={
+                "variables": {
+                    "MONITORING_SCHEDULES": json.dumps(schedules, sort_keys=True),
+                    "ALERT_TOPIC_ARN": self.topic_arn,
+                    "CHECK_INTERVAL_MINUTES": str(s.check_interval_minutes),
+                }
+            },
             kms_key_arn=config.kms_key_arn,
             tracing_config={"mode": "Active"},
             logging_config={"log_format": "Text", "log_group": log_group.name},
@@ -162,21 +200,43 @@ class Alerts(Construct):
         )
         minutes = s.check_interval_minutes
         rule = aws("cloudwatch_event_rule").CloudwatchEventRule(
-            self, "checker_schedule", name=name, description="Runs the monitoring execution checker",
-            schedule_expression=f"rate({minutes} minute{'s' if minutes > 1 else ''})")
+            self,
+            "checker_schedule",
+            name=name,
+            description="Runs the monitoring execution checker",
+            schedule_expression=f"rate({minutes} minute{'s' if minutes > 1 else ''})",
+        )
         aws("cloudwatch_event_target").CloudwatchEventTarget(
-            self, "checker_target", rule=rule.name, target_id="execution-checker", arn=function.arn)
+            self, "checker_target", rule=rule.name, target_id="execution-checker", arn=function.arn
+        )
         aws("lambda_permission").LambdaPermission(
-            self, "checker_invoke", statement_id="AllowScheduleInvoke", action="lambda:InvokeFunction",
-            function_name=function.function_name, principal="events.amazonaws.com", source_arn=rule.arn)
+            self,
+            "checker_invoke",
+            statement_id="AllowScheduleInvoke",
+            action="lambda:InvokeFunction",
+            function_name=function.function_name,
+            principal="events.amazonaws.com",
+            source_arn=rule.arn,
+        )
         # A checker that fails would otherwise fail silently (its invocations are asynchronous).
         aws("cloudwatch_metric_alarm").CloudwatchMetricAlarm(
-            self, "checker_errors", alarm_name=bounded_name(name, "errors", max_length=255),
-            alarm_description=f"{endpoint_name}: the monitoring execution checker failed; execution alerts may be missing",
-            namespace="AWS/Lambda", metric_name="Errors", dimensions={"FunctionName": name},
-            statistic="Sum", comparison_operator="GreaterThanThreshold", threshold=0,
-            period=minutes * 60, evaluation_periods=1, treat_missing_data="notBreaching",
-            alarm_actions=[self.topic_arn])
+            self,
+            "checker_errors",
+            alarm_name=bounded_name(name, "errors", max_length=255),
+            alarm_description=(
+                f"{endpoint_name}: the monitoring execution checker failed; execution alerts may be missing"
+            ),
+            namespace="AWS/Lambda",
+            metric_name="Errors",
+            dimensions={"FunctionName": name},
+            statistic="Sum",
+            comparison_operator="GreaterThanThreshold",
+            threshold=0,
+            period=minutes * 60,
+            evaluation_periods=1,
+            treat_missing_data="notBreaching",
+            alarm_actions=[self.topic_arn],
+        )
 
     def _alarms(self, config: AlertsConfig) -> None:
         # Each alarm model knows its metric, meaning and dimensions; the registry knows its monitor's namespace.
@@ -184,14 +244,18 @@ class Alerts(Construct):
             for alarm in view.alarms:
                 self._alarm(config, view.spec, view.options.batch_transform_input is not None, alarm)
 
-    def _alarm(self, config: AlertsConfig, spec: MonitorType, batch: bool,
-               alarm: Alarm) -> None:
+    def _alarm(self, config: AlertsConfig, spec: MonitorType, batch: bool, alarm: Alarm) -> None:
         endpoint_name, monitor, key, direction = config.endpoint.endpoint_name, spec.name, alarm.key, alarm.direction
         schedule_name, _ = config.schedules[monitor]
-        dimensions = {"MonitoringSchedule": schedule_name} if batch else {"Endpoint": endpoint_name, "MonitoringSchedule": schedule_name}
+        dimensions = (
+            {"MonitoringSchedule": schedule_name}
+            if batch
+            else {"Endpoint": endpoint_name, "MonitoringSchedule": schedule_name}
+        )
         dimensions.update(alarm.extra_dimensions)
         aws("cloudwatch_metric_alarm").CloudwatchMetricAlarm(
-            self, f"{monitor}_{key}",
+            self,
+            f"{monitor}_{key}",
             alarm_name=bounded_name(endpoint_name, monitor.replace("_", "-"), key, max_length=255),
             alarm_description=f"{endpoint_name}: {alarm.meaning} (SageMaker Model Monitor)",
             namespace=spec.metric_namespace(batch=batch),
@@ -209,17 +273,32 @@ class Alerts(Construct):
 
     def _baseline_failures(self, config: AlertsConfig) -> None:
         rule = aws("cloudwatch_event_rule").CloudwatchEventRule(
-            self, "baseline_failures", name=bounded_name(self.name, "baseline-failures", max_length=64),
+            self,
+            "baseline_failures",
+            name=bounded_name(self.name, "baseline-failures", max_length=64),
             description="Baseline generation executions that failed, timed out or were aborted",
-            event_pattern=json_document(self, "baseline_failures_pattern", baseline_failure_pattern(config.state_machine_arn)))
+            event_pattern=json_document(
+                self, "baseline_failures_pattern", baseline_failure_pattern(config.state_machine_arn)
+            ),
+        )
         aws("cloudwatch_event_target").CloudwatchEventTarget(
-            self, "baseline_failures_target", rule=rule.name, target_id="alert-topic", arn=self.topic_arn,
+            self,
+            "baseline_failures_target",
+            rule=rule.name,
+            target_id="alert-topic",
+            arn=self.topic_arn,
             input_transformer={
-                "input_paths": {"status": "$.detail.status", "execution": "$.detail.executionArn", "name": "$.detail.name"},
+                "input_paths": {
+                    "status": "$.detail.status",
+                    "execution": "$.detail.executionArn",
+                    "name": "$.detail.name",
+                },
                 "input_template": json.dumps(
                     f"Baseline generation for endpoint {config.endpoint.endpoint_name} ended <status>: "
-                    "execution <name> (<execution>). See the state machine's log group for the cause."),
-            })
+                    "execution <name> (<execution>). See the state machine's log group for the cause."
+                ),
+            },
+        )
 
 
 def baseline_failure_pattern(state_machine_arn: str) -> dict:

@@ -6,12 +6,13 @@ import sys
 from pathlib import Path
 
 from monitors.settings.config import StackPlan
-from monitors.tooling.output import install, locked_output
 from monitors.settings.model import Settings
+from monitors.tooling.output import install, locked_output
 
 
-def synthesize(plans: list[StackPlan] | list[Settings], outdir: Path, notes: list[str] | None = None, *,
-               hcl: bool = False) -> list[Path]:
+def synthesize(
+    plans: list[StackPlan] | list[Settings], outdir: Path, notes: list[str] | None = None, *, hcl: bool = False
+) -> list[Path]:
     """Synthesize each stack plan (a Settings is a one-endpoint plan) into outdir/stacks/<name>/cdk.tf.json
     (with `hcl`: cdk.tf, HCL for reviewers, see monitors/tooling/hcl.py); returns the stack folders.
 

@@ -22,8 +22,14 @@ class AwsccProvider(GenericProvider):
     """The hashicorp/awscc provider block."""
 
     def __init__(self, scope: Construct, id: str, *, region: str | None) -> None:
-        super().__init__(scope, id, name="awscc", source=AWSCC_SOURCE, version_constraint=AWSCC_VERSION_CONSTRAINT,
-                         attributes={"region": region})
+        super().__init__(
+            scope,
+            id,
+            name="awscc",
+            source=AWSCC_SOURCE,
+            version_constraint=AWSCC_VERSION_CONSTRAINT,
+            attributes={"region": region},
+        )
 
 
 class AwsccJobDefinition(GenericResource):

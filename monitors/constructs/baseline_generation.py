@@ -13,12 +13,20 @@ from constructs import Construct
 from baseline.state_machine import build_state_machine_definition
 from monitors.constructs.aws_bindings import aws
 from monitors.constructs.generic import GenericProvider, GenericResource
-from monitors.constructs.iam import AccountContext, ServiceRole, Statement, policy_document, service_endpoint, s3_list_prefixes, s3_object_arns
+from monitors.constructs.iam import (
+    AccountContext,
+    ServiceRole,
+    Statement,
+    policy_document,
+    s3_list_prefixes,
+    s3_object_arns,
+    service_endpoint,
+)
 from monitors.constructs.json_documents import encoded, json_document, json_local, reference
-from monitors.naming import bounded_name, content_hash
 from monitors.monitor_types import MONITORS
-from monitors.tooling.staging import staging_dir
+from monitors.naming import bounded_name, content_hash
 from monitors.settings.views import BaselineGenerationSettings, EndpointSettings
+from monitors.tooling.staging import staging_dir
 
 LAMBDA_IMAGE_DIR = Path(__file__).resolve().parents[2] / "lambda_image"
 DOCKER_SOURCE = "kreuzwerker/docker"
@@ -27,8 +35,7 @@ IMAGES_KEPT = 5
 # Terraform expressions (JSON syntax: "${...}") on the run-on-deploy invocation's result, the handler's JSON
 # answer {"status": "STARTED", "execution_arns": [...]}.
 RUN_ON_DEPLOY_STARTED = '${try(jsondecode(self.result).status, "") == "STARTED"}'
-RUN_ON_DEPLOY_ERROR = ("Baseline generation did not start on deploy: "
-                       '${try(jsondecode(self.result).error, self.result)}')
+RUN_ON_DEPLOY_ERROR = "Baseline generation did not start on deploy: ${try(jsondecode(self.result).error, self.result)}"
 
 
 # lambda_image/alerts/ is the alert checker, deployed as its own zip (monitors/constructs/alerts.py), not in the image.
@@ -37,7 +44,8 @@ NOT_IN_IMAGE = ("__pycache__", "alerts")
 
 def _source_files(directory: Path) -> list[Path]:
     return sorted(
-        p for p in directory.rglob("*")
+        p
+        for p in directory.rglob("*")
         if p.is_file() and not set(p.relative_to(directory).parts) & set(NOT_IN_IMAGE) and p.suffix != ".pyc"
     )
 
@@ -64,7 +72,9 @@ def lambda_image_hash(directory: Path = LAMBDA_IMAGE_DIR) -> str:
 class BaselineConfig:
     endpoint: EndpointSettings
     generation: BaselineGenerationSettings
-    events: dict[str, dict]  # monitor -> its baseline event, the state machine's input (monitors.settings.baseline_events.baseline_events)
+    events: dict[
+        str, dict
+    ]  # monitor -> its baseline event, the state machine's input (monitors.settings.baseline_events.baseline_events)
     permissions_boundary: str | None  # ARN for every role (Settings.permissions_boundary)
     account: AccountContext
     monitoring_role_arn: str  # the role the processing jobs run as (passed by the Lambda)
@@ -90,30 +100,54 @@ class BaselineGeneration(Construct):
 
         # --- Lambda ---------------------------------------------------------------------------
         lambda_log_group = aws("cloudwatch_log_group").CloudwatchLogGroup(
-            self, "lambda_logs", name=lambda_log_group_name, retention_in_days=g.log_retention_days,
+            self,
+            "lambda_logs",
+            name=lambda_log_group_name,
+            retention_in_days=g.log_retention_days,
             kms_key_id=config.kms_key_arn,
         )
         baseline_output_prefix = g.output_data_s3_uri.rstrip("/") + "/"  # a folder: everything under it
         bucket_arn = endpoint.model_bucket_arn
         lambda_statements = [
-            Statement("WriteOwnLogs", ("logs:CreateLogStream", "logs:PutLogEvents"), (acct.arn("logs", f"log-group:{lambda_log_group_name}:*"),)),
+            Statement(
+                "WriteOwnLogs",
+                ("logs:CreateLogStream", "logs:PutLogEvents"),
+                (acct.arn("logs", f"log-group:{lambda_log_group_name}:*"),),
+            ),
             Statement(
                 "RunBaselineProcessingJobs",
-                ("sagemaker:CreateProcessingJob", "sagemaker:DescribeProcessingJob", "sagemaker:StopProcessingJob", "sagemaker:AddTags"),
+                (
+                    "sagemaker:CreateProcessingJob",
+                    "sagemaker:DescribeProcessingJob",
+                    "sagemaker:StopProcessingJob",
+                    "sagemaker:AddTags",
+                ),
                 (f"arn:{p}:sagemaker:{r}:{a}:processing-job/baseline-*",),
             ),
             Statement(
-                "PassMonitoringRoleToSageMakerOnly", ("iam:PassRole",), (config.monitoring_role_planned_arn,),
+                "PassMonitoringRoleToSageMakerOnly",
+                ("iam:PassRole",),
+                (config.monitoring_role_planned_arn,),
                 (("StringEquals", "iam:PassedToService", ("sagemaker.amazonaws.com",)),),
             ),
             Statement(
-                "ResolveEndpointModel", ("sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig"),
-                (f"arn:{p}:sagemaker:{r}:{a}:endpoint/{endpoint.endpoint_name.lower()}", f"arn:{p}:sagemaker:{r}:{a}:endpoint-config/*"),
+                "ResolveEndpointModel",
+                ("sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig"),
+                (
+                    f"arn:{p}:sagemaker:{r}:{a}:endpoint/{endpoint.endpoint_name.lower()}",
+                    f"arn:{p}:sagemaker:{r}:{a}:endpoint-config/*",
+                ),
             ),
             Statement("ReadTrainingData", ("s3:GetObject",), s3_object_arns(bucket_arn, [g.training_data_s3_uri])),
-            Statement("WriteBaselineOutput", ("s3:PutObject", "s3:GetObject"), s3_object_arns(bucket_arn, [baseline_output_prefix])),
             Statement(
-                "ListBaselinePrefixes", ("s3:ListBucket",), (bucket_arn,),
+                "WriteBaselineOutput",
+                ("s3:PutObject", "s3:GetObject"),
+                s3_object_arns(bucket_arn, [baseline_output_prefix]),
+            ),
+            Statement(
+                "ListBaselinePrefixes",
+                ("s3:ListBucket",),
+                (bucket_arn,),
                 (("StringLike", "s3:prefix", s3_list_prefixes([g.training_data_s3_uri, baseline_output_prefix])),),
             ),
             Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",)),
@@ -121,14 +155,23 @@ class BaselineGeneration(Construct):
         if config.kms_key_arn:
             # The Lambda reads and promotes SSE-KMS baseline objects through S3 only; DescribeKey (metadata only) stays
             # direct: SageMaker checks the key named in the jobs the Lambda starts with the caller's credentials.
-            lambda_statements.append(Statement(
-                "UseKeyThroughS3", ("kms:Decrypt", "kms:GenerateDataKey"), (config.kms_key_arn,),
-                (("StringEquals", "kms:ViaService", (service_endpoint("s3", acct),)),),
-            ))
+            lambda_statements.append(
+                Statement(
+                    "UseKeyThroughS3",
+                    ("kms:Decrypt", "kms:GenerateDataKey"),
+                    (config.kms_key_arn,),
+                    (("StringEquals", "kms:ViaService", (service_endpoint("s3", acct),)),),
+                )
+            )
             lambda_statements.append(Statement("DescribeKey", ("kms:DescribeKey",), (config.kms_key_arn,)))
         self.lambda_role = ServiceRole(
-            self, "lambda_role", name=bounded_name(name, "lambda", max_length=64), service="lambda.amazonaws.com",
-            account=acct, statements=lambda_statements, permissions_boundary=boundary,
+            self,
+            "lambda_role",
+            name=bounded_name(name, "lambda", max_length=64),
+            service="lambda.amazonaws.com",
+            account=acct,
+            statements=lambda_statements,
+            permissions_boundary=boundary,
             description="Baseline Lambda: starts and checks SageMaker baseline processing jobs",
         )
         environment = {
@@ -139,7 +182,8 @@ class BaselineGeneration(Construct):
             environment["BASELINE_KMS_KEY_ID"] = config.kms_key_arn
         # The jobs' network settings (VPC, encryption, isolation) travel in each event's network_config.
         self.function = aws("lambda_function").LambdaFunction(
-            self, "function",
+            self,
+            "function",
             function_name=name,
             description="Starts and checks SageMaker Model Monitor baseline processing jobs",
             package_type="Image",
@@ -158,53 +202,95 @@ class BaselineGeneration(Construct):
 
         # --- Step Functions -------------------------------------------------------------------
         sfn_log_group = aws("cloudwatch_log_group").CloudwatchLogGroup(
-            self, "state_machine_logs", name=f"/aws/vendedlogs/states/{name}",
-            retention_in_days=g.log_retention_days, kms_key_id=config.kms_key_arn,
+            self,
+            "state_machine_logs",
+            name=f"/aws/vendedlogs/states/{name}",
+            retention_in_days=g.log_retention_days,
+            kms_key_id=config.kms_key_arn,
         )
         self.sfn_role = ServiceRole(
-            self, "state_machine_role", name=bounded_name(name, "sfn", max_length=64), service="states.amazonaws.com",
-            account=acct, source_arn=self.state_machine_arn, permissions_boundary=boundary,
+            self,
+            "state_machine_role",
+            name=bounded_name(name, "sfn", max_length=64),
+            service="states.amazonaws.com",
+            account=acct,
+            source_arn=self.state_machine_arn,
+            permissions_boundary=boundary,
             description="Baseline state machine: invokes only the baseline Lambda",
             statements=[
                 Statement("InvokeBaselineLambdaOnly", ("lambda:InvokeFunction",), (function_arn, f"{function_arn}:*")),
                 # Log delivery and X-Ray APIs have no resource-level permissions.
-                Statement("DeliverLogs", (
-                    "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
-                    "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
-                ), ("*",)),
+                Statement(
+                    "DeliverLogs",
+                    (
+                        "logs:CreateLogDelivery",
+                        "logs:GetLogDelivery",
+                        "logs:UpdateLogDelivery",
+                        "logs:DeleteLogDelivery",
+                        "logs:ListLogDeliveries",
+                        "logs:PutResourcePolicy",
+                        "logs:DescribeResourcePolicies",
+                        "logs:DescribeLogGroups",
+                    ),
+                    ("*",),
+                ),
                 Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",)),
             ],
         )
         timeout = g.max_runtime_seconds + 1800  # job runtime plus start-up and polling slack
         self.state_machine = aws("sfn_state_machine").SfnStateMachine(
-            self, "state_machine",
+            self,
+            "state_machine",
             name=name,
             role_arn=self.sfn_role.arn,
-            definition=json_document(self, "state_machine_definition", build_state_machine_definition(
-                function_arn, poll_interval_seconds=g.poll_interval_seconds, timeout_seconds=timeout
-            )),
-            logging_configuration={"log_destination": f"{sfn_log_group.arn}:*", "include_execution_data": True, "level": "ALL"},
+            definition=json_document(
+                self,
+                "state_machine_definition",
+                build_state_machine_definition(
+                    function_arn, poll_interval_seconds=g.poll_interval_seconds, timeout_seconds=timeout
+                ),
+            ),
+            logging_configuration={
+                "log_destination": f"{sfn_log_group.arn}:*",
+                "include_execution_data": True,
+                "level": "ALL",
+            },
             tracing_configuration={"enabled": True},
             depends_on=[self.sfn_role.policy, self.function],  # the definition names the function by its built ARN
         )
 
         # --- EventBridge schedule ---------------------------------------------------------------
         rule = aws("cloudwatch_event_rule").CloudwatchEventRule(
-            self, "schedule", name=name, description="Regenerates SageMaker Model Monitor baselines",
+            self,
+            "schedule",
+            name=name,
+            description="Regenerates SageMaker Model Monitor baselines",
             schedule_expression=g.schedule_expression,
         )
         self.events_role = ServiceRole(
-            self, "events_role", name=bounded_name(name, "events", max_length=64), service="events.amazonaws.com",
-            account=acct, source_arn=rule_arn, permissions_boundary=boundary,
+            self,
+            "events_role",
+            name=bounded_name(name, "events", max_length=64),
+            service="events.amazonaws.com",
+            account=acct,
+            source_arn=rule_arn,
+            permissions_boundary=boundary,
             description="Baseline schedule: starts only the baseline state machine",
-            statements=[Statement("StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine_arn,))],
+            statements=[
+                Statement("StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine_arn,))
+            ],
         )
         # Each event once in `locals`: the schedule's targets and the run-on-deploy input both use it.
         event_locals = {monitor: json_local(self, f"event_{monitor}", event) for monitor, event in self.events.items()}
         for monitor, event in event_locals.items():
             aws("cloudwatch_event_target").CloudwatchEventTarget(
-                self, f"target_{monitor}", rule=rule.name, target_id=f"baseline-{MONITORS[monitor].resource_short_name}",
-                arn=self.state_machine.arn, role_arn=self.events_role.arn, input=encoded(event),
+                self,
+                f"target_{monitor}",
+                rule=rule.name,
+                target_id=f"baseline-{MONITORS[monitor].resource_short_name}",
+                arn=self.state_machine.arn,
+                role_arn=self.events_role.arn,
+                input=encoded(event),
             )
 
         # --- Run on deploy ----------------------------------------------------------------------
@@ -213,17 +299,33 @@ class BaselineGeneration(Construct):
             # baseline configuration changes (the triggers); a no-change apply invokes nothing.
             config_hash = content_hash(self.events, 12)
             start_policy = aws("iam_role_policy").IamRolePolicy(
-                self, "lambda_start_executions", name="start-baseline-executions", role=self.lambda_role.role.id,
-                policy=policy_document(self, "lambda_start_executions_document", [Statement(
-                    "StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine_arn,))]).json,
+                self,
+                "lambda_start_executions",
+                name="start-baseline-executions",
+                role=self.lambda_role.role.id,
+                policy=policy_document(
+                    self,
+                    "lambda_start_executions_document",
+                    [Statement("StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine_arn,))],
+                ).json,
             )
             executions = [
-                {"name": f"deploy-{MONITORS[m].resource_short_name}-{config_hash}", "input": reference(event_locals[m])} for m in self.events
+                {"name": f"deploy-{MONITORS[m].resource_short_name}-{config_hash}", "input": reference(event_locals[m])}
+                for m in self.events
             ]
             invocation = aws("lambda_invocation").LambdaInvocation(
-                self, "run_on_deploy", function_name=self.function.function_name,
-                input=json_document(self, "run_on_deploy_input", {
-                    "action": "start_executions", "state_machine_arn": self.state_machine_arn, "executions": executions}),
+                self,
+                "run_on_deploy",
+                function_name=self.function.function_name,
+                input=json_document(
+                    self,
+                    "run_on_deploy_input",
+                    {
+                        "action": "start_executions",
+                        "state_machine_arn": self.state_machine_arn,
+                        "executions": executions,
+                    },
+                ),
                 triggers={"baseline_configuration": config_hash},
                 depends_on=[start_policy, self.state_machine],
             )
@@ -231,11 +333,17 @@ class BaselineGeneration(Construct):
             # in state (the next apply retries). The postcondition guards the answer's contract too, e.g. for an
             # older image given as baseline_lambda_image_uri that answered {"status": "ERROR"} instead.
             address = f"aws_lambda_invocation.{invocation.friendly_unique_id}"
-            invocation.add_override("lifecycle.postcondition", [{
-                "condition": RUN_ON_DEPLOY_STARTED,
-                "error_message": f"{RUN_ON_DEPLOY_ERROR}. Once the cause is fixed: terraform apply -replace={address}",
-            }])
-
+            invocation.add_override(
+                "lifecycle.postcondition",
+                [
+                    {
+                        "condition": RUN_ON_DEPLOY_STARTED,
+                        "error_message": (
+                            f"{RUN_ON_DEPLOY_ERROR}. Once the cause is fixed: terraform apply -replace={address}"
+                        ),
+                    }
+                ],
+            )
 
     # ------------------------------------------------------------------------------------------
     def _build_image(self, name: str, kms_key_arn: str | None) -> str:
@@ -244,36 +352,79 @@ class BaselineGeneration(Construct):
         repo = ecr.EcrRepository(
             # ECR repository names are lower case (botocore ecr service-2 shape RepositoryName pattern);
             # an upper-case stack or endpoint name would fail at apply.
-            self, "repository", name=name.lower(), image_tag_mutability="IMMUTABLE",
+            self,
+            "repository",
+            name=name.lower(),
+            image_tag_mutability="IMMUTABLE",
             image_scanning_configuration={"scan_on_push": True},
             # Struct objects, not dicts: jsii passes dicts inside lists through without renaming their
             # multi-word keys, and the block would synthesize empty.
-            encryption_configuration=[ecr.EcrRepositoryEncryptionConfiguration(encryption_type="KMS", kms_key=kms_key_arn)],
+            encryption_configuration=[
+                ecr.EcrRepositoryEncryptionConfiguration(encryption_type="KMS", kms_key=kms_key_arn)
+            ],
         )
         aws("ecr_lifecycle_policy").EcrLifecyclePolicy(
-            self, "repository_lifecycle", repository=repo.name,
-            policy=json_document(self, "repository_lifecycle_policy", {"rules": [{
-                "rulePriority": 1, "description": f"keep the last {IMAGES_KEPT} images",
-                "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": IMAGES_KEPT},
-                "action": {"type": "expire"}}]}),
+            self,
+            "repository_lifecycle",
+            repository=repo.name,
+            policy=json_document(
+                self,
+                "repository_lifecycle_policy",
+                {
+                    "rules": [
+                        {
+                            "rulePriority": 1,
+                            "description": f"keep the last {IMAGES_KEPT} images",
+                            "selection": {
+                                "tagStatus": "any",
+                                "countType": "imageCountMoreThan",
+                                "countNumber": IMAGES_KEPT,
+                            },
+                            "action": {"type": "expire"},
+                        }
+                    ]
+                },
+            ),
         )
-        token = aws("data_aws_ecr_authorization_token").DataAwsEcrAuthorizationToken(self, "ecr_token", registry_id=repo.registry_id)
+        token = aws("data_aws_ecr_authorization_token").DataAwsEcrAuthorizationToken(
+            self, "ecr_token", registry_id=repo.registry_id
+        )
         docker = GenericProvider(
-            self, "docker", name="docker", source=DOCKER_SOURCE, version_constraint=DOCKER_VERSION_CONSTRAINT,
-            attributes={"registry_auth": [{"address": token.proxy_endpoint, "username": token.user_name, "password": token.password}]},
+            self,
+            "docker",
+            name="docker",
+            source=DOCKER_SOURCE,
+            version_constraint=DOCKER_VERSION_CONSTRAINT,
+            attributes={
+                "registry_auth": [
+                    {"address": token.proxy_endpoint, "username": token.user_name, "password": token.password}
+                ]
+            },
         )
         tag = lambda_image_hash()
         asset = TerraformAsset(self, "lambda_image_source", path=str(staged_lambda_image()), type=AssetType.DIRECTORY)
         image_name = f"{repo.repository_url}:{tag}"
-        image = GenericResource(self, "image", resource_type="docker_image", provider=docker, attributes={
-            "name": image_name,
-            "build": {"context": asset.path, "platform": "linux/amd64"},
-            "triggers": {"source_hash": tag},
-            "keep_locally": False,
-        })
-        pushed = GenericResource(self, "image_push", resource_type="docker_registry_image", provider=docker, attributes={
-            "name": image.get_string_attribute("name"),
-            "keep_remotely": True,
-            "triggers": {"source_hash": tag},
-        })
+        image = GenericResource(
+            self,
+            "image",
+            resource_type="docker_image",
+            provider=docker,
+            attributes={
+                "name": image_name,
+                "build": {"context": asset.path, "platform": "linux/amd64"},
+                "triggers": {"source_hash": tag},
+                "keep_locally": False,
+            },
+        )
+        pushed = GenericResource(
+            self,
+            "image_push",
+            resource_type="docker_registry_image",
+            provider=docker,
+            attributes={
+                "name": image.get_string_attribute("name"),
+                "keep_remotely": True,
+                "triggers": {"source_hash": tag},
+            },
+        )
         return f"{repo.repository_url}@{pushed.get_string_attribute('sha256_digest')}"

@@ -21,16 +21,16 @@ from cdktf import Aspects, IAspect, Op, TerraformOutput, TerraformProvider, Terr
 from constructs import Construct, IConstruct
 
 from monitors import tokens
-from monitors.tooling.addresses import depends_on_address
-from monitors.constructs.awscc import AwsccProvider
 from monitors.constructs.aws_bindings import aws
+from monitors.constructs.awscc import AwsccProvider
 from monitors.constructs.iam import AccountContext, ServiceRole, monitoring_statements
-from monitors.payloads.job_definitions import monitor_job
 from monitors.constructs.monitor import Monitor, MonitorConfig
-from monitors.naming import bounded_name
 from monitors.monitor_types import MONITORS
+from monitors.naming import bounded_name
+from monitors.payloads.job_definitions import monitor_job
 from monitors.settings.fields import ECR_IMAGE_RE
 from monitors.settings.model import Settings
+from monitors.tooling.addresses import depends_on_address
 
 ANALYZER = ("sagemaker-model-monitor-analyzer", "latest")
 CLARIFY = ("sagemaker-clarify-processing", "1.0")
@@ -48,8 +48,13 @@ class EndpointMonitoring:
     Arguments: see SageMakerModelMonitoring."""
 
     def __init__(
-        self, scope: Construct, *, settings: Settings, awscc_provider: TerraformProvider | None = None,
-        account: AccountContext | None = None, output_prefix: str | None = None,
+        self,
+        scope: Construct,
+        *,
+        settings: Settings,
+        awscc_provider: TerraformProvider | None = None,
+        account: AccountContext | None = None,
+        output_prefix: str | None = None,
     ) -> None:
         self.settings = settings
         stack = TerraformStack.of(scope)
@@ -74,12 +79,15 @@ class EndpointMonitoring:
         endpoint = settings.endpoint()
         permissions_boundary = settings.permissions_boundary(self.account)
         self.role = ServiceRole(
-            scope, "monitoring_role",
+            scope,
+            "monitoring_role",
             name=bounded_name(settings.stack_name, "monitoring", max_length=64),
             service="sagemaker.amazonaws.com",
             account=self.account,
             statements=monitoring_statements(
-                settings, self.account, kms_key_arn=kms_key_arn,
+                settings,
+                self.account,
+                kms_key_arn=kms_key_arn,
                 image_repository_arns=sorted({arn for _, _, arn in images.values()}),
             ),
             permissions_boundary=permissions_boundary,
@@ -95,15 +103,27 @@ class EndpointMonitoring:
         jobs = {monitor: monitor_job(settings, monitor, endpoint) for monitor in settings.enabled_monitors}
         for monitor, job in jobs.items():
             image_uri, image_key, _ = images[job.monitor.spec.image]
-            m = Monitor(scope, monitor, config=MonitorConfig(
-                job=job, role_arn=self.role.arn, image_uri=image_uri,
-                image_key=image_key, kms_key_arn=kms_key_arn, awscc_provider=awscc_provider,
-            ))
+            m = Monitor(
+                scope,
+                monitor,
+                config=MonitorConfig(
+                    job=job,
+                    role_arn=self.role.arn,
+                    image_uri=image_uri,
+                    image_key=image_key,
+                    kms_key_arn=kms_key_arn,
+                    awscc_provider=awscc_provider,
+                ),
+            )
             # The role's policy must exist before a schedule can start jobs with it. (`node.add_dependency`
             # writes no depends_on in cdktf: the attribute must be set.)
             m.schedule.depends_on = [depends_on_address(self.role.policy)]
             self.monitors[monitor] = m
-            output(f"{monitor}_job_definition_name", m.job_definition_name, f"{monitor} job definition (name changes with its content)")
+            output(
+                f"{monitor}_job_definition_name",
+                m.job_definition_name,
+                f"{monitor} job definition (name changes with its content)",
+            )
             output(f"{monitor}_schedule_name", m.schedule.name, f"{monitor} monitoring schedule")
             output(f"{monitor}_schedule_arn", m.schedule.arn, f"{monitor} monitoring schedule ARN")
 
@@ -113,11 +133,20 @@ class EndpointMonitoring:
             from monitors.constructs.baseline_generation import BaselineConfig, BaselineGeneration
             from monitors.settings.baseline_events import baseline_events
 
-            self.baseline = BaselineGeneration(scope, "baseline", config=BaselineConfig(
-                endpoint=endpoint, generation=generation, events=baseline_events(settings),
-                permissions_boundary=permissions_boundary, account=self.account, monitoring_role_arn=self.role.arn,
-                monitoring_role_planned_arn=self.role.planned_arn, kms_key_arn=kms_key_arn,
-            ))
+            self.baseline = BaselineGeneration(
+                scope,
+                "baseline",
+                config=BaselineConfig(
+                    endpoint=endpoint,
+                    generation=generation,
+                    events=baseline_events(settings),
+                    permissions_boundary=permissions_boundary,
+                    account=self.account,
+                    monitoring_role_arn=self.role.arn,
+                    monitoring_role_planned_arn=self.role.planned_arn,
+                    kms_key_arn=kms_key_arn,
+                ),
+            )
             output("baseline_state_machine_arn", self.baseline.state_machine.arn, "Baseline generation state machine")
             output("baseline_lambda_function_name", self.baseline.function.function_name, "Baseline Lambda")
 
@@ -126,12 +155,20 @@ class EndpointMonitoring:
         if alerting is not None:
             from monitors.constructs.alerts import Alerts, AlertsConfig
 
-            self.alerts = Alerts(scope, "alerts", config=AlertsConfig(
-                alerts=alerting, endpoint=endpoint, monitors=tuple(job.monitor for job in jobs.values()),
-                permissions_boundary=permissions_boundary, account=self.account, kms_key_arn=kms_key_arn,
-                schedules={m: (mon.schedule_name, mon.schedule.arn) for m, mon in self.monitors.items()},
-                state_machine_arn=self.baseline.state_machine_arn if self.baseline else None,
-            ))
+            self.alerts = Alerts(
+                scope,
+                "alerts",
+                config=AlertsConfig(
+                    alerts=alerting,
+                    endpoint=endpoint,
+                    monitors=tuple(job.monitor for job in jobs.values()),
+                    permissions_boundary=permissions_boundary,
+                    account=self.account,
+                    kms_key_arn=kms_key_arn,
+                    schedules={m: (mon.schedule_name, mon.schedule.arn) for m, mon in self.monitors.items()},
+                    state_machine_arn=self.baseline.state_machine_arn if self.baseline else None,
+                ),
+            )
             output("alert_topic_arn", self.alerts.topic_arn, "SNS topic receiving the monitoring alerts")
 
     # --- typed attributes ---------------------------------------------------------------------
@@ -176,8 +213,12 @@ class EndpointMonitoring:
         region = settings.region or provider_region
         if settings.region:
             # ARNs are built from `region`; in a stack of one's own the aws provider's region is the user's.
-            self._checks.append({"condition": Op.eq(provider_region, settings.region),
-                                 "error_message": f"region: {settings.region} must be the region of the stack's aws provider"})
+            self._checks.append(
+                {
+                    "condition": Op.eq(provider_region, settings.region),
+                    "error_message": f"region: {settings.region} must be the region of the stack's aws provider",
+                }
+            )
         if tokens.is_token(settings.model_bucket_arn):
             partition = aws("data_aws_partition").DataAwsPartition(self.scope, "partition").partition
         else:
@@ -229,9 +270,15 @@ class SageMakerModelMonitoring(Construct):
     """
 
     def __init__(
-        self, scope: Construct, id: str, *, settings: Settings | Mapping[str, Any],
-        awscc_provider: TerraformProvider | None = None, account: AccountContext | None = None,
-        output_prefix: str | None = None, apply_tags: bool = True,
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        settings: Settings | Mapping[str, Any],
+        awscc_provider: TerraformProvider | None = None,
+        account: AccountContext | None = None,
+        output_prefix: str | None = None,
+        apply_tags: bool = True,
     ) -> None:
         if not isinstance(settings, Settings):
             from monitors.settings.builder import monitoring_settings
@@ -247,7 +294,8 @@ class SageMakerModelMonitoring(Construct):
                 raise SettingsError(problems)
         super().__init__(scope, id)
         self.resources = EndpointMonitoring(
-            self, settings=settings, awscc_provider=awscc_provider, account=account, output_prefix=output_prefix)
+            self, settings=settings, awscc_provider=awscc_provider, account=account, output_prefix=output_prefix
+        )
         self.settings = settings
         self.account = self.resources.account
         self.awscc_provider = self.resources.awscc_provider

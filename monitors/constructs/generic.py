@@ -16,23 +16,47 @@ def _set_attributes(element: TerraformProvider | TerraformResource, attributes: 
 
 
 class GenericProvider(TerraformProvider):
-    def __init__(self, scope: Construct, id: str, *, name: str, source: str, version_constraint: str,
-                 attributes: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str,
+        source: str,
+        version_constraint: str,
+        attributes: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(
-            scope, id, terraform_resource_type=name, terraform_provider_source=source,
+            scope,
+            id,
+            terraform_resource_type=name,
+            terraform_provider_source=source,
             terraform_generator_metadata=TerraformProviderGeneratorMetadata(
-                provider_name=name, provider_version_constraint=version_constraint),
+                provider_name=name, provider_version_constraint=version_constraint
+            ),
         )
         _set_attributes(self, attributes or {})
 
 
 class GenericResource(TerraformResource):
-    def __init__(self, scope: Construct, id: str, *, resource_type: str, provider: GenericProvider,
-                 attributes: dict[str, Any], **meta: Any) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        resource_type: str,
+        provider: GenericProvider,
+        attributes: dict[str, Any],
+        **meta: Any,
+    ) -> None:
         super().__init__(
-            scope, id, terraform_resource_type=resource_type, provider=provider,
+            scope,
+            id,
+            terraform_resource_type=resource_type,
+            provider=provider,
             terraform_generator_metadata=TerraformProviderGeneratorMetadata(
-                provider_name=resource_type.split("_", 1)[0]),
+                provider_name=resource_type.split("_", 1)[0]
+            ),
             **meta,
         )
         _set_attributes(self, attributes)

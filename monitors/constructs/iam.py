@@ -13,26 +13,28 @@ from monitors.settings.fields import S3_URI_RE
 from monitors.settings.model import Settings
 
 # Actions AWS only authorizes on "*" (no resource-level permissions); tests allow "*" only for these.
-WILDCARD_ONLY_ACTIONS = frozenset({
-    "cloudwatch:PutMetricData",  # scoped by the cloudwatch:namespace condition instead
-    "ecr:GetAuthorizationToken",
-    "ec2:DescribeNetworkInterfaces",
-    "ec2:DescribeVpcs",
-    "ec2:DescribeDhcpOptions",
-    "ec2:DescribeSubnets",
-    "ec2:DescribeSecurityGroups",
-    "xray:PutTraceSegments",
-    "xray:PutTelemetryRecords",
-    "logs:CreateLogDelivery",
-    "logs:GetLogDelivery",
-    "logs:UpdateLogDelivery",
-    "logs:DeleteLogDelivery",
-    "logs:ListLogDeliveries",
-    "logs:PutResourcePolicy",
-    "logs:DescribeResourcePolicies",
-    "logs:DescribeLogGroups",
-    "sagemaker:ListMonitoringExecutions",  # list actions take no resource ARN
-})
+WILDCARD_ONLY_ACTIONS = frozenset(
+    {
+        "cloudwatch:PutMetricData",  # scoped by the cloudwatch:namespace condition instead
+        "ecr:GetAuthorizationToken",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeVpcs",
+        "ec2:DescribeDhcpOptions",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeSecurityGroups",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "logs:CreateLogDelivery",
+        "logs:GetLogDelivery",
+        "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
+        "sagemaker:ListMonitoringExecutions",  # list actions take no resource ARN
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,12 @@ class Statement:
     conditions: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (test, variable, values)
 
     def to_terraform(self) -> dict:
-        out: dict = {"sid": self.sid, "effect": "Allow", "actions": sorted(self.actions), "resources": list(self.resources)}
+        out: dict = {
+            "sid": self.sid,
+            "effect": "Allow",
+            "actions": sorted(self.actions),
+            "resources": list(self.resources),
+        }
         if self.conditions:
             out["condition"] = [{"test": t, "variable": v, "values": list(vals)} for t, v, vals in self.conditions]
         return out
@@ -70,7 +77,11 @@ def policy_document(scope: Construct, id: str, statements: list[Statement]):
 
 
 def service_assume_role_document(
-    scope: Construct, id: str, service: str, account: AccountContext, source_arn: str | None = None,
+    scope: Construct,
+    id: str,
+    service: str,
+    account: AccountContext,
+    source_arn: str | None = None,
 ):
     # Confused-deputy protection on every role: only this account's resources of the service may assume it.
     # aws:SourceArn only where the service sends it for this role (Step Functions, EventBridge). SageMaker: its
@@ -175,11 +186,16 @@ def monitoring_statements(
     read, write = s3_access(settings)
     capture = endpoint_capture_patterns(settings)
     statements = [
-        Statement("ReadMonitorInputs", ("s3:GetObject",), tuple(sorted({
-            *s3_object_arns(bucket_arn, read), *(f"{bucket_arn}/{c}" for c in capture)}))),
+        Statement(
+            "ReadMonitorInputs",
+            ("s3:GetObject",),
+            tuple(sorted({*s3_object_arns(bucket_arn, read), *(f"{bucket_arn}/{c}" for c in capture)})),
+        ),
         *([Statement("WriteMonitorOutputs", ("s3:PutObject",), s3_object_arns(bucket_arn, write))] if write else []),
         Statement(
-            "ListMonitorPrefixes", ("s3:ListBucket",), (bucket_arn,),
+            "ListMonitorPrefixes",
+            ("s3:ListBucket",),
+            (bucket_arn,),
             (("StringLike", "s3:prefix", tuple(sorted({*s3_list_prefixes(read + write), *capture}))),),
         ),
         Statement("LocateModelBucket", ("s3:GetBucketLocation",), (bucket_arn,)),
@@ -197,67 +213,104 @@ def monitoring_statements(
                 f"arn:{p}:logs:{r}:{a}:log-group:/aws/sagemaker/ProcessingJobs:log-stream:*",
             ),
         ),
-        Statement("PullAnalyzerImages", ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"), tuple(image_repository_arns)),
+        Statement(
+            "PullAnalyzerImages",
+            ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"),
+            tuple(image_repository_arns),
+        ),
         Statement("EcrLogin", ("ecr:GetAuthorizationToken",), ("*",)),
     ]
     if kms_key_arn:
         # The jobs use the key only through S3 (SSE-KMS capture, baselines, output), SageMaker and EC2 (the jobs'
         # encrypted volumes: GenerateDataKeyWithoutPlaintext and the grant). No ReEncrypt: nothing re-encrypts.
         services = tuple(service_endpoint(name, account) for name in ("s3", "sagemaker", "ec2"))
-        statements.append(Statement(
-            "UseMonitoringKeyThroughServices",
-            ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"),
-            (kms_key_arn,),
-            (("StringEquals", "kms:ViaService", services),),
-        ))
-        statements.append(Statement(
-            "GrantKeyToSageMakerVolumes",
-            ("kms:CreateGrant",),
-            (kms_key_arn,),
-            (("Bool", "kms:GrantIsForAWSResource", ("true",)), ("StringEquals", "kms:ViaService", services[1:])),
-        ))
+        statements.append(
+            Statement(
+                "UseMonitoringKeyThroughServices",
+                (
+                    "kms:Decrypt",
+                    "kms:Encrypt",
+                    "kms:GenerateDataKey",
+                    "kms:GenerateDataKeyWithoutPlaintext",
+                    "kms:DescribeKey",
+                ),
+                (kms_key_arn,),
+                (("StringEquals", "kms:ViaService", services),),
+            )
+        )
+        statements.append(
+            Statement(
+                "GrantKeyToSageMakerVolumes",
+                ("kms:CreateGrant",),
+                (kms_key_arn,),
+                (("Bool", "kms:GrantIsForAWSResource", ("true",)), ("StringEquals", "kms:ViaService", services[1:])),
+            )
+        )
     if any(MONITORS[m].image == "clarify" for m in settings.enabled_monitors):
         # Clarify runs a temporary shadow endpoint (named sm-clarify-*) to get predictions.
-        statements.append(Statement(
-            "ClarifyShadowEndpoint",
-            (
-                "sagemaker:CreateEndpoint", "sagemaker:CreateEndpointConfig", "sagemaker:DeleteEndpoint",
-                "sagemaker:DeleteEndpointConfig", "sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig",
-                "sagemaker:InvokeEndpoint", "sagemaker:AddTags",
-            ),
-            (
-                f"arn:{p}:sagemaker:{r}:{a}:endpoint/sm-clarify-*",
-                f"arn:{p}:sagemaker:{r}:{a}:endpoint-config/sm-clarify-*",
-            ),
-        ))
+        statements.append(
+            Statement(
+                "ClarifyShadowEndpoint",
+                (
+                    "sagemaker:CreateEndpoint",
+                    "sagemaker:CreateEndpointConfig",
+                    "sagemaker:DeleteEndpoint",
+                    "sagemaker:DeleteEndpointConfig",
+                    "sagemaker:DescribeEndpoint",
+                    "sagemaker:DescribeEndpointConfig",
+                    "sagemaker:InvokeEndpoint",
+                    "sagemaker:AddTags",
+                ),
+                (
+                    f"arn:{p}:sagemaker:{r}:{a}:endpoint/sm-clarify-*",
+                    f"arn:{p}:sagemaker:{r}:{a}:endpoint-config/sm-clarify-*",
+                ),
+            )
+        )
         # model/* and endpoint-config/*: the endpoint's config and models are chosen at deploy time, outside this
         # stack, and change with every model update; no name is known at synth, so only the endpoint is scoped.
-        statements.append(Statement(
-            "DescribeMonitoredModel",
-            ("sagemaker:DescribeModel", "sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig"),
-            (
-                f"arn:{p}:sagemaker:{r}:{a}:model/*",
-                f"arn:{p}:sagemaker:{r}:{a}:endpoint/{tokens.lower(settings.endpoint_name)}",
-                f"arn:{p}:sagemaker:{r}:{a}:endpoint-config/*",
-            ),
-        ))
+        statements.append(
+            Statement(
+                "DescribeMonitoredModel",
+                ("sagemaker:DescribeModel", "sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig"),
+                (
+                    f"arn:{p}:sagemaker:{r}:{a}:model/*",
+                    f"arn:{p}:sagemaker:{r}:{a}:endpoint/{tokens.lower(settings.endpoint_name)}",
+                    f"arn:{p}:sagemaker:{r}:{a}:endpoint-config/*",
+                ),
+            )
+        )
     if settings.vpc_enabled:
         subnet_arns = tuple(f"arn:{p}:ec2:{r}:{a}:subnet/{s}" for s in settings.subnet_ids)
         statements += [
             Statement(
                 "CreateJobNetworkInterfaces",
                 ("ec2:CreateNetworkInterface",),
-                (*subnet_arns, f"arn:{p}:ec2:{r}:{a}:security-group/{settings.security_group_id}", f"arn:{p}:ec2:{r}:{a}:network-interface/*"),
+                (
+                    *subnet_arns,
+                    f"arn:{p}:ec2:{r}:{a}:security-group/{settings.security_group_id}",
+                    f"arn:{p}:ec2:{r}:{a}:network-interface/*",
+                ),
             ),
             Statement(
                 "ManageJobNetworkInterfaces",
-                ("ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission"),
+                (
+                    "ec2:CreateNetworkInterfacePermission",
+                    "ec2:DeleteNetworkInterface",
+                    "ec2:DeleteNetworkInterfacePermission",
+                ),
                 (f"arn:{p}:ec2:{r}:{a}:network-interface/*",),
                 (("ArnEquals", "ec2:Subnet", subnet_arns),),
             ),
             Statement(
                 "DescribeNetwork",
-                ("ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs", "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"),
+                (
+                    "ec2:DescribeNetworkInterfaces",
+                    "ec2:DescribeVpcs",
+                    "ec2:DescribeDhcpOptions",
+                    "ec2:DescribeSubnets",
+                    "ec2:DescribeSecurityGroups",
+                ),
                 ("*",),
             ),
         ]
@@ -268,14 +321,27 @@ class ServiceRole(Construct):
     """An IAM role assumable by one AWS service, with one inline policy from a policy document."""
 
     def __init__(
-        self, scope: Construct, id: str, *, name: str, service: str, account: AccountContext,
-        statements: list[Statement], permissions_boundary: str | None, description: str, source_arn: str | None = None,
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str,
+        service: str,
+        account: AccountContext,
+        statements: list[Statement],
+        permissions_boundary: str | None,
+        description: str,
+        source_arn: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         trust = service_assume_role_document(self, "trust", service, account, source_arn)
         permissions = policy_document(self, "permissions", statements)
         self.role = aws("iam_role").IamRole(
-            self, "role", name=name, description=description, assume_role_policy=trust.json,
+            self,
+            "role",
+            name=name,
+            description=description,
+            assume_role_policy=trust.json,
             permissions_boundary=permissions_boundary,
         )
         self.policy = aws("iam_role_policy").IamRolePolicy(

@@ -8,17 +8,18 @@ from typing import Any
 from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
+from monitors.constructs.aws_bindings import aws
 from monitors.constructs.awscc import AwsccJobDefinition, AwsccProvider
 from monitors.payloads import analysis_configs
-from monitors.tooling.addresses import depends_on_address
-from monitors.constructs.aws_bindings import aws
 from monitors.payloads.common import MonitorInputs, MonitorJob
 from monitors.payloads.job_definitions import job_definition_name, job_definition_payload, schedule_name
+from monitors.tooling.addresses import depends_on_address
 
 
 @dataclass(frozen=True)
 class MonitorConfig:
-    job: MonitorJob  # this monitor's settings, the endpoint's, and its baseline's decisions (monitor_job(settings, name))
+    # This monitor's settings, the endpoint's, and its baseline's decisions (monitor_job(settings, name)).
+    job: MonitorJob
     role_arn: str  # Terraform reference
     image_uri: str  # Terraform reference or override
     image_key: str  # what determines the image, for the content-derived name
@@ -36,13 +37,17 @@ class Monitor(Construct):
         self.job_definition: Any
         if spec.provider == "aws":  # data quality: the aws provider's own resource
             self.job_definition = aws("sagemaker_data_quality_job_definition").SagemakerDataQualityJobDefinition(
-                self, "job_definition", **payload,
+                self,
+                "job_definition",
+                **payload,
                 lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
             )
             definition_name = self.job_definition.name
             self.job_definition_arn = self.job_definition.arn
         else:  # the payload is an awscc JobDefinitionConfig, which names its resource type
-            self.job_definition = AwsccJobDefinition(self, "job_definition", config=payload, provider=config.awscc_provider)
+            self.job_definition = AwsccJobDefinition(
+                self, "job_definition", config=payload, provider=config.awscc_provider
+            )
             definition_name = self.job_definition.job_definition_name
             self.job_definition_arn = self.job_definition.job_definition_arn
 
@@ -52,15 +57,22 @@ class Monitor(Construct):
         if job.analysis_config is not None:
             bucket, key, document = analysis_configs.config_object(job.analysis_config, job.baseline_prefix)
             self.analysis_config = aws("s3_object").S3Object(
-                self, "analysis_config", bucket=bucket, key=key, content=document, content_type="application/json",
-                server_side_encryption="aws:kms" if config.kms_key_arn else None, kms_key_id=config.kms_key_arn,
+                self,
+                "analysis_config",
+                bucket=bucket,
+                key=key,
+                content=document,
+                content_type="application/json",
+                server_side_encryption="aws:kms" if config.kms_key_arn else None,
+                kms_key_id=config.kms_key_arn,
                 lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
             )
             self.job_definition.depends_on = [depends_on_address(self.analysis_config)]
 
         self.schedule_name = schedule_name(job)
         self.schedule = aws("sagemaker_monitoring_schedule").SagemakerMonitoringSchedule(
-            self, "schedule",
+            self,
+            "schedule",
             name=self.schedule_name,
             monitoring_schedule_config={
                 "monitoring_job_definition_name": definition_name,

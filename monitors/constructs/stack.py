@@ -1,4 +1,5 @@
-"""The stack of `python main.py`: backend and providers, then the public construct (monitors/constructs/construct.py) per endpoint."""
+"""The stack of `python main.py`: backend and providers, then the public construct (monitors/constructs/construct.py)
+per endpoint."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ from typing import TYPE_CHECKING
 from cdktf import CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces
 from constructs import Construct
 
-from monitors.tooling.addresses import ReadableAddressStack
-from monitors.constructs.awscc import AwsccProvider
 from monitors.constructs.aws_bindings import aws
+from monitors.constructs.awscc import AwsccProvider
 from monitors.constructs.construct import EndpointMonitoring, SageMakerModelMonitoring, needs_awscc
 from monitors.constructs.iam import AccountContext
-from monitors.tooling.output import default_local_state_path
 from monitors.settings.model import Settings
+from monitors.tooling.addresses import ReadableAddressStack
+from monitors.tooling.output import default_local_state_path
 
 if TYPE_CHECKING:
     from monitors.settings.config import StackPlan
@@ -30,14 +31,12 @@ class MonitoringStack(ReadableAddressStack):
     adding or removing an endpoint leaves the others' addresses alone.
     """
 
-    def __init__(self, scope: Construct, plan: "StackPlan") -> None:
+    def __init__(self, scope: Construct, plan: StackPlan) -> None:
         super().__init__(scope, plan.name)
         first = plan.endpoints[0]  # stack-level parameters are equal across a plan's endpoints (validated)
         self._backend(first)
         tags = first.resource_tags()
-        aws("provider").AwsProvider(
-            self, "aws", region=first.region, default_tags=[{"tags": tags}] if tags else None
-        )
+        aws("provider").AwsProvider(self, "aws", region=first.region, default_tags=[{"tags": tags}] if tags else None)
         self.add_override("terraform.required_providers.aws.source", "hashicorp/aws")
         self.add_override("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT)
         # Only stacks with an awscc resource need (and make users install) the awscc provider.
@@ -52,11 +51,18 @@ class MonitoringStack(ReadableAddressStack):
         for settings in plan.endpoints:
             if plan.grouped:  # each endpoint in a construct named after it
                 self.endpoints[settings.endpoint_name] = SageMakerModelMonitoring(
-                    self, settings.endpoint_name, settings=settings, awscc_provider=self.awscc_provider,
-                    account=self.account, output_prefix=f"{settings.endpoint_name}_", apply_tags=False)
+                    self,
+                    settings.endpoint_name,
+                    settings=settings,
+                    awscc_provider=self.awscc_provider,
+                    account=self.account,
+                    output_prefix=f"{settings.endpoint_name}_",
+                    apply_tags=False,
+                )
             else:  # directly in the stack (the construct paths and addresses of a one-endpoint stack)
                 self.endpoints[settings.endpoint_name] = EndpointMonitoring(
-                    self, settings=settings, awscc_provider=self.awscc_provider, account=self.account, output_prefix="")
+                    self, settings=settings, awscc_provider=self.awscc_provider, account=self.account, output_prefix=""
+                )
         self.add_moved_blocks()
 
     # ------------------------------------------------------------------------------------------
@@ -84,6 +90,8 @@ class MonitoringStack(ReadableAddressStack):
                 if settings.tfc_workspace_name
                 else TaggedCloudWorkspaces(list(settings.tfc_workspace_tags or []))
             )
-            CloudBackend(self, hostname=settings.tfc_hostname, organization=settings.tfc_organization, workspaces=workspaces)
+            CloudBackend(
+                self, hostname=settings.tfc_hostname, organization=settings.tfc_organization, workspaces=workspaces
+            )
         else:
             raise ValueError(f"backend: no Terraform backend for {settings.backend!r}")

@@ -14,6 +14,7 @@ from monitors.monitor_types import data_quality, model_bias, model_explainabilit
 from monitors.monitor_types.base import MonitorType
 
 # Order matters: it is the order of constructs, outputs, baseline events and alarms in the output.
-MONITORS: Mapping[str, MonitorType] = MappingProxyType({spec.name: spec for spec in (
-    data_quality.SPEC, model_quality.SPEC, model_bias.SPEC, model_explainability.SPEC)})
+MONITORS: Mapping[str, MonitorType] = MappingProxyType(
+    {spec.name: spec for spec in (data_quality.SPEC, model_quality.SPEC, model_bias.SPEC, model_explainability.SPEC)}
+)
 MONITOR_TYPES: tuple[str, ...] = tuple(MONITORS)

@@ -16,8 +16,17 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from monitors.settings.fields import (
-    Attribute, BatchTransformInput, CronExpression, InstanceCount, InstanceType, MonitorRuntime, ProbabilityThreshold,
-    S3Uri, TimeOffset, VolumeSizeGb, param,
+    Attribute,
+    BatchTransformInput,
+    CronExpression,
+    InstanceCount,
+    InstanceType,
+    MonitorRuntime,
+    ProbabilityThreshold,
+    S3Uri,
+    TimeOffset,
+    VolumeSizeGb,
+    param,
 )
 
 if TYPE_CHECKING:
@@ -25,34 +34,46 @@ if TYPE_CHECKING:
 # The seed's <monitor>_params fields every baseline event takes (the baseline Lambda's contract).
 COMMON_BASELINE_PARAM_FIELDS = frozenset({"instance_count", "instance_type", "volume_size_gb", "max_runtime_seconds"})
 CLARIFY_BASELINE_PARAM_FIELDS = frozenset({"label_header", "headers", "dataset_type", "model_name"})
-CLARIFY_BASELINE_FILES: Mapping[str, str] = MappingProxyType({"config": "analysis_config.json", "constraints": "analysis.json"})
+CLARIFY_BASELINE_FILES: Mapping[str, str] = MappingProxyType(
+    {"config": "analysis_config.json", "constraints": "analysis.json"}
+)
 
 
 class MonitorOptions(BaseModel):
     """The options of every monitor type (flat name <monitor>_<option> unless the field says otherwise)."""
 
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, validate_default=True, frozen=True,
-                              allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", coerce_numbers_to_str=True, validate_default=True, frozen=True, allow_inf_nan=False
+    )
 
     enabled: bool = param(False, "Create the monitor's job definition and schedule.", flat="enable_{monitor}_monitor")
     baseline_s3_uri: S3Uri | None = param(
-        None, "Prefix holding the baseline: statistics.json and constraints.json (data quality), constraints.json "
+        None,
+        "Prefix holding the baseline: statistics.json and constraints.json (data quality), constraints.json "
         "(model quality), analysis_config.json and analysis.json (Clarify: bias, explainability). Unset with baseline "
-        "generation on: the generated baseline.")
+        "generation on: the generated baseline.",
+    )
     output_s3_uri: S3Uri | None = param(None, "Where monitoring results are written.")
     instance_count: InstanceCount = param(1, "Instances per monitoring job (1-100).")
     instance_type: InstanceType = param("ml.m5.large", "Instance type of the monitoring job.")
     instance_volume_size_in_gb: VolumeSizeGb = param(20, "ML storage volume size in GB (1-16384).")
     max_runtime_in_seconds: MonitorRuntime = param(1800, "Maximum runtime in seconds (1-86400).")
     batch_transform_input: BatchTransformInput | None = param(
-        None, "Watch a batch transform job instead of the endpoint: {data_captured_destination_s3_uri, "
-        "dataset_format csv|json|parquet, csv_header, json_line}.")
+        None,
+        "Watch a batch transform job instead of the endpoint: {data_captured_destination_s3_uri, "
+        "dataset_format csv|json|parquet, csv_header, json_line}.",
+    )
     schedule_expression: CronExpression = param(
-        "cron(0 * ? * * *)", "Monitoring schedule: cron(0 * ? * * *) hourly, cron(0 H ? * * *) daily at hour H, "
-        "cron(0 H/N ? * * *) every N hours from H.")
+        "cron(0 * ? * * *)",
+        "Monitoring schedule: cron(0 * ? * * *) hourly, cron(0 H ? * * *) daily at hour H, "
+        "cron(0 H/N ? * * *) every N hours from H.",
+    )
     baseline_params: dict[str, Any] | None = param(
-        None, "Extra fields of the monitor's baseline event (<monitor>_params, the seed's field names; see the "
-        "baseline Lambda's README).", flat="baseline_{monitor}_params")
+        None,
+        "Extra fields of the monitor's baseline event (<monitor>_params, the seed's field names; see the "
+        "baseline Lambda's README).",
+        flat="baseline_{monitor}_params",
+    )
 
     def captured_data_attributes(self) -> dict[str, Any]:
         """Where the job finds its inputs in the captured data (the job input's *_attribute and window fields)."""
@@ -63,26 +84,36 @@ class AnalyzerOptions(MonitorOptions):
     """The model monitor analyzer's options (data quality, model quality): its scripts and baseline dataset format."""
 
     record_preprocessor_source_uri: S3Uri | None = param(
-        None, "Python script (in the model bucket) the analyzer runs on each captured record, e.g. for a custom "
-        "capture format.")
+        None,
+        "Python script (in the model bucket) the analyzer runs on each captured record, e.g. for a custom "
+        "capture format.",
+    )
     post_analytics_processor_source_uri: S3Uri | None = param(
-        None, "Python script (in the model bucket) the analyzer runs after the analysis, e.g. custom post-processing.")
+        None, "Python script (in the model bucket) the analyzer runs after the analysis, e.g. custom post-processing."
+    )
     baseline_dataset_format: Literal["csv", "json_lines", "json"] = param(
-        "csv", "Format of the baseline dataset (baseline generation): csv (with a header row) | json_lines | json "
-        "(the SDK's DatasetFormat).")
+        "csv",
+        "Format of the baseline dataset (baseline generation): csv (with a header row) | json_lines | json "
+        "(the SDK's DatasetFormat).",
+    )
 
 
 class PredictionOptions(MonitorOptions):
     """Where the model's prediction is in the captured output."""
 
     inference_attribute: Attribute | None = param(
-        None, "Attribute (or index) of the captured output holding the prediction.")
+        None, "Attribute (or index) of the captured output holding the prediction."
+    )
     probability_attribute: Attribute | None = param(
-        None, "Attribute of the captured output holding the class probability.")
+        None, "Attribute of the captured output holding the class probability."
+    )
 
     def captured_data_attributes(self) -> dict[str, Any]:
-        return {**super().captured_data_attributes(), "inference_attribute": self.inference_attribute,
-                "probability_attribute": self.probability_attribute}
+        return {
+            **super().captured_data_attributes(),
+            "inference_attribute": self.inference_attribute,
+            "probability_attribute": self.probability_attribute,
+        }
 
 
 class FeaturesOptions(MonitorOptions):
@@ -99,16 +130,23 @@ class GroundTruthOptions(MonitorOptions):
 
     ground_truth_s3_uri: S3Uri | None = param(None, "Ground truth labels merged with captured inferences (required).")
     probability_threshold_attribute: ProbabilityThreshold | None = param(
-        None, "Threshold (0-1) turning the probability into a class.")
+        None, "Threshold (0-1) turning the probability into a class."
+    )
     start_time_offset: TimeOffset = param(
-        None, "Start of each run's analysis window relative to the scheduled time, e.g. -PT2H (late ground truth; "
-        "negative ISO 8601 duration).")
+        None,
+        "Start of each run's analysis window relative to the scheduled time, e.g. -PT2H (late ground truth; "
+        "negative ISO 8601 duration).",
+    )
     end_time_offset: TimeOffset = param(
-        None, "End of each run's analysis window, e.g. -PT1H; not before the start offset.")
+        None, "End of each run's analysis window, e.g. -PT1H; not before the start offset."
+    )
 
     def captured_data_attributes(self) -> dict[str, Any]:
-        return {**super().captured_data_attributes(), "start_time_offset": self.start_time_offset,
-                "end_time_offset": self.end_time_offset}
+        return {
+            **super().captured_data_attributes(),
+            "start_time_offset": self.start_time_offset,
+            "end_time_offset": self.end_time_offset,
+        }
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,14 @@ from pydantic import Field
 
 from monitors.monitor_types.base import COMMON_BASELINE_PARAM_FIELDS, Alarm, AnalyzerOptions, MonitorType
 from monitors.payloads import awscc_shapes as shapes
-from monitors.payloads.common import MonitorInputs, MonitorJob, baseline_uri, common_blocks, job_input, metrics_environment
+from monitors.payloads.common import (
+    MonitorInputs,
+    MonitorJob,
+    baseline_uri,
+    common_blocks,
+    job_input,
+    metrics_environment,
+)
 from monitors.settings.fields import Feature, MonitorRuntime, alarm_key, param
 
 
@@ -41,8 +48,10 @@ class DriftAlarm(Alarm):
 class DataQualityOptions(AnalyzerOptions):
     max_runtime_in_seconds: MonitorRuntime = param(3600, "Maximum runtime in seconds (1-86400).")
     alarms: list[DriftAlarm] | None = param(
-        None, "CloudWatch alarms on feature_baseline_drift_<feature>: [{feature, threshold}].",
-        flat="data_quality_drift_alarms")
+        None,
+        "CloudWatch alarms on feature_baseline_drift_<feature>: [{feature, threshold}].",
+        flat="data_quality_drift_alarms",
+    )
 
 
 def payload(job: MonitorJob, inputs: MonitorInputs, name: str) -> dict[str, Any]:
@@ -54,7 +63,8 @@ def payload(job: MonitorJob, inputs: MonitorInputs, name: str) -> dict[str, Any]
         "name": name,
         "role_arn": inputs.role_arn,
         "data_quality_app_specification": {
-            "image_uri": inputs.image_uri, "environment": metrics_environment(job.monitor),
+            "image_uri": inputs.image_uri,
+            "environment": metrics_environment(job.monitor),
             "record_preprocessor_source_uri": options.record_preprocessor_source_uri,
             "post_analytics_processor_source_uri": options.post_analytics_processor_source_uri,
         },
@@ -71,9 +81,17 @@ def payload(job: MonitorJob, inputs: MonitorInputs, name: str) -> dict[str, Any]
 
 
 SPEC = MonitorType(
-    name="data_quality", monitoring_type="DataQuality", resource_short_name="dq", baseline_job_short_name="dq",
-    image="analyzer", provider="aws", job_definition_resource="aws_sagemaker_data_quality_job_definition",
-    options=DataQualityOptions, build_payload=payload,
+    name="data_quality",
+    monitoring_type="DataQuality",
+    resource_short_name="dq",
+    baseline_job_short_name="dq",
+    image="analyzer",
+    provider="aws",
+    job_definition_resource="aws_sagemaker_data_quality_job_definition",
+    options=DataQualityOptions,
+    build_payload=payload,
     baseline_files=MappingProxyType({"statistics": "statistics.json", "constraints": "constraints.json"}),
-    needs_ground_truth=False, metrics="data-metrics", baseline_param_fields=COMMON_BASELINE_PARAM_FIELDS,
+    needs_ground_truth=False,
+    metrics="data-metrics",
+    baseline_param_fields=COMMON_BASELINE_PARAM_FIELDS,
 )

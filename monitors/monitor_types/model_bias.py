@@ -10,12 +10,22 @@ from typing import Any, Literal
 from pydantic import ConfigDict
 
 from monitors.monitor_types.base import (
-    CLARIFY_BASELINE_FILES, CLARIFY_BASELINE_PARAM_FIELDS, COMMON_BASELINE_PARAM_FIELDS, Alarm, FeaturesOptions,
-    GroundTruthOptions, MonitorType, PredictionOptions,
+    CLARIFY_BASELINE_FILES,
+    CLARIFY_BASELINE_PARAM_FIELDS,
+    COMMON_BASELINE_PARAM_FIELDS,
+    Alarm,
+    FeaturesOptions,
+    GroundTruthOptions,
+    MonitorType,
+    PredictionOptions,
 )
 from monitors.payloads import awscc_shapes as shapes
 from monitors.payloads.common import (
-    MonitorInputs, MonitorJob, awscc_config, clarify_app_specification, ground_truth_job_input,
+    MonitorInputs,
+    MonitorJob,
+    awscc_config,
+    clarify_app_specification,
+    ground_truth_job_input,
 )
 from monitors.settings.fields import alarm_key, param
 
@@ -60,14 +70,21 @@ class BiasAlarm(Alarm):
 
     @property
     def extra_dimensions(self) -> dict[str, str]:
-        return {"BiasStage": bias_stage(self.metric), "Label": self.label, "LabelValue": self.label_value,
-                "Facet": self.facet, "FacetValue": self.facet_value}
+        return {
+            "BiasStage": bias_stage(self.metric),
+            "Label": self.label,
+            "LabelValue": self.label_value,
+            "Facet": self.facet,
+            "FacetValue": self.facet_value,
+        }
 
 
 class ModelBiasOptions(FeaturesOptions, PredictionOptions, GroundTruthOptions):
     alarms: list[BiasAlarm] | None = param(
-        None, "CloudWatch alarms on bias_metric_<metric> (e.g. DPPL, CI): [{metric, threshold, direction, label, "
-        "label_value, facet, facet_value}] as in the analysis configuration.")
+        None,
+        "CloudWatch alarms on bias_metric_<metric> (e.g. DPPL, CI): [{metric, threshold, direction, label, "
+        "label_value, facet, facet_value}] as in the analysis configuration.",
+    )
 
 
 def analysis_config(params: Any) -> dict:
@@ -84,16 +101,31 @@ def analysis_config(params: Any) -> dict:
 
 
 def payload(job: MonitorJob, inputs: MonitorInputs, name: str) -> shapes.ModelBiasJobDefinitionConfig:
-    return awscc_config(job, inputs, name, shapes.ModelBiasJobDefinitionConfig,
-                        app_specification=clarify_app_specification(job, inputs), job_input=ground_truth_job_input(job))
+    return awscc_config(
+        job,
+        inputs,
+        name,
+        shapes.ModelBiasJobDefinitionConfig,
+        app_specification=clarify_app_specification(job, inputs),
+        job_input=ground_truth_job_input(job),
+    )
 
 
 SPEC = MonitorType(
-    name="model_bias", monitoring_type="ModelBias", resource_short_name="bias", baseline_job_short_name="mb",
-    image="clarify", provider="awscc", job_definition_resource="awscc_sagemaker_model_bias_job_definition",
-    options=ModelBiasOptions, build_payload=payload, baseline_files=CLARIFY_BASELINE_FILES,
-    needs_ground_truth=True, metrics="bias-metrics",
-    baseline_param_fields=COMMON_BASELINE_PARAM_FIELDS | CLARIFY_BASELINE_PARAM_FIELDS | {
-        "label_values", "facet_name", "facet_values", "probability_threshold"},
+    name="model_bias",
+    monitoring_type="ModelBias",
+    resource_short_name="bias",
+    baseline_job_short_name="mb",
+    image="clarify",
+    provider="awscc",
+    job_definition_resource="awscc_sagemaker_model_bias_job_definition",
+    options=ModelBiasOptions,
+    build_payload=payload,
+    baseline_files=CLARIFY_BASELINE_FILES,
+    needs_ground_truth=True,
+    metrics="bias-metrics",
+    baseline_param_fields=COMMON_BASELINE_PARAM_FIELDS
+    | CLARIFY_BASELINE_PARAM_FIELDS
+    | {"label_values", "facet_name", "facet_values", "probability_threshold"},
     analysis_config=analysis_config,
 )

@@ -11,8 +11,13 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field
 
 from monitors.monitor_types.base import (
-    CLARIFY_BASELINE_FILES, CLARIFY_BASELINE_PARAM_FIELDS, COMMON_BASELINE_PARAM_FIELDS, Alarm, FeaturesOptions,
-    MonitorType, PredictionOptions,
+    CLARIFY_BASELINE_FILES,
+    CLARIFY_BASELINE_PARAM_FIELDS,
+    COMMON_BASELINE_PARAM_FIELDS,
+    Alarm,
+    FeaturesOptions,
+    MonitorType,
+    PredictionOptions,
 )
 from monitors.payloads import awscc_shapes as shapes
 from monitors.payloads.common import MonitorInputs, MonitorJob, awscc_config, clarify_app_specification, job_input
@@ -36,8 +41,12 @@ class ExplainabilityAlarm(Alarm):
     feature: Feature
     threshold: float
     direction: Literal["above", "below"]
-    label: str = Field("label0", min_length=1, description="The analysis configuration's label_headers entry; "
-                       "label0 when the model output has no label headers (as in generated baselines).")
+    label: str = Field(
+        "label0",
+        min_length=1,
+        description="The analysis configuration's label_headers entry; "
+        "label0 when the model output has no label headers (as in generated baselines).",
+    )
 
     @property
     def key(self) -> str:
@@ -49,7 +58,9 @@ class ExplainabilityAlarm(Alarm):
 
     @property
     def meaning(self) -> str:
-        return f"global SHAP value of feature {self.feature} (label {self.label}) went {self.direction} {self.threshold}"
+        return (
+            f"global SHAP value of feature {self.feature} (label {self.label}) went {self.direction} {self.threshold}"
+        )
 
     @property
     def extra_dimensions(self) -> dict[str, str]:
@@ -58,8 +69,10 @@ class ExplainabilityAlarm(Alarm):
 
 class ModelExplainabilityOptions(FeaturesOptions, PredictionOptions):
     alarms: list[ExplainabilityAlarm] | None = param(
-        None, "CloudWatch alarms on feature_<feature>, the feature's global SHAP value: [{feature, threshold, "
-        "direction, label (default label0)}].")
+        None,
+        "CloudWatch alarms on feature_<feature>, the feature's global SHAP value: [{feature, threshold, "
+        "direction, label (default label0)}].",
+    )
 
 
 def analysis_config(params: Any) -> dict:
@@ -84,18 +97,31 @@ def analysis_config(params: Any) -> dict:
 
 
 def payload(job: MonitorJob, inputs: MonitorInputs, name: str) -> shapes.ModelExplainabilityJobDefinitionConfig:
-    return awscc_config(job, inputs, name, shapes.ModelExplainabilityJobDefinitionConfig,
-                        app_specification=clarify_app_specification(job, inputs),
-                        job_input=shapes.EndpointJobInput(**job_input(job)))
+    return awscc_config(
+        job,
+        inputs,
+        name,
+        shapes.ModelExplainabilityJobDefinitionConfig,
+        app_specification=clarify_app_specification(job, inputs),
+        job_input=shapes.EndpointJobInput(**job_input(job)),
+    )
 
 
 SPEC = MonitorType(
-    name="model_explainability", monitoring_type="ModelExplainability", resource_short_name="expl",
-    baseline_job_short_name="me", image="clarify", provider="awscc",
+    name="model_explainability",
+    monitoring_type="ModelExplainability",
+    resource_short_name="expl",
+    baseline_job_short_name="me",
+    image="clarify",
+    provider="awscc",
     job_definition_resource="awscc_sagemaker_model_explainability_job_definition",
-    options=ModelExplainabilityOptions, build_payload=payload, baseline_files=CLARIFY_BASELINE_FILES,
-    needs_ground_truth=False, metrics="explainability-metrics",
-    baseline_param_fields=COMMON_BASELINE_PARAM_FIELDS | CLARIFY_BASELINE_PARAM_FIELDS | {
-        "num_samples", "agg_method", "save_local_shap_values", "shap_baseline"},
+    options=ModelExplainabilityOptions,
+    build_payload=payload,
+    baseline_files=CLARIFY_BASELINE_FILES,
+    needs_ground_truth=False,
+    metrics="explainability-metrics",
+    baseline_param_fields=COMMON_BASELINE_PARAM_FIELDS
+    | CLARIFY_BASELINE_PARAM_FIELDS
+    | {"num_samples", "agg_method", "save_local_shap_values", "shap_baseline"},
     analysis_config=analysis_config,
 )

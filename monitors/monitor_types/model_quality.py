@@ -11,10 +11,21 @@ from typing import Literal
 from pydantic import Field
 
 from monitors.monitor_types.base import (
-    COMMON_BASELINE_PARAM_FIELDS, Alarm, AnalyzerOptions, GroundTruthOptions, MonitorType, PredictionOptions,
+    COMMON_BASELINE_PARAM_FIELDS,
+    Alarm,
+    AnalyzerOptions,
+    GroundTruthOptions,
+    MonitorType,
+    PredictionOptions,
 )
 from monitors.payloads import awscc_shapes as shapes
-from monitors.payloads.common import MonitorInputs, MonitorJob, awscc_config, ground_truth_job_input, metrics_environment
+from monitors.payloads.common import (
+    MonitorInputs,
+    MonitorJob,
+    awscc_config,
+    ground_truth_job_input,
+    metrics_environment,
+)
 from monitors.settings.fields import Attribute, alarm_key, param
 
 # Metrics the model quality container publishes, per problem type (SageMaker developer guide,
@@ -22,15 +33,36 @@ from monitors.settings.fields import Attribute, alarm_key, param
 METRICS = {
     "Regression": ("mae", "mse", "rmse", "r2"),
     "BinaryClassification": (
-        "recall", "precision", "accuracy", "recall_best_constant_classifier", "precision_best_constant_classifier",
-        "accuracy_best_constant_classifier", "true_positive_rate", "true_negative_rate", "false_positive_rate",
-        "false_negative_rate", "auc", "f0_5", "f1", "f2", "f0_5_best_constant_classifier", "f1_best_constant_classifier",
+        "recall",
+        "precision",
+        "accuracy",
+        "recall_best_constant_classifier",
+        "precision_best_constant_classifier",
+        "accuracy_best_constant_classifier",
+        "true_positive_rate",
+        "true_negative_rate",
+        "false_positive_rate",
+        "false_negative_rate",
+        "auc",
+        "f0_5",
+        "f1",
+        "f2",
+        "f0_5_best_constant_classifier",
+        "f1_best_constant_classifier",
         "f2_best_constant_classifier",
     ),
     "MulticlassClassification": (
-        "accuracy", "accuracy_best_constant_classifier", "weighted_recall", "weighted_recall_best_constant_classifier",
-        "weighted_precision", "weighted_precision_best_constant_classifier", "weighted_f0_5",
-        "weighted_f0_5_best_constant_classifier", "weighted_f1", "weighted_f1_best_constant_classifier", "weighted_f2",
+        "accuracy",
+        "accuracy_best_constant_classifier",
+        "weighted_recall",
+        "weighted_recall_best_constant_classifier",
+        "weighted_precision",
+        "weighted_precision_best_constant_classifier",
+        "weighted_f0_5",
+        "weighted_f0_5_best_constant_classifier",
+        "weighted_f1",
+        "weighted_f1_best_constant_classifier",
+        "weighted_f2",
         "weighted_f2_best_constant_classifier",
     ),
 }
@@ -64,37 +96,65 @@ class QualityAlarm(Alarm):
 
 class ModelQualityOptions(AnalyzerOptions, PredictionOptions, GroundTruthOptions):
     problem_type: Literal["Regression", "BinaryClassification", "MulticlassClassification"] = param(
-        "Regression", "Regression | BinaryClassification | MulticlassClassification.")
+        "Regression", "Regression | BinaryClassification | MulticlassClassification."
+    )
     baseline_inference_column: Attribute | None = param(
-        None, "Column of the baseline dataset (baseline_training_data_s3_uri) holding the model's prediction; the "
-        "dataset must hold predictions and labels. Same as baseline_model_quality_params.inference_attribute.")
+        None,
+        "Column of the baseline dataset (baseline_training_data_s3_uri) holding the model's prediction; the "
+        "dataset must hold predictions and labels. Same as baseline_model_quality_params.inference_attribute.",
+    )
     baseline_probability_column: Attribute | None = param(
-        None, "Column of the baseline dataset holding the predicted probability. Same as "
-        "baseline_model_quality_params.probability_attribute.")
+        None,
+        "Column of the baseline dataset holding the predicted probability. Same as "
+        "baseline_model_quality_params.probability_attribute.",
+    )
     baseline_ground_truth_column: Attribute | None = param(
-        None, "Column of the baseline dataset holding the true label. Same as "
-        "baseline_model_quality_params.ground_truth_attribute.")
+        None,
+        "Column of the baseline dataset holding the true label. Same as "
+        "baseline_model_quality_params.ground_truth_attribute.",
+    )
     alarms: list[QualityAlarm] | None = param(
-        None, "CloudWatch alarms on model quality metrics: [{metric, threshold, direction above|below}].")
+        None, "CloudWatch alarms on model quality metrics: [{metric, threshold, direction above|below}]."
+    )
 
 
 def payload(job: MonitorJob, inputs: MonitorInputs, name: str) -> shapes.ModelQualityJobDefinitionConfig:
     options = job.monitor.options
-    return awscc_config(job, inputs, name, shapes.ModelQualityJobDefinitionConfig,
-                        app_specification=shapes.ModelQualityAppSpecification(
-                            image_uri=inputs.image_uri, problem_type=options.problem_type,
-                            environment=metrics_environment(job.monitor),
-                            record_preprocessor_source_uri=options.record_preprocessor_source_uri,
-                            post_analytics_processor_source_uri=options.post_analytics_processor_source_uri),
-                        job_input=ground_truth_job_input(job))
+    return awscc_config(
+        job,
+        inputs,
+        name,
+        shapes.ModelQualityJobDefinitionConfig,
+        app_specification=shapes.ModelQualityAppSpecification(
+            image_uri=inputs.image_uri,
+            problem_type=options.problem_type,
+            environment=metrics_environment(job.monitor),
+            record_preprocessor_source_uri=options.record_preprocessor_source_uri,
+            post_analytics_processor_source_uri=options.post_analytics_processor_source_uri,
+        ),
+        job_input=ground_truth_job_input(job),
+    )
 
 
 SPEC = MonitorType(
-    name="model_quality", monitoring_type="ModelQuality", resource_short_name="mq", baseline_job_short_name="mq",
-    image="analyzer", provider="awscc", job_definition_resource="awscc_sagemaker_model_quality_job_definition",
-    options=ModelQualityOptions, build_payload=payload, baseline_files=MappingProxyType({"constraints": "constraints.json"}),
-    needs_ground_truth=True, metrics="model-metrics",
-    baseline_param_fields=COMMON_BASELINE_PARAM_FIELDS | {
-        "problem_type", "inference_attribute", "probability_attribute", "ground_truth_attribute",
-        "probability_threshold_attribute"},
+    name="model_quality",
+    monitoring_type="ModelQuality",
+    resource_short_name="mq",
+    baseline_job_short_name="mq",
+    image="analyzer",
+    provider="awscc",
+    job_definition_resource="awscc_sagemaker_model_quality_job_definition",
+    options=ModelQualityOptions,
+    build_payload=payload,
+    baseline_files=MappingProxyType({"constraints": "constraints.json"}),
+    needs_ground_truth=True,
+    metrics="model-metrics",
+    baseline_param_fields=COMMON_BASELINE_PARAM_FIELDS
+    | {
+        "problem_type",
+        "inference_attribute",
+        "probability_attribute",
+        "ground_truth_attribute",
+        "probability_threshold_attribute",
+    },
 )

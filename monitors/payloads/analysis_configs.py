@@ -10,9 +10,10 @@ deploys to its shadow endpoint) and ``headers`` = the feature names only. The pr
 in the file: it is the job input's ``probability_threshold_attribute`` (as in the SDK).
 
 Each Clarify type's module writes its file (``analysis_config``) from the baseline Lambda's effective params
-(``monitors.settings.baseline_events.check_baseline_event``), so the baseline and its monitor are configured by one set of values. Each file is stored under a key derived
-from its content (``monitor-analysis-config/<hash>.json`` in the monitor's baseline prefix), so it is never
-overwritten: a changed setting is a new object and a new job definition.
+(``monitors.settings.baseline_events.check_baseline_event``), so the baseline and its monitor are configured by one
+set of values. Each file is stored under a key derived from its content (``monitor-analysis-config/<hash>.json`` in
+the monitor's baseline prefix), so it is never overwritten: a changed setting is a new object and a new job
+definition.
 """
 
 from __future__ import annotations

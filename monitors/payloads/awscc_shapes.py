@@ -21,7 +21,11 @@ DEFAULT_BATCH_INPUT_PATH = "/opt/ml/processing/input/batch_transform"
 def to_terraform(value: Any) -> Any:
     """Dataclasses -> plain dicts with None (unset optional attributes) dropped, recursively."""
     if dataclasses.is_dataclass(value):
-        return {f.name: to_terraform(getattr(value, f.name)) for f in dataclasses.fields(value) if getattr(value, f.name) is not None}
+        return {
+            f.name: to_terraform(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if getattr(value, f.name) is not None
+        }
     if isinstance(value, (list, tuple)):
         return [to_terraform(v) for v in value]
     if isinstance(value, dict):
@@ -197,7 +201,11 @@ class JobDefinitionConfig:
 @dataclass(frozen=True)
 class ModelQualityJobDefinitionConfig(JobDefinitionConfig):
     RESOURCE_TYPE: ClassVar[str] = "awscc_sagemaker_model_quality_job_definition"
-    REQUIRED: ClassVar[tuple[str, ...]] = ("model_quality_app_specification", "model_quality_job_input", "model_quality_job_output_config")
+    REQUIRED: ClassVar[tuple[str, ...]] = (
+        "model_quality_app_specification",
+        "model_quality_job_input",
+        "model_quality_job_output_config",
+    )
     model_quality_app_specification: ModelQualityAppSpecification | None = None
     model_quality_job_input: GroundTruthJobInput | None = None
     model_quality_job_output_config: JobOutputConfig | None = None
@@ -207,7 +215,11 @@ class ModelQualityJobDefinitionConfig(JobDefinitionConfig):
 @dataclass(frozen=True)
 class ModelBiasJobDefinitionConfig(JobDefinitionConfig):
     RESOURCE_TYPE: ClassVar[str] = "awscc_sagemaker_model_bias_job_definition"
-    REQUIRED: ClassVar[tuple[str, ...]] = ("model_bias_app_specification", "model_bias_job_input", "model_bias_job_output_config")
+    REQUIRED: ClassVar[tuple[str, ...]] = (
+        "model_bias_app_specification",
+        "model_bias_job_input",
+        "model_bias_job_output_config",
+    )
     model_bias_app_specification: ClarifyAppSpecification | None = None
     model_bias_job_input: GroundTruthJobInput | None = None
     model_bias_job_output_config: JobOutputConfig | None = None
@@ -217,7 +229,11 @@ class ModelBiasJobDefinitionConfig(JobDefinitionConfig):
 @dataclass(frozen=True)
 class ModelExplainabilityJobDefinitionConfig(JobDefinitionConfig):
     RESOURCE_TYPE: ClassVar[str] = "awscc_sagemaker_model_explainability_job_definition"
-    REQUIRED: ClassVar[tuple[str, ...]] = ("model_explainability_app_specification", "model_explainability_job_input", "model_explainability_job_output_config")
+    REQUIRED: ClassVar[tuple[str, ...]] = (
+        "model_explainability_app_specification",
+        "model_explainability_job_input",
+        "model_explainability_job_output_config",
+    )
     model_explainability_app_specification: ClarifyAppSpecification | None = None
     model_explainability_job_input: EndpointJobInput | None = None
     model_explainability_job_output_config: JobOutputConfig | None = None

@@ -58,9 +58,9 @@ def common_blocks(job: MonitorJob, inputs: MonitorInputs) -> dict[str, Any]:
     network = shapes.NetworkConfig(
         enable_inter_container_traffic_encryption=net.enable_inter_container_traffic_encryption,
         enable_network_isolation=net.enable_network_isolation,
-        vpc_config=shapes.VpcConfig(
-            security_group_ids=(net.security_group_id,), subnets=net.subnet_ids
-        ) if net.vpc_enabled else None,
+        vpc_config=shapes.VpcConfig(security_group_ids=(net.security_group_id,), subnets=net.subnet_ids)
+        if net.vpc_enabled
+        else None,
     )
     return {
         "job_resources": shapes.JobResources(
@@ -92,14 +92,19 @@ def job_input(job: MonitorJob) -> dict[str, Any]:
         json=shapes.Json(line=batch.json_line) if batch.dataset_format == "json" else None,
         parquet=True if batch.dataset_format == "parquet" else None,
     )
-    return {"batch_transform_input": shapes.BatchTransformInput(
-        data_captured_destination_s3_uri=batch.data_captured_destination_s3_uri, dataset_format=dataset_format,
-        **attributes)}
+    return {
+        "batch_transform_input": shapes.BatchTransformInput(
+            data_captured_destination_s3_uri=batch.data_captured_destination_s3_uri,
+            dataset_format=dataset_format,
+            **attributes,
+        )
+    }
 
 
 def ground_truth_job_input(job: MonitorJob) -> shapes.GroundTruthJobInput:
     return shapes.GroundTruthJobInput(
-        ground_truth_s3_input=shapes.GroundTruthS3Input(job.monitor.options.ground_truth_s3_uri), **job_input(job))
+        ground_truth_s3_input=shapes.GroundTruthS3Input(job.monitor.options.ground_truth_s3_uri), **job_input(job)
+    )
 
 
 def metrics_environment(view: MonitorView) -> dict[str, str]:
@@ -108,8 +113,15 @@ def metrics_environment(view: MonitorView) -> dict[str, str]:
     return {"publish_cloudwatch_metrics": "Enabled" if view.publishes_metrics else "Disabled"}
 
 
-def awscc_config(job: MonitorJob, inputs: MonitorInputs, name: str, config_type: type[shapes.JobDefinitionConfig], *,
-                 app_specification: object, job_input: object) -> Any:
+def awscc_config(
+    job: MonitorJob,
+    inputs: MonitorInputs,
+    name: str,
+    config_type: type[shapes.JobDefinitionConfig],
+    *,
+    app_specification: object,
+    job_input: object,
+) -> Any:
     """The shape the three awscc job definitions share; only the app specification and input differ. Their
     attribute names start with the monitor type (the CloudFormation schemas' property names)."""
     common = common_blocks(job, inputs)
@@ -125,11 +137,14 @@ def awscc_config(job: MonitorJob, inputs: MonitorInputs, name: str, config_type:
             f"{prefix}_app_specification": app_specification,
             f"{prefix}_job_input": job_input,
             f"{prefix}_job_output_config": common["output"],
-            f"{prefix}_baseline_config": shapes.BaselineConfig(shapes.ConstraintsResource(baseline_uri(job, "constraints"))),
+            f"{prefix}_baseline_config": shapes.BaselineConfig(
+                shapes.ConstraintsResource(baseline_uri(job, "constraints"))
+            ),
         },
     )
 
 
 def clarify_app_specification(job: MonitorJob, inputs: MonitorInputs) -> shapes.ClarifyAppSpecification:
-    return shapes.ClarifyAppSpecification(image_uri=inputs.image_uri, config_uri=baseline_uri(job, "config"),
-                                          environment=metrics_environment(job.monitor))
+    return shapes.ClarifyAppSpecification(
+        image_uri=inputs.image_uri, config_uri=baseline_uri(job, "config"), environment=metrics_environment(job.monitor)
+    )

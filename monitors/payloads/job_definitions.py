@@ -28,7 +28,9 @@ def monitor_job(settings: Settings, monitor: str, endpoint: EndpointSettings | N
     # it runs with, through the baseline Lambda's validator once.
     params = effective_baseline_params(settings, monitor) if analysis_configs.writes_config(view) else None
     return MonitorJob(
-        monitor=view, endpoint=endpoint or settings.endpoint(), baseline_prefix=baseline_prefix(settings, monitor),
+        monitor=view,
+        endpoint=endpoint or settings.endpoint(),
+        baseline_prefix=baseline_prefix(settings, monitor),
         analysis_config=analysis_configs.monitor_analysis_config(view, params) if params is not None else None,
         probability_threshold=probability_threshold(view, params),
     )
@@ -65,7 +67,8 @@ def job_definition_name(job: MonitorJob, image_key: str) -> str:
     determines them), so changing any parameter gives a new name.
     """
     placeholder = MonitorInputs(
-        role_arn="<monitoring-role>", image_uri=image_key,
+        role_arn="<monitoring-role>",
+        image_uri=image_key,
         kms_key_arn=f"<kms:{job.endpoint.kms_key_id}>" if job.endpoint.kms_key_id else None,
     )
     content = to_terraform(job_definition_payload(job, placeholder, ""))

@@ -26,6 +26,8 @@ EVENT_FIELD_SETTINGS = {
     "training_data_uri": "baseline_training_data_s3_uri",
     "baseline_output_uri": "baseline_output_data_s3_uri",
 }
+
+
 def baseline_params(settings: Settings, monitor: str) -> dict:
     view = settings.monitor(monitor)
     spec, options = view.spec, view.options
@@ -109,7 +111,11 @@ def param_fields(monitor: str) -> set[str]:
 
 def _setting_at(location: tuple, monitor: str) -> str:
     """The setting behind the event field at a problem's location (pydantic loc)."""
-    return EVENT_FIELD_SETTINGS.get(location[0], f"baseline_{monitor}_params") if location else f"baseline_{monitor}_params"
+    return (
+        EVENT_FIELD_SETTINGS.get(location[0], f"baseline_{monitor}_params")
+        if location
+        else f"baseline_{monitor}_params"
+    )
 
 
 def check_baseline_event(settings: Settings, monitor: str) -> tuple[Any, list[tuple[str, str]]]:
@@ -119,8 +125,10 @@ def check_baseline_event(settings: Settings, monitor: str) -> tuple[Any, list[tu
     try:
         return validation.validate_start(baseline_event(settings, monitor)).params, []
     except validation.EventValidationError as exc:
-        return None, [(_setting_at(location, monitor), f"the baseline Lambda would reject it: {message}")
-                      for location, message in zip(exc.locations, exc.problems)]
+        return None, [
+            (_setting_at(location, monitor), f"the baseline Lambda would reject it: {message}")
+            for location, message in zip(exc.locations, exc.problems, strict=True)
+        ]
 
 
 def baseline_event_problems(settings: Settings, bad: set[str]) -> list[str]:
@@ -138,9 +146,15 @@ def baseline_event_problems(settings: Settings, bad: set[str]) -> list[str]:
         allowed = sorted(param_fields(monitor))
         for key in sorted(set(settings.options(monitor).baseline_params or {}) - set(allowed)):
             unknown.add(monitor)
-            problem(f"baseline_{monitor}_params", f"unknown field {key!r}{did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}")
-    if settings.baseline_generation_enabled and settings.endpoint_name is not None and not bad & {
-            "endpoint_name", "baseline_training_data_s3_uri", "baseline_output_data_s3_uri"}:
+            problem(
+                f"baseline_{monitor}_params",
+                f"unknown field {key!r}{did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}",
+            )
+    if (
+        settings.baseline_generation_enabled
+        and settings.endpoint_name is not None
+        and not bad & {"endpoint_name", "baseline_training_data_s3_uri", "baseline_output_data_s3_uri"}
+    ):
         effective: dict[str, Any] = {}
         for monitor in settings.enabled_monitors:
             if f"baseline_{monitor}_params" in bad or monitor in unknown:

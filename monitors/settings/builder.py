@@ -34,8 +34,10 @@ def monitoring_settings(**parameters: Any) -> Settings:
     known: dict[str, Any] = {}
     for name, value in parameters.items():
         if name in FleetSettings.model_fields:
-            problems.append(f"{name}: a SageMakerModelMonitoring monitors one endpoint; create one per endpoint "
-                            "(or use a configuration file with MonitoringStack)")
+            problems.append(
+                f"{name}: a SageMakerModelMonitoring monitors one endpoint; create one per endpoint "
+                "(or use a configuration file with MonitoringStack)"
+            )
         elif name not in PARAMETERS:
             problems.append(f"{shorten(name, 60)[1:-1]}: unknown parameter{did_you_mean(name, list(PARAMETERS))}")
         else:

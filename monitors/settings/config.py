@@ -7,6 +7,7 @@ as SeedFarmer sets them (lists and dicts as JSON strings). Names may be snake_ca
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -18,15 +19,22 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from monitors.settings.baseline_events import baseline_event_problems
-from monitors.tooling import yaml_source
-from monitors.naming import bounded_name
 from monitors.monitor_types import MONITORS
+from monitors.naming import bounded_name
+from monitors.settings.baseline_events import baseline_event_problems
 from monitors.settings.fields import LITERAL_TEXT_FIELDS, did_you_mean, shorten
 from monitors.settings.model import (
-    PARAMETERS, STACK_LEVEL, FleetSettings, Settings, SettingsProblems, derived_stack_name, flat_location, nest,
+    PARAMETERS,
+    STACK_LEVEL,
+    FleetSettings,
+    Settings,
+    SettingsProblems,
+    derived_stack_name,
+    flat_location,
+    nest,
 )
 from monitors.settings.rules import settings_warnings
+from monitors.tooling import yaml_source
 
 ENV_PREFIX = "SEEDFARMER_PARAMETER_"
 # SeedFarmer's own context variables, tagged when present.
@@ -54,7 +62,8 @@ def _structured_fields() -> set[str]:
     fleet = FleetSettings.model_json_schema()["properties"]
     properties = {**{name: parameter_schema(name) for name in PARAMETERS}, **fleet}
     return {
-        name for name, prop in properties.items()
+        name
+        for name, prop in properties.items()
         if {"array", "object"} & {option.get("type") for option in _options(prop)}
     }
 
@@ -67,8 +76,14 @@ def _unknown(name: str, source: str) -> str:
 MAX_UNKNOWN_REPORTED = 20  # a file of thousands of stray keys gets a count, not thousands of lines
 
 
-def _add(values: dict[str, tuple[Any, str]], raw_names: dict[str, str], raw: str, value: Any, source: str,
-         problems: list[str]) -> None:
+def _add(
+    values: dict[str, tuple[Any, str]],
+    raw_names: dict[str, str],
+    raw: str,
+    value: Any,
+    source: str,
+    problems: list[str],
+) -> None:
     """Add one parameter; a name given twice (also as kebab-case and snake_case) is an error, not last-wins."""
     name = normalize_name(raw)
     if name in raw_names:
@@ -105,8 +120,10 @@ def read_config_file(path: Path, warnings: list[str], value_from: set[str] | Non
         known = {*PARAMETERS, *FleetSettings.model_fields}
         for key in data:
             if normalize_name(str(key)) in known:
-                problems.append(f"{normalize_name(str(key))}: is a flat parameter beside the manifest's 'parameters:' "
-                                f"in {source}; give it as a parameters entry")
+                problems.append(
+                    f"{normalize_name(str(key))}: is a flat parameter beside the manifest's 'parameters:' "
+                    f"in {source}; give it as a parameters entry"
+                )
         for i, entry in enumerate(params):
             if not isinstance(entry, Mapping) or "name" not in entry:
                 problems.append(f"parameters[{i}]: each entry needs a 'name' and a 'value'")
@@ -139,7 +156,7 @@ def read_environment(environ: Mapping[str, str]) -> dict[str, tuple[Any, str]]:
     problems: list[str] = []
     for key in sorted(environ):
         if key.startswith(ENV_PREFIX):
-            name = normalize_name(key[len(ENV_PREFIX):])
+            name = normalize_name(key[len(ENV_PREFIX) :])
             raw = environ[key]
             if name in raw_names:
                 problems.append(f"{name}: given as {raw_names[name]} and {key}; give it once")
@@ -149,7 +166,9 @@ def read_environment(environ: Mapping[str, str]) -> dict[str, tuple[Any, str]]:
                 try:
                     values[name] = (json.loads(raw), key)
                 except json.JSONDecodeError:
-                    problems.append(f"{name}: {key} must be JSON (a list or mapping), as SeedFarmer passes it (got {shorten(raw)})")
+                    problems.append(
+                        f"{name}: {key} must be JSON (a list or mapping), as SeedFarmer passes it (got {shorten(raw)})"
+                    )
             else:
                 values[name] = (raw, key)
         elif key in SEEDFARMER_CONTEXT and environ[key]:
@@ -211,8 +230,10 @@ def _raw_problems(field: str, value: Any, schema: dict[str, Any], literal: bool,
     if isinstance(value, yaml_source.Surprise):
         if isinstance(value.value, bool) and kinds - {"null"} == {"boolean"}:
             return value.value  # `yes` for a boolean parameter means what it says
-        problems.append(f"{path}: YAML 1.1 reads the unquoted {shorten(value.text)[1:-1]} as {value.value!r}; "
-                        f"quote it ({shorten(value.text)}) if you mean the text, or write the value plainly")
+        problems.append(
+            f"{path}: YAML 1.1 reads the unquoted {shorten(value.text)[1:-1]} as {value.value!r}; "
+            f"quote it ({shorten(value.text)}) if you mean the text, or write the value plainly"
+        )
         return None
     if isinstance(value, float) and not math.isfinite(value):
         problems.append(f"{path}: must be a finite number (got {value})")
@@ -222,11 +243,15 @@ def _raw_problems(field: str, value: Any, schema: dict[str, Any], literal: bool,
         return None
     if isinstance(value, str):
         if _CONTROL.search(value):
-            problems.append(f"{path}: must not contain control characters such as newlines or tabs (got {shorten(value)})")
+            problems.append(
+                f"{path}: must not contain control characters such as newlines or tabs (got {shorten(value)})"
+            )
             return None
         if _TEMPLATE.search(value) and not literal:
-            problems.append(f"{path}: must not contain '${{' or '%{{' (Terraform would evaluate it as a template) "
-                            f"(got {shorten(value)})")
+            problems.append(
+                f"{path}: must not contain '${{' or '%{{' (Terraform would evaluate it as a template) "
+                f"(got {shorten(value)})"
+            )
             return None
         return value
     if isinstance(value, Mapping):
@@ -238,7 +263,9 @@ def _raw_problems(field: str, value: Any, schema: dict[str, Any], literal: bool,
                 problems.append(f"{path}: key {shorten(key)} must not contain control characters")
                 continue
             sub = props.get("properties", {}).get(key) or props.get("additionalProperties") or {}
-            out[key] = _raw_problems(field, item, sub if isinstance(sub, dict) else {}, literal, f"{path}.{key}", problems)
+            out[key] = _raw_problems(
+                field, item, sub if isinstance(sub, dict) else {}, literal, f"{path}.{key}", problems
+            )
         return out
     if isinstance(value, list):
         items = next((o.get("items", {}) for o in options if o.get("type") == "array"), {})
@@ -269,10 +296,8 @@ def validate(raw: Mapping[str, Any], *, bad_fields: frozenset[str] = frozenset()
         return settings
     problems += [_format_error(e) for e in field_errors]
     bad |= {str(flat_location(tuple(e["loc"]))[0]) for e in field_errors if e["loc"]}
-    try:
+    with contextlib.suppress(ValidationError):  # everything left passed its own rule; nothing more to learn
         problems.extend(_cross_checked({k: v for k, v in values.items() if k not in bad}, bad)[1])
-    except ValidationError:
-        pass  # everything left passed its own rule; nothing more to learn
     raise ConfigError(problems)
 
 
@@ -288,8 +313,9 @@ def _cross_checked(values: dict[str, Any], bad: set[str]) -> tuple[Settings, lis
     return settings, problems + baseline_event_problems(settings, bad)
 
 
-def _read_sources(config_path: Path | None, environ: Mapping[str, str], warnings: list[str],
-                  value_from: set[str] | None = None) -> dict[str, tuple[Any, str]]:
+def _read_sources(
+    config_path: Path | None, environ: Mapping[str, str], warnings: list[str], value_from: set[str] | None = None
+) -> dict[str, tuple[Any, str]]:
     merged: dict[str, tuple[Any, str]] = {}
     problems: list[str] = []
     for reader in (
@@ -326,8 +352,10 @@ def _explain_value_from(problems: list[str], value_from: set[str]) -> list[str]:
         field, _, rule = line.rpartition(": is required")
         name = field.rsplit(".", 1)[-1]
         if _ == ": is required" and name in value_from:
-            line += (f" (its manifest entry has 'valueFrom', which only SeedFarmer resolves; pass the value with "
-                     f"{ENV_PREFIX}{name.upper()} or as 'value')")
+            line += (
+                f" (its manifest entry has 'valueFrom', which only SeedFarmer resolves; pass the value with "
+                f"{ENV_PREFIX}{name.upper()} or as 'value')"
+            )
         out.append(line)
     return out
 
@@ -399,7 +427,10 @@ def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None
         seen[name] = i
         if not fleet.stack_per_endpoint:
             for key in sorted(STACK_LEVEL & set(overrides)):
-                problems.append(f"{prefix}{key}: cannot differ per endpoint when stack_per_endpoint is false (one stack, one backend and provider)")
+                problems.append(
+                    f"{prefix}{key}: cannot differ per endpoint when stack_per_endpoint is false (one stack, one "
+                    f"backend and provider)"
+                )
         values = {**merged, **overrides}
         if not fleet.stack_per_endpoint or ("stack_name" not in overrides and explicit_stack is not None):
             # Per-endpoint stacks are named <stack_name>-<endpoint_name> (unset: each endpoint's derived
@@ -414,8 +445,10 @@ def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None
             derived = settings.stack_name.lower()
             if derived in derived_names:
                 j, other = derived_names[derived]
-                problems.append(f"{prefix}endpoint_name: {shorten(name)} and endpoints[{j}] {shorten(other)} derive the same "
-                                f"resource names ({derived!r}, compared case-insensitively); rename one or give each a stack_name")
+                problems.append(
+                    f"{prefix}endpoint_name: {shorten(name)} and endpoints[{j}] {shorten(other)} derive the same "
+                    f"resource names ({derived!r}, compared case-insensitively); rename one or give each a stack_name"
+                )
                 continue
             derived_names[derived] = (i, name)
             endpoints.append(settings)
@@ -427,12 +460,18 @@ def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None
         # Separate stacks must not share state: the same S3 key or the same Terraform Cloud workspace.
         for field, key in (
             ("stack_name", lambda s: s.stack_name),
-            ("backend_s3_key", lambda s: (s.backend_s3_bucket, s.backend_s3_key) if s.backend == "s3" and s.backend_s3_key else None),
+            (
+                "backend_s3_key",
+                lambda s: (s.backend_s3_bucket, s.backend_s3_key) if s.backend == "s3" and s.backend_s3_key else None,
+            ),
             ("tfc_workspace_name", lambda s: s.tfc_workspace_name if s.backend == "cloud" else None),
         ):
             values = [key(s) for s in endpoints if key(s) is not None]
             if len(set(values)) != len(values):
-                problems.append(f"{field}: the per-endpoint stacks would share it (and their state); set it per endpoint or leave it to the default")
+                problems.append(
+                    f"{field}: the per-endpoint stacks would share it (and their state); set it per endpoint or "
+                    f"leave it to the default"
+                )
         if problems:
             raise ConfigError(problems)
         return plans, warnings

@@ -51,7 +51,13 @@ def did_you_mean(name: str, options: list[str]) -> str:
 def shorten(value: Any, limit: int = 80) -> str:
     """repr() of a value for an error message, cut to limit characters (never echo a huge value back)."""
     text = repr(value)
-    return text if len(text) <= limit else f"{text[:limit - 5]}...{text[-1]}" if text[-1] in "'\"" else f"{text[:limit - 3]}..."
+    return (
+        text
+        if len(text) <= limit
+        else f"{text[: limit - 5]}...{text[-1]}"
+        if text[-1] in "'\""
+        else f"{text[: limit - 3]}..."
+    )
 
 
 def matching(pattern: re.Pattern[str], rule: str):
@@ -115,8 +121,17 @@ def region_names() -> dict[str, list[str]]:
 
 # Parameters whose text is meant literally and ends up in tags: Terraform template sequences in them are
 # escaped on output ($${ and %%{) instead of rejected; every other string rejects them (monitors/settings/config.py).
-LITERAL_TEXT_FIELDS = frozenset({"tags", "custom_tags", "sagemaker_project_id", "sagemaker_project_name",
-                                 "seedfarmer_project_name", "seedfarmer_deployment_name", "seedfarmer_module_name"})
+LITERAL_TEXT_FIELDS = frozenset(
+    {
+        "tags",
+        "custom_tags",
+        "sagemaker_project_id",
+        "sagemaker_project_name",
+        "seedfarmer_project_name",
+        "seedfarmer_deployment_name",
+        "seedfarmer_module_name",
+    }
+)
 
 
 def terraform_literal(text: str) -> str:
@@ -132,9 +147,7 @@ def _cron_check(value: str) -> str:
             "attributes; use cron(0 * ? * * *), cron(0 H ? * * *) or cron(0 H/N ? * * *)"
         )
     m = CRON_RE.fullmatch(value)
-    hour_ok = m is not None and all(
-        g is None or 0 <= int(g) <= 23 for g in (m.group(2), m.group(3))
-    )
+    hour_ok = m is not None and all(g is None or 0 <= int(g) <= 23 for g in (m.group(2), m.group(3)))
     every_ok = m is not None and (m.group(4) is None or 1 <= int(m.group(4)) <= 24)
     if not (hour_ok and every_ok):
         raise ValueError(
@@ -173,11 +186,11 @@ def _time_offset_check(value: str | None) -> str | None:
         return None
     m = TIME_OFFSET_RE.fullmatch(value)
     if not m or value.endswith(("P", "T")) or len(value) > 15 or offset_seconds(value) == 0:
-        raise ValueError(f"must be a negative ISO 8601 duration of at most 15 characters like -PT2H or -P1D "
-                         f"(the monitoring window is in the past) (got {value!r})")
+        raise ValueError(
+            f"must be a negative ISO 8601 duration of at most 15 characters like -PT2H or -P1D "
+            f"(the monitoring window is in the past) (got {value!r})"
+        )
     return value
-
-
 
 
 def _s3_uri_check(value: str) -> str:
@@ -190,7 +203,9 @@ def _s3_uri_check(value: str) -> str:
     if "//" in f"/{key}":  # would give IAM resources like bucket//prefix/*
         raise ValueError(f"must not contain an empty path segment '//' (got {shorten(value)})")
     if "*" in key or "?" in key:
-        raise ValueError(f"must not contain the wildcards '*' or '?' (they would reach IAM resources) (got {shorten(value)})")
+        raise ValueError(
+            f"must not contain the wildcards '*' or '?' (they would reach IAM resources) (got {shorten(value)})"
+        )
     # botocore sagemaker service-2 shape S3Uri (ProcessingS3Input, the baseline jobs): max 1024; the
     # monitoring job URIs (MonitoringS3Uri) are limited to 512 in Settings._aws_limits.
     if len(value) > 1024:
@@ -208,17 +223,27 @@ KmsKey = Annotated[str, matching(KMS_KEY_RE, "must be a KMS key id, alias (alias
 TagMap = Annotated[dict[str, str], AfterValidator(_tag_map_check)]
 Attribute = Annotated[str, Field(min_length=1, max_length=256)]
 TimeOffset = Annotated[str | None, AfterValidator(_time_offset_check)]
-EcrImage = Annotated[str, matching(ECR_IMAGE_RE, "must be an ECR image URI like 123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:tag")]
+EcrImage = Annotated[
+    str, matching(ECR_IMAGE_RE, "must be an ECR image URI like 123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:tag")
+]
 
 
-def param(default: Any, description: str, *, group: str | None = None, stack_level: bool = False,
-          flat: str | None = None, **kwargs: Any) -> Any:
+def param(
+    default: Any,
+    description: str,
+    *,
+    group: str | None = None,
+    stack_level: bool = False,
+    flat: str | None = None,
+    **kwargs: Any,
+) -> Any:
     """A parameter's Field. group: its README table group (top-level parameters; a monitor type's options are one
     table). stack_level: it shapes the stack itself (backend, providers, its name, tags), so in one stack shared by
     several endpoints (stack_per_endpoint false) it cannot differ per endpoint. flat: a monitor option's flat name
     when it is not <monitor>_<option> ({monitor} is replaced by the monitor type's name)."""
-    extra: dict[str, Any] = {key: value for key, value in
-                             (("group", group), ("stack_level", stack_level or None), ("flat", flat)) if value}
+    extra: dict[str, Any] = {
+        key: value for key, value in (("group", group), ("stack_level", stack_level or None), ("flat", flat)) if value
+    }
     return Field(default, description=description, json_schema_extra=extra or None, **kwargs)
 
 
@@ -233,14 +258,12 @@ class BatchTransformInput(BaseModel):
     json_line: bool | None = Field(None, description="json only: JSON Lines.")
 
     @model_validator(mode="after")
-    def _format_options(self) -> "BatchTransformInput":
+    def _format_options(self) -> BatchTransformInput:
         if self.csv_header is not None and self.dataset_format != "csv":
             raise ValueError(f"csv_header only applies to dataset_format csv (got {self.dataset_format!r})")
         if self.json_line is not None and self.dataset_format != "json":
             raise ValueError(f"json_line only applies to dataset_format json (got {self.dataset_format!r})")
         return self
-
-
 
 
 SNS_TOPIC_ARN_RE = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
@@ -251,6 +274,7 @@ FEATURE_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,200}$")
 def alarm_key(*parts: str) -> str:
     """The alarm's construct id and name suffix: its identifying fields, kept to letters, digits, _ and -."""
     return "_".join(re.sub(r"[^A-Za-z0-9_-]+", "-", str(part)) for part in parts)
+
 
 ProbabilityThreshold = Annotated[float, Field(ge=0, le=1)]
 Feature = Annotated[str, matching(FEATURE_RE, "must be a feature name (letters, digits, _ . -)")]

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from monitors.monitor_types import MONITORS
 from monitors.monitor_types.base import MonitorType
 from monitors.monitor_types.model_bias import METRICS as BIAS_METRICS
-from monitors.monitor_types.model_quality import BASELINE_COLUMNS, METRICS as MODEL_QUALITY_METRICS
+from monitors.monitor_types.model_quality import BASELINE_COLUMNS
+from monitors.monitor_types.model_quality import METRICS as MODEL_QUALITY_METRICS
 from monitors.settings.fields import BUCKET_NAME, S3_URI_RE, did_you_mean, offset_seconds, region_names, shorten
 
 if TYPE_CHECKING:
@@ -34,10 +35,15 @@ class Rule:
 RULES: list[Rule] = []
 
 
-def rule(*reads: str | Iterable[str]) -> Callable[[Callable[[Settings, Problem], None]], Callable[[Settings, Problem], None]]:
+def rule(
+    *reads: str | Iterable[str],
+) -> Callable[[Callable[[Settings, Problem], None]], Callable[[Settings, Problem], None]]:
     def register(check: Callable[[Settings, Problem], None]) -> Callable[[Settings, Problem], None]:
-        RULES.append(Rule(frozenset(r for group in reads for r in ([group] if isinstance(group, str) else group)), check))
+        RULES.append(
+            Rule(frozenset(r for group in reads for r in ([group] if isinstance(group, str) else group)), check)
+        )
         return check
+
     return register
 
 
@@ -73,7 +79,9 @@ def _in_bucket(settings: Settings, value: str) -> str | None:
 
 # --- Required -------------------------------------------------------------------------------------
 for _field in ("endpoint_name", "model_bucket_arn"):
-    rule(_field)(lambda settings, problem, field=_field: settings.parameter(field) is None and problem(field, "is required"))
+    rule(_field)(
+        lambda settings, problem, field=_field: settings.parameter(field) is None and problem(field, "is required")
+    )
 
 
 # --- Monitors: at least one ---------------------------------------------------------------------
@@ -97,7 +105,9 @@ def _vpc_whole(settings: Settings, problem: Problem) -> None:
 @rule("baseline_training_data_s3_uri", "baseline_output_data_s3_uri")
 def _baseline_uris_together(settings: Settings, problem: Problem) -> None:
     if bool(settings.baseline_training_data_s3_uri) != bool(settings.baseline_output_data_s3_uri):
-        missing = "baseline_output_data_s3_uri" if settings.baseline_training_data_s3_uri else "baseline_training_data_s3_uri"
+        missing = (
+            "baseline_output_data_s3_uri" if settings.baseline_training_data_s3_uri else "baseline_training_data_s3_uri"
+        )
         problem(missing, "baseline_training_data_s3_uri and baseline_output_data_s3_uri must be given together")
 
 
@@ -138,11 +148,16 @@ def _batch_input(settings: Settings, problem: Problem, spec: MonitorType) -> Non
     if batch is None:
         return
     if settings.model_bucket_arn is not None and _in_bucket(settings, batch.data_captured_destination_s3_uri):
-        problem(f"{field}.data_captured_destination_s3_uri",
-                f"must be inside the model bucket s3://{settings.model_bucket_name}/ (model_bucket_arn)")
+        problem(
+            f"{field}.data_captured_destination_s3_uri",
+            f"must be inside the model bucket s3://{settings.model_bucket_name}/ (model_bucket_arn)",
+        )
     if spec.provider == "aws" and batch.dataset_format == "parquet":
-        problem(f"{field}.dataset_format", f"parquet is not available for {spec.title}: the aws provider's "
-                f"{spec.job_definition_resource} only has csv and json")
+        problem(
+            f"{field}.dataset_format",
+            f"parquet is not available for {spec.title}: the aws provider's "
+            f"{spec.job_definition_resource} only has csv and json",
+        )
     if spec.name not in settings.enabled_monitors:
         problem(field, f"is set but {spec.setting('enabled')} is false")
 
@@ -154,8 +169,10 @@ _per_monitor(MONITORS.values(), _batch_input)
 _MQ = MONITORS["model_quality"]
 
 
-@rule(_MQ.setting(o) for o in ("problem_type", "inference_attribute", "probability_attribute",
-                                "probability_threshold_attribute"))
+@rule(
+    _MQ.setting(o)
+    for o in ("problem_type", "inference_attribute", "probability_attribute", "probability_threshold_attribute")
+)
 def _model_quality_prediction(settings: Settings, problem: Problem) -> None:
     options = settings.model_quality
     if not options.enabled:
@@ -197,8 +214,11 @@ def _one_topic(settings: Settings, problem: Problem) -> None:
 @rule("kms_key_id")
 def _created_topic_needs_key(settings: Settings, problem: Problem) -> None:
     if settings.alert_create_topic and not settings.kms_key_id:
-        problem("alert_create_topic", "needs kms_key_id: CloudWatch alarms and EventBridge cannot publish to a topic "
-                "encrypted with the AWS managed key alias/aws/sns")
+        problem(
+            "alert_create_topic",
+            "needs kms_key_id: CloudWatch alarms and EventBridge cannot publish to a topic "
+            "encrypted with the AWS managed key alias/aws/sns",
+        )
 
 
 @rule("alert_sns_topic_arn", "alert_create_topic")
@@ -220,9 +240,11 @@ def _model_quality_alarm_metrics(settings: Settings, problem: Problem) -> None:
     known = MODEL_QUALITY_METRICS[settings.model_quality.problem_type]
     for i, alarm in enumerate(settings.model_quality.alarms or []):
         if alarm.metric not in known:
-            problem(f"model_quality_alarms[{i}].metric",
-                    f"{alarm.metric!r} is not a {settings.model_quality.problem_type} metric"
-                    f"{did_you_mean(alarm.metric, list(known))}; known: {', '.join(known)}")
+            problem(
+                f"model_quality_alarms[{i}].metric",
+                f"{alarm.metric!r} is not a {settings.model_quality.problem_type} metric"
+                f"{did_you_mean(alarm.metric, list(known))}; known: {', '.join(known)}",
+            )
 
 
 @rule()
@@ -230,8 +252,11 @@ def _bias_alarm_metrics(settings: Settings, problem: Problem) -> None:
     known = [m for names in BIAS_METRICS.values() for m in names]
     for i, alarm in enumerate(settings.model_bias.alarms or []):
         if alarm.metric not in known:
-            problem(f"model_bias_alarms[{i}].metric", f"{alarm.metric!r} is not a Clarify bias metric"
-                    f"{did_you_mean(alarm.metric, known)}; known: {', '.join(known)}")
+            problem(
+                f"model_bias_alarms[{i}].metric",
+                f"{alarm.metric!r} is not a Clarify bias metric"
+                f"{did_you_mean(alarm.metric, known)}; known: {', '.join(known)}",
+            )
 
 
 @rule()
@@ -240,8 +265,10 @@ def _alarms_once(settings: Settings, problem: Problem) -> None:
         first: dict[str, int] = {}
         for i, alarm in enumerate(settings.parameter(field) or []):
             if alarm.key in first:
-                problem(f"{field}[{i}]", f"is the same alarm as {field}[{first[alarm.key]}] (alarm {alarm.key!r}); "
-                        "give each alarm once")
+                problem(
+                    f"{field}[{i}]",
+                    f"is the same alarm as {field}[{first[alarm.key]}] (alarm {alarm.key!r}); give each alarm once",
+                )
             first.setdefault(alarm.key, i)
 
 
@@ -255,16 +282,23 @@ def _window_of_disabled(settings: Settings, problem: Problem, spec: MonitorType)
 
 def _window_order(settings: Settings, problem: Problem, spec: MonitorType) -> None:
     options, start = settings.options(spec.name), spec.setting("start_time_offset")
-    if options.start_time_offset and options.end_time_offset:
-        if offset_seconds(options.end_time_offset) < offset_seconds(options.start_time_offset):
-            problem(spec.setting("end_time_offset"), f"{options.end_time_offset!r} is before {start} "
-                    f"{options.start_time_offset!r}: the window would end before it starts")
+    if (
+        options.start_time_offset
+        and options.end_time_offset
+        and offset_seconds(options.end_time_offset) < offset_seconds(options.start_time_offset)
+    ):
+        problem(
+            spec.setting("end_time_offset"),
+            f"{options.end_time_offset!r} is before {start} "
+            f"{options.start_time_offset!r}: the window would end before it starts",
+        )
 
 
 for _spec in _with("start_time_offset"):
     rule()(lambda s, problem, spec=_spec: _window_of_disabled(s, problem, spec))
     rule(_spec.setting("start_time_offset"), _spec.setting("end_time_offset"))(
-        lambda s, problem, spec=_spec: _window_order(s, problem, spec))
+        lambda s, problem, spec=_spec: _window_order(s, problem, spec)
+    )
 
 
 def _script(settings: Settings, problem: Problem, spec: MonitorType, option: str) -> None:
@@ -305,17 +339,29 @@ def _baseline_columns(settings: Settings, problem: Problem) -> None:
         if not settings.model_quality.enabled:
             problem(column, "is set but enable_model_quality_monitor is false")
         elif not settings.baseline_generation_enabled:
-            problem(column, "is a column of the baseline dataset: it needs baseline generation "
-                            "(baseline_training_data_s3_uri and baseline_output_data_s3_uri)")
+            problem(
+                column,
+                "is a column of the baseline dataset: it needs baseline generation "
+                "(baseline_training_data_s3_uri and baseline_output_data_s3_uri)",
+            )
         if seed_field in seed_params and str(seed_params[seed_field]) != value:
-            problem(column, f"{value!r} differs from baseline_model_quality_params.{seed_field} "
-                            f"{seed_params[seed_field]!r}; give one of them")
+            problem(
+                column,
+                f"{value!r} differs from baseline_model_quality_params.{seed_field} "
+                f"{seed_params[seed_field]!r}; give one of them",
+            )
 
 
 def _dataset_format(settings: Settings, problem: Problem, spec: MonitorType) -> None:
-    if "baseline_dataset_format" in settings.options(spec.name).model_fields_set and not settings.baseline_generation_enabled:
-        problem(spec.setting("baseline_dataset_format"), "describes the baseline dataset: it needs baseline generation "
-                "(baseline_training_data_s3_uri and baseline_output_data_s3_uri)")
+    if (
+        "baseline_dataset_format" in settings.options(spec.name).model_fields_set
+        and not settings.baseline_generation_enabled
+    ):
+        problem(
+            spec.setting("baseline_dataset_format"),
+            "describes the baseline dataset: it needs baseline generation "
+            "(baseline_training_data_s3_uri and baseline_output_data_s3_uri)",
+        )
 
 
 _per_monitor(_with("baseline_dataset_format"), _dataset_format)
@@ -325,28 +371,40 @@ _per_monitor(_with("baseline_dataset_format"), _dataset_format)
 def _one_bias_threshold(settings: Settings, problem: Problem) -> None:
     bias = settings.model_bias
     threshold, params = bias.probability_threshold_attribute, bias.baseline_params or {}
-    if not (settings.baseline_generation_enabled and bias.enabled and threshold is not None
-            and "probability_threshold" in params):
+    if not (
+        settings.baseline_generation_enabled
+        and bias.enabled
+        and threshold is not None
+        and "probability_threshold" in params
+    ):
         return
     try:
         differs = float(params["probability_threshold"]) != threshold
     except (TypeError, ValueError):
         differs = False  # the baseline Lambda's validator reports the bad value
     if differs:
-        problem("model_bias_probability_threshold_attribute",
-                f"{threshold} differs from baseline_model_bias_params.probability_threshold "
-                f"{params['probability_threshold']!r}: the baseline and the monitor would turn probabilities "
-                "into labels at different cut-offs; give one of them (it reaches both)")
+        problem(
+            "model_bias_probability_threshold_attribute",
+            f"{threshold} differs from baseline_model_bias_params.probability_threshold "
+            f"{params['probability_threshold']!r}: the baseline and the monitor would turn probabilities "
+            "into labels at different cut-offs; give one of them (it reaches both)",
+        )
 
 
 @rule()
 def _explainability_model_name(settings: Settings, problem: Problem) -> None:
     expl = settings.model_explainability
-    if (settings.baseline_generation_enabled and expl.enabled and expl.baseline_s3_uri is None
-            and not (expl.baseline_params or {}).get("model_name")):
-        problem("baseline_model_explainability_params",
-                "needs model_name: the explainability monitor's analysis configuration names the model its Clarify job "
-                "deploys to a shadow endpoint (as the SageMaker SDK's ExplainabilityAnalysisConfig does)")
+    if (
+        settings.baseline_generation_enabled
+        and expl.enabled
+        and expl.baseline_s3_uri is None
+        and not (expl.baseline_params or {}).get("model_name")
+    ):
+        problem(
+            "baseline_model_explainability_params",
+            "needs model_name: the explainability monitor's analysis configuration names the model its Clarify job "
+            "deploys to a shadow endpoint (as the SageMaker SDK's ExplainabilityAnalysisConfig does)",
+        )
 
 
 # --- Terraform: each backend's own parameters (explicit per backend; local needs none) --------------------
@@ -381,13 +439,20 @@ def _aws_counts(settings: Settings, problem: Problem) -> None:
 
     tags = settings.merged_tags()
     if len(tags) > 50:  # sagemaker TagList: max 50
-        problem("tags", f"{len(tags)} tags (tags, custom_tags, project and SeedFarmer tags together); AWS allows at most 50")
+        problem(
+            "tags", f"{len(tags)} tags (tags, custom_tags, project and SeedFarmer tags together); AWS allows at most 50"
+        )
     if settings.subnet_ids and len(settings.subnet_ids) > 16:  # sagemaker VpcConfig.Subnets: max 16
         problem("subnet_ids", f"{len(settings.subnet_ids)} subnets; a monitoring job's VPC config takes at most 16")
     for name in PARAMETERS:
         value = settings.parameter(name)
         # sagemaker MonitoringS3Uri: max 512 (the training data goes to a ProcessingS3Input: 1024, checked on the field)
-        if name.endswith("_s3_uri") and name != "baseline_training_data_s3_uri" and isinstance(value, str) and len(value) > 512:
+        if (
+            name.endswith("_s3_uri")
+            and name != "baseline_training_data_s3_uri"
+            and isinstance(value, str)
+            and len(value) > 512
+        ):
             problem(name, f"must be at most 512 characters (SageMaker MonitoringS3Uri) (got {len(value)})")
 
 
@@ -397,7 +462,9 @@ def _partitions(settings: Settings, problem: Problem) -> None:
     for field in ("alert_sns_topic_arn", "kms_key_id", "permissions_boundary_arn"):
         value = settings.parameter(field)
         if partition and isinstance(value, str) and value.startswith("arn:") and value.split(":")[1] != partition:
-            problem(field, f"is in partition {value.split(':')[1]!r}, but the stack's (model_bucket_arn) is {partition!r}")
+            problem(
+                field, f"is in partition {value.split(':')[1]!r}, but the stack's (model_bucket_arn) is {partition!r}"
+            )
 
 
 def _known_region(field: str) -> None:
@@ -411,7 +478,10 @@ def _known_region(field: str) -> None:
         options = known.get(partition or "", []) if scoped else sorted({r for rs in known.values() for r in rs})
         if value not in options:
             where = f"partition {partition!r}" if scoped else "any partition"
-            problem(field, f"{value!r} is not a known region of {where} (botocore endpoint data){did_you_mean(value, options)}")
+            problem(
+                field,
+                f"{value!r} is not a known region of {where} (botocore endpoint data){did_you_mean(value, options)}",
+            )
 
 
 _known_region("region")
@@ -423,11 +493,23 @@ def _arn_regions_and_keys(settings: Settings, problem: Problem) -> None:
     for field in ("alert_sns_topic_arn", "kms_key_id"):
         value = settings.parameter(field)
         # SNS and KMS ARNs carry their region; SageMaker and CloudWatch use them only in the stack's region.
-        if settings.region and isinstance(value, str) and value.startswith("arn:") and value.split(":")[3] != settings.region:
+        if (
+            settings.region
+            and isinstance(value, str)
+            and value.startswith("arn:")
+            and value.split(":")[3] != settings.region
+        ):
             problem(field, f"is in region {value.split(':')[3]!r}, but the stack's region is {settings.region!r}")
-    if settings.alert_create_topic and isinstance(settings.kms_key_id, str) and re.search(r"(^|:)alias/aws/", settings.kms_key_id):
-        problem("kms_key_id", "an AWS managed key cannot encrypt the created alert topic: CloudWatch alarms and "
-                "EventBridge cannot publish to a topic encrypted with it; give a customer managed key")
+    if (
+        settings.alert_create_topic
+        and isinstance(settings.kms_key_id, str)
+        and re.search(r"(^|:)alias/aws/", settings.kms_key_id)
+    ):
+        problem(
+            "kms_key_id",
+            "an AWS managed key cannot encrypt the created alert topic: CloudWatch alarms and "
+            "EventBridge cannot publish to a topic encrypted with it; give a customer managed key",
+        )
     if settings.permissions_boundary_arn and settings.permissions_boundary_name:
         problem("permissions_boundary_name", "give permissions_boundary_arn or permissions_boundary_name, not both")
 
@@ -449,19 +531,28 @@ def _state_path_form(settings: Settings, problem: Problem) -> None:
 def _state_key_form(settings: Settings, problem: Problem) -> None:
     key = settings.backend_s3_key
     # S3 object keys: 1-1024 bytes; the S3 backend takes the key as given (no leading or trailing '/').
-    if key is not None and (not key.strip("/") or key.startswith("/") or key.endswith("/") or "//" in key
-                            or len(key.encode()) > 1024):
-        problem("backend_s3_key", f"must be an S3 object key like my-stack/terraform.tfstate: no leading or "
-                f"trailing '/', no '//', at most 1024 bytes (got {shorten(key)})")
+    if key is not None and (
+        not key.strip("/") or key.startswith("/") or key.endswith("/") or "//" in key or len(key.encode()) > 1024
+    ):
+        problem(
+            "backend_s3_key",
+            f"must be an S3 object key like my-stack/terraform.tfstate: no leading or "
+            f"trailing '/', no '//', at most 1024 bytes (got {shorten(key)})",
+        )
 
 
 @rule()
 def _backend_names(settings: Settings, problem: Problem) -> None:
     if settings.backend_s3_bucket is not None and not re.fullmatch(BUCKET_NAME, settings.backend_s3_bucket):
         problem("backend_s3_bucket", f"must be an S3 bucket name (got {shorten(settings.backend_s3_bucket)})")
-    if not re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?",
-                        settings.tfc_hostname):
-        problem("tfc_hostname", f"must be a host name like app.terraform.io, not a URL (got {shorten(settings.tfc_hostname)})")
+    if not re.fullmatch(
+        r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?",
+        settings.tfc_hostname,
+    ):
+        problem(
+            "tfc_hostname",
+            f"must be a host name like app.terraform.io, not a URL (got {shorten(settings.tfc_hostname)})",
+        )
 
 
 # --- After the baseline Lambda's validator (monitors.settings.baseline_events) ------------------------------
@@ -472,13 +563,18 @@ def alarms_match_generated_baselines(settings: Settings, problem: Problem, effec
     params = effective.get("model_explainability")
     if expl.alarms and expl.baseline_s3_uri is None and params is not None:
         features = [h for h in params.headers if h != params.label_header]
-        source = ("baseline_model_explainability_params.headers" if "headers" in (expl.baseline_params or {}) else
-                  "the baseline Lambda's default headers (set baseline_model_explainability_params.headers)")
+        source = (
+            "baseline_model_explainability_params.headers"
+            if "headers" in (expl.baseline_params or {})
+            else "the baseline Lambda's default headers (set baseline_model_explainability_params.headers)"
+        )
         for i, alarm in enumerate(expl.alarms):
             if alarm.feature not in features:
-                problem(f"model_explainability_alarms[{i}].feature",
-                        f"{alarm.feature!r} is not a feature of {source}"
-                        f"{did_you_mean(alarm.feature, features)}; features: {', '.join(features)}")
+                problem(
+                    f"model_explainability_alarms[{i}].feature",
+                    f"{alarm.feature!r} is not a feature of {source}"
+                    f"{did_you_mean(alarm.feature, features)}; features: {', '.join(features)}",
+                )
     params = effective.get("model_bias")
     if bias.alarms and bias.baseline_s3_uri is None and params is not None:
         given = bias.baseline_params or {}
@@ -487,9 +583,11 @@ def alarms_match_generated_baselines(settings: Settings, problem: Problem, effec
                 expected = str(getattr(params, param))
                 if getattr(bias_alarm, attribute) != expected:
                     origin = "" if param in given else " (the baseline Lambda's default)"
-                    problem(f"model_bias_alarms[{i}].{attribute}",
-                            f"{getattr(bias_alarm, attribute)!r} differs from baseline_model_bias_params.{param} "
-                            f"{expected!r}{origin}, which names the published metric")
+                    problem(
+                        f"model_bias_alarms[{i}].{attribute}",
+                        f"{getattr(bias_alarm, attribute)!r} differs from baseline_model_bias_params.{param} "
+                        f"{expected!r}{origin}, which names the published metric",
+                    )
 
 
 def settings_warnings(settings: Settings) -> list[str]:
@@ -504,7 +602,12 @@ def settings_warnings(settings: Settings) -> list[str]:
             "the same S3 state key; set region, or give each region its own stack_name"
         )
     mq = settings.model_quality
-    if mq.enabled and mq.problem_type == "BinaryClassification" and not mq.inference_attribute and not mq.probability_attribute:
+    if (
+        mq.enabled
+        and mq.problem_type == "BinaryClassification"
+        and not mq.inference_attribute
+        and not mq.probability_attribute
+    ):
         # Allowed because the seed's own sample manifest does this; SageMaker accepts the definition.
         out.append(
             "warning: model_quality_inference_attribute: BinaryClassification with neither "
@@ -513,8 +616,12 @@ def settings_warnings(settings: Settings) -> list[str]:
             "analyzer reads the captured output as it is; set one to say where the prediction is"
         )
     bias = settings.model_bias
-    if (bias.enabled and settings.baseline_generation_enabled and bias.baseline_s3_uri is None
-            and "label_values" not in (bias.baseline_params or {})):
+    if (
+        bias.enabled
+        and settings.baseline_generation_enabled
+        and bias.baseline_s3_uri is None
+        and "label_values" not in (bias.baseline_params or {})
+    ):
         # The seed's default; Clarify's BiasConfig.label_values_or_threshold lists the *positive* outcomes
         # ("Binary: the list has one positive value"), so "0,1" makes every binary label positive.
         out.append(
@@ -527,13 +634,21 @@ def settings_warnings(settings: Settings) -> list[str]:
         if options.enabled:
             continue
         # Parameters of a disabled monitor have no effect (those that would change the output are errors).
-        ignored = sorted(spec.setting(option) for option in options.model_fields_set
-                         if option not in ("enabled", "baseline_params") and getattr(options, option) is not None)
+        ignored = sorted(
+            spec.setting(option)
+            for option in options.model_fields_set
+            if option not in ("enabled", "baseline_params") and getattr(options, option) is not None
+        )
         if ignored:
             out.append(f"warning: {', '.join(ignored)}: set, but {spec.setting('enabled')} is false, so ignored")
-    if settings.baseline_generation_enabled and settings.enabled_monitors and all(
-            settings.options(m).baseline_s3_uri for m in settings.enabled_monitors):
-        out.append("warning: baseline_training_data_s3_uri: baseline generation is on, but every enabled monitor has its own "
-                   "*_baseline_s3_uri, so no monitor reads the generated baselines (a scheduled run for nothing); "
-                   "remove the baseline URIs or baseline_training_data_s3_uri/baseline_output_data_s3_uri")
+    if (
+        settings.baseline_generation_enabled
+        and settings.enabled_monitors
+        and all(settings.options(m).baseline_s3_uri for m in settings.enabled_monitors)
+    ):
+        out.append(
+            "warning: baseline_training_data_s3_uri: baseline generation is on, but every enabled monitor has its own "
+            "*_baseline_s3_uri, so no monitor reads the generated baselines (a scheduled run for nothing); "
+            "remove the baseline URIs or baseline_training_data_s3_uri/baseline_output_data_s3_uri"
+        )
     return out

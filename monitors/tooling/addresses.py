@@ -36,7 +36,11 @@ class ReadableAddressStack(TerraformVersionStack):
 
     def _allocate_logical_id(self, tf_element: Any) -> str:
         hashed = self.hashed_logical_id(tf_element)
-        if not self.readable_addresses or not isinstance(tf_element, TerraformElement) or len(self._path_parts(tf_element)) < 2:
+        if (
+            not self.readable_addresses
+            or not isinstance(tf_element, TerraformElement)
+            or len(self._path_parts(tf_element)) < 2
+        ):
             # One part: cdktf uses it as it is (outputs, top-level data sources). Not an element: an asset's
             # folder (assets/<id>/), which stays put so the Lambda's filename and the image's build context
             # keep their values in state.
@@ -70,7 +74,7 @@ class ReadableAddressStack(TerraformVersionStack):
     # ------------------------------------------------------------------------------------------
     def _path_parts(self, tf_element: Any) -> list[str]:
         scopes = self._node(tf_element).scopes
-        below = scopes[[s.node.path for s in scopes].index(self.node.path) + 1:]
+        below = scopes[[s.node.path for s in scopes].index(self.node.path) + 1 :]
         return [s.node.id for s in below if s.node.id != HIDDEN_ID]
 
     @staticmethod

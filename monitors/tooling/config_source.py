@@ -20,15 +20,23 @@ def configuration_source(config: Path | None, example: Path | None, environ: Map
     ours = sorted(key for key in environ if key.startswith(ENV_PREFIX))
     if example is not None:
         if ours:
-            raise ConfigError([f"--example: the bundled example takes no {ENV_PREFIX}* variables (found {_listed(ours)}); "
-                               "copy examples/full.yaml and give it with --config"])
+            raise ConfigError(
+                [
+                    f"--example: the bundled example takes no {ENV_PREFIX}* variables (found {_listed(ours)}); "
+                    "copy examples/full.yaml and give it with --config"
+                ]
+            )
         return example
     if config is not None or ours:
         return config
     others = sorted(key for key in environ if _SEEDFARMER_LIKE.fullmatch(key))
     if others:
-        raise ConfigError([f"no configuration: found {_listed(others)} but no {ENV_PREFIX}* variables "
-                           f"(SeedFarmer with publishGenericEnvVariables: false?); expected {EXPECTED}"])
+        raise ConfigError(
+            [
+                f"no configuration: found {_listed(others)} but no {ENV_PREFIX}* variables "
+                f"(SeedFarmer with publishGenericEnvVariables: false?); expected {EXPECTED}"
+            ]
+        )
     raise ConfigError([f"no configuration: expected {EXPECTED}"])
 
 

@@ -78,7 +78,11 @@ def monitor_lines(settings: Settings) -> list[str]:
         view = settings.monitor(monitor)
         options = view.options
         runs = monitoring_runs_per_day(options.schedule_expression)
-        count, instance_type, hours = options.instance_count, options.instance_type, options.max_runtime_in_seconds / 3600
+        count, instance_type, hours = (
+            options.instance_count,
+            options.instance_type,
+            options.max_runtime_in_seconds / 3600,
+        )
         lines.append(
             f"cost: {settings.endpoint_name} {monitor}: {runs} run(s)/day x {count} {instance_type} x at most "
             f"{_number(hours)} h = at most {_number(runs * count * hours)} instance-hours/day"
@@ -90,7 +94,8 @@ def monitor_lines(settings: Settings) -> list[str]:
         lines.append(
             f"cost: {settings.endpoint_name} baselines: {_number(frequency.per_day)} run(s)/day{frequency.note} "
             f"({settings.baseline_schedule_expression}) x {len(settings.enabled_monitors)} monitor(s) x "
-            f"{settings.baseline_instance_count} {settings.baseline_instance_type} x at most {_number(hours)} h = at most "
+            f"{settings.baseline_instance_count} {settings.baseline_instance_type} x at most {_number(hours)} h = at "
+            f"most "
             f"{_number(jobs * settings.baseline_instance_count * hours)} instance-hours/day{frequency.note}"
             + (" (plus one run per monitor at apply time)" if settings.baseline_run_on_deploy else "")
         )

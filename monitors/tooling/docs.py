@@ -33,7 +33,9 @@ def _cell(text: str) -> str:
 
 def _group_rows(group: str, parameters: list[tuple[str, Any]]) -> list[str]:
     lines = ["", f"**{group}**", "", "| parameter | default | meaning |", "|---|---|---|"]
-    return lines + [f"| `{name}` | {_default(info.default)} | {_cell(info.description or '')} |" for name, info in parameters]
+    return lines + [
+        f"| `{name}` | {_default(info.default)} | {_cell(info.description or '')} |" for name, info in parameters
+    ]
 
 
 def monitor_options_table() -> list[str]:
@@ -42,20 +44,37 @@ def monitor_options_table() -> list[str]:
     for spec in MONITORS.values():
         options.update(dict.fromkeys(spec.options.model_fields))
     head = "| option | " + " | ".join(f"`{name}`" for name in MONITORS) + " | meaning |"
-    lines = ["", "**Monitor types** (parameter `<monitor>_<option>`, e.g. `model_bias_instance_type`, unless the row "
-             "names it; · the type has no such option)", "", head, "|---" * (len(MONITORS) + 2) + "|"]
+    lines = [
+        "",
+        "**Monitor types** (parameter `<monitor>_<option>`, e.g. `model_bias_instance_type`, unless the row "
+        "names it; · the type has no such option)",
+        "",
+        head,
+        "|---" * (len(MONITORS) + 2) + "|",
+    ]
     for option in options:
         specs = [spec for spec in MONITORS.values() if spec.has(option)]
         names = {spec.setting(option).replace(spec.name, "<monitor>") for spec in specs}
         label = f"`{option}`" if names == {f"<monitor>_{option}"} else f"`{option}` (`{'`, `'.join(sorted(names))}`)"
-        cells = [_default(spec.options.model_fields[option].default) if spec.has(option) else "·"
-                 for spec in MONITORS.values()]
+        cells = [
+            _default(spec.options.model_fields[option].default) if spec.has(option) else "·"
+            for spec in MONITORS.values()
+        ]
         meanings = {spec.options.model_fields[option].description or "" for spec in specs}
-        meaning = meanings.pop() if len(meanings) == 1 else "; ".join(
-            f"{spec.title}: {(spec.options.model_fields[option].description or '').rstrip('.')}" for spec in specs) + "."
+        meaning = (
+            meanings.pop()
+            if len(meanings) == 1
+            else "; ".join(
+                f"{spec.title}: {(spec.options.model_fields[option].description or '').rstrip('.')}" for spec in specs
+            )
+            + "."
+        )
         if option == "baseline_params":
-            meaning += " Fields: " + "; ".join(
-                f"{spec.title}: {', '.join(sorted(spec.baseline_param_fields))}" for spec in specs) + "."
+            meaning += (
+                " Fields: "
+                + "; ".join(f"{spec.title}: {', '.join(sorted(spec.baseline_param_fields))}" for spec in specs)
+                + "."
+            )
         lines.append(f"| {label} | {' | '.join(cells)} | {_cell(meaning)} |")
     return lines
 

@@ -106,7 +106,7 @@ def _template_parts(text: str) -> list[tuple[bool, str]]:
     literal, i = [], 0
     while i < len(text):
         if text.startswith(("$${", "%%{"), i):  # escapes: literal `${`/`%{`, kept as escapes
-            literal.append(text[i:i + 3])
+            literal.append(text[i : i + 3])
             i += 3
         elif text.startswith(("${", "%{"), i):
             end = _scan_template_sequence(text, i + 2)
@@ -267,8 +267,10 @@ def _types(section: str, kind: str, name: str) -> dict:
     try:
         return BLOCKS[section][kind]
     except KeyError:
-        raise HclError(f"HCL output: the nested blocks of {section} {kind!r} ({name}) are not known; add them to "
-                       "monitors/tooling/hcl_blocks.py") from None
+        raise HclError(
+            f"HCL output: the nested blocks of {section} {kind!r} ({name}) are not known; add them to "
+            "monitors/tooling/hcl_blocks.py"
+        ) from None
 
 
 def to_hcl(tf: dict) -> str:

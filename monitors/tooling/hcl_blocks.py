@@ -13,7 +13,7 @@ AWS_PROVIDER = {
     "assume_role_with_web_identity": {},
     "default_tags": {},
     "endpoints": {},
-    "ignore_tags": {}
+    "ignore_tags": {},
 }
 
 AWS_RESOURCES = {
@@ -26,7 +26,7 @@ AWS_RESOURCES = {
             "capacity_provider_strategy": {},
             "network_configuration": {},
             "ordered_placement_strategy": {},
-            "placement_constraint": {}
+            "placement_constraint": {},
         },
         "http_target": {},
         "input_transformer": {},
@@ -34,26 +34,14 @@ AWS_RESOURCES = {
         "redshift_target": {},
         "retry_policy": {},
         "run_command_targets": {},
-        "sagemaker_pipeline_target": {
-            "pipeline_parameter_list": {}
-        },
-        "sqs_target": {}
+        "sagemaker_pipeline_target": {"pipeline_parameter_list": {}},
+        "sqs_target": {},
     },
     "aws_cloudwatch_log_group": {},
-    "aws_cloudwatch_metric_alarm": {
-        "metric_query": {
-            "metric": {}
-        }
-    },
+    "aws_cloudwatch_metric_alarm": {"metric_query": {"metric": {}}},
     "aws_ecr_lifecycle_policy": {},
-    "aws_ecr_repository": {
-        "encryption_configuration": {},
-        "image_scanning_configuration": {},
-        "timeouts": {}
-    },
-    "aws_iam_role": {
-        "inline_policy": {}
-    },
+    "aws_ecr_repository": {"encryption_configuration": {}, "image_scanning_configuration": {}, "timeouts": {}},
+    "aws_iam_role": {"inline_policy": {}},
     "aws_iam_role_policy": {},
     "aws_lambda_function": {
         "dead_letter_config": {},
@@ -65,72 +53,42 @@ AWS_RESOURCES = {
         "snap_start": {},
         "timeouts": {},
         "tracing_config": {},
-        "vpc_config": {}
+        "vpc_config": {},
     },
     "aws_lambda_invocation": {},
     "aws_lambda_permission": {},
-    "aws_s3_object": {
-        "override_provider": {
-            "default_tags": {}
-        }
-    },
+    "aws_s3_object": {"override_provider": {"default_tags": {}}},
     "aws_sagemaker_data_quality_job_definition": {
         "data_quality_app_specification": {},
-        "data_quality_baseline_config": {
-            "constraints_resource": {},
-            "statistics_resource": {}
-        },
+        "data_quality_baseline_config": {"constraints_resource": {}, "statistics_resource": {}},
         "data_quality_job_input": {
-            "batch_transform_input": {
-                "dataset_format": {
-                    "csv": {},
-                    "json": {}
-                }
-            },
-            "endpoint_input": {}
+            "batch_transform_input": {"dataset_format": {"csv": {}, "json": {}}},
+            "endpoint_input": {},
         },
-        "data_quality_job_output_config": {
-            "monitoring_outputs": {
-                "s3_output": {}
-            }
-        },
-        "job_resources": {
-            "cluster_config": {}
-        },
-        "network_config": {
-            "vpc_config": {}
-        },
-        "stopping_condition": {}
+        "data_quality_job_output_config": {"monitoring_outputs": {"s3_output": {}}},
+        "job_resources": {"cluster_config": {}},
+        "network_config": {"vpc_config": {}},
+        "stopping_condition": {},
     },
-    "aws_sagemaker_monitoring_schedule": {
-        "monitoring_schedule_config": {
-            "schedule_config": {}
-        }
-    },
+    "aws_sagemaker_monitoring_schedule": {"monitoring_schedule_config": {"schedule_config": {}}},
     "aws_sfn_state_machine": {
         "encryption_configuration": {},
         "logging_configuration": {},
         "timeouts": {},
-        "tracing_configuration": {}
+        "tracing_configuration": {},
     },
     "aws_sns_topic": {},
     "aws_sns_topic_policy": {},
-    "aws_sns_topic_subscription": {}
+    "aws_sns_topic_subscription": {},
 }
 
 AWS_DATA_SOURCES = {
     "aws_caller_identity": {},
     "aws_ecr_authorization_token": {},
-    "aws_iam_policy_document": {
-        "statement": {
-            "condition": {},
-            "not_principals": {},
-            "principals": {}
-        }
-    },
+    "aws_iam_policy_document": {"statement": {"condition": {}, "not_principals": {}, "principals": {}}},
     "aws_kms_key": {},
     "aws_region": {},
-    "aws_sagemaker_prebuilt_ecr_image": {}
+    "aws_sagemaker_prebuilt_ecr_image": {},
 }
 
 AWSCC_RESOURCES = {

@@ -171,8 +171,10 @@ def _unconfigured(stacks_dir: Path, configured: set[str]) -> tuple[list[Path], l
         if state is not None:
             theirs.append(f"its state {_display(state)}")
         if theirs:
-            notes.append(f"kept {_display(folder)}: no longer in the configuration, but it holds {', '.join(theirs)}; "
-                         "run `terraform destroy` there if its resources should go, then delete it yourself")
+            notes.append(
+                f"kept {_display(folder)}: no longer in the configuration, but it holds {', '.join(theirs)}; "
+                "run `terraform destroy` there if its resources should go, then delete it yourself"
+            )
         else:
             removed.append(folder)
             notes.append(f"removed {_display(folder)}: no longer in the configuration, it held only generated files")
@@ -192,7 +194,8 @@ def _local_state(folder: Path) -> Path | None:
     return state if state.exists() else None
 
 
-# The local backend as monitors/tooling/hcl.py writes it in cdk.tf (a --hcl synth): `backend "local" {` then `path = "..."`.
+# The local backend as monitors/tooling/hcl.py writes it in cdk.tf (a --hcl synth): `backend "local" {` then `path =
+# "..."`.
 _HCL_LOCAL_BACKEND = re.compile(r'^  backend "local" \{\n    path = "((?:[^"\\]|\\.)*)"\n', re.M)
 
 

@@ -2,7 +2,8 @@
 
 YAML 1.1 (PyYAML) reads some unquoted scalars as something else than they look: ``0123`` is 83 (octal),
 ``1:20`` is 80 (base 60), ``yes``/``no``/``on``/``off`` are booleans. Such scalars are loaded as
-``Surprise(value, text)`` (dates and times too) so the caller can accept them where the parameter's type wants exactly that (a
+``Surprise(value, text)`` (dates and times too) so the caller can accept them where the parameter's type wants
+exactly that (a
 boolean parameter given ``yes``) and reject them, asking for quotes, everywhere else.
 """
 
@@ -50,7 +51,9 @@ class BoundedLoader(yaml.SafeLoader):
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise yaml.composer.ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels", self.peek_event().start_mark)
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested deeper than {MAX_DEPTH} levels", self.peek_event().start_mark
+                )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -64,10 +67,13 @@ class BoundedLoader(yaml.SafeLoader):
             try:
                 hash(key)
             except TypeError:
-                raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a plain value", key_node.start_mark)
+                raise yaml.constructor.ConstructorError(  # noqa: B904 (the key, not the TypeError, is the problem)
+                    None, None, "a mapping key must be a plain value", key_node.start_mark
+                )
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r} (first at line {seen[key].line + 1})", key_node.start_mark)
+                    None, None, f"duplicate key {key!r} (first at line {seen[key].line + 1})", key_node.start_mark
+                )
             seen[key] = key_node.start_mark
         mapping = {}
         for key_node, value_node in node.value:
@@ -87,10 +93,14 @@ def _surprising(pattern: re.Pattern[str], constructor):
 
 
 BoundedLoader.add_constructor("tag:yaml.org,2002:int", _surprising(_PLAIN_INT, yaml.SafeLoader.construct_yaml_int))
-BoundedLoader.add_constructor("tag:yaml.org,2002:float", _surprising(_PLAIN_FLOAT, yaml.SafeLoader.construct_yaml_float))
+BoundedLoader.add_constructor(
+    "tag:yaml.org,2002:float", _surprising(_PLAIN_FLOAT, yaml.SafeLoader.construct_yaml_float)
+)
 BoundedLoader.add_constructor("tag:yaml.org,2002:bool", _surprising(_PLAIN_BOOL, yaml.SafeLoader.construct_yaml_bool))
 # A date or time is never what a parameter wants (2025-10-23 in a project id).
-BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", _surprising(re.compile(r"(?!)"), yaml.SafeLoader.construct_yaml_timestamp))
+BoundedLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _surprising(re.compile(r"(?!)"), yaml.SafeLoader.construct_yaml_timestamp)
+)
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
