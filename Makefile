@@ -14,7 +14,7 @@ SEEDFARMER_VENV := .venv-seedfarmer
 # installs the same set from the wheel), at the versions constraints.txt fixes.
 RUNTIME_REQUIREMENTS = $(PYTHON) -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))'
 
-.PHONY: setup runtime synth test bench docs clean
+.PHONY: setup runtime synth test lint bench docs clean
 
 # runtime: what a synth needs (make synth, the SeedFarmer deployspec); setup: everything the tests need too.
 runtime: $(VENV)/.runtime-installed $(NODE_BIN)/node
@@ -50,7 +50,15 @@ $(NODE_BIN)/node:
 synth: runtime
 	$(VENV)/bin/python main.py $(if $(ARGS),$(ARGS),--example)
 
-test: setup
+# Lint (ruff) and types (mypy) first: cheap, and what a reviewer would ask for before the tests.
+LINTED := monitors baseline lambda_image main.py setup.py bench sagemaker_model_monitoring_cdktf examples
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/mypy
+
+test: setup lint
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 bench: setup

@@ -13,7 +13,7 @@ from monitors.tooling.config_source import configuration_source
 
 HERE = Path(__file__).resolve().parent
 BUNDLED_EXAMPLE = HERE / "examples" / "full.yaml"
-SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}  # 128 + signal number, as shells report it
+SIGNAL_EXIT: dict[int, int] = {signal.SIGINT: 130, signal.SIGTERM: 143}  # 128 + signal number, as shells report it
 
 
 class Interrupted(BaseException):
@@ -29,8 +29,32 @@ def _interrupt(signum: int, frame: object) -> None:
     raise Interrupted(signum)
 
 
+DESCRIPTION = """\
+Write the Terraform that sets up Amazon SageMaker Model Monitor for your endpoints: data quality, model quality,
+model bias and model explainability schedules, a least-privilege role, and optionally baseline generation and
+alerts. Give your parameters as a file (--config: flat YAML/JSON or a SeedFarmer manifest) or as
+SEEDFARMER_PARAMETER_* environment variables; then run `terraform init` and `terraform apply` in the stack folder
+the synth prints. Bad parameters are all reported at once (exit 2) and nothing is written."""
+EPILOG = "Parameters: README.md, section Parameters. Exit codes: 0 written, 2 bad input, 130/143 interrupted."
+
+
+def version() -> str:
+    """The project's version: pyproject.toml beside this file in a checkout, the installed package's otherwise."""
+    pyproject = HERE / "pyproject.toml"
+    if pyproject.is_file():
+        import tomllib
+
+        return str(tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"])
+    from importlib.metadata import version as installed_version
+
+    return installed_version("sagemaker-model-monitoring-cdktf")
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     source = parser.add_mutually_exclusive_group()
     source.add_argument(
         "--config", type=Path, help="YAML/JSON file: a SeedFarmer module manifest or a flat mapping of parameters"

@@ -105,10 +105,10 @@ def stand_ins(params: dict[str, Any], model_fields: Any) -> tuple[dict[str, Any]
     uri_fields = set(s3_uri_fields(model_fields))
 
     bucket_arn = params.get("model_bucket_arn")
-    literal_arn = isinstance(bucket_arn, str) and not is_token(bucket_arn)
-    partition = bucket_arn.split(":")[1] if literal_arn and bucket_arn.count(":") >= 5 else "aws"
-    if literal_arn:
-        bucket = bucket_arn.split(":::", 1)[-1]
+    literal_arn = bucket_arn if isinstance(bucket_arn, str) and not is_token(bucket_arn) else None
+    partition = literal_arn.split(":")[1] if literal_arn is not None and literal_arn.count(":") >= 5 else "aws"
+    if literal_arn is not None:
+        bucket = literal_arn.split(":::", 1)[-1]
     else:
         # A referenced bucket: the literal URIs' bucket stands in for it when they agree (the precondition
         # checks it at plan time), so only a real disagreement between literals is reported now.

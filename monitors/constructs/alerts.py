@@ -272,6 +272,7 @@ class Alerts(Construct):
         )
 
     def _baseline_failures(self, config: AlertsConfig) -> None:
+        assert config.state_machine_arn is not None  # only made with baseline generation (see __init__)
         rule = aws("cloudwatch_event_rule").CloudwatchEventRule(
             self,
             "baseline_failures",

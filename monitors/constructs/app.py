@@ -22,7 +22,7 @@ def synthesize(
     folders no longer in the configuration go to `notes` (default: stderr).
     """
     outdir = outdir.resolve()
-    plans = [p if isinstance(p, StackPlan) else StackPlan(p.stack_name, (p,)) for p in plans]
+    plans = [p if isinstance(p, StackPlan) else StackPlan(p.validated_stack_name, (p,)) for p in plans]
     with locked_output(outdir) as scratch:
         from cdktf import App  # imported here: loading jsii is the slow part, and errors above need none of it
 

@@ -7,7 +7,7 @@ are set on each resource.
 
 from __future__ import annotations
 
-from cdktf import TerraformResourceLifecycle
+from cdktf import TerraformProvider, TerraformResourceLifecycle
 from constructs import Construct
 
 from monitors.constructs.generic import GenericProvider, GenericResource
@@ -35,7 +35,7 @@ class AwsccProvider(GenericProvider):
 class AwsccJobDefinition(GenericResource):
     """One awscc SageMaker job definition; its resource type is the config's."""
 
-    def __init__(self, scope: Construct, id: str, *, config: JobDefinitionConfig, provider: AwsccProvider) -> None:
+    def __init__(self, scope: Construct, id: str, *, config: JobDefinitionConfig, provider: TerraformProvider) -> None:
         missing = [name for name in config.REQUIRED if getattr(config, name) is None]
         if missing:
             raise ValueError(f"{config.RESOURCE_TYPE}: missing required attributes {missing}")

@@ -81,7 +81,7 @@ class EndpointMonitoring:
         self.role = ServiceRole(
             scope,
             "monitoring_role",
-            name=bounded_name(settings.stack_name, "monitoring", max_length=64),
+            name=bounded_name(endpoint.stack_name, "monitoring", max_length=64),
             service="sagemaker.amazonaws.com",
             account=self.account,
             statements=monitoring_statements(
@@ -232,7 +232,7 @@ class EndpointMonitoring:
         defaults = {"analyzer": ANALYZER, "clarify": CLARIFY}
         # A referenced bucket's partition is known at plan time only (data.aws_partition).
         partition = self.account.partition if tokens.is_token(settings.model_bucket_arn) else settings.partition
-        out = {}
+        out: dict[str, tuple[str, str, str]] = {}
         for kind in sorted(wanted):
             override = overrides[kind]
             if override:
@@ -352,7 +352,8 @@ class _ResourceTags:
 
     def visit(self, node: IConstruct) -> None:
         if isinstance(node, TerraformResource) and hasattr(type(node), "tags_input"):
-            node.tags = {**self.tags, **(node.tags_input or {})}
+            # tags/tags_input: attributes of the generated aws resource classes (checked above), not TerraformResource's
+            node.tags = {**self.tags, **(node.tags_input or {})}  # type: ignore[attr-defined]
 
 
 def _stack_awscc_provider(stack: TerraformStack) -> TerraformProvider | None:

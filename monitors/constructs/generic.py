@@ -45,7 +45,7 @@ class GenericResource(TerraformResource):
         id: str,
         *,
         resource_type: str,
-        provider: GenericProvider,
+        provider: TerraformProvider,
         attributes: dict[str, Any],
         **meta: Any,
     ) -> None:

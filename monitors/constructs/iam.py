@@ -183,6 +183,7 @@ def monitoring_statements(
 ) -> list[Statement]:
     p, r, a = account.partition, account.region, account.account_id
     bucket_arn = settings.model_bucket_arn
+    assert bucket_arn is not None  # required: set after validation
     read, write = s3_access(settings)
     capture = endpoint_capture_patterns(settings)
     statements = [
@@ -275,12 +276,13 @@ def monitoring_statements(
                 ("sagemaker:DescribeModel", "sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig"),
                 (
                     f"arn:{p}:sagemaker:{r}:{a}:model/*",
-                    f"arn:{p}:sagemaker:{r}:{a}:endpoint/{tokens.lower(settings.endpoint_name)}",
+                    f"arn:{p}:sagemaker:{r}:{a}:endpoint/{tokens.lower(settings.validated_endpoint_name)}",
                     f"arn:{p}:sagemaker:{r}:{a}:endpoint-config/*",
                 ),
             )
         )
     if settings.vpc_enabled:
+        assert settings.subnet_ids is not None  # vpc_enabled: subnet_ids given
         subnet_arns = tuple(f"arn:{p}:ec2:{r}:{a}:subnet/{s}" for s in settings.subnet_ids)
         statements += [
             Statement(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cdktf import TerraformResourceLifecycle
+from cdktf import TerraformProvider, TerraformResourceLifecycle
 from constructs import Construct
 
 from monitors.constructs.aws_bindings import aws
-from monitors.constructs.awscc import AwsccJobDefinition, AwsccProvider
+from monitors.constructs.awscc import AwsccJobDefinition
 from monitors.payloads import analysis_configs
 from monitors.payloads.common import MonitorInputs, MonitorJob
 from monitors.payloads.job_definitions import job_definition_name, job_definition_payload, schedule_name
@@ -24,7 +24,7 @@ class MonitorConfig:
     image_uri: str  # Terraform reference or override
     image_key: str  # what determines the image, for the content-derived name
     kms_key_arn: str | None  # Terraform reference to the resolved key ARN
-    awscc_provider: AwsccProvider | None
+    awscc_provider: TerraformProvider | None
 
 
 class Monitor(Construct):
@@ -45,6 +45,7 @@ class Monitor(Construct):
             definition_name = self.job_definition.name
             self.job_definition_arn = self.job_definition.arn
         else:  # the payload is an awscc JobDefinitionConfig, which names its resource type
+            assert config.awscc_provider is not None  # EndpointMonitoring adds one when a monitor needs it
             self.job_definition = AwsccJobDefinition(
                 self, "job_definition", config=payload, provider=config.awscc_provider
             )

@@ -50,9 +50,9 @@ class MonitoringStack(ReadableAddressStack):
         self.endpoints: dict[str, SageMakerModelMonitoring | EndpointMonitoring] = {}
         for settings in plan.endpoints:
             if plan.grouped:  # each endpoint in a construct named after it
-                self.endpoints[settings.endpoint_name] = SageMakerModelMonitoring(
+                self.endpoints[settings.validated_endpoint_name] = SageMakerModelMonitoring(
                     self,
-                    settings.endpoint_name,
+                    settings.validated_endpoint_name,
                     settings=settings,
                     awscc_provider=self.awscc_provider,
                     account=self.account,
@@ -60,7 +60,7 @@ class MonitoringStack(ReadableAddressStack):
                     apply_tags=False,
                 )
             else:  # directly in the stack (the construct paths and addresses of a one-endpoint stack)
-                self.endpoints[settings.endpoint_name] = EndpointMonitoring(
+                self.endpoints[settings.validated_endpoint_name] = EndpointMonitoring(
                     self, settings=settings, awscc_provider=self.awscc_provider, account=self.account, output_prefix=""
                 )
         self.add_moved_blocks()
@@ -73,6 +73,7 @@ class MonitoringStack(ReadableAddressStack):
             # beside the output folder, where cdktf keeps terraform.<stack>.tfstate and a re-synth never reaches.
             LocalBackend(self, path=settings.backend_local_path or default_local_state_path(self.node.id))
         elif settings.backend == "s3":
+            assert settings.backend_s3_bucket is not None  # validated: required when backend is s3
             S3Backend(
                 self,
                 bucket=settings.backend_s3_bucket,
@@ -90,6 +91,7 @@ class MonitoringStack(ReadableAddressStack):
                 if settings.tfc_workspace_name
                 else TaggedCloudWorkspaces(list(settings.tfc_workspace_tags or []))
             )
+            assert settings.tfc_organization is not None  # validated: required when backend is cloud
             CloudBackend(
                 self, hostname=settings.tfc_hostname, organization=settings.tfc_organization, workspaces=workspaces
             )

@@ -240,3 +240,11 @@ class Alarm(BaseModel):
     def extra_dimensions(self) -> dict[str, str]:
         """Dimensions beyond the endpoint/schedule ones that name the published metric."""
         return {}
+
+    if TYPE_CHECKING:  # every alarm model has them, as fields (or a ClassVar); declared here for the type checker only
+
+        @property
+        def direction(self) -> str: ...
+
+        @property
+        def threshold(self) -> float: ...

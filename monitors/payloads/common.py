@@ -55,12 +55,14 @@ def baseline_uri(job: MonitorJob, kind: str) -> str:
 def common_blocks(job: MonitorJob, inputs: MonitorInputs) -> dict[str, Any]:
     """job_resources, stopping_condition, network_config and output: the same in every job definition."""
     options, net = job.monitor.options, job.endpoint.network
+    vpc_config = None
+    if net.vpc_enabled:
+        assert net.security_group_id is not None  # validated: given together with subnet_ids
+        vpc_config = shapes.VpcConfig(security_group_ids=(net.security_group_id,), subnets=net.subnet_ids)
     network = shapes.NetworkConfig(
         enable_inter_container_traffic_encryption=net.enable_inter_container_traffic_encryption,
         enable_network_isolation=net.enable_network_isolation,
-        vpc_config=shapes.VpcConfig(security_group_ids=(net.security_group_id,), subnets=net.subnet_ids)
-        if net.vpc_enabled
-        else None,
+        vpc_config=vpc_config,
     )
     return {
         "job_resources": shapes.JobResources(

@@ -268,7 +268,7 @@ def _raw_problems(field: str, value: Any, schema: dict[str, Any], literal: bool,
             )
         return out
     if isinstance(value, list):
-        items = next((o.get("items", {}) for o in options if o.get("type") == "array"), {})
+        items: dict[str, Any] = next((o.get("items", {}) for o in options if o.get("type") == "array"), {})
         return [_raw_problems(field, item, items, literal, f"{path}[{i}]", problems) for i, item in enumerate(value)]
     return value
 
@@ -400,14 +400,15 @@ def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None
         settings, problems = _validate_known(merged)
         if problems:
             raise ConfigError(_explain_value_from(problems, value_from))
-        return [StackPlan(settings.stack_name, (settings,))], warnings + settings_warnings(settings)
+        assert settings is not None  # no problems: validated
+        return [StackPlan(settings.validated_stack_name, (settings,))], warnings + settings_warnings(settings)
     if not fleet.endpoints:
         raise ConfigError(["endpoints: must list at least one endpoint"])
 
     explicit_stack = merged.get("stack_name", (None, ""))[0]
     raw = {name: value for name, (value, _) in merged.items()}
     shared_stack = explicit_stack if explicit_stack is not None else derived_stack_name(raw, endpoint=False)
-    problems: list[str] = []
+    problems = []
     endpoints: list[Settings] = []
     seen: dict[str, int] = {}
     derived_names: dict[str, tuple[int, str]] = {}
@@ -442,7 +443,7 @@ def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None
         if settings is not None:
             # IAM role, Lambda, schedule and repository names derive from the stack name and compare
             # case-insensitively (IAM) or are lower-cased (ECR): `a--b`/`a-b` and `Churn`/`churn` collide.
-            derived = settings.stack_name.lower()
+            derived = settings.validated_stack_name.lower()
             if derived in derived_names:
                 j, other = derived_names[derived]
                 problems.append(
@@ -456,9 +457,9 @@ def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None
     if problems:
         raise ConfigError(problems)
     if fleet.stack_per_endpoint:
-        plans = [StackPlan(s.stack_name, (s,)) for s in endpoints]
+        plans = [StackPlan(s.validated_stack_name, (s,)) for s in endpoints]
         # Separate stacks must not share state: the same S3 key or the same Terraform Cloud workspace.
-        for field, key in (
+        for field, shared_by in (
             ("stack_name", lambda s: s.stack_name),
             (
                 "backend_s3_key",
@@ -466,8 +467,8 @@ def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None
             ),
             ("tfc_workspace_name", lambda s: s.tfc_workspace_name if s.backend == "cloud" else None),
         ):
-            values = [key(s) for s in endpoints if key(s) is not None]
-            if len(set(values)) != len(values):
+            shared = [shared_by(s) for s in endpoints if shared_by(s) is not None]
+            if len(set(shared)) != len(shared):
                 problems.append(
                     f"{field}: the per-endpoint stacks would share it (and their state); set it per endpoint or "
                     f"leave it to the default"

@@ -424,6 +424,20 @@ class Settings(BaseModel):
         return bool(self.alert_sns_topic_arn or self.alert_create_topic)
 
     @property
+    def validated_stack_name(self) -> str:
+        """stack_name after validation: always set (derived when unset); Optional in the model only so that every
+        problem is reported."""
+        assert self.stack_name is not None
+        return self.stack_name
+
+    @property
+    def validated_endpoint_name(self) -> str:
+        """endpoint_name after validation: required, so always set; Optional in the model only so that every
+        problem is reported."""
+        assert self.endpoint_name is not None
+        return self.endpoint_name
+
+    @property
     def model_bucket_name(self) -> str:
         assert self.model_bucket_arn is not None
         return self.model_bucket_arn.split(":::", 1)[1]

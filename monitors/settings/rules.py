@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from monitors.monitor_types import MONITORS
@@ -62,8 +63,12 @@ def check(settings: Settings, bad: frozenset[str]) -> list[str]:
 
 def _per_monitor(specs: Iterable[MonitorType], check: Callable[[Settings, Problem, MonitorType], None]) -> None:
     """Register one rule per monitor type, in the registry's order."""
+
+    def bound(spec: MonitorType) -> Callable[[Settings, Problem], None]:
+        return lambda settings, problem: check(settings, problem, spec)
+
     for spec in specs:
-        rule()(lambda settings, problem, spec=spec: check(settings, problem, spec))
+        rule()(bound(spec))
 
 
 def _with(option: str) -> list[MonitorType]:
@@ -78,10 +83,13 @@ def _in_bucket(settings: Settings, value: str) -> str | None:
 
 
 # --- Required -------------------------------------------------------------------------------------
+def _required(settings: Settings, problem: Problem, field: str) -> None:
+    if settings.parameter(field) is None:
+        problem(field, "is required")
+
+
 for _field in ("endpoint_name", "model_bucket_arn"):
-    rule(_field)(
-        lambda settings, problem, field=_field: settings.parameter(field) is None and problem(field, "is required")
-    )
+    rule(_field)(partial(_required, field=_field))
 
 
 # --- Monitors: at least one ---------------------------------------------------------------------
@@ -127,7 +135,7 @@ def _required_uri(settings: Settings, problem: Problem, spec: MonitorType, kind:
 
 for _spec in MONITORS.values():
     for _kind in ("baseline_s3_uri", "output_s3_uri", *(("ground_truth_s3_uri",) if _spec.needs_ground_truth else ())):
-        rule(_spec.setting(_kind))(lambda s, problem, spec=_spec, kind=_kind: _required_uri(s, problem, spec, kind))
+        rule(_spec.setting(_kind))(partial(_required_uri, spec=_spec, kind=_kind))
 
 
 @rule()
@@ -295,10 +303,8 @@ def _window_order(settings: Settings, problem: Problem, spec: MonitorType) -> No
 
 
 for _spec in _with("start_time_offset"):
-    rule()(lambda s, problem, spec=_spec: _window_of_disabled(s, problem, spec))
-    rule(_spec.setting("start_time_offset"), _spec.setting("end_time_offset"))(
-        lambda s, problem, spec=_spec: _window_order(s, problem, spec)
-    )
+    rule()(partial(_window_of_disabled, spec=_spec))
+    rule(_spec.setting("start_time_offset"), _spec.setting("end_time_offset"))(partial(_window_order, spec=_spec))
 
 
 def _script(settings: Settings, problem: Problem, spec: MonitorType, option: str) -> None:
@@ -317,7 +323,7 @@ def _script(settings: Settings, problem: Problem, spec: MonitorType, option: str
 
 for _spec in _with("record_preprocessor_source_uri"):
     for _option in ("record_preprocessor_source_uri", "post_analytics_processor_source_uri"):
-        rule(_spec.setting(_option))(lambda s, problem, spec=_spec, option=_option: _script(s, problem, spec, option))
+        rule(_spec.setting(_option))(partial(_script, spec=_spec, option=_option))
 
 
 @rule()

@@ -23,7 +23,7 @@ import json
 import re
 from typing import Any
 
-from monitors.tooling.hcl_blocks import BLOCKS
+from monitors.tooling.hcl_blocks import BLOCKS, Blocks
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 KEYWORDS = frozenset({"true", "false", "null", "for", "in", "if", "else", "endif", "endfor"})
@@ -252,7 +252,7 @@ def _body(lines: list[Any], depth: int, body: dict, blocks: dict, where: str) ->
             _block(lines, depth, key, _lifecycle(body_) if key == "lifecycle" else body_, children, f"{where}.{key}")
 
 
-LIFECYCLE = {"precondition": {}, "postcondition": {}}
+LIFECYCLE: Blocks = {"precondition": {}, "postcondition": {}}
 
 
 def _lifecycle(body: dict) -> dict:
@@ -321,6 +321,6 @@ def _terraform(lines: list[Any], block: dict) -> None:
     lines.append("terraform {")
     _body(lines, 1, body, {}, "terraform")
     for header, config in nested:
-        blocks = {"workspaces": {}} if header == "cloud" else {}
+        blocks: Blocks = {"workspaces": {}} if header == "cloud" else {}
         _block(lines, 1, header, config, blocks, f"terraform.{header}")
     lines.append("}")

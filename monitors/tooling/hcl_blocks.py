@@ -8,7 +8,11 @@ entries are kreuzwerker/docker 3.x's (internal/provider/resource_docker_image.go
 provider.go: `build`, `auth_config` and the provider's `registry_auth` are SDKv2 nested blocks).
 """
 
-AWS_PROVIDER = {
+from typing import TypeAlias
+
+Blocks: TypeAlias = dict[str, "Blocks"]  # block name -> its own nested blocks
+
+AWS_PROVIDER: Blocks = {
     "assume_role": {},
     "assume_role_with_web_identity": {},
     "default_tags": {},
@@ -16,7 +20,7 @@ AWS_PROVIDER = {
     "ignore_tags": {},
 }
 
-AWS_RESOURCES = {
+AWS_RESOURCES: Blocks = {
     "aws_cloudwatch_event_rule": {},
     "aws_cloudwatch_event_target": {
         "appsync_target": {},
@@ -82,7 +86,7 @@ AWS_RESOURCES = {
     "aws_sns_topic_subscription": {},
 }
 
-AWS_DATA_SOURCES = {
+AWS_DATA_SOURCES: Blocks = {
     "aws_caller_identity": {},
     "aws_ecr_authorization_token": {},
     "aws_iam_policy_document": {"statement": {"condition": {}, "not_principals": {}, "principals": {}}},
@@ -91,18 +95,18 @@ AWS_DATA_SOURCES = {
     "aws_sagemaker_prebuilt_ecr_image": {},
 }
 
-AWSCC_RESOURCES = {
+AWSCC_RESOURCES: Blocks = {
     "awscc_sagemaker_model_bias_job_definition": {},
     "awscc_sagemaker_model_explainability_job_definition": {},
     "awscc_sagemaker_model_quality_job_definition": {},
 }
 
-DOCKER_RESOURCES = {
+DOCKER_RESOURCES: Blocks = {
     "docker_image": {"build": {"auth_config": {}, "secrets": {}, "ulimit": {}}, "timeouts": {}},
     "docker_registry_image": {"auth_config": {}, "timeouts": {}},
 }
 
-BLOCKS = {
+BLOCKS: dict[str, Blocks] = {
     "provider": {"aws": AWS_PROVIDER, "awscc": {}, "docker": {"registry_auth": {}}},
     "resource": {**AWS_RESOURCES, **AWSCC_RESOURCES, **DOCKER_RESOURCES},
     "data": AWS_DATA_SOURCES,
