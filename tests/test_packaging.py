@@ -19,7 +19,8 @@ RUNTIME = {"cdktf", "cdktf-cdktf-provider-aws", "constructs", "pydantic", "pyyam
 def _expected_wheel_files() -> set[str]:
     files = {f"{PACKAGE}/__init__.py", f"{PACKAGE}/main.py", f"{PACKAGE}/examples/full.yaml"}
     for folder in ("monitors", "baseline"):
-        files |= {f"{PACKAGE}/{folder}/{p.name}" for p in (REPO / folder).glob("*.py")}
+        files |= {f"{PACKAGE}/{p.relative_to(REPO).as_posix()}" for p in (REPO / folder).rglob("*.py")
+                  if "__pycache__" not in p.parts}
     # The whole Lambda build context (its bytes give the image tag) and the alert checker.
     files |= {f"{PACKAGE}/lambda_image/{p.relative_to(REPO / 'lambda_image').as_posix()}"
               for p in (REPO / "lambda_image").rglob("*") if p.is_file() and "__pycache__" not in p.parts}

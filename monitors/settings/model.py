@@ -306,10 +306,14 @@ class Settings(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _default_stack_name(cls, data: Any) -> Any:
-        """Unset stack_name: derived from what identifies this deployment, so two never share names or state."""
-        if isinstance(data, dict) and data.get("stack_name") is None:
-            data = {**data, "stack_name": derived_stack_name(data)}
+    def _flat_names_and_default_stack_name(cls, data: Any) -> Any:
+        """Flat monitor parameters (``Settings(enable_data_quality_monitor=True, ...)``, the names of the README table)
+        go into their monitor type's options; unset stack_name is derived from what identifies this deployment, so
+        two never share names or state."""
+        if isinstance(data, dict):
+            data = nest(data)
+            if data.get("stack_name") is None:
+                data = {**data, "stack_name": derived_stack_name(data)}
         return data
 
     @model_validator(mode="after")
@@ -515,14 +519,22 @@ STACK_LEVEL = frozenset(name for name, p in PARAMETERS.items() if p.extra("stack
 
 
 def nest(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Flat parameters -> the nested shape Settings validates (a monitor option goes into its type's mapping)."""
+    """Flat parameters -> the nested shape Settings validates (a monitor option goes into its type's mapping, beside
+    what a nested mapping or options model of that type already gives)."""
     out: dict[str, Any] = {}
     for name, value in values.items():
         where = PARAMETERS.get(name)
-        if where is not None and where.monitor is not None:
-            out.setdefault(where.monitor, {})[where.field] = value
-        else:
-            out[name] = value
+        if where is None or where.monitor is None:
+            if name in MONITORS and isinstance(out.get(name), dict):
+                given = value.model_dump(exclude_unset=True) if isinstance(value, BaseModel) else value
+                out[name] = {**given, **out[name]} if isinstance(given, Mapping) else value
+            else:
+                out[name] = value
+            continue
+        options = out.get(where.monitor)
+        if isinstance(options, BaseModel):
+            options = options.model_dump(exclude_unset=True)
+        out[where.monitor] = {**(options if isinstance(options, Mapping) else {}), where.field: value}
     return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from monitors.settings.model import Settings
+from monitors.settings.model import PARAMETERS
 
 ACCOUNT = "123456789012"
 REGION = "us-east-2"
@@ -184,7 +184,7 @@ def project_config(case: Case) -> dict:
             batch.update({"csv_header": True} if fmt == "csv" else {"json_line": True})
             config[f"{monitor}_batch_transform_input"] = batch
         for attribute, value in extras(case, monitor).items():
-            if f"{monitor}_{attribute}" in Settings.model_fields:
+            if f"{monitor}_{attribute}" in PARAMETERS:
                 config[f"{monitor}_{attribute}"] = value
     config = {k: v for k, v in config.items()
               if not any(k.startswith(m) for m in ALL_MONITORS if m not in case.monitors)}
