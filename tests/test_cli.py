@@ -1,4 +1,8 @@
-"""`python main.py` as users run it: messages, exit codes, nothing half-written, byte-identical output."""
+"""`python main.py` as users run it: messages, exit codes, nothing half-written, byte-identical output.
+
+The contract end to end, in real processes (``run_main``): no configuration and a bad one exit 2 with only our
+lines on stderr (no traceback) and write nothing; the bundled example synthesizes with only our lines; two
+checkouts write the same bytes. The other cases call main.main() in this process (``cli``)."""
 
 from __future__ import annotations
 
@@ -19,9 +23,9 @@ def test_no_configuration_exits_2_and_says_what_was_expected(run_main, tmp_path)
     assert not (tmp_path / "cdktf.out").exists()
 
 
-def test_seedfarmer_variables_of_another_prefix_are_named_not_ignored(run_main, tmp_path):
+def test_seedfarmer_variables_of_another_prefix_are_named_not_ignored(cli, tmp_path):
     # SeedFarmer with publishGenericEnvVariables: false exports <PROJECT>_PARAMETER_<NAME>.
-    result = run_main(env={"MLOPS_PARAMETER_ENDPOINT_NAME": "churn", "MLOPS_PARAMETER_REGION": "us-east-2"})
+    result = cli(env={"MLOPS_PARAMETER_ENDPOINT_NAME": "churn", "MLOPS_PARAMETER_REGION": "us-east-2"})
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == (
         "error: no configuration: found MLOPS_PARAMETER_ENDPOINT_NAME, MLOPS_PARAMETER_REGION but no SEEDFARMER_PARAMETER_* "
@@ -29,13 +33,13 @@ def test_seedfarmer_variables_of_another_prefix_are_named_not_ignored(run_main, 
     assert not (tmp_path / "cdktf.out").exists()
 
 
-def test_example_takes_no_environment_parameters_and_no_config(run_main, tmp_path):
-    result = run_main(["--example"], env={"SEEDFARMER_PARAMETER_ENDPOINT_NAME": "prod-endpoint"})
+def test_example_takes_no_environment_parameters_and_no_config(cli, tmp_path):
+    result = cli(["--example"], env={"SEEDFARMER_PARAMETER_ENDPOINT_NAME": "prod-endpoint"})
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == (
         "error: --example: the bundled example takes no SEEDFARMER_PARAMETER_* variables (found "
         "SEEDFARMER_PARAMETER_ENDPOINT_NAME); copy examples/full.yaml and give it with --config")
-    both = run_main(["--example"], config=MINIMAL)
+    both = cli(["--example"], config=MINIMAL)
     assert both.returncode == 2 and "not allowed with argument --example" in both.stderr
     assert not (tmp_path / "cdktf.out").exists()
 
@@ -69,21 +73,25 @@ def test_bad_configuration_exits_2_lists_all_problems_writes_nothing(run_main, t
     assert not (tmp_path / "cdktf.out").exists()
 
 
-def test_unreadable_config_file_exits_2(run_main, tmp_path):
-    result = run_main(["--config", str(tmp_path / "missing.yaml")])
+def test_unreadable_config_file_exits_2(cli, tmp_path):
+    result = cli(["--config", str(tmp_path / "missing.yaml")])
     assert result.returncode == 2 and "error: --config: cannot read" in result.stderr
+    assert not (tmp_path / "cdktf.out").exists()
 
 
-def test_both_seed_manifests_synthesize_as_they_are(run_main, tmp_path):
+def test_both_seed_manifests_synthesize_as_they_are(cli, tmp_path):
     for name in ("basic", "baseline"):
-        result = run_main(config=seed_manifest(name))
+        (tmp_path / name).mkdir()
+        result = cli(config=seed_manifest(name), cwd=tmp_path / name)
         assert result.returncode == 0, result.stderr
+        [written] = [line.removeprefix("wrote ") for line in result.stderr.splitlines() if line.startswith("wrote ")]
+        assert written.startswith("cdktf.out/stacks/") and (tmp_path / name / written).is_file(), written
 
 
-def test_environment_wins_over_file(run_main, tmp_path):
+def test_environment_wins_over_file(cli, tmp_path):
     import json
 
-    result = run_main(config=MINIMAL, env={"SEEDFARMER_PARAMETER_DATA_QUALITY_INSTANCE_TYPE": "ml.c5.2xlarge"})
+    result = cli(config=MINIMAL, env={"SEEDFARMER_PARAMETER_DATA_QUALITY_INSTANCE_TYPE": "ml.c5.2xlarge"})
     assert result.returncode == 0, result.stderr
     tf = json.loads((tmp_path / "cdktf.out/stacks/smm-my-endpoint-us-east-2/cdk.tf.json").read_text())
     [dq] = tf["resource"]["aws_sagemaker_data_quality_job_definition"].values()

@@ -86,23 +86,22 @@ def test_literal_text_stays_literal_in_hcl_and_in_json_documents(terraform, tmp_
         assert outputs == expected, name
 
 
-def test_main_writes_formatted_hcl_for_the_full_example(terraform, tmp_path, capsys):
+def test_main_writes_formatted_hcl_for_the_full_example(terraform, tmp_path, cli):
     """`main.py --hcl` writes cdk.tf and no cdk.tf.json; `terraform fmt -check` finds nothing to change (it parses
     the whole file, awscc and docker resources included); a JSON synth into the same folder removes cdk.tf."""
-    import main
-
     outdir = tmp_path / "cdktf.out"
-    assert main.main(["--example", "--hcl", "--outdir", str(outdir)]) == 0
+    result = cli(["--example", "--hcl", "--outdir", str(outdir)])
+    assert result.returncode == 0, result.stderr
     stack = outdir / "stacks" / "sagemaker-model-monitoring"
     assert sorted(p.name for p in stack.iterdir()) == ["assets", "cdk.tf"]
-    assert "wrote " in (err := capsys.readouterr().err) and err.split("wrote ", 1)[1].split("\n", 1)[0].endswith("/cdk.tf")
+    assert "wrote " in (err := result.stderr) and err.split("wrote ", 1)[1].split("\n", 1)[0].endswith("/cdk.tf")
     text = (stack / "cdk.tf").read_text()
     assert 'definition = jsonencode(local.baseline_state_machine_definition)' in text
     assert "moved {\n  from = aws_iam_role.monitoring_role_3C7E8759\n  to   = aws_iam_role.monitoring_role\n}" in text
     assert 'required_version = ">= 1.2"' in text
     rc, out, err = terraform(stack).execute_command("fmt", "-check", "-diff", "-no-color", "cdk.tf")
     assert rc == 0, out + err
-    assert main.main(["--example", "--outdir", str(outdir)]) == 0
+    assert cli(["--example", "--outdir", str(outdir)]).returncode == 0
     assert sorted(p.name for p in stack.iterdir()) == ["assets", "cdk.tf.json"]
 
 
@@ -173,13 +172,12 @@ def test_cdktf_synth_hcl_environment_gets_our_hcl(terraform, tmp_path):
     assert rc == 0, out + err
 
 
-def test_a_block_type_the_writer_does_not_know_stops_the_synth_with_nothing_written(tmp_path, capsys, monkeypatch):
-    import main
-
+def test_a_block_type_the_writer_does_not_know_stops_the_synth_with_nothing_written(tmp_path, cli, monkeypatch):
     monkeypatch.delitem(BLOCKS["resource"], "aws_iam_role")
     outdir = tmp_path / "cdktf.out"
-    assert main.main(["--example", "--hcl", "--outdir", str(outdir)]) == 2
-    err = capsys.readouterr().err
+    result = cli(["--example", "--hcl", "--outdir", str(outdir)])
+    assert result.returncode == 2
+    err = result.stderr
     assert ("error: --hcl: HCL output: the nested blocks of resource 'aws_iam_role' (aws_iam_role) are not known; "
             "add them to monitors/hcl_blocks.py; nothing was written") in err
     assert "Traceback" not in err and not (outdir / "stacks").exists()
