@@ -8,10 +8,13 @@ next plan is empty (`-detailed-exitcode` 0).
 
 from __future__ import annotations
 
+import pytest
 from conftest import address
 from test_apply_cycle import STARTED, _config, emulator_stack
 
 from monitors.addresses import ReadableAddressStack
+
+pytestmark = pytest.mark.slow  # Terraform against the emulator
 
 
 def test_hashed_addresses_state_upgrades_with_an_empty_plan(emulated_account, synth, terraform, tmp_path, monkeypatch):

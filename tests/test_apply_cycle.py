@@ -17,6 +17,8 @@ from tftest import TerraformTestError
 
 from monitors.awscc import to_terraform  # noqa: F401
 
+pytestmark = pytest.mark.slow  # Terraform against the emulator
+
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/baseline-lambda:v1"
 # The baseline handler's answers to {"action": "start_executions"} (lambda_image/app.py).
 STARTED = {"status": "STARTED", "execution_arns": ["arn:aws:states:us-east-1:123456789012:execution:sm:deploy-dq"]}

@@ -184,6 +184,7 @@ def _named(tf: dict, rtype: str, readable: str) -> dict:
     return tf[block][kind][address(tf, rtype, readable).rsplit(".", 1)[1]]
 
 
+@pytest.mark.slow
 def test_embedded_example_wires_references_and_terraform_validates(tmp_path, terraform_validate):
     import importlib.util
 
@@ -272,6 +273,7 @@ def _variables_app(tmp_path, *, bucket_arn: str, endpoint: str, uri_bucket: str,
     return tmp_path / "out" / "stacks" / "app" / "cdk.tf.json"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["valid", "outside bucket", "bad endpoint name", "other region"])
 def test_preconditions_stop_the_plan_with_the_rule(case, moto_server, terraform, tmp_path):
     bucket_arn, endpoint, uri_bucket = f"arn:aws:s3:::{BUCKET}", "churn", BUCKET

@@ -46,6 +46,7 @@ def test_documents_need_no_null_and_fail_loudly_on_one():
         json_document(stack, "doc", {"a": [1, None]})
 
 
+@pytest.mark.slow
 def test_old_string_state_upgrades_and_terraform_renders_the_documents(emulated_account, synth, terraform, tmp_path):
     config = _config(endpoint_name="documents-endpoint", stack_name="json-documents")
     new, stack = synth(config), synth.folder(config)

@@ -180,6 +180,7 @@ def test_a_signal_stops_with_one_line_and_leaves_nothing_behind(tmp_path, signum
     assert sorted(p.name for p in work.iterdir()) == ["cdktf.out"]
 
 
+@pytest.mark.slow
 def test_apply_then_resynth_keeps_state_and_plans_no_changes(moto_server, terraform, tmp_path):
     """The README's deploy flow in the stack folder, against moto: init -> apply -> re-synth -> empty plan."""
     project = tmp_path / "project"
