@@ -9,7 +9,9 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from conftest import MINIMAL, REPO, node_env, seed_manifest
 
 
@@ -44,10 +46,19 @@ def test_example_takes_no_environment_parameters_and_no_config(cli, tmp_path):
     assert not (tmp_path / "cdktf.out").exists()
 
 
-def test_example_synthesizes_the_bundled_example(run_main, tmp_path):
-    result = run_main(["--example"])
+@pytest.fixture(scope="module")
+def example_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    """`python main.py --example` of this checkout, run once in an empty folder: (the process, its cdktf.out)."""
+    work = tmp_path_factory.mktemp("example")
+    result = subprocess.run([sys.executable, str(REPO / "main.py"), "--example"], cwd=work, env=node_env(),
+                            capture_output=True, text=True, timeout=120)
+    return result, work / "cdktf.out"
+
+
+def test_example_synthesizes_the_bundled_example(example_run):
+    result, outdir = example_run
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "cdktf.out" / "stacks" / "sagemaker-model-monitoring" / "cdk.tf.json").exists()
+    assert (outdir / "stacks" / "sagemaker-model-monitoring" / "cdk.tf.json").exists()
     # A clean synth prints no jsii/Node noise: only our own lines.
     assert [line for line in result.stderr.splitlines() if line.strip()] == [
         "wrote cdktf.out/stacks/sagemaker-model-monitoring/cdk.tf.json",
@@ -98,15 +109,15 @@ def test_environment_wins_over_file(cli, tmp_path):
     assert dq["job_resources"]["cluster_config"]["instance_type"] == "ml.c5.2xlarge"
 
 
-def test_output_is_byte_identical_across_runs_and_checkouts(tmp_path):
-    outputs = []
-    for name in ("checkout-a", "nested/checkout-b"):
-        copy = tmp_path / name
-        shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(".venv*", ".tools", "node_modules", "cdktf.out", ".git", "__pycache__", ".pytest_cache"))
-        result = subprocess.run([sys.executable, "main.py", "--example"], cwd=copy, env=node_env(), capture_output=True, text=True, timeout=120)
-        assert result.returncode == 0, result.stderr
-        outputs.append(copy / "cdktf.out")
-    a, b = outputs
+def test_output_is_byte_identical_across_runs_and_checkouts(example_run, tmp_path):
+    """This checkout's run (``example_run``) and a run in a copy of it at another depth, from its own folder."""
+    first, a = example_run
+    assert first.returncode == 0, first.stderr
+    copy = tmp_path / "nested" / "checkout-b"
+    shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(".venv*", ".tools", "node_modules", "cdktf.out", ".git", "__pycache__", ".pytest_cache"))
+    result = subprocess.run([sys.executable, "main.py", "--example"], cwd=copy, env=node_env(), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    b = copy / "cdktf.out"
 
     def tree(root):
         return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
@@ -115,5 +126,5 @@ def test_output_is_byte_identical_across_runs_and_checkouts(tmp_path):
     assert sorted(tree_a) == sorted(tree_b)
     assert [name for name in tree_a if tree_a[name] != tree_b[name]] == []
     assert any(name.startswith("stacks/sagemaker-model-monitoring/assets/") for name in tree_a)  # the Lambda image source
-    text = (a / "stacks/sagemaker-model-monitoring/cdk.tf.json").read_text()
-    assert str(tmp_path) not in text and "/work/" not in text
+    text = (a / "stacks/sagemaker-model-monitoring/cdk.tf.json").read_text()  # the same bytes as b's
+    assert [path for path in (str(REPO), str(a.parent), str(tmp_path), "/work/") if path in text] == []
