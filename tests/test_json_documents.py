@@ -36,12 +36,12 @@ def _as_strings(tf: dict) -> dict:
     return old
 
 
-def test_documents_need_no_null_and_fail_loudly_on_one():
+def test_documents_need_no_null_and_fail_loudly_on_one(tmp_path):
     from cdktf import App, TerraformStack
 
     from monitors.json_documents import json_document
 
-    stack = TerraformStack(App(), "s")
+    stack = TerraformStack(App(outdir=str(tmp_path)), "s")
     with pytest.raises(ValueError, match=r"JSON document doc\.a\[1\]: null values are not supported"):
         json_document(stack, "doc", {"a": [1, None]})
 
