@@ -14,7 +14,7 @@ SEEDFARMER_VENV := .venv-seedfarmer
 # installs the same set from the wheel), at the versions constraints.txt fixes.
 RUNTIME_REQUIREMENTS = $(PYTHON) -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))'
 
-.PHONY: setup runtime synth test lint bench docs clean
+.PHONY: setup runtime synth test test-fast lint bench docs clean
 
 # runtime: what a synth needs (make synth, the SeedFarmer deployspec); setup: everything the tests need too.
 runtime: $(VENV)/.runtime-installed $(NODE_BIN)/node
@@ -60,6 +60,10 @@ lint: $(VENV)/.installed
 
 test: setup lint
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+# Without the tests marked slow (Terraform, the emulator, checkov, packaging, the SDK): `make test` runs them all.
+test-fast: setup lint
+	$(VENV)/bin/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 bench: setup
 	$(VENV)/bin/python bench/synth_benchmark.py

@@ -1,12 +1,15 @@
-"""Shared fixtures: in-process synthesis (jsii loads once per session) and subprocess runs of main.py."""
+"""Shared fixtures: in-process synthesis (jsii loads once per session), main.main() in this process (``cli``) and
+subprocess runs of main.py (``run_main``, for the few tests that hold the command's contract end to end)."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -113,6 +116,56 @@ def run_main(tmp_path):
             path.write_text(config if isinstance(config, str) else yaml.safe_dump(config))
             argv += ["--config", str(path)]
         return subprocess.run(argv, cwd=cwd or tmp_path, env={**node_env(), **(env or {})}, capture_output=True, text=True, timeout=120)
+
+    return _run
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What a run of main.main() printed and returned (the fields of subprocess.CompletedProcess that tests read)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(tmp_path, capsys):
+    """cli(args, config=None, env=None, cwd=tmp) -> CliResult of ``main.main(args)`` in this process: what
+    ``run_main`` gives without starting Python and loading the project for every case (bad-input cases).
+
+    The process state main() touches is put back after each call: the environment (main.py's own variables
+    and SEEDFARMER_* cleared first, as ``node_env`` leaves them out of a subprocess; ``env`` added), the
+    working folder, and the SIGINT/SIGTERM handlers it installs. argparse's usage errors (SystemExit) become
+    the exit code. Any other exception propagates: a traceback in a subprocess is a failed test here.
+    """
+    import main
+
+    def _run(args: list[str] | None = None, *, config: dict | str | None = None, env: dict | None = None,
+             cwd: Path | None = None) -> CliResult:
+        argv = [*(args or [])]
+        if config is not None:
+            path = tmp_path / "config.yaml"
+            path.write_text(config if isinstance(config, str) else yaml.safe_dump(config))
+            argv += ["--config", str(path)]
+        handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+        capsys.readouterr()
+        with pytest.MonkeyPatch.context() as mp:
+            for key in list(os.environ):
+                if key.startswith("SEEDFARMER_") or key in ("CDKTF_OUTDIR", "SYNTH_HCL_OUTPUT"):
+                    mp.delenv(key)
+            for key, value in (env or {}).items():
+                mp.setenv(key, value)
+            mp.chdir(cwd or tmp_path)
+            try:
+                code = main.main(argv)
+            except SystemExit as exc:  # argparse: usage errors exit 2 after printing the usage
+                code = exc.code
+            finally:
+                for signum, handler in handlers.items():
+                    signal.signal(signum, handler)
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
 
     return _run
 

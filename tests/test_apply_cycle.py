@@ -17,6 +17,8 @@ from tftest import TerraformTestError
 
 from monitors.payloads.awscc_shapes import to_terraform  # noqa: F401
 
+pytestmark = pytest.mark.slow  # Terraform against the emulator
+
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/baseline-lambda:v1"
 # The baseline handler's answers to {"action": "start_executions"} (lambda_image/app.py).
 STARTED = {"status": "STARTED", "execution_arns": ["arn:aws:states:us-east-1:123456789012:execution:sm:deploy-dq"]}
@@ -160,23 +162,21 @@ def test_apply_fails_when_baseline_generation_does_not_start(moto_server, synth,
             tf.apply()
         return " ".join(failure.value.args[0].split())  # Terraform's output, wrapped lines joined
 
-    try:
-        # 1. The function raises: the apply fails with the reason; the invocation is not in state.
-        moto_server.answer_lambda_invocations({"errorMessage": reason, "errorType": "StartExecutionsFailed"})
-        assert reason in failed_apply()
-        assert address not in tf.state_list()
-        # 2. The next apply retries; this time the answer is an (old-style) ERROR: the postcondition fails.
-        moto_server.answer_lambda_invocations({"status": "ERROR", "error": reason})
-        err = failed_apply()
-        assert "Resource postcondition failed" in err, err
-        assert f"Baseline generation did not start on deploy: {reason}. Once the cause is fixed: terraform apply -replace={address}" in err, err
-        # 3. The -replace from the message retries it; STARTED passes and the next plan is empty.
-        moto_server.answer_lambda_invocations(STARTED)
-        tf.run("apply", "-auto-approve", f"-replace={address}")
-        assert address in tf.state_list()
-        assert tf.plan_exit_code() == 0
-    finally:
-        tf.destroy()
+    # No destroy at the end: the stack's names are its own in the session's emulator (see the moto_server fixture).
+    # 1. The function raises: the apply fails with the reason; the invocation is not in state.
+    moto_server.answer_lambda_invocations({"errorMessage": reason, "errorType": "StartExecutionsFailed"})
+    assert reason in failed_apply()
+    assert address not in tf.state_list()
+    # 2. The next apply retries; this time the answer is an (old-style) ERROR: the postcondition fails.
+    moto_server.answer_lambda_invocations({"status": "ERROR", "error": reason})
+    err = failed_apply()
+    assert "Resource postcondition failed" in err, err
+    assert f"Baseline generation did not start on deploy: {reason}. Once the cause is fixed: terraform apply -replace={address}" in err, err
+    # 3. The -replace from the message retries it; STARTED passes and the next plan is empty.
+    moto_server.answer_lambda_invocations(STARTED)
+    tf.run("apply", "-auto-approve", f"-replace={address}")
+    assert address in tf.state_list()
+    assert tf.plan_exit_code() == 0
 
 
 # Attributes a reviewer reads in a plan: policies, the state machine definition, event patterns, the run-on-deploy

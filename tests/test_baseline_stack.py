@@ -172,6 +172,7 @@ def test_baseline_param_names_are_checked():
     assert "baseline_model_quality_params: is set but enable_model_quality_monitor is false" in exc.value.problems
 
 
+@pytest.mark.slow
 def test_terraform_validate_with_baseline(tf, terraform_validate):
     report = terraform_validate(tf)
     assert report["valid"] is True, report["diagnostics"]

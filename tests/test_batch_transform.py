@@ -55,6 +55,7 @@ def test_batch_payloads_match_cloudformation_schema(tf, rtype):
     assert errors == []
 
 
+@pytest.mark.slow
 def test_terraform_validate_with_batch_input(tf, terraform_validate):
     report = terraform_validate(tf)
     assert report["valid"] is True, report["diagnostics"]

@@ -1,11 +1,17 @@
-"""`python main.py` as users run it: messages, exit codes, nothing half-written, byte-identical output."""
+"""`python main.py` as users run it: messages, exit codes, nothing half-written, byte-identical output.
+
+The contract end to end, in real processes (``run_main``): no configuration and a bad one exit 2 with only our
+lines on stderr (no traceback) and write nothing; the bundled example synthesizes with only our lines; two
+checkouts write the same bytes. The other cases call main.main() in this process (``cli``)."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from conftest import MINIMAL, REPO, node_env, seed_manifest
 
 
@@ -19,9 +25,9 @@ def test_no_configuration_exits_2_and_says_what_was_expected(run_main, tmp_path)
     assert not (tmp_path / "cdktf.out").exists()
 
 
-def test_seedfarmer_variables_of_another_prefix_are_named_not_ignored(run_main, tmp_path):
+def test_seedfarmer_variables_of_another_prefix_are_named_not_ignored(cli, tmp_path):
     # SeedFarmer with publishGenericEnvVariables: false exports <PROJECT>_PARAMETER_<NAME>.
-    result = run_main(env={"MLOPS_PARAMETER_ENDPOINT_NAME": "churn", "MLOPS_PARAMETER_REGION": "us-east-2"})
+    result = cli(env={"MLOPS_PARAMETER_ENDPOINT_NAME": "churn", "MLOPS_PARAMETER_REGION": "us-east-2"})
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == (
         "error: no configuration: found MLOPS_PARAMETER_ENDPOINT_NAME, MLOPS_PARAMETER_REGION but no SEEDFARMER_PARAMETER_* "
@@ -29,21 +35,30 @@ def test_seedfarmer_variables_of_another_prefix_are_named_not_ignored(run_main, 
     assert not (tmp_path / "cdktf.out").exists()
 
 
-def test_example_takes_no_environment_parameters_and_no_config(run_main, tmp_path):
-    result = run_main(["--example"], env={"SEEDFARMER_PARAMETER_ENDPOINT_NAME": "prod-endpoint"})
+def test_example_takes_no_environment_parameters_and_no_config(cli, tmp_path):
+    result = cli(["--example"], env={"SEEDFARMER_PARAMETER_ENDPOINT_NAME": "prod-endpoint"})
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == (
         "error: --example: the bundled example takes no SEEDFARMER_PARAMETER_* variables (found "
         "SEEDFARMER_PARAMETER_ENDPOINT_NAME); copy examples/full.yaml and give it with --config")
-    both = run_main(["--example"], config=MINIMAL)
+    both = cli(["--example"], config=MINIMAL)
     assert both.returncode == 2 and "not allowed with argument --example" in both.stderr
     assert not (tmp_path / "cdktf.out").exists()
 
 
-def test_example_synthesizes_the_bundled_example(run_main, tmp_path):
-    result = run_main(["--example"])
+@pytest.fixture(scope="module")
+def example_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    """`python main.py --example` of this checkout, run once in an empty folder: (the process, its cdktf.out)."""
+    work = tmp_path_factory.mktemp("example")
+    result = subprocess.run([sys.executable, str(REPO / "main.py"), "--example"], cwd=work, env=node_env(),
+                            capture_output=True, text=True, timeout=120)
+    return result, work / "cdktf.out"
+
+
+def test_example_synthesizes_the_bundled_example(example_run):
+    result, outdir = example_run
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "cdktf.out" / "stacks" / "sagemaker-model-monitoring" / "cdk.tf.json").exists()
+    assert (outdir / "stacks" / "sagemaker-model-monitoring" / "cdk.tf.json").exists()
     # A clean synth prints no jsii/Node noise: only our own lines.
     assert [line for line in result.stderr.splitlines() if line.strip()] == [
         "wrote cdktf.out/stacks/sagemaker-model-monitoring/cdk.tf.json",
@@ -69,36 +84,40 @@ def test_bad_configuration_exits_2_lists_all_problems_writes_nothing(run_main, t
     assert not (tmp_path / "cdktf.out").exists()
 
 
-def test_unreadable_config_file_exits_2(run_main, tmp_path):
-    result = run_main(["--config", str(tmp_path / "missing.yaml")])
+def test_unreadable_config_file_exits_2(cli, tmp_path):
+    result = cli(["--config", str(tmp_path / "missing.yaml")])
     assert result.returncode == 2 and "error: --config: cannot read" in result.stderr
+    assert not (tmp_path / "cdktf.out").exists()
 
 
-def test_both_seed_manifests_synthesize_as_they_are(run_main, tmp_path):
+def test_both_seed_manifests_synthesize_as_they_are(cli, tmp_path):
     for name in ("basic", "baseline"):
-        result = run_main(config=seed_manifest(name))
+        (tmp_path / name).mkdir()
+        result = cli(config=seed_manifest(name), cwd=tmp_path / name)
         assert result.returncode == 0, result.stderr
+        [written] = [line.removeprefix("wrote ") for line in result.stderr.splitlines() if line.startswith("wrote ")]
+        assert written.startswith("cdktf.out/stacks/") and (tmp_path / name / written).is_file(), written
 
 
-def test_environment_wins_over_file(run_main, tmp_path):
+def test_environment_wins_over_file(cli, tmp_path):
     import json
 
-    result = run_main(config=MINIMAL, env={"SEEDFARMER_PARAMETER_DATA_QUALITY_INSTANCE_TYPE": "ml.c5.2xlarge"})
+    result = cli(config=MINIMAL, env={"SEEDFARMER_PARAMETER_DATA_QUALITY_INSTANCE_TYPE": "ml.c5.2xlarge"})
     assert result.returncode == 0, result.stderr
     tf = json.loads((tmp_path / "cdktf.out/stacks/smm-my-endpoint-us-east-2/cdk.tf.json").read_text())
     [dq] = tf["resource"]["aws_sagemaker_data_quality_job_definition"].values()
     assert dq["job_resources"]["cluster_config"]["instance_type"] == "ml.c5.2xlarge"
 
 
-def test_output_is_byte_identical_across_runs_and_checkouts(tmp_path):
-    outputs = []
-    for name in ("checkout-a", "nested/checkout-b"):
-        copy = tmp_path / name
-        shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(".venv*", ".tools", "node_modules", "cdktf.out", ".git", "__pycache__", ".pytest_cache"))
-        result = subprocess.run([sys.executable, "main.py", "--example"], cwd=copy, env=node_env(), capture_output=True, text=True, timeout=120)
-        assert result.returncode == 0, result.stderr
-        outputs.append(copy / "cdktf.out")
-    a, b = outputs
+def test_output_is_byte_identical_across_runs_and_checkouts(example_run, tmp_path):
+    """This checkout's run (``example_run``) and a run in a copy of it at another depth, from its own folder."""
+    first, a = example_run
+    assert first.returncode == 0, first.stderr
+    copy = tmp_path / "nested" / "checkout-b"
+    shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(".venv*", ".tools", "node_modules", "cdktf.out", ".git", "__pycache__", ".pytest_cache"))
+    result = subprocess.run([sys.executable, "main.py", "--example"], cwd=copy, env=node_env(), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    b = copy / "cdktf.out"
 
     def tree(root):
         return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
@@ -107,5 +126,5 @@ def test_output_is_byte_identical_across_runs_and_checkouts(tmp_path):
     assert sorted(tree_a) == sorted(tree_b)
     assert [name for name in tree_a if tree_a[name] != tree_b[name]] == []
     assert any(name.startswith("stacks/sagemaker-model-monitoring/assets/") for name in tree_a)  # the Lambda image source
-    text = (a / "stacks/sagemaker-model-monitoring/cdk.tf.json").read_text()
-    assert str(tmp_path) not in text and "/work/" not in text
+    text = (a / "stacks/sagemaker-model-monitoring/cdk.tf.json").read_text()  # the same bytes as b's
+    assert [path for path in (str(REPO), str(a.parent), str(tmp_path), "/work/") if path in text] == []

@@ -184,6 +184,7 @@ def _named(tf: dict, rtype: str, readable: str) -> dict:
     return tf[block][kind][address(tf, rtype, readable).rsplit(".", 1)[1]]
 
 
+@pytest.mark.slow
 def test_embedded_example_wires_references_and_terraform_validates(tmp_path, terraform_validate):
     import importlib.util
 
@@ -272,6 +273,7 @@ def _variables_app(tmp_path, *, bucket_arn: str, endpoint: str, uri_bucket: str,
     return tmp_path / "out" / "stacks" / "app" / "cdk.tf.json"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["valid", "outside bucket", "bad endpoint name", "other region"])
 def test_preconditions_stop_the_plan_with_the_rule(case, moto_server, terraform, tmp_path):
     bucket_arn, endpoint, uri_bucket = f"arn:aws:s3:::{BUCKET}", "churn", BUCKET
@@ -302,7 +304,7 @@ def test_preconditions_stop_the_plan_with_the_rule(case, moto_server, terraform,
     assert expected in message, message
 
 
-def test_settings_built_directly_still_get_the_baseline_event_rules():
+def test_settings_built_directly_still_get_the_baseline_event_rules(tmp_path):
     """Settings(...) runs the model's rules; the construct adds the baseline Lambda's, as config validation does."""
     from cdktf import App, TerraformStack
 
@@ -316,5 +318,5 @@ def test_settings_built_directly_still_get_the_baseline_event_rules():
     params["baseline_model_bias_params"]["facet_name"] = "agee"  # not one of its headers: the Lambda's rule
     settings = Settings(**params)
     with pytest.raises(SettingsError) as error:
-        SageMakerModelMonitoring(TerraformStack(App(), "s"), "m", settings=settings)
+        SageMakerModelMonitoring(TerraformStack(App(outdir=str(tmp_path)), "s"), "m", settings=settings)
     assert any("baseline_model_bias_params" in p and "agee" in p for p in error.value.problems), error.value.problems

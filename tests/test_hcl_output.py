@@ -44,6 +44,7 @@ def test_unknown_block_structure_fails_rather_than_guessing():
         to_hcl({"variable": {"v": {}}})
 
 
+@pytest.mark.slow
 def test_block_table_matches_the_aws_provider_schema(terraform, tmp_path):
     """The aws entries of monitors/tooling/hcl_blocks.py are the provider schema's nested blocks, nothing more or less."""
     (tmp_path / "main.tf.json").write_text(json.dumps({"terraform": {"required_providers": {"aws": {"source": "hashicorp/aws"}}}}))
@@ -64,6 +65,7 @@ def test_block_table_matches_the_aws_provider_schema(terraform, tmp_path):
         assert table == blocks(schema["data_source_schemas"][dtype]["block"]), dtype
 
 
+@pytest.mark.slow
 def test_literal_text_stays_literal_in_hcl_and_in_json_documents(terraform, tmp_path):
     """Escaped template sequences, quotes, backslashes and control characters evaluate to the same text from the
     HCL as from the JSON, as map keys too, and through jsonencode(local.x) (monitors/constructs/json_documents.py)."""
@@ -86,26 +88,27 @@ def test_literal_text_stays_literal_in_hcl_and_in_json_documents(terraform, tmp_
         assert outputs == expected, name
 
 
-def test_main_writes_formatted_hcl_for_the_full_example(terraform, tmp_path, capsys):
+@pytest.mark.slow
+def test_main_writes_formatted_hcl_for_the_full_example(terraform, tmp_path, cli):
     """`main.py --hcl` writes cdk.tf and no cdk.tf.json; `terraform fmt -check` finds nothing to change (it parses
     the whole file, awscc and docker resources included); a JSON synth into the same folder removes cdk.tf."""
-    import main
-
     outdir = tmp_path / "cdktf.out"
-    assert main.main(["--example", "--hcl", "--outdir", str(outdir)]) == 0
+    result = cli(["--example", "--hcl", "--outdir", str(outdir)])
+    assert result.returncode == 0, result.stderr
     stack = outdir / "stacks" / "sagemaker-model-monitoring"
     assert sorted(p.name for p in stack.iterdir()) == ["assets", "cdk.tf"]
-    assert "wrote " in (err := capsys.readouterr().err) and err.split("wrote ", 1)[1].split("\n", 1)[0].endswith("/cdk.tf")
+    assert "wrote " in (err := result.stderr) and err.split("wrote ", 1)[1].split("\n", 1)[0].endswith("/cdk.tf")
     text = (stack / "cdk.tf").read_text()
     assert 'definition = jsonencode(local.baseline_state_machine_definition)' in text
     assert "moved {\n  from = aws_iam_role.monitoring_role_3C7E8759\n  to   = aws_iam_role.monitoring_role\n}" in text
     assert 'required_version = ">= 1.2"' in text
     rc, out, err = terraform(stack).execute_command("fmt", "-check", "-diff", "-no-color", "cdk.tf")
     assert rc == 0, out + err
-    assert main.main(["--example", "--outdir", str(outdir)]) == 0
+    assert cli(["--example", "--outdir", str(outdir)]).returncode == 0
     assert sorted(p.name for p in stack.iterdir()) == ["assets", "cdk.tf.json"]
 
 
+@pytest.mark.slow
 def test_hcl_plans_exactly_like_the_json(emulated_account, synth, terraform, tmp_path):
     """The full example (awscc definitions stood in by boto3-created ones) planned from cdk.tf.json and from the
     HCL written from it: the same resource changes and planned values (every attribute, evaluated)."""
@@ -149,6 +152,7 @@ def test_hcl_of_a_stack_folder_keeps_its_state_note(tmp_path):
     shutil.rmtree(stack)
 
 
+@pytest.mark.slow
 def test_cdktf_synth_hcl_environment_gets_our_hcl(terraform, tmp_path):
     """`cdktf synth --hcl` runs the app with SYNTH_HCL_OUTPUT=true: main.py writes its own HCL (cdktf's Node-side
     renderer, which that variable would turn on, drops the moved blocks and required_version)."""
@@ -173,13 +177,12 @@ def test_cdktf_synth_hcl_environment_gets_our_hcl(terraform, tmp_path):
     assert rc == 0, out + err
 
 
-def test_a_block_type_the_writer_does_not_know_stops_the_synth_with_nothing_written(tmp_path, capsys, monkeypatch):
-    import main
-
+def test_a_block_type_the_writer_does_not_know_stops_the_synth_with_nothing_written(tmp_path, cli, monkeypatch):
     monkeypatch.delitem(BLOCKS["resource"], "aws_iam_role")
     outdir = tmp_path / "cdktf.out"
-    assert main.main(["--example", "--hcl", "--outdir", str(outdir)]) == 2
-    err = capsys.readouterr().err
+    result = cli(["--example", "--hcl", "--outdir", str(outdir)])
+    assert result.returncode == 2
+    err = result.stderr
     assert ("error: --hcl: HCL output: the nested blocks of resource 'aws_iam_role' (aws_iam_role) are not known; "
             "add them to monitors/tooling/hcl_blocks.py; nothing was written") in err
     assert "Traceback" not in err and not (outdir / "stacks").exists()

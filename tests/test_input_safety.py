@@ -31,6 +31,7 @@ def test_tag_values_are_escaped_for_terraform(hostile_tags):
     assert {t["key"]: t["value"] for t in tags} == expected
 
 
+@pytest.mark.slow
 def test_terraform_evaluates_the_escaped_tag_to_the_literal_text(hostile_tags, terraform, terraform_validate, tmp_path):
     """Terraform evaluates every JSON string of the output the same way: an output holding the exact
     strings written as tag values must come back as the user's literal text, and the stack must validate."""

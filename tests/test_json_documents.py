@@ -36,16 +36,17 @@ def _as_strings(tf: dict) -> dict:
     return old
 
 
-def test_documents_need_no_null_and_fail_loudly_on_one():
+def test_documents_need_no_null_and_fail_loudly_on_one(tmp_path):
     from cdktf import App, TerraformStack
 
     from monitors.constructs.json_documents import json_document
 
-    stack = TerraformStack(App(), "s")
+    stack = TerraformStack(App(outdir=str(tmp_path)), "s")
     with pytest.raises(ValueError, match=r"JSON document doc\.a\[1\]: null values are not supported"):
         json_document(stack, "doc", {"a": [1, None]})
 
 
+@pytest.mark.slow
 def test_old_string_state_upgrades_and_terraform_renders_the_documents(emulated_account, synth, terraform, tmp_path):
     config = _config(endpoint_name="documents-endpoint", stack_name="json-documents")
     new, stack = synth(config), synth.folder(config)
@@ -55,39 +56,37 @@ def test_old_string_state_upgrades_and_terraform_renders_the_documents(emulated_
     tf = terraform(workdir)
     tf.init()
     emulated_account.answer_lambda_invocations(STARTED)
-    try:
-        tf.apply()
-        harness.emulator_copy(stack, workdir, emulated_account.endpoint, substitutions=subs)
-        assert tf.run("plan", "-detailed-exitcode", "-out=upgrade.tfplan").retcode == 2
-        changes = tf.show("upgrade.tfplan")["resource_changes"]
-        acting = {c["address"]: c["change"]["actions"] for c in changes if c["change"]["actions"] != ["no-op"]}
-        # Text-only changes: Step Functions and EventBridge keep the string they are given (updated in place, no
-        # effect); aws_lambda_invocation replaces on any change of `input`, so the baselines run once more.
-        # The event pattern and the ECR lifecycle policy are compared as JSON by the provider: no change.
-        assert acting == {
-            "aws_sfn_state_machine.baseline_state_machine": ["update"],
-            **{f"aws_cloudwatch_event_target.baseline_target_{m}": ["update"]
-               for m in ("data_quality", "model_quality", "model_bias", "model_explainability")},
-            "aws_lambda_invocation.baseline_run_on_deploy": ["delete", "create"],
-        }, acting
-        # What Terraform renders is the document the tests read, with the account filled in.
-        after = {c["address"]: c["change"]["after"] for c in changes}
+    # No destroy at the end: the next emulated_account empties the emulator.
+    tf.apply()
+    harness.emulator_copy(stack, workdir, emulated_account.endpoint, substitutions=subs)
+    assert tf.run("plan", "-detailed-exitcode", "-out=upgrade.tfplan").retcode == 2
+    changes = tf.show("upgrade.tfplan")["resource_changes"]
+    acting = {c["address"]: c["change"]["actions"] for c in changes if c["change"]["actions"] != ["no-op"]}
+    # Text-only changes: Step Functions and EventBridge keep the string they are given (updated in place, no
+    # effect); aws_lambda_invocation replaces on any change of `input`, so the baselines run once more.
+    # The event pattern and the ECR lifecycle policy are compared as JSON by the provider: no change.
+    assert acting == {
+        "aws_sfn_state_machine.baseline_state_machine": ["update"],
+        **{f"aws_cloudwatch_event_target.baseline_target_{m}": ["update"]
+           for m in ("data_quality", "model_quality", "model_bias", "model_explainability")},
+        "aws_lambda_invocation.baseline_run_on_deploy": ["delete", "create"],
+    }, acting
+    # What Terraform renders is the document the tests read, with the account filled in.
+    after = {c["address"]: c["change"]["after"] for c in changes}
 
-        def rendered(value):
-            return json.loads(json.dumps(value).replace(ACCOUNT_REFERENCE, "123456789012"))
+    def rendered(value):
+        return json.loads(json.dumps(value).replace(ACCOUNT_REFERENCE, "123456789012"))
 
-        definition = after["aws_sfn_state_machine.baseline_state_machine"]["definition"]
-        sm = next(iter(new["resource"]["aws_sfn_state_machine"].values()))
-        assert json.loads(definition) == rendered(document_value(new, sm["definition"]))
-        assert "\n" not in definition  # jsonencode: compact
-        for name, target in new["resource"]["aws_cloudwatch_event_target"].items():
-            if name.startswith("baseline_target_"):
-                assert json.loads(after[f"aws_cloudwatch_event_target.{name}"]["input"]) == rendered(document_value(new, target["input"]))
-        invocation = new["resource"]["aws_lambda_invocation"]["baseline_run_on_deploy"]
-        assert json.loads(after["aws_lambda_invocation.baseline_run_on_deploy"]["input"]) == rendered(document_value(new, invocation["input"]))
-        emulated_account.answer_lambda_invocations(STARTED)
-        tf.run("apply", "upgrade.tfplan")
-        rc, out, _ = tf.run("plan", "-detailed-exitcode")
-        assert rc == 0, "plan after the upgrade must be empty:\n" + out
-    finally:
-        tf.destroy()
+    definition = after["aws_sfn_state_machine.baseline_state_machine"]["definition"]
+    sm = next(iter(new["resource"]["aws_sfn_state_machine"].values()))
+    assert json.loads(definition) == rendered(document_value(new, sm["definition"]))
+    assert "\n" not in definition  # jsonencode: compact
+    for name, target in new["resource"]["aws_cloudwatch_event_target"].items():
+        if name.startswith("baseline_target_"):
+            assert json.loads(after[f"aws_cloudwatch_event_target.{name}"]["input"]) == rendered(document_value(new, target["input"]))
+    invocation = new["resource"]["aws_lambda_invocation"]["baseline_run_on_deploy"]
+    assert json.loads(after["aws_lambda_invocation.baseline_run_on_deploy"]["input"]) == rendered(document_value(new, invocation["input"]))
+    emulated_account.answer_lambda_invocations(STARTED)
+    tf.run("apply", "upgrade.tfplan")
+    rc, out, _ = tf.run("plan", "-detailed-exitcode")
+    assert rc == 0, "plan after the upgrade must be empty:\n" + out

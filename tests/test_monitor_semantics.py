@@ -267,6 +267,7 @@ def test_schema_check_rejects_a_bad_time_offset(tf):
     assert any("is too long" in m for m in messages), messages
 
 
+@pytest.mark.slow
 def test_terraform_validate_with_the_new_parameters(tf, terraform_validate):
     report = terraform_validate(tf)
     assert report["valid"] is True, report["diagnostics"]

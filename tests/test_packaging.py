@@ -10,6 +10,8 @@ import time
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, node_env
 
 PACKAGE = "sagemaker_model_monitoring_cdktf"
@@ -43,6 +45,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_wheel_installs_alone_and_synthesizes_the_bundled_example_like_the_checkout(tmp_path):
     started = time.monotonic()
     source = _source_copy(tmp_path / "source")

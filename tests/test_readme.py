@@ -3,7 +3,7 @@
 from conftest import REPO
 
 from monitors.tooling.docs import BEGIN, END, parameter_table
-from monitors.settings.model import FleetSettings, Settings
+from monitors.settings.model import PARAMETERS, FleetSettings
 
 # "How the monitors match SageMaker's own", with the generated list of remaining differences.
 SDK_PARITY_PAGE = REPO / "docs" / "sdk-parity.md"
@@ -13,7 +13,9 @@ def test_readme_parameter_table_matches_settings_model():
     readme = (REPO / "README.md").read_text()
     table = readme.split(BEGIN, 1)[1].split(END, 1)[0].strip()
     assert table == parameter_table().strip(), "run `python -m monitors.tooling.docs` to regenerate the README table"
-    for name in [*Settings.model_fields, *FleetSettings.model_fields]:
+    for name, parameter in PARAMETERS.items():  # every parameter: its own row, or its option's row (monitor types)
+        assert (f"| `{name}` |" if parameter.monitor is None else f"| `{parameter.field}`") in table, name
+    for name in FleetSettings.model_fields:
         assert f"| `{name}` |" in table
 
 

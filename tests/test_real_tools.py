@@ -37,12 +37,14 @@ def full(synth):
     return synth(FULL)
 
 
+@pytest.mark.slow
 def test_terraform_validate_full_stack(full, terraform_validate):
     report = terraform_validate(full)
     assert report["valid"] is True, report["diagnostics"]
     assert [d for d in report["diagnostics"] if d["severity"] == "error"] == []
 
 
+@pytest.mark.slow
 def test_terraform_validate_catches_a_broken_attribute(full, terraform_validate):
     """Proves validate really checks our attributes against the provider schema."""
     dq = next(iter(full["resource"]["aws_sagemaker_data_quality_job_definition"].values()))

@@ -30,6 +30,7 @@ def parity(moto_server, stacks, tmp_path_factory):
     return capture_all(moto_server.endpoint, tmp_path_factory.mktemp("sdk-parity"), stacks)
 
 
+@pytest.mark.slow
 def test_every_difference_from_the_sdk_is_listed_and_every_listed_one_occurs(parity):
     known = compare.expand(compare.load_known())
     actual = {d.key(): d for d in all_differences(parity)}
@@ -60,6 +61,7 @@ def _expected_operations(case: matrix.Case) -> set[str]:
     return operations
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", matrix.CASES, ids=lambda c: c.id)
 def test_both_sides_make_every_call_of_the_setup(parity, case):
     """The comparison is not vacuous: each side made each job definition, schedule and baselining call."""
@@ -75,6 +77,7 @@ def test_both_sides_make_every_call_of_the_setup(parity, case):
     assert dq_sdk["RoleArn"] == dq_project["RoleArn"] == "<monitoring-role-arn>"
 
 
+@pytest.mark.slow
 def test_a_changed_field_is_reported_at_its_path(parity):
     sdk, project = parity["endpoint-given"]
     changed = copy.deepcopy(project)
@@ -92,6 +95,7 @@ def test_project_attributes_are_mapped_only_onto_members_of_the_api_shape():
         _to_api("CreateModelBiasJobDefinition", {"config_url": "s3://b/k"})
 
 
+@pytest.mark.slow
 def test_the_aws_provider_sends_what_the_mapping_says(stacks, moto_server, terraform_bin, tmp_path):
     """The data quality definition and its schedule applied with Terraform against moto (through a recording
     proxy): the provider's request bodies are exactly the mapped requests the comparison used."""
@@ -128,6 +132,7 @@ def test_an_analysis_config_written_by_terraform_is_read_from_its_s3_object(tmp_
     assert config["lifetime"] == lifetime
 
 
+@pytest.mark.slow
 def test_exclude_features_attribute_is_in_no_resource_the_project_writes(terraform, tmp_path):
     """Why known_differences.yaml lists ExcludeFeaturesAttribute as an open finding: the pinned aws provider's data
     quality job definition has no such argument, and of the CloudFormation (awscc) schemas only the data quality one,

@@ -63,12 +63,14 @@ def checkov_failures(synth) -> dict[str, dict[str, str]]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("config", ["example", "minimal"])
 def test_checkov_fails_only_allowlisted_checks(checkov_failures, config):
     failed = checkov_failures[config]
     assert set(failed) - set(ALLOWLIST) == set(), {k: failed[k] for k in set(failed) - set(ALLOWLIST)}
 
 
+@pytest.mark.slow
 def test_checkov_allowlist_has_no_unneeded_entries(checkov_failures):
     needed = set(checkov_failures["example"]) | set(checkov_failures["minimal"])
     assert set(ALLOWLIST) - needed == set(), "allow-list entries no longer needed: remove them"
@@ -77,6 +79,7 @@ def test_checkov_allowlist_has_no_unneeded_entries(checkov_failures):
     assert {"CKV_AWS_367", "CKV_AWS_368"} <= set(checkov_failures["minimal"]) - set(checkov_failures["example"])
 
 
+@pytest.mark.slow
 def test_checkov_reports_a_known_bad_resource(tmp_path):
     """Proves the scan sees our JSON: an unencrypted log group must fail CKV_AWS_158."""
     doc = {"resource": {"aws_cloudwatch_log_group": {"bad": {"name": "x", "retention_in_days": 1}}}}

@@ -264,6 +264,7 @@ def test_deploy_phase_stops_on_types_the_deploy_role_does_not_cover(moto_server,
     assert not (module / "cdktf.out" / "stacks" / STACK / ".terraform").exists()
 
 
+@pytest.mark.slow
 def test_deploy_then_destroy_phases_against_moto(moto_server, terraform_bin, seedfarmer_view, tmp_path):
     """The README's manifest, deployed and destroyed by the deployspec's phases."""
     s3 = moto_server.client("s3")

@@ -451,6 +451,7 @@ def _start_payload_expected(event: dict[str, Any], execution_arn: str) -> dict[s
     return {**event, "action": "start", "execution_id": execution_arn}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("monitor_type", MONITOR_TYPES)
 def test_seed_event_runs_to_success(e2e, monitor_type):
     event = fx.seed_event(monitor_type)
@@ -515,6 +516,7 @@ def _write(uri: str, body: bytes) -> None:
     _s3().put_object(Bucket=bucket, Key=key, Body=body)
 
 
+@pytest.mark.slow
 def test_failed_regeneration_leaves_the_live_baseline_exactly_as_it_was(e2e):
     """Issue 10 row 6: the job fails after writing part of its output; the live files the monitor reads are unchanged
     (their bytes and their versions: nothing was written to them) and nothing was promoted."""
@@ -538,6 +540,7 @@ def test_failed_regeneration_leaves_the_live_baseline_exactly_as_it_was(e2e):
     assert _read(staging + "statistics.json") == b'{"partial": true}'  # the partial output stayed in staging
 
 
+@pytest.mark.slow
 def test_custom_params_reach_the_processing_job(e2e):
     """The seed bug: params were dropped between the state machine and the Lambda. With
     non-default values, they must show up in the CreateProcessingJob request."""
@@ -561,6 +564,7 @@ def test_custom_params_reach_the_processing_job(e2e):
     assert request["StoppingCondition"]["MaxRuntimeInSeconds"] == 1234
 
 
+@pytest.mark.slow
 def test_failed_job_ends_in_fail_state_with_reason(e2e):
     reason = "AlgorithmError: training data has 0 rows"
     event = fx.seed_event("model_quality")
@@ -579,6 +583,7 @@ def test_failed_job_ends_in_fail_state_with_reason(e2e):
     assert last_check["status"] == "FAILED" and last_check["failure_reason"] == reason
 
 
+@pytest.mark.slow
 def test_unknown_monitor_type_fails_without_creating_a_job(e2e):
     event = fx.seed_event("data_quality")
     event["monitor_type"] = "data_drift"
@@ -600,6 +605,7 @@ def test_unknown_monitor_type_fails_without_creating_a_job(e2e):
     assert fx.processing_job_names() == jobs_before
 
 
+@pytest.mark.slow
 def test_transient_lambda_error_on_start_is_retried_idempotently(e2e):
     """The first start's answer is lost (TooManyRequests after the job was created):
     the retry re-sends the same payload and must converge on the same single job."""
@@ -671,6 +677,7 @@ def _run_scripted(scripted, *, start=GOOD_START, checks=(), raise_on=None, timeo
                                   wait_override_ms=100)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "start",
     [
@@ -689,6 +696,7 @@ def test_unexpected_start_response_fails_cleanly(scripted, start):
     assert scripted[1].calls(CHECK_STATE) == []
 
 
+@pytest.mark.slow
 def test_check_error_and_missing_status_fail_cleanly(scripted):
     for response in ({"status": "ERROR", "error": "AccessDenied: describe"}, {"processing_job_name": "job-1"}):
         result = _run_scripted(scripted, checks=[response])
@@ -698,6 +706,7 @@ def test_check_error_and_missing_status_fail_cleanly(scripted):
         assert json.loads(result.cause) == response
 
 
+@pytest.mark.slow
 def test_promotion_failure_fails_the_execution(scripted):
     response = {"status": "ERROR", "error": "CopyObject failed: AccessDenied"}
     result = _run_scripted(scripted, promote=response)
@@ -707,12 +716,14 @@ def test_promotion_failure_fails_the_execution(scripted):
     assert json.loads(result.cause) == response
 
 
+@pytest.mark.slow
 def test_unknown_check_status_keeps_polling(scripted):
     result = _run_scripted(scripted, checks=[{"status": "STOPPING"}, {"status": "IN_PROGRESS"}, {"status": "COMPLETED"}])
     assert result.status == "SUCCEEDED"
     assert result.states.count(CHECK_STATE) == 3
 
 
+@pytest.mark.slow
 def test_unhandled_lambda_exception_is_caught_into_fail_state(scripted):
     result = _run_scripted(scripted, raise_on="check")
     assert result.status == "FAILED"
@@ -723,6 +734,7 @@ def test_unhandled_lambda_exception_is_caught_into_fail_state(scripted):
     assert not any(e["type"] == "StateRetried" for e in result.events)  # not a transient error
 
 
+@pytest.mark.slow
 def test_execution_times_out_when_job_never_finishes(scripted):
     result = _run_scripted(scripted, checks=[{"status": "IN_PROGRESS"}], timeout=2)
     assert result.status == "TIMED_OUT"

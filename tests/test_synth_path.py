@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from conftest import REPO, node_env
 
 PROBE = """
@@ -29,15 +30,21 @@ def _synth(tmp_path, name: str, env: dict) -> tuple[dict, list[str]]:
     return files, probe["modules"]
 
 
-def test_fast_provider_import_gives_identical_output_and_loads_few_submodules(tmp_path):
-    fast, fast_modules = _synth(tmp_path, "fast", {})
+@pytest.fixture(scope="module")
+def fast(tmp_path_factory) -> tuple[dict, list[str]]:
+    """The default synth path (one process, shared by the tests of this file)."""
+    return _synth(tmp_path_factory.mktemp("synth-path"), "fast", {})
+
+
+def test_fast_provider_import_gives_identical_output_and_loads_few_submodules(fast, tmp_path):
+    (fast_files, fast_modules) = fast
     full, full_modules = _synth(tmp_path, "full", {"MONITORS_FULL_AWS_IMPORT": "1"})
-    assert fast == full  # byte for byte, every file
+    assert fast_files == full  # byte for byte, every file
     provider_submodules = [m for m in fast_modules if m.startswith("cdktf_cdktf_provider_aws.")]
     assert 0 < len(provider_submodules) < 80, provider_submodules  # of ~2,200
     assert len([m for m in full_modules if m.startswith("cdktf_cdktf_provider_aws.")]) > 1000
 
 
-def test_no_sagemaker_sdk_or_aws_sdk_on_the_synth_path(tmp_path):
-    _, modules = _synth(tmp_path, "out", {})
-    assert not [m for m in modules if m.split(".")[0] in ("sagemaker", "boto3", "botocore")], modules
+def test_no_sagemaker_sdk_or_aws_sdk_on_the_synth_path(fast):
+    _, modules = fast
+    assert modules and not [m for m in modules if m.split(".")[0] in ("sagemaker", "boto3", "botocore")], modules
