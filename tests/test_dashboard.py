@@ -414,3 +414,28 @@ def test_applied_against_the_emulator_and_read_back_equal(emulated_account, synt
                                                        harness.ACCOUNT_ID))
     assert json.loads(cloudwatch.get_dashboard(DashboardName=name)["DashboardBody"]) == expected
     assert cli.plan_exit_code() == 0  # a second plan is empty
+
+
+# --- the user guide's example -------------------------------------------------------------------------------------
+def test_the_user_guides_example_and_layout(synth):
+    guide = (REPO / "docs" / "user-guide.md").read_text()
+    section = guide[guide.index("## Dashboards"):guide.index("## Moving from the CDK module")]
+    config = yaml.safe_load(re.search(r"```yaml\n(.*?)```", section, re.S).group(1))
+    assert config == {"dashboard_enabled": True}
+    [body] = bodies(synth({**EXAMPLE, **config})).values()
+    rows: dict[int, list[str]] = {}
+    for w in body["widgets"]:
+        rows.setdefault(w["y"], []).append(w["type"] if w["type"] == "text" else w["properties"]["title"])
+    # the rows of the sketch, top to bottom
+    assert list(rows.values()) == [
+        ["text"],
+        ["churn-pred-endpoint: alarms"],
+        ["Data quality: feature drift from the baseline", "Model quality (BinaryClassification)"],
+        ["Model bias (post-training)", "Model explainability: global SHAP value per feature"],
+        ["Endpoint: invocations", "Endpoint: model latency (microseconds)", "Endpoint: 4XX and 5XX errors"],
+        ["Execution checker (Failed/CompletedWithViolations executions are e-mailed)", "Baseline generation runs"],
+    ]
+    sketch = re.search(r"```text\n(.*?)```", section, re.S).group(1)
+    for word in ("alarm status", "data quality", "model quality", "model bias", "explainability", "invocations",
+                 "model latency", "4XX and 5XX", "execution checker", "baseline runs"):
+        assert word in sketch
