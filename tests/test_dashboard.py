@@ -439,3 +439,22 @@ def test_the_user_guides_example_and_layout(synth):
     for word in ("alarm status", "data quality", "model quality", "model bias", "explainability", "invocations",
                  "model latency", "4XX and 5XX", "execution checker", "baseline runs"):
         assert word in sketch
+
+
+def test_searches_name_every_dimension_of_the_metrics_they_find(synth):
+    """A SEARCH matches only metrics with exactly the dimension names in its schema: bias and explainability name
+    the extra dimensions their alarms' metrics have, with any value."""
+    alarm = BiasAlarm(metric="DPPL", threshold=1, direction="above", label="l", label_value="1", facet="f", facet_value="v")
+    assert tuple(alarm.extra_dimensions) == dash.BIAS_DIMENSIONS
+    config = {k: v for k, v in DASHBOARD_EXAMPLE.items() if not k.endswith("_alarms") and not k.startswith("alert_")}
+    [body] = bodies(synth(config)).values()
+    expressions = {w["properties"]["title"]: w["properties"]["metrics"][0][0]["expression"]
+                   for w in body["widgets"] if w["type"] == "metric" and isinstance(w["properties"]["metrics"][0][0], dict)}
+    bias = expressions["Model bias (post-training)"]
+    assert bias.startswith("SEARCH('{\"aws/sagemaker/Endpoints/bias-metrics\",Endpoint,MonitoringSchedule,BiasStage,"
+                           "Label,LabelValue,Facet,FacetValue} Endpoint=\"churn-pred-endpoint\" MonitoringSchedule=")
+    assert "Facet=" not in bias
+    shap = body["widgets"][[w["properties"].get("title") for w in body["widgets"]].index(
+        "Model explainability: global SHAP value per feature")]["properties"]["metrics"]
+    # a generated baseline: the named features' SHAP values with label0
+    assert [row[1] for row in shap] == ["feature_age", "feature_tenure", "feature_monthly_charges"]

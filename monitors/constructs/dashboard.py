@@ -45,6 +45,8 @@ GRID_WIDTH = 24
 # Ours, for readable graphs: at most this many lines in one graph (more go to further widgets).
 METRICS_PER_GRAPH = 50
 ENDPOINT_PERIOD_SECONDS = 300  # SageMaker endpoint metrics are per minute; 5 minutes reads well over days
+# The dimensions a bias metric has beyond the schedule's (BiasAlarm.extra_dimensions; a SEARCH must name them all).
+BIAS_DIMENSIONS = ("BiasStage", "Label", "LabelValue", "Facet", "FacetValue")
 EXPLAINABILITY_DEFAULT_LABEL = "label0"  # generated baselines: the model output has no label headers
 
 
@@ -229,7 +231,8 @@ def monitor_widgets(
     if name == "model_bias":
         rows = [metric_row(metric, label=_bias_label(alarm)) for metric, alarm in alarmed]
         if not rows:
-            rows = [search_row(panel.metric(endpoint, ""), "bias_metric_", "Average", 3600, "bias")]
+            schema = panel.metric(endpoint, "", dict.fromkeys(BIAS_DIMENSIONS, ""))
+            rows = [search_row(schema, "bias_metric_", "Average", 3600, "bias", any_value=BIAS_DIMENSIONS)]
         return metric_widgets(
             "Model bias (post-training)",
             rows,
