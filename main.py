@@ -128,9 +128,9 @@ def _synth(args: argparse.Namespace) -> int:
         return 2
     for stack in stacks:
         print(f"wrote {os.path.relpath(stack / ('cdk.tf' if args.hcl else 'cdk.tf.json'))}", file=sys.stderr)
-    from monitors.tooling.cost import cost_lines
+    from monitors.tooling.cost import cost_lines, overview_lines
 
-    for line in cost_lines(settings for plan in plans for settings in plan.endpoints):
+    for line in [*cost_lines(settings for plan in plans for settings in plan.endpoints), *overview_lines(plans)]:
         print(line, file=sys.stderr)
     return 0
 

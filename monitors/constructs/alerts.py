@@ -76,6 +76,8 @@ class Alerts(Construct):
         # For policies: the created topic's ARN built from its name (known at plan time); resources keep
         # referencing `topic_arn`, which also orders their creation after the topic's.
         self.topic_policy_arn = s.sns_topic_arn or config.account.arn("sns", self.name)
+        self.alarm_names: list[str] = []  # every CloudWatch alarm it creates (the dashboard shows their state)
+        self.checker_function_name: str | None = None  # the execution checker Lambda, when there is one
         for i, address in enumerate(s.email_addresses):
             aws("sns_topic_subscription").SnsTopicSubscription(
                 self, f"email_{i}", topic_arn=self.topic_arn, protocol="email", endpoint=address
@@ -219,10 +221,12 @@ class Alerts(Construct):
             source_arn=rule.arn,
         )
         # A checker that fails would otherwise fail silently (its invocations are asynchronous).
+        self.checker_function_name = name
+        self.alarm_names.append(bounded_name(name, "errors", max_length=255))
         aws("cloudwatch_metric_alarm").CloudwatchMetricAlarm(
             self,
             "checker_errors",
-            alarm_name=bounded_name(name, "errors", max_length=255),
+            alarm_name=self.alarm_names[-1],
             alarm_description=(
                 f"{endpoint_name}: the monitoring execution checker failed; execution alerts may be missing"
             ),
@@ -247,20 +251,17 @@ class Alerts(Construct):
     def _alarm(self, config: AlertsConfig, spec: MonitorType, batch: bool, alarm: Alarm) -> None:
         endpoint_name, monitor, key, direction = config.endpoint.endpoint_name, spec.name, alarm.key, alarm.direction
         schedule_name, _ = config.schedules[monitor]
-        dimensions = (
-            {"MonitoringSchedule": schedule_name}
-            if batch
-            else {"Endpoint": endpoint_name, "MonitoringSchedule": schedule_name}
-        )
-        dimensions.update(alarm.extra_dimensions)
+        metric = spec.alarm_metric(alarm, batch=batch, endpoint_name=endpoint_name, schedule_name=schedule_name)
+        name = alarm_name(endpoint_name, monitor, key)
+        self.alarm_names.append(name)
         aws("cloudwatch_metric_alarm").CloudwatchMetricAlarm(
             self,
             f"{monitor}_{key}",
-            alarm_name=bounded_name(endpoint_name, monitor.replace("_", "-"), key, max_length=255),
+            alarm_name=name,
             alarm_description=f"{endpoint_name}: {alarm.meaning} (SageMaker Model Monitor)",
-            namespace=spec.metric_namespace(batch=batch),
-            metric_name=alarm.metric_name,
-            dimensions=dimensions,
+            namespace=metric.namespace,
+            metric_name=metric.metric_name,
+            dimensions=metric.dimensions,
             statistic="Maximum" if direction == "above" else "Minimum",
             comparison_operator="GreaterThanThreshold" if direction == "above" else "LessThanThreshold",
             threshold=alarm.threshold,
@@ -300,6 +301,11 @@ class Alerts(Construct):
                 ),
             },
         )
+
+
+def alarm_name(endpoint_name: str, monitor: str, key: str) -> str:
+    """The name of a monitor's alarm (`key`: the alarm model's)."""
+    return bounded_name(endpoint_name, monitor.replace("_", "-"), key, max_length=255)
 
 
 def baseline_failure_pattern(state_machine_arn: str) -> dict:

@@ -171,6 +171,31 @@ class EndpointMonitoring:
             )
             output("alert_topic_arn", self.alerts.topic_arn, "SNS topic receiving the monitoring alerts")
 
+        self.dashboard_config = None
+        self.dashboard = None
+        dashboard = settings.dashboard()
+        if dashboard is not None:
+            from monitors.constructs.dashboard import DashboardConfig, MonitorPanel, endpoint_dashboard
+
+            self.dashboard_config = DashboardConfig(
+                endpoint=endpoint,
+                dashboard=dashboard,
+                account=self.account,
+                monitors=tuple(
+                    MonitorPanel(
+                        view=job.monitor,
+                        schedule_name=self.monitors[m].schedule_name,
+                        baseline_prefix=job.baseline_prefix,
+                    )
+                    for m, job in jobs.items()
+                ),
+                alarm_names=tuple(self.alerts.alarm_names) if self.alerts else (),
+                checker_function_name=self.alerts.checker_function_name if self.alerts else None,
+                state_machine_arn=self.baseline.state_machine_arn if self.baseline else None,
+            )
+            self.dashboard = endpoint_dashboard(scope, self.dashboard_config)
+            output("dashboard_name", self.dashboard.names[0], "CloudWatch dashboard of the endpoint's monitoring")
+
     # --- typed attributes ---------------------------------------------------------------------
     @property
     def monitoring_role(self):
@@ -303,6 +328,8 @@ class SageMakerModelMonitoring(Construct):
         self.monitors = self.resources.monitors
         self.baseline = self.resources.baseline
         self.alerts = self.resources.alerts
+        self.dashboard = self.resources.dashboard
+        self.dashboard_config = self.resources.dashboard_config
         self.kms_key_arn = self.resources.kms_key_arn
         tags = settings.resource_tags()
         if apply_tags and tags:

@@ -63,6 +63,12 @@ class MonitoringStack(ReadableAddressStack):
                 self.endpoints[settings.validated_endpoint_name] = EndpointMonitoring(
                     self, settings=settings, awscc_provider=self.awscc_provider, account=self.account, output_prefix=""
                 )
+        self.overview = None
+        dashboards = [e.dashboard_config for e in self.endpoints.values() if e.dashboard_config is not None]
+        if plan.grouped and dashboards:  # a fleet in one stack: one overview of its endpoints
+            from monitors.constructs.dashboard import overview_dashboard
+
+            self.overview = overview_dashboard(self, plan.name, dashboards)
         self.add_moved_blocks()
 
     # ------------------------------------------------------------------------------------------

@@ -195,6 +195,45 @@ class MonitorType:
         aws/sagemaker/ModelMonitoring (SageMaker developer guide, model-monitor-interpreting-cloudwatch)."""
         return f"aws/sagemaker/{'ModelMonitoring' if batch else 'Endpoints'}/{self.metrics}"
 
+    def published_metric(
+        self,
+        metric_name: str,
+        *,
+        batch: bool,
+        endpoint_name: str,
+        schedule_name: str,
+        extra_dimensions: Mapping[str, str] | None = None,
+    ) -> PublishedMetric:
+        """The metric one of its schedules publishes: namespace, name and dimensions (Endpoint and MonitoringSchedule;
+        batch transform: MonitoringSchedule only; then the metric's own, e.g. bias facets). The one source the
+        alarms (monitors.constructs.alerts) and the dashboards (monitors.constructs.dashboard) name metrics from."""
+        dimensions = (
+            {"MonitoringSchedule": schedule_name}
+            if batch
+            else {"Endpoint": endpoint_name, "MonitoringSchedule": schedule_name}
+        )
+        dimensions.update(extra_dimensions or {})
+        return PublishedMetric(self.metric_namespace(batch=batch), metric_name, dimensions)
+
+    def alarm_metric(self, alarm: Alarm, *, batch: bool, endpoint_name: str, schedule_name: str) -> PublishedMetric:
+        """The metric an alarm of this monitor watches."""
+        return self.published_metric(
+            alarm.metric_name,
+            batch=batch,
+            endpoint_name=endpoint_name,
+            schedule_name=schedule_name,
+            extra_dimensions=alarm.extra_dimensions,
+        )
+
+
+@dataclass(frozen=True)
+class PublishedMetric:
+    """A CloudWatch metric a monitoring schedule publishes."""
+
+    namespace: str
+    metric_name: str
+    dimensions: dict[str, str]  # in the order the alarms write them
+
 
 @dataclass(frozen=True)
 class MonitorView:

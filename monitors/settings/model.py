@@ -48,7 +48,13 @@ from monitors.settings.fields import (
     param,
     terraform_literal,
 )
-from monitors.settings.views import AlertSettings, BaselineGenerationSettings, EndpointSettings, NetworkSettings
+from monitors.settings.views import (
+    AlertSettings,
+    BaselineGenerationSettings,
+    DashboardSettings,
+    EndpointSettings,
+    NetworkSettings,
+)
 
 # Fields that have no default but must be given; declared Optional so every other rule can still be
 # checked (and reported) when they are missing.
@@ -200,6 +206,13 @@ class Settings(BaseModel):
         "ignore",
         "Periods without data (the hours between scheduled runs have none) keep the alarm's last state; a run that "
         "fails to report is caught by the execution checker instead.",
+        group="Alerts",
+    )
+    dashboard_enabled: bool = param(
+        False,
+        "A CloudWatch dashboard for the endpoint (alarm states, drift, model quality, bias, explainability, the "
+        "endpoint's health, report locations), and a fleet overview in a shared stack; charged per dashboard beyond "
+        "the free ones.",
         group="Alerts",
     )
     region: Annotated[str | None, matching(REGION_RE, "must be an AWS region like us-east-1")] = param(
@@ -417,6 +430,22 @@ class Settings(BaseModel):
             on_baseline_failures=self.alert_on_baseline_failures,
             alarm_treat_missing_data=self.alarm_treat_missing_data,
             log_retention_days=self.baseline_log_retention_days,
+        )
+
+    def dashboard(self) -> DashboardSettings | None:
+        """The dashboard's settings (a typed view), or None when it is off."""
+        if not self.dashboard_enabled:
+            return None
+        features: list[str] = [alarm.feature for alarm in self.data_quality.alarms or []]
+        for monitor in ("model_bias", "model_explainability"):
+            # The baseline dataset's columns (the Clarify baselines' headers) are the features data quality reports on.
+            params = self.options(monitor).baseline_params or {}
+            headers, label = params.get("headers"), params.get("label_header")
+            if isinstance(headers, list):
+                features += [str(h) for h in headers if str(h) != str(label)]
+        return DashboardSettings(
+            features=tuple(dict.fromkeys(features)),
+            baseline_output_s3_uri=self.baseline_output_data_s3_uri if self.baseline_generation_enabled else None,
         )
 
     @property

@@ -64,3 +64,11 @@ class AlertSettings:
     on_baseline_failures: bool
     alarm_treat_missing_data: str
     log_retention_days: int  # the checker's log group (baseline_log_retention_days)
+
+
+@dataclass(frozen=True)
+class DashboardSettings:
+    """What the endpoint's dashboard shows beyond the monitors and alarms (``settings.dashboard()``; None when off)."""
+
+    features: tuple[str, ...]  # the features the configuration names: drift alarms, then the baselines' headers
+    baseline_output_s3_uri: str | None  # where baseline generation writes, when it is on

@@ -11,12 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from monitors.settings.fields import CRON_RE
 from monitors.settings.model import Settings
 
+if TYPE_CHECKING:
+    from monitors.settings.config import StackPlan
+
 RATE_RE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 EVENTS_CRON_RE = re.compile(r"^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$")
+# CloudWatch bills dashboards per month beyond its free ones (its pricing page); no price here either.
+DASHBOARD = "1 CloudWatch dashboard (billed per month beyond CloudWatch's free dashboards)"
 MINUTES_PER = {"minute": 1, "minutes": 1, "hour": 60, "hours": 60, "day": 1440, "days": 1440}
 
 
@@ -99,7 +105,18 @@ def monitor_lines(settings: Settings) -> list[str]:
             f"{_number(jobs * settings.baseline_instance_count * hours)} instance-hours/day{frequency.note}"
             + (" (plus one run per monitor at apply time)" if settings.baseline_run_on_deploy else "")
         )
+    if settings.dashboard_enabled:
+        lines.append(f"cost: {settings.endpoint_name} dashboard: {DASHBOARD}")
     return lines
+
+
+def overview_lines(plans: Iterable[StackPlan]) -> list[str]:
+    """One line per fleet overview dashboard (a shared stack with dashboards)."""
+    return [
+        f"cost: {plan.name} fleet overview: {DASHBOARD}"
+        for plan in plans
+        if plan.grouped and any(s.dashboard_enabled for s in plan.endpoints)
+    ]
 
 
 def cost_lines(endpoints: Iterable[Settings]) -> list[str]:

@@ -21,6 +21,7 @@ AWS_PROVIDER: Blocks = {
 }
 
 AWS_RESOURCES: Blocks = {
+    "aws_cloudwatch_dashboard": {},
     "aws_cloudwatch_event_rule": {},
     "aws_cloudwatch_event_target": {
         "appsync_target": {},
