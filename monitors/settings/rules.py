@@ -8,6 +8,7 @@ unintended combinations.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -531,6 +532,33 @@ def _state_path_form(settings: Settings, problem: Problem) -> None:
     elif len(path) > 1024 or parts[:4] == [".."] * 4:
         # The stack folder is <outdir>/stacks/<stack>/: three levels up is the project folder.
         problem("backend_local_path", f"climbs out of the project folder (more than three '..') (got {shorten(path)})")
+    else:
+        why = _state_in_synth_output(path)
+        if why:
+            problem(
+                "backend_local_path",
+                f"{why}: a re-synth would overwrite or delete the state; keep it outside the output folder's generated "
+                f"parts (the default ../../../terraform.<stack_name>.tfstate, or e.g. terraform.tfstate in the stack "
+                f"folder) (got {shorten(path)})",
+            )
+
+
+def _state_in_synth_output(path: str) -> str | None:
+    """Why a relative state path lands in a part of an output folder that a synth writes, moves or removes
+    (monitors.tooling.output), or None. The output folder's name is not known here, so a path that climbs out of it
+    into a folder beside it is checked as if that folder were an output folder too."""
+    from monitors.tooling.output import synth_owned
+
+    # Relative to the output folder's parent: <outdir>/stacks/<stack>/<path> (at most three '..', checked above;
+    # the stack's own name is one folder, so any name gives the same answer).
+    where = posixpath.normpath(posixpath.join("<outdir>", "stacks", "<stack>", path.replace("\\", "/")))
+    parts = where.split("/")
+    if parts[0] in ("..", ".") or len(parts) == 1:
+        return None  # beside the output folder: no synth reaches it
+    why = synth_owned(parts[1:])
+    if why is None or parts[0] == "<outdir>":
+        return why
+    return f"{why} (if {parts[0]}/ is an output folder)"
 
 
 @rule("backend_s3_key")

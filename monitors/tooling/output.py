@@ -207,6 +207,29 @@ def _hcl_local_state_path(folder: Path) -> str | None:
     return json.loads(f'"{match.group(1)}"') if match else None
 
 
+def synth_owned(parts: list[str]) -> str | None:
+    """Why a path inside an output folder (its parts, relative to the output folder, normalized) is a place a synth
+    writes, moves or removes, or None when a synth leaves it alone: a local state file must not be there."""
+    if not parts:
+        return "is the output folder itself"
+    first = parts[0]
+    if first in ("manifest.json", LOCK_NAME):
+        return f"is the output folder's generated {first}"
+    if first.startswith(SCRATCH_PREFIX):
+        return f"is inside a scratch folder ({SCRATCH_PREFIX}*) a synth removes"
+    if first != "stacks":
+        return None
+    if len(parts) == 1:
+        return "is the output folder's stacks/ folder"
+    if len(parts) == 2:
+        return "is a stack folder's place in stacks/ (a synth moves stack folders in and out there)"
+    if parts[1].startswith(".") and parts[1].endswith(".new"):
+        return "is inside a staging folder (stacks/.*.new) a synth removes"
+    if parts[2] in GENERATED:
+        return f"is {'inside ' if len(parts) > 3 else ''}the generated {parts[2]} a synth replaces"
+    return None
+
+
 def default_local_state_path(stack_name: str) -> str:
     """The local backend's default state file, relative to the stack folder Terraform runs in: beside the output
     folder (``cdktf.out/../terraform.<stack>.tfstate``, where cdktf itself keeps it), out of a re-synth's reach."""
