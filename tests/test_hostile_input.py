@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 
 import pytest
 from conftest import MINIMAL
 
+from monitors.settings.builder import SettingsError, monitoring_settings
 from monitors.settings.config import ConfigError, validate
 from monitors.tooling import output
 
@@ -106,3 +108,64 @@ def test_refused_state_paths_are_lost_by_a_resynth(tmp_path, path):
         if run == 0:
             state.write_text("state")
     assert not state.is_file() or state.read_text() != "state"
+
+
+# --- cdktf token look-alikes (cdktf/lib/tokens/private/encoding.js): strings, keys, list items, numbers ------------
+def _double(top: int, low: int = 7) -> float:
+    """The double whose top 16 bits are `top`: cdktf's number token (0xfdff) and number list token (0xfbff)."""
+    return struct.unpack("<d", struct.pack("<HHHH", low, 0, 0, top))[0]
+
+
+NUMBER_TOKEN, NUMBER_LIST_TOKEN = _double(0xFDFF), _double(0xFBFF)
+TOKEN_TEXTS = [
+    "${TfToken[TOKEN.1]}",
+    "#{TfToken[TOKEN.1]}",
+    "&{TfToken[TOKEN.1]}",
+    "TfToken[TOKEN.1]",
+    "a${b}",
+    "a%{if x}",
+    "x#{y",
+    "x&{y",
+    f"x{NUMBER_TOKEN!r}",
+    f"{NUMBER_LIST_TOKEN!r}",
+]
+TOKEN_CASES = [
+    *[({"endpoint_name": t}, "endpoint_name") for t in TOKEN_TEXTS],
+    *[({"stack_name": t}, "stack_name") for t in TOKEN_TEXTS],
+    *[({"subnet_ids": ["subnet-0123456789abcdef0", t]}, "subnet_ids[1]") for t in TOKEN_TEXTS],
+    *[({"tags": {"team": t}}, "tags") for t in TOKEN_TEXTS if t not in ("a${b}", "a%{if x}")],
+    *[({"tags": {t: "v"}}, "tags") for t in TOKEN_TEXTS],
+    *[({"baseline_model_bias_params": {t: "v"}}, "baseline_model_bias_params") for t in TOKEN_TEXTS],
+    *[({"baseline_model_bias_params": {"label_header": t}}, "baseline_model_bias_params") for t in TOKEN_TEXTS],
+    *[({"data_quality_output_s3_uri": f"s3://sagemaker-us-east-2-123456789012/{t}"}, "data_quality_output_s3_uri")
+      for t in TOKEN_TEXTS],
+    ({"baseline_instance_count": NUMBER_TOKEN}, "baseline_instance_count"),
+    ({"data_quality_instance_count": NUMBER_LIST_TOKEN}, "data_quality_instance_count"),
+    ({"data_quality_max_runtime_seconds": NUMBER_TOKEN}, "data_quality_max_runtime_seconds"),
+    ({"baseline_model_bias_params": {"probability_threshold": NUMBER_TOKEN}}, "baseline_model_bias_params"),
+    ({"baseline_model_bias_params": {"label_values": [NUMBER_LIST_TOKEN]}}, "baseline_model_bias_params"),
+    ({"data_quality_drift_alarms": [{"feature": "a", "threshold": NUMBER_TOKEN}]}, "data_quality_drift_alarms"),
+]
+
+
+@pytest.mark.parametrize(("override", "field"), TOKEN_CASES)
+def test_cdktf_token_look_alikes_are_refused(override, field):
+    lines = refused({**MINIMAL, **override})
+    assert any(line.startswith(field) for line in lines), lines
+
+
+@pytest.mark.parametrize(("override", "field"), TOKEN_CASES)
+def test_cdktf_token_look_alikes_are_refused_by_the_library(override, field):
+    """monitoring_settings(...): no traceback; a token-like text that is no token of the app is refused (real
+    references of the app are tests/test_construct.py's)."""
+    with pytest.raises(SettingsError) as exc:
+        monitoring_settings(**{**MINIMAL, **override})
+    assert any(line.startswith(field.split("[")[0]) for line in exc.value.problems), exc.value.problems
+
+
+@pytest.mark.parametrize("number", [-8.1e298, -1e280, -1e295, 1e300, -1e-300, 0.5, 2**60])
+def test_plain_numbers_near_the_token_range_are_numbers(number):
+    from monitors.settings.config import cdktf_number_token
+
+    assert not cdktf_number_token(number)
+    assert cdktf_number_token(NUMBER_TOKEN) and cdktf_number_token(NUMBER_LIST_TOKEN)

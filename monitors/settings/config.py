@@ -12,6 +12,7 @@ import json
 import math
 import os
 import re
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,6 +219,38 @@ def _options(schema: dict[str, Any]) -> list[dict[str, Any]]:
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TEMPLATE = re.compile(r"[$%]\{")
+# What cdktf decodes in any string it resolves (cdktf/lib/tokens/private/encoding.js): string, list and map tokens
+# ("${TfToken[...]}", "#{TfToken[...]}", "&{TfToken[...]}"), and numbers written in a string (NUMBER_TOKEN_REGEX,
+# read with JavaScript's parseFloat) that encode a number token.
+_CDKTF_MARKER = re.compile(r"[#&]\{|TfToken\[")
+_CDKTF_NUMBER_IN_TEXT = re.compile(r"[-|\d.+]+(e[-|\d.eE+]+)")
+_JS_PARSE_FLOAT = re.compile(r"[+-]?(Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)")
+# The top 16 bits of a double that cdktf reads as an encoded number token (DOUBLE_TOKEN_MARKER_BITS 0xfdff) or
+# number list token (DOUBLE_LIST_TOKEN_MARKER_BITS 0xfbff): negative numbers of magnitude about 1e289 and 1e299.
+_DOUBLE_TOKEN_MARKERS = (0xFDFF, 0xFBFF)
+
+
+def cdktf_number_token(value: Any) -> bool:
+    """A number cdktf would decode as a token (and fail on: no such token in the app)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        number = float(value)
+    except OverflowError:
+        return False
+    return struct.unpack("<HHHH", struct.pack("<d", number))[3] in _DOUBLE_TOKEN_MARKERS
+
+
+def cdktf_token_text(text: str) -> str | None:
+    """What in a string cdktf would decode as a token, or None."""
+    marker = _CDKTF_MARKER.search(text)
+    if marker:
+        return repr(marker.group())
+    for match in _CDKTF_NUMBER_IN_TEXT.finditer(text):
+        number = _JS_PARSE_FLOAT.match(match.group())
+        if number and cdktf_number_token(float(number.group())):
+            return f"the number {match.group()!r}, which encodes a cdktf number token"
+    return None
 
 
 def _raw_problems(field: str, value: Any, schema: dict[str, Any], literal: bool, path: str, problems: list[str]) -> Any:
@@ -241,10 +274,19 @@ def _raw_problems(field: str, value: Any, schema: dict[str, Any], literal: bool,
     if isinstance(value, bool) and kinds & {"integer", "number"} and "boolean" not in kinds:
         problems.append(f"{path}: must be a number, not a boolean (got {str(value).lower()})")
         return None
+    if cdktf_number_token(value):
+        problems.append(f"{path}: {value!r} is a number cdktf reads as an encoded token; give a plain number")
+        return None
     if isinstance(value, str):
         if _CONTROL.search(value):
             problems.append(
                 f"{path}: must not contain control characters such as newlines or tabs (got {shorten(value)})"
+            )
+            return None
+        token = cdktf_token_text(value)
+        if token:
+            problems.append(
+                f"{path}: must not contain {token}: cdktf would decode it as a token (got {shorten(value)})"
             )
             return None
         if _TEMPLATE.search(value) and not literal:
@@ -261,6 +303,11 @@ def _raw_problems(field: str, value: Any, schema: dict[str, Any], literal: bool,
             key = key.text if isinstance(key, yaml_source.Surprise) else key
             if isinstance(key, str) and _CONTROL.search(key):
                 problems.append(f"{path}: key {shorten(key)} must not contain control characters")
+                continue
+            token = cdktf_token_text(key) if isinstance(key, str) else None
+            if isinstance(key, str) and (token or (_TEMPLATE.search(key) and not literal)):
+                why = f"{token}: cdktf would decode it as a token" if token else "'${' or '%{': a Terraform template"
+                problems.append(f"{path}: key {shorten(key)} must not contain {why}")
                 continue
             sub = props.get("properties", {}).get(key) or props.get("additionalProperties") or {}
             out[key] = _raw_problems(
