@@ -133,7 +133,7 @@ TOKEN_CASES = [
     *[({"endpoint_name": t}, "endpoint_name") for t in TOKEN_TEXTS],
     *[({"stack_name": t}, "stack_name") for t in TOKEN_TEXTS],
     *[({"subnet_ids": ["subnet-0123456789abcdef0", t]}, "subnet_ids[1]") for t in TOKEN_TEXTS],
-    *[({"tags": {"team": t}}, "tags") for t in TOKEN_TEXTS if t not in ("a${b}", "a%{if x}")],
+    *[({"tags": {"team": t}}, "tags") for t in TOKEN_TEXTS],
     *[({"tags": {t: "v"}}, "tags") for t in TOKEN_TEXTS],
     *[({"baseline_model_bias_params": {t: "v"}}, "baseline_model_bias_params") for t in TOKEN_TEXTS],
     *[({"baseline_model_bias_params": {"label_header": t}}, "baseline_model_bias_params") for t in TOKEN_TEXTS],
@@ -169,3 +169,39 @@ def test_plain_numbers_near_the_token_range_are_numbers(number):
 
     assert not cdktf_number_token(number)
     assert cdktf_number_token(NUMBER_TOKEN) and cdktf_number_token(NUMBER_LIST_TOKEN)
+
+
+# --- tags as AWS accepts them (botocore sagemaker TagKey/TagValue, IAM tagKeyType/tagValueType) --------------------
+TAG_CASES = [
+    ({"tags": {"team": "a$b"}}, "tags"),
+    ({"tags": {"team": "a{b}"}}, "tags"),
+    ({"tags": {"team": "a;b"}}, "tags"),
+    ({"tags": {"team": "<script>"}}, "tags"),
+    ({"tags": {"team": "a\"b"}}, "tags"),
+    ({"tags": {"team": "v" * 257}}, "tags"),
+    ({"tags": {"": "v"}}, "tags"),
+    ({"tags": {"k" * 129: "v"}}, "tags"),
+    ({"tags": {"a*b": "v"}}, "tags"),
+    ({"tags": {"AWS:owner": "me"}}, "tags"),
+    ({"tags": {"Team": "a", "team": "b"}}, "tags"),
+    ({"tags": {"Team": "a"}, "custom_tags": {"team": "b"}}, "custom_tags"),
+    ({"tags": {"SageMaker:Project-Name": "x"}, "sagemaker_project_name": "p"}, "tags"),
+    ({"custom_tags": {"x": "a%b"}}, "custom_tags"),
+    ({"sagemaker_project_name": "a$b"}, "sagemaker_project_name"),
+    ({"sagemaker_project_id": "p" * 257}, "sagemaker_project_id"),
+    ({"seedfarmer_project_name": "x;rm -rf"}, "seedfarmer_project_name"),
+    ({"seedfarmer_deployment_name": "a{b"}, "seedfarmer_deployment_name"),
+    ({"seedfarmer_module_name": "a'b"}, "seedfarmer_module_name"),
+]
+
+
+@pytest.mark.parametrize(("override", "field"), TAG_CASES)
+def test_tags_follow_aws_rules(override, field):
+    lines = refused({**MINIMAL, **override})
+    assert any(line.startswith(field) for line in lines), lines
+
+
+def test_tags_aws_accepts_are_kept_as_given():
+    tags = {"Équipe": "données ml", "cost-center": "a_b.c:d/e=f+g-h@i", "empty": "", "数": "値 1"}
+    settings = validate({**MINIMAL, "tags": tags, "sagemaker_project_name": "proj-1", "custom_tags": {"team": "x"}})
+    assert settings.resource_tags() == dict(sorted({**tags, "sagemaker:project-name": "proj-1", "team": "x"}.items()))

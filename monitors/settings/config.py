@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from monitors.monitor_types import MONITORS
 from monitors.naming import bounded_name
 from monitors.settings.baseline_events import baseline_event_problems
-from monitors.settings.fields import LITERAL_TEXT_FIELDS, did_you_mean, shorten
+from monitors.settings.fields import did_you_mean, shorten
 from monitors.settings.model import (
     PARAMETERS,
     STACK_LEVEL,
@@ -253,7 +253,7 @@ def cdktf_token_text(text: str) -> str | None:
     return None
 
 
-def _raw_problems(field: str, value: Any, schema: dict[str, Any], literal: bool, path: str, problems: list[str]) -> Any:
+def _raw_problems(field: str, value: Any, schema: dict[str, Any], path: str, problems: list[str]) -> Any:
     """Checks on the value as read, before the types: YAML 1.1 surprises, non-finite numbers, booleans given
     as numbers, control characters and Terraform template sequences. Returns the value to validate."""
     options = _options(schema)
@@ -289,7 +289,7 @@ def _raw_problems(field: str, value: Any, schema: dict[str, Any], literal: bool,
                 f"{path}: must not contain {token}: cdktf would decode it as a token (got {shorten(value)})"
             )
             return None
-        if _TEMPLATE.search(value) and not literal:
+        if _TEMPLATE.search(value):
             problems.append(
                 f"{path}: must not contain '${{' or '%{{' (Terraform would evaluate it as a template) "
                 f"(got {shorten(value)})"
@@ -305,18 +305,16 @@ def _raw_problems(field: str, value: Any, schema: dict[str, Any], literal: bool,
                 problems.append(f"{path}: key {shorten(key)} must not contain control characters")
                 continue
             token = cdktf_token_text(key) if isinstance(key, str) else None
-            if isinstance(key, str) and (token or (_TEMPLATE.search(key) and not literal)):
+            if isinstance(key, str) and (token or _TEMPLATE.search(key)):
                 why = f"{token}: cdktf would decode it as a token" if token else "'${' or '%{': a Terraform template"
                 problems.append(f"{path}: key {shorten(key)} must not contain {why}")
                 continue
             sub = props.get("properties", {}).get(key) or props.get("additionalProperties") or {}
-            out[key] = _raw_problems(
-                field, item, sub if isinstance(sub, dict) else {}, literal, f"{path}.{key}", problems
-            )
+            out[key] = _raw_problems(field, item, sub if isinstance(sub, dict) else {}, f"{path}.{key}", problems)
         return out
     if isinstance(value, list):
         items: dict[str, Any] = next((o.get("items", {}) for o in options if o.get("type") == "array"), {})
-        return [_raw_problems(field, item, items, literal, f"{path}[{i}]", problems) for i, item in enumerate(value)]
+        return [_raw_problems(field, item, items, f"{path}[{i}]", problems) for i, item in enumerate(value)]
     return value
 
 
@@ -329,7 +327,7 @@ def validate(raw: Mapping[str, Any], *, bad_fields: frozenset[str] = frozenset()
     bad: set[str] = set(bad_fields)
     for name, value in raw.items():
         before = len(problems)
-        checked[name] = _raw_problems(name, value, parameter_schema(name), name in LITERAL_TEXT_FIELDS, name, problems)
+        checked[name] = _raw_problems(name, value, parameter_schema(name), name, problems)
         if len(problems) > before:
             bad.add(name)
     values = {k: v for k, v in checked.items() if k not in bad}

@@ -449,6 +449,15 @@ def _aws_counts(settings: Settings, problem: Problem) -> None:
         problem(
             "tags", f"{len(tags)} tags (tags, custom_tags, project and SeedFarmer tags together); AWS allows at most 50"
         )
+    first: dict[str, str] = {}
+    for key in tags:  # IAM refuses tag keys that differ only in case
+        if key.lower() in first:
+            problem(
+                "custom_tags" if settings.custom_tags and key in settings.custom_tags else "tags",
+                f"tag keys {first[key.lower()]!r} and {key!r} differ only in case (tags, custom_tags, project and "
+                "SeedFarmer tags together); IAM refuses them",
+            )
+        first.setdefault(key.lower(), key)
     if settings.subnet_ids and len(settings.subnet_ids) > 16:  # sagemaker VpcConfig.Subnets: max 16
         problem("subnet_ids", f"{len(settings.subnet_ids)} subnets; a monitoring job's VPC config takes at most 16")
     for name in PARAMETERS:
