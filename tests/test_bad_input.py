@@ -165,7 +165,7 @@ CASES = [
      "model_quality_probability_threshold_attribute: must be a finite number (got inf)"),
     # issue 14: regions, permissions boundary by name
     ("unknown region", {"region": "us-east-9"}, "region: 'us-east-9' is not a known region of partition 'aws' (botocore endpoint data) (did you mean 'us-east-2'?)"),
-    ("region of another partition", {"region": "cn-north-1"}, "region: 'cn-north-1' is not a known region of partition 'aws'"),
+    ("region of another partition", {"region": "cn-north-1"}, "region: 'cn-north-1' is a region of partition 'aws-cn', but model_bucket_arn is in partition 'aws'"),
     ("unknown state bucket region", {"backend": "s3", "backend_s3_bucket": "state-bucket", "backend_s3_region": "eu-west-7"},
      "backend_s3_region: 'eu-west-7' is not a known region of any partition"),
     ("both boundaries", {"permissions_boundary_arn": "arn:aws:iam::123456789012:policy/b", "permissions_boundary_name": "b"},

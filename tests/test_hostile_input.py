@@ -205,3 +205,71 @@ def test_tags_aws_accepts_are_kept_as_given():
     tags = {"Équipe": "données ml", "cost-center": "a_b.c:d/e=f+g-h@i", "empty": "", "数": "値 1"}
     settings = validate({**MINIMAL, "tags": tags, "sagemaker_project_name": "proj-1", "custom_tags": {"team": "x"}})
     assert settings.resource_tags() == dict(sorted({**tags, "sagemaker:project-name": "proj-1", "team": "x"}.items()))
+
+
+# --- item 4: instance types, regions, Terraform Cloud names, EventBridge input, schedules, e-mails, thresholds, URIs --
+S = "s3://sagemaker-us-east-2-123456789012"
+ALERTS = {"alert_sns_topic_arn": "arn:aws:sns:us-east-2:123456789012:alerts"}
+GENERATION = {"baseline_training_data_s3_uri": f"{S}/train/data.csv", "baseline_output_data_s3_uri": f"{S}/generated/"}
+MQ = {"enable_model_quality_monitor": True, "model_quality_baseline_s3_uri": f"{S}/b/mq/",
+      "model_quality_output_s3_uri": f"{S}/o/mq/", "model_quality_ground_truth_s3_uri": f"{S}/gt/",
+      "model_quality_problem_type": "BinaryClassification", "model_quality_inference_attribute": "0"}
+AWS_RULE_CASES = [
+    ({"data_quality_instance_type": "ml.m5.huge"}, "data_quality_instance_type"),
+    ({"data_quality_instance_type": "ml.x1.large"}, "data_quality_instance_type"),
+    ({"baseline_instance_type": "ml.p9.large"}, "baseline_instance_type"),
+    ({**GENERATION, "baseline_data_quality_params": {"instance_type": "ml.m5.nope"}}, "baseline_data_quality_params"),
+    ({"region": "cn-north-1"}, "region"),
+    ({"region": "us-gov-west-1"}, "region"),
+    ({"model_bucket_arn": "arn:aws-cn:s3:::sagemaker-us-east-2-123456789012"}, "region"),
+    ({"model_bucket_arn": "arn:aws-us-gov:s3:::sagemaker-us-east-2-123456789012"}, "region"),
+    ({"backend": "cloud", "tfc_organization": "my org", "tfc_workspace_name": "w"}, "tfc_organization"),
+    ({"backend": "cloud", "tfc_organization": "o", "tfc_workspace_name": "w/x"}, "tfc_workspace_name"),
+    ({"backend": "cloud", "tfc_organization": "o", "tfc_workspace_name": "w" * 91}, "tfc_workspace_name"),
+    ({"backend": "cloud", "tfc_organization": "o.rg", "tfc_workspace_name": "w"}, "tfc_organization"),
+    ({**GENERATION, "baseline_schedule_expression": "rate(5 minutes)"}, "baseline_schedule_expression"),
+    ({**GENERATION, "baseline_schedule_expression": "rate(59 minutes)"}, "baseline_schedule_expression"),
+    ({**GENERATION, "baseline_schedule_expression": "cron(* 2 * * ? *)"}, "baseline_schedule_expression"),
+    ({**GENERATION, "baseline_schedule_expression": "cron(0/5 * * * ? *)"}, "baseline_schedule_expression"),
+    ({**GENERATION, "baseline_schedule_expression": "cron(0,30 * * * ? *)"}, "baseline_schedule_expression"),
+    ({**ALERTS, "alert_email_addresses": ["a@example.com", "b@example.com", "A@example.com"]}, "alert_email_addresses[2]"),
+    ({**ALERTS, **MQ, "model_quality_alarms": [{"metric": "accuracy", "threshold": -0.1, "direction": "below"}]},
+     "model_quality_alarms[0].threshold"),
+    ({**ALERTS, **MQ, "model_quality_alarms": [{"metric": "f1", "threshold": 1.5, "direction": "below"}]},
+     "model_quality_alarms[0].threshold"),
+    ({**ALERTS, **MQ, "model_quality_alarms": [{"metric": "auc", "threshold": 2, "direction": "below"}]},
+     "model_quality_alarms[0].threshold"),
+    ({**ALERTS, **MQ, "model_quality_problem_type": "Regression",
+      "model_quality_alarms": [{"metric": "rmse", "threshold": -1, "direction": "above"}]},
+     "model_quality_alarms[0].threshold"),
+    ({"data_quality_output_s3_uri": f"{S}/baseline/dq/"}, "data_quality_output_s3_uri"),
+    ({"data_quality_output_s3_uri": f"{S}/baseline/dq/reports/"}, "data_quality_output_s3_uri"),
+    ({"data_quality_output_s3_uri": f"{S}/baseline/"}, "data_quality_output_s3_uri"),
+    ({**GENERATION, "data_quality_baseline_s3_uri": None, "data_quality_output_s3_uri": f"{S}/generated/data_quality"},
+     "data_quality_output_s3_uri"),
+    ({**GENERATION, "tags": {f"team{i}": "x" * 200 for i in range(45)}}, "baseline_data_quality_params"),
+]
+
+
+@pytest.mark.parametrize(("override", "field"), AWS_RULE_CASES)
+def test_what_aws_would_refuse_at_apply_is_refused_at_synth(override, field):
+    config = {k: v for k, v in {**MINIMAL, **override}.items() if v is not None}
+    lines = refused(config)
+    assert any(line.startswith(field) for line in lines), lines
+
+
+@pytest.mark.parametrize("override", [
+    {"data_quality_instance_type": "ml.m7i-flex.large"},
+    {"region": "cn-north-1", "model_bucket_arn": "arn:aws-cn:s3:::sagemaker-us-east-2-123456789012"},
+    {"backend": "cloud", "tfc_organization": "my_org-1", "tfc_workspace_name": "prod_monitoring-2"},
+    {**GENERATION, "baseline_schedule_expression": "rate(60 minutes)"},
+    {**GENERATION, "baseline_schedule_expression": "rate(1 hour)"},
+    {**GENERATION, "baseline_schedule_expression": "cron(15 */2 * * ? *)"},
+    {**ALERTS, "alert_email_addresses": ["a@example.com", "b@example.com"]},
+    {**ALERTS, **MQ, "model_quality_alarms": [{"metric": "accuracy", "threshold": 0.8, "direction": "below"}]},
+    {**ALERTS, **MQ, "model_quality_problem_type": "Regression",
+     "model_quality_alarms": [{"metric": "r2", "threshold": -0.5, "direction": "below"}]},
+    {"data_quality_output_s3_uri": f"{S}/baseline/dq-reports/"},
+])
+def test_the_forms_aws_takes_are_accepted(override):
+    validate({**MINIMAL, **override})

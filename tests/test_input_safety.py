@@ -103,12 +103,21 @@ def test_every_problem_at_once_including_raw_ones():
     assert fields == ["endpoint_name", "data_quality_instance_count", "region"], err.value.problems
 
 
-@pytest.mark.parametrize("expression", ["rate(1 minute)", "rate(5 minutes)", "rate(1 day)", "cron(0 2 * * ? *)",
-                                        "cron(0/15 * ? * MON-FRI *)", "cron(0 12 L * ? 2027)", "cron(0 8 ? * 2#1 *)"])
+@pytest.mark.parametrize("expression", ["rate(60 minutes)", "rate(1 hour)", "rate(1 day)", "cron(0 2 * * ? *)",
+                                        "cron(15 * ? * MON-FRI *)", "cron(0 12 L * ? 2027)", "cron(0 8 ? * 2#1 *)"])
 def test_eventbridge_schedules_it_accepts(expression):
     settings = validate({**MINIMAL, "baseline_training_data_s3_uri": f"{S}/train.csv",
                          "baseline_output_data_s3_uri": f"{S}/baselines/", "baseline_schedule_expression": expression})
     assert settings.baseline_schedule_expression == expression
+
+
+@pytest.mark.parametrize("expression", ["rate(1 minute)", "rate(5 minutes)", "cron(0/15 * ? * MON-FRI *)"])
+def test_eventbridge_schedules_more_often_than_hourly_are_refused(expression):
+    """EventBridge takes them, but baselines are regenerated at most hourly (issue 22 item 4)."""
+    with pytest.raises(ConfigError) as exc:
+        validate({**MINIMAL, "baseline_training_data_s3_uri": f"{S}/train.csv",
+                  "baseline_output_data_s3_uri": f"{S}/baselines/", "baseline_schedule_expression": expression})
+    assert [p for p in exc.value.problems if p.startswith("baseline_schedule_expression: regenerates baselines more often")]
 
 
 @pytest.mark.parametrize("key", ["0123abcd-0123-4567-89ab-0123456789ab", "mrk-0123456789abcdef0123456789abcdef", "alias/team/key",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -117,6 +118,50 @@ def region_names() -> dict[str, list[str]]:
             data = json.loads(path.read_text(encoding="utf-8"))
             _REGIONS.update({p["partition"]: sorted(p["regions"]) for p in data["partitions"]})
     return _REGIONS
+
+
+_BOTOCORE_CACHE: dict[str, Any] = {}
+
+
+def _botocore_data(relative: str) -> Path | None:
+    """A file of botocore's data folder (found without importing botocore: no AWS SDK on the synth path)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("botocore")
+    if not spec or not spec.origin:
+        return None
+    for name in (relative, f"{relative}.gz"):
+        path = Path(spec.origin).parent / "data" / name
+        if path.is_file():
+            return path
+    return None
+
+
+def processing_instance_types() -> frozenset[str]:
+    """The instance types SageMaker processing jobs (monitoring and baseline jobs) take: botocore's sagemaker
+    service model, shape ProcessingInstanceType. Empty when botocore is not installed (then only the pattern)."""
+    if "processing" not in _BOTOCORE_CACHE:
+        import gzip
+        import json
+
+        path = _botocore_data("sagemaker/2017-07-24/service-2.json")
+        types: frozenset[str] = frozenset()
+        if path is not None:
+            opener = gzip.open if path.suffix == ".gz" else open
+            with opener(path, "rt", encoding="utf-8") as f:
+                types = frozenset(json.load(f)["shapes"]["ProcessingInstanceType"]["enum"])
+        _BOTOCORE_CACHE["processing"] = types
+    return _BOTOCORE_CACHE["processing"]
+
+
+def processing_instance_type_check(value: str) -> str:
+    known = processing_instance_types()
+    if known and value not in known:
+        raise ValueError(
+            f"{value!r} is not an instance type SageMaker processing jobs take (botocore ProcessingInstanceType)"
+            f"{did_you_mean(value, sorted(known))}"
+        )
+    return value
 
 
 def _cron_check(value: str) -> str:
@@ -228,7 +273,11 @@ def _s3_uri_check(value: str) -> str:
 
 S3Uri = Annotated[str, AfterValidator(_s3_uri_check)]
 CronExpression = Annotated[str, AfterValidator(_cron_check)]
-InstanceType = Annotated[str, matching(INSTANCE_TYPE_RE, "must be a SageMaker ML instance type like ml.m5.large")]
+InstanceType = Annotated[
+    str,
+    matching(INSTANCE_TYPE_RE, "must be a SageMaker ML instance type like ml.m5.large"),
+    AfterValidator(lambda value: processing_instance_type_check(value)),
+]
 InstanceCount = Annotated[int, Field(ge=1, le=100)]
 VolumeSizeGb = Annotated[int, Field(ge=1, le=16384)]
 MonitorRuntime = Annotated[int, Field(ge=1, le=86400)]
