@@ -273,3 +273,32 @@ def test_what_aws_would_refuse_at_apply_is_refused_at_synth(override, field):
 ])
 def test_the_forms_aws_takes_are_accepted(override):
     validate({**MINIMAL, **override})
+
+
+# --- item 5: environment variables with a file's bounds (monitors/tooling/yaml_source.py) -------------------------
+ENV_CASES = [
+    ("tags nested 60,000 deep", "SEEDFARMER_PARAMETER_TAGS", "[" * 60_000 + "]" * 60_000, "nested deeper than 32"),
+    ("tags nested 33 deep", "SEEDFARMER_PARAMETER_TAGS", '{"a":' * 33 + "1" + "}" * 33, "nested deeper than 32"),
+    ("mapping nested in strings is text", "SEEDFARMER_PARAMETER_TAGS", '{"a": "' + "[" * 100 + '"}', None),
+    ("list over a megabyte", "SEEDFARMER_PARAMETER_SUBNET_IDS", json.dumps(["subnet-0123456789abcdef0"] * 50_000),
+     "more than 1000000 bytes"),
+    ("text over a megabyte", "SEEDFARMER_PARAMETER_ENDPOINT_NAME", "e" * 1_000_001, "more than 1000000 bytes"),
+    ("duplicate key", "SEEDFARMER_PARAMETER_TAGS", '{"a": "1", "a": "2"}', "has the key 'a' twice"),
+    ("not JSON", "SEEDFARMER_PARAMETER_TAGS", "{a: 1", "must be JSON"),
+    ("too many values", "SEEDFARMER_PARAMETER_SUBNET_IDS", "[" + ",".join(["0"] * 250_000) + "]", "more than 200000 values"),
+]
+
+
+@pytest.mark.parametrize(("name", "variable", "raw", "expected"), ENV_CASES, ids=[c[0] for c in ENV_CASES])
+def test_environment_values_have_a_files_bounds(name, variable, raw, expected):
+    from monitors.settings.config import load_plan
+
+    environ = {f"SEEDFARMER_PARAMETER_{k.upper()}": json.dumps(v) if isinstance(v, (list, dict)) else str(v)
+               for k, v in MINIMAL.items()} | {variable: raw}
+    with pytest.raises(ConfigError) as exc:
+        load_plan(None, environ)
+    field = variable.removeprefix("SEEDFARMER_PARAMETER_").lower()
+    lines = [line for line in exc.value.problems if line.startswith(f"{field}: ")]
+    assert lines, exc.value.problems
+    if expected:
+        assert expected in lines[0], lines

@@ -8,7 +8,6 @@ as SeedFarmer sets them (lists and dicts as JSON strings). Names may be snake_ca
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import os
 import re
@@ -163,10 +162,14 @@ def read_environment(environ: Mapping[str, str]) -> dict[str, tuple[Any, str]]:
                 problems.append(f"{name}: given as {raw_names[name]} and {key}; give it once")
                 continue
             raw_names[name] = key
-            if name in structured:
+            if len(raw.encode("utf-8", "surrogatepass")) > yaml_source.MAX_BYTES:
+                problems.append(f"{name}: {key} has more than {yaml_source.MAX_BYTES} bytes")
+            elif name in structured:
                 try:
-                    values[name] = (json.loads(raw), key)
-                except json.JSONDecodeError:
+                    values[name] = (yaml_source.load_json_text(raw), key)
+                except yaml_source.SourceError as exc:
+                    problems.append(f"{name}: {key} {exc}")
+                except ValueError:
                     problems.append(
                         f"{name}: {key} must be JSON (a list or mapping), as SeedFarmer passes it (got {shorten(raw)})"
                     )
