@@ -302,3 +302,20 @@ def test_environment_values_have_a_files_bounds(name, variable, raw, expected):
     assert lines, exc.value.problems
     if expected:
         assert expected in lines[0], lines
+
+
+# --- item 7: a stack folder (or stacks/) that is a symbolic link is refused, never written through ---------------
+@pytest.mark.parametrize("linked", ["stacks/mine", "stacks"])
+def test_symlinked_stack_folders_are_refused(tmp_path, linked):
+    outdir = tmp_path / "cdktf.out"
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "mine" if linked == "stacks" else elsewhere).mkdir(parents=True)
+    victim = (elsewhere / "mine" if linked == "stacks" else elsewhere) / "cdk.tf.json"
+    victim.write_text("someone else's")
+    (outdir / linked).parent.mkdir(parents=True, exist_ok=True)
+    (outdir / linked).symlink_to(elsewhere)
+    with output.locked_output(outdir) as scratch, pytest.raises(output.OutputError) as exc:
+        output.install(_synthesized(scratch, "mine"), outdir, ["mine"])
+    assert "is a symbolic link" in str(exc.value) and "nothing was written" in str(exc.value)
+    assert victim.read_text() == "someone else's"
+    assert sorted(p.name for p in outdir.iterdir()) == [".synth.lock", "stacks"]

@@ -120,8 +120,13 @@ def install(synthesized: Path, outdir: Path, stack_names: list[str]) -> list[str
     """Move each synthesized stack of ``synthesized`` (a cdktf outdir) into ``outdir``, replacing only generated
     entries; report stack folders that are no longer configured. Returns the report lines."""
     stacks_dir = outdir / "stacks"
+    if stacks_dir.is_symlink():
+        raise OutputError(_symlink_refused(stacks_dir))
     stacks_dir.mkdir(exist_ok=True)
     for name in stack_names:
+        if (stacks_dir / name).is_symlink():
+            # Writing through it would replace generated files (and remove stale ones) wherever it points.
+            raise OutputError(_symlink_refused(stacks_dir / name))
         if (stacks_dir / name).exists() and not (stacks_dir / name).is_dir():
             raise OutputError(f"--outdir: {_display(stacks_dir / name)} exists and is not a folder")
     removed, notes = _unconfigured(stacks_dir, set(stack_names))
@@ -141,6 +146,14 @@ def install(synthesized: Path, outdir: Path, stack_names: list[str]) -> list[str
             moves.undo()
             raise
     return notes
+
+
+def _symlink_refused(path: Path) -> str:
+    return (
+        f"--outdir: {_display(path)} is a symbolic link (to {os.readlink(path)}); a synth does not write through "
+        "links: replace it with a folder (move what you keep there, such as .terraform or a state file); nothing "
+        "was written"
+    )
 
 
 def _install_stack(new: Path, target: Path, moves: _Moves, trash: Path) -> None:
