@@ -12,6 +12,7 @@ from conftest import MINIMAL
 
 from monitors.settings.builder import SettingsError, monitoring_settings
 from monitors.settings.config import ConfigError, validate
+from monitors.settings.model import PARAMETERS
 from monitors.tooling import output
 
 
@@ -319,3 +320,49 @@ def test_symlinked_stack_folders_are_refused(tmp_path, linked):
     assert "is a symbolic link" in str(exc.value) and "nothing was written" in str(exc.value)
     assert victim.read_text() == "someone else's"
     assert sorted(p.name for p in outdir.iterdir()) == [".synth.lock", "stacks"]
+
+
+# --- item 9: the generated cases, kept as a test: hostile values per parameter class, for every parameter -------
+def _classes(name: str) -> set[str]:
+    from monitors.settings.config import _options, parameter_schema
+
+    return ({option.get("type") for option in _options(parameter_schema(name))} - {"null"}) or {"string"}
+
+
+_TEXTS = ["${x}", "%{if x}", "#{TfToken[TOKEN.1]}", "&{TfToken[TOKEN.1]}", "TfToken[1]", "a\nb", "\x00",
+          f"a{NUMBER_TOKEN!r}"]
+HOSTILE_BY_CLASS: dict[str, list] = {
+    "string": [*_TEXTS, NUMBER_TOKEN, ["a"], {"a": "b"}, "x" * 100_000],
+    "integer": [True, "many", float("nan"), float("inf"), 10**100, -(10**100), NUMBER_TOKEN, 1.5, ["1"], {"a": 1},
+                *_TEXTS],
+    "number": [True, "many", float("nan"), float("inf"), 10**400, NUMBER_TOKEN, ["1"], {"a": 1}, *_TEXTS],
+    "boolean": ["maybe", 2, [], {}, NUMBER_TOKEN, *_TEXTS],
+    "array": ["not a list", {"a": 1}, [None], ["${x}"], ["a\nb"], [NUMBER_TOKEN], ["#{TfToken[TOKEN.1]}"],
+              [{"&{TfToken[T]}": 1}], 5],
+    "object": ["str", [1], {"${k}": "v"}, {"k": "${v}"}, {"&{TfToken[TOKEN.1]}": "v"}, {"k": NUMBER_TOKEN},
+               {"k\n": "v"}, {"k": "#{TfToken[T.1]}"}, 5],
+}
+
+
+def _generated_cases(name: str) -> list:
+    return [value for kind in sorted(_classes(name)) for value in HOSTILE_BY_CLASS.get(kind, HOSTILE_BY_CLASS["string"])]
+
+
+@pytest.mark.parametrize("name", sorted(PARAMETERS))
+def test_every_generated_hostile_value_is_refused_naming_the_parameter(name):
+    """Each value: a ConfigError (nothing else escapes) with a line naming the parameter."""
+    accepted, unnamed = [], []
+    for value in _generated_cases(name):
+        try:
+            validate({**MINIMAL, name: value})
+        except ConfigError as exc:
+            if not any(line.startswith(name) for line in exc.problems):
+                unnamed.append((repr(value)[:40], exc.problems[:3]))
+        else:
+            accepted.append(repr(value)[:40])
+    assert (accepted, unnamed) == ([], [])
+
+
+def test_the_generated_table_covers_every_parameter():
+    cases = sum(len(_generated_cases(name)) for name in PARAMETERS)
+    assert len(PARAMETERS) > 100 and cases > 1500, (len(PARAMETERS), cases)

@@ -718,7 +718,13 @@ def _state_key_form(settings: Settings, problem: Problem) -> None:
 def _backend_names(settings: Settings, problem: Problem) -> None:
     if settings.backend_s3_bucket is not None and not re.fullmatch(BUCKET_NAME, settings.backend_s3_bucket):
         problem("backend_s3_bucket", f"must be an S3 bucket name (got {shorten(settings.backend_s3_bucket)})")
-    if not re.fullmatch(
+    table = settings.backend_s3_dynamodb_table
+    if table is not None and not re.fullmatch(r"[a-zA-Z0-9_.-]{3,255}", table):  # dynamodb TableName
+        problem(
+            "backend_s3_dynamodb_table",
+            f"must be a DynamoDB table name: 3-255 letters, digits, '_', '-' and '.' (got {shorten(table)})",
+        )
+    if len(settings.tfc_hostname) > 253 or not re.fullmatch(
         r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?",
         settings.tfc_hostname,
     ):
