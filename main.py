@@ -54,6 +54,10 @@ def _late(signum: int, frame: object) -> None:
 
 def _at_exit() -> None:
     """Registered before jsii starts, so it runs after jsii's own teardown (atexit runs last-registered first)."""
+    quiet, original = sys.stderr, _SIGNALS.pop("stderr", None)
+    if original is not None:
+        sys.stderr = original
+        quiet.close()
     late = _SIGNALS["late"]
     if isinstance(late, int) and not _SIGNALS["reported"]:
         sys.stdout.flush()
@@ -129,6 +133,13 @@ def main(argv: list[str] | None = None) -> int:
         # previous or the new output of every stack, never a mix; scratch folders are removed on the way out.
         print(_interrupted_line(exc.signum, _SIGNALS["outdir"]), file=sys.stderr)
         _SIGNALS["reported"] = True
+        if "jsii" in sys.modules:
+            # node was stopped mid-request: while jsii tears it down at exit, node's runtime may report the broken
+            # channel ("Error on jsii API channel to child process: Error: read ECONNRESET", forwarded to our
+            # stderr). The one line above says what happened; _at_exit (after jsii's teardown) restores stderr.
+            sys.stderr.flush()
+            _SIGNALS["stderr"] = sys.stderr
+            sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (closed at exit)
         return SIGNAL_EXIT[exc.signum]
     finally:
         for signum in SIGNAL_EXIT:

@@ -74,7 +74,7 @@ WINDOWS = [
     ("imports", signal.SIGTERM), ("imports", signal.SIGINT),
     ("jsii start", signal.SIGTERM),
     ("synth", signal.SIGINT),
-    ("move", signal.SIGTERM),
+    ("move", signal.SIGTERM), ("move", signal.SIGINT),
     ("after the move", signal.SIGINT), ("after the move", signal.SIGTERM),
     ("teardown", signal.SIGTERM), ("teardown", signal.SIGINT),
 ]

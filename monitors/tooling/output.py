@@ -21,6 +21,7 @@ import re
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,13 +81,30 @@ def _remove_leftovers(outdir: Path) -> None:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold SIGINT/SIGTERM back while stacks are moved into place; a held signal is delivered at the end."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    """Hold SIGINT/SIGTERM back while stacks are moved into place; a held signal is delivered at the end.
+
+    Blocking the signals (pthread_sigmask) holds them only from this thread: a signal sent to the process can land in
+    another thread (jsii's reader threads), and Python then runs its handler in the main thread anyway. So the Python
+    handlers are also swapped for one that only records the signal (in the main thread, where handlers live)."""
+    held = (signal.SIGINT, signal.SIGTERM)
+    received: list[int] = []
+    swap = threading.current_thread() is threading.main_thread()
+    previous_handlers = {signum: signal.getsignal(signum) for signum in held} if swap else {}
+    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
+        for signum in previous_handlers:
+            signal.signal(signum, lambda signum, frame: received.append(signum))
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous_handlers.items():
+            signal.signal(signum, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
+    if received:
+        handler = previous_handlers[signal.Signals(received[0])]
+        if callable(handler):
+            handler(received[0], None)
+        elif handler == signal.SIG_DFL:
+            os.kill(os.getpid(), received[0])
 
 
 class _Moves:
