@@ -52,6 +52,26 @@ def _late(signum: int, frame: object) -> None:
         signal.signal(each, signal.SIG_DFL)
 
 
+def _let_node_finish(timeout: float = 60) -> None:
+    """After an interruption node may still be working on the request Python stopped waiting for (a synth takes
+    seconds); jsii's own teardown gives it 5 s and then kills it, leaving its kernel folder (jsii-kernel-*) in TMPDIR.
+    Ask it to exit now and give it time to finish and clean up. Only a node that was started is asked."""
+    try:
+        from jsii._kernel.providers.process import ProcessProvider
+
+        cells = [cell.cell_contents for cell in ProcessProvider._process.fget.__closure__ or ()]
+        started = next((c for c in cells if isinstance(c, list)), [])
+        if not started:
+            return
+        node = started[0]._process
+        if node.stdin is not None and not node.stdin.closed:
+            node.stdin.write(b'{"exit":0}\n')
+            node.stdin.close()
+        node.wait(timeout=timeout)
+    except Exception:  # noqa: BLE001 (best effort: jsii's own teardown follows)
+        return
+
+
 def _at_exit() -> None:
     """Registered before jsii starts, so it runs after jsii's own teardown (atexit runs last-registered first)."""
     quiet, original = sys.stderr, _SIGNALS.pop("stderr", None)
@@ -134,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         print(_interrupted_line(exc.signum, _SIGNALS["outdir"]), file=sys.stderr)
         _SIGNALS["reported"] = True
         if "jsii" in sys.modules:
+            _let_node_finish()
             # node was stopped mid-request: while jsii tears it down at exit, node's runtime may report the broken
             # channel ("Error on jsii API channel to child process: Error: read ECONNRESET", forwarded to our
             # stderr). The one line above says what happened; _at_exit (after jsii's teardown) restores stderr.
