@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import signal
 import sys
 from pathlib import Path
 
-from monitors.settings.config import ConfigError, load_plan
-from monitors.tooling.config_source import configuration_source
+# Only the standard library above: the handlers are installed before the slow imports (pydantic, the settings, jsii),
+# so a signal at any point stops with one line (issue 22 item 6).
 
 HERE = Path(__file__).resolve().parent
 BUNDLED_EXAMPLE = HERE / "examples" / "full.yaml"
@@ -27,6 +28,61 @@ class Interrupted(BaseException):
 
 def _interrupt(signum: int, frame: object) -> None:
     raise Interrupted(signum)
+
+
+# What the process has said about a signal: the line is printed once, and a signal that lands after main() has
+# finished (while jsii stops node and removes its folders, atexit) is reported when that teardown is over.
+_SIGNALS: dict[str, object] = {"reported": False, "late": None, "outdir": None}
+
+
+def _interrupted_line(signum: int, outdir: object) -> str:
+    where = outdir if outdir is not None else "the output folder"
+    return (
+        f"interrupted by {signal.Signals(signum).name}: stopped; {where} holds the previous or the new output of "
+        "each stack, never a mix"
+    )
+
+
+def _late(signum: int, frame: object) -> None:
+    """After main(): remember the signal (raising now would interrupt jsii's teardown with a traceback); a second
+    one acts as it did before main()."""
+    if _SIGNALS["late"] is None:
+        _SIGNALS["late"] = signum
+    for each in SIGNAL_EXIT:
+        signal.signal(each, signal.SIG_DFL)
+
+
+def _let_node_finish(timeout: float = 60) -> None:
+    """After an interruption node may still be working on the request Python stopped waiting for (a synth takes
+    seconds); jsii's own teardown gives it 5 s and then kills it, leaving its kernel folder (jsii-kernel-*) in TMPDIR.
+    Ask it to exit now and give it time to finish and clean up. Only a node that was started is asked."""
+    try:
+        from jsii._kernel.providers.process import ProcessProvider
+
+        cells = [cell.cell_contents for cell in ProcessProvider._process.fget.__closure__ or ()]
+        started = next((c for c in cells if isinstance(c, list)), [])
+        if not started:
+            return
+        node = started[0]._process
+        if node.stdin is not None and not node.stdin.closed:
+            node.stdin.write(b'{"exit":0}\n')
+            node.stdin.close()
+        node.wait(timeout=timeout)
+    except Exception:  # noqa: BLE001 (best effort: jsii's own teardown follows)
+        return
+
+
+def _at_exit() -> None:
+    """Registered before jsii starts, so it runs after jsii's own teardown (atexit runs last-registered first)."""
+    quiet, original = sys.stderr, _SIGNALS.pop("stderr", None)
+    if original is not None:
+        sys.stderr = original
+        quiet.close()
+    late = _SIGNALS["late"]
+    if isinstance(late, int) and not _SIGNALS["reported"]:
+        sys.stdout.flush()
+        os.write(2, (_interrupted_line(late, _SIGNALS["outdir"]) + "\n").encode())
+        os._exit(SIGNAL_EXIT[late])
 
 
 DESCRIPTION = """\
@@ -81,23 +137,39 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    """The command line. It owns the process's SIGINT/SIGTERM from its first line to the process's end."""
+    _SIGNALS.update(reported=False, late=None, outdir=None)
     for signum in SIGNAL_EXIT:
         signal.signal(signum, _interrupt)
     try:
+        atexit.register(_at_exit)
+        args = parse_args(argv)
+        _SIGNALS["outdir"] = args.outdir
         return _synth(args)
     except Interrupted as exc:
+        for signum in SIGNAL_EXIT:  # a second signal while the line is printed is not a traceback
+            signal.signal(signum, _late)
         # The output folder is moved into place with these signals held (monitors/tooling/output.py): it holds the
         # previous or the new output of every stack, never a mix; scratch folders are removed on the way out.
-        print(
-            f"interrupted by {exc}: stopped; {args.outdir} holds the previous or the new output of each stack, never "
-            f"a mix",
-            file=sys.stderr,
-        )
+        print(_interrupted_line(exc.signum, _SIGNALS["outdir"]), file=sys.stderr)
+        _SIGNALS["reported"] = True
+        if "jsii" in sys.modules:
+            _let_node_finish()
+            # node was stopped mid-request: while jsii tears it down at exit, node's runtime may report the broken
+            # channel ("Error on jsii API channel to child process: Error: read ECONNRESET", forwarded to our
+            # stderr). The one line above says what happened; _at_exit (after jsii's teardown) restores stderr.
+            sys.stderr.flush()
+            _SIGNALS["stderr"] = sys.stderr
+            sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (closed at exit)
         return SIGNAL_EXIT[exc.signum]
+    finally:
+        for signum in SIGNAL_EXIT:
+            signal.signal(signum, _late)
 
 
 def _synth(args: argparse.Namespace) -> int:
+    from monitors.settings.config import ConfigError, load_plan
+    from monitors.tooling.config_source import configuration_source
     from monitors.tooling.output import OutputError
 
     try:

@@ -214,6 +214,6 @@ def _describe_exception(exc: Exception) -> str:
 def _for_log(event: Any) -> str:
     try:
         text = json.dumps(event, default=str)
-    except (TypeError, ValueError):
-        text = repr(event)
+    except (TypeError, ValueError, RecursionError):  # RecursionError: an event nested too deeply to log
+        text = f"<{type(event).__name__} that cannot be logged>"
     return text if len(text) <= 4000 else text[:4000] + "..."

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Callable, ClassVar, Dict, List, Literal, Optional, Tuple, Union, get_args
@@ -370,9 +371,14 @@ class NetworkSettings(_Model):
             "'{at}.subnet_ids' and '{at}.security_group_ids' must be given together"))] if len(set(given)) == 2 else [])
 
 
+def _tag_characters_ok(text: str) -> bool:
+    """AWS's tag characters (botocore sagemaker TagKey/TagValue): letters, spaces and digits of any script, _.:/=+-@."""
+    return all(unicodedata.category(c)[0] in "LZN" or c in "_.:/=+-@" for c in text)
+
+
 def _tag_key(key: str) -> str:
-    if not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
-        raise _problem("must be 1-128 characters and not start with 'aws:'")
+    if not 1 <= len(key) <= 128 or key.lower().startswith("aws:") or not _tag_characters_ok(key):
+        raise _problem("must be 1-128 characters of letters, digits, spaces and _.:/=+-@, not starting with 'aws:'")
     return key
 
 
@@ -394,7 +400,8 @@ def _an_object(what: str) -> BeforeValidator:
 #: baselining job with the monitor's tags).
 Tags = Annotated[
     Dict[Annotated[str, Strict(), AfterValidator(_tag_key)],
-         Annotated[str, Strict(), MaxLen(256), _rule("must be a string of at most 256 characters")]],
+         Annotated[str, Strict(), MaxLen(256), _rule(
+             "must be a string of at most 256 letters, digits, spaces and _.:/=+-@", _tag_characters_ok)]],
     _an_object("an object of tag keys to values"), WrapValidator(lambda tags, handler: _tag_count(handler(tags)))]
 
 
@@ -571,13 +578,61 @@ def _message(error: Any) -> str:
     return message if kind == "problem" else f"{message} (got {_show(error['input'])})"
 
 
+#: Terraform templates (${, %{) and cdktf tokens (${TfToken[...]}, #{ lists, &{ maps): never a value of an event.
+_TEMPLATE_OR_TOKEN_RE = re.compile(r"[$%#&]\{|TfToken\[")
+MAX_EVENT_DEPTH = 64
+
+
+def _template_problems(event: Any) -> List[Tuple[Tuple[Union[str, int], ...], str]]:
+    """Every string (value or key) holding a Terraform template or a cdktf token, anywhere in the event; a walk
+    with its own stack, so a deeply nested event is a problem, not a RecursionError."""
+    found: List[Tuple[Tuple[Union[str, int], ...], str]] = []
+    stack: List[Tuple[Tuple[Union[str, int], ...], Any]] = [((), event)]
+    while stack:
+        loc, value = stack.pop()
+        where = _path(loc) or "event"
+        if len(loc) > MAX_EVENT_DEPTH:
+            found.append((loc, f"'{_path(loc[:3])}...' is nested deeper than {MAX_EVENT_DEPTH} levels"))
+            continue
+        if isinstance(value, str):
+            match = _TEMPLATE_OR_TOKEN_RE.search(value)
+            if match:
+                found.append((loc, f"'{where}' must not contain {match.group()!r} (a Terraform template or cdktf "
+                                   f"token) (got {_show(value)})"))
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                match = _TEMPLATE_OR_TOKEN_RE.search(key) if isinstance(key, str) else None
+                if match:
+                    found.append((loc, f"'{where}' key {_show(key)} must not contain {match.group()!r} (a Terraform "
+                                       "template or cdktf token)"))
+                else:
+                    stack.append((loc + (str(key),), item))
+        elif isinstance(value, (list, tuple)):
+            stack.extend((loc + (i,), item) for i, item in enumerate(value))
+    return sorted(found, key=lambda problem: [str(part) for part in problem[0]])
+
+
+def _related(one: Tuple[Union[str, int], ...], other: Tuple[Union[str, int], ...]) -> bool:
+    """One location holds the other (a list's rule and its item's token are one problem)."""
+    shorter = min(len(one), len(other))
+    return one[:shorter] == other[:shorter] and (shorter > 0 or len(one) == len(other))
+
+
 def _validate(model: Any, event: Any) -> Any:
-    """``model.model_validate(event)``, or EventValidationError with one problem per rule broken."""
+    """``model.model_validate(event)``, or EventValidationError with one problem per rule broken (templates and
+    tokens anywhere first; the model's own problems at other places)."""
+    tokens = _template_problems(event)
+    errors: List[Any] = []
     try:
-        return model.model_validate(event)
+        result = model.model_validate(event)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-    found: List[Tuple[Tuple[Union[str, int], ...], Any]] = []
+        flagged = [loc for loc, _ in tokens]
+        errors = [error for error in exc.errors(include_url=False)
+                  if not any(_related(tuple(error["loc"]), loc) for loc in flagged)]
+    else:
+        if not tokens:
+            return result
+    found: List[Tuple[Tuple[Union[str, int], ...], Any]] = list(tokens)
     unknown: Dict[Tuple[Union[str, int], ...], List[str]] = {}
     for error in errors:
         loc = tuple(error["loc"])

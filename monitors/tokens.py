@@ -143,8 +143,14 @@ def stand_ins(params: dict[str, Any], model_fields: Any) -> tuple[dict[str, Any]
     for field, value in params.items():
         if not is_token(value):
             continue
-        if field in REFERENCE_FIELDS:
-            if isinstance(value, str) and TOKEN_RE.fullmatch(value):
+        unknown = _unknown_reference(value)
+        if unknown:
+            problems.append(
+                f"{field}: {unknown!r} looks like a Terraform reference (a cdktf token) but is none of this app's: "
+                "give the value or the reference itself"
+            )
+        elif field in REFERENCE_FIELDS:
+            if isinstance(value, str) and value.startswith("${") and TOKEN_RE.fullmatch(value):
                 checked[field], restore[field] = placeholders[field], value
                 continue
             problems.append(
@@ -166,7 +172,7 @@ def stand_ins(params: dict[str, Any], model_fields: Any) -> tuple[dict[str, Any]
             )
         checked.pop(field, None)
         bad.add(field)
-    if is_token(params.get("endpoint_name")) and params.get("stack_name") is None:
+    if "endpoint_name" in restore and params.get("stack_name") is None:
         problems.append(
             "stack_name: is required when endpoint_name is a Terraform reference (the default stack "
             "name, which prefixes the resource names, is derived from the endpoint name)"
@@ -186,6 +192,19 @@ def stand_ins(params: dict[str, Any], model_fields: Any) -> tuple[dict[str, Any]
             "checker's configuration): give endpoint_name as a literal to use alerts"
         )
     return checked, restore, problems, bad
+
+
+def _unknown_reference(value: Any) -> str | None:
+    """The first token-like text in value that is no token of the running app (cdktf would fail on it at synth
+    with a JavaScript error), or None. Loads cdktf only for a value that looks like a token."""
+    from cdktf import Tokenization
+
+    for reference in references(value):
+        try:
+            Tokenization.reverse_string(reference)
+        except Exception:  # jsii raises RuntimeError("Unrecognized Token Key ...")
+            return reference
+    return None
 
 
 def plan_time_checks(settings: Any) -> list[dict[str, Any]]:

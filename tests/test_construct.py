@@ -134,17 +134,22 @@ def test_user_template_text_is_still_rejected_and_references_are_not_escaped(tmp
         monitoring_settings(**{**MINIMAL, "data_quality_output_s3_uri": f"s3://{BUCKET}/${{var.x}}/"})
     assert raised.value.problems[0].startswith("data_quality_output_s3_uri: must not contain '${' or '%{'")
 
+    # Tags used to be escaped ($${); AWS takes no '$' or '{' in a tag, so template text there is refused too (issue 22)
+    with pytest.raises(SettingsError) as raised:
+        monitoring_settings(**{**MINIMAL, "tags": {"note": "${literal}"}})
+    assert raised.value.problems[0].startswith("tags.note: must not contain '${' or '%{'")
+
     app, stack = _app_stack(tmp_path)
     endpoint = SagemakerEndpoint(stack, "endpoint", name="churn", endpoint_config_name="churn")
     SageMakerModelMonitoring(stack, "monitoring", settings={
-        **MINIMAL, "endpoint_name": endpoint.name, "stack_name": "churn-monitoring", "tags": {"note": "${literal}"}})
+        **MINIMAL, "endpoint_name": endpoint.name, "stack_name": "churn-monitoring", "tags": {"note": "literal"}})
     tf = _synth(app, tmp_path)
     job = one(tf, "aws_sagemaker_data_quality_job_definition")
     assert job["data_quality_job_input"]["endpoint_input"]["endpoint_name"] == "${aws_sagemaker_endpoint.endpoint.name}"
-    # The user's literal tag text is escaped, the references are not; every aws resource that takes tags has them
-    assert job["tags"] == {"note": "$${literal}"}
-    assert one(tf, "aws_iam_role")["tags"] == {"note": "$${literal}"}
-    assert one(tf, "aws_sagemaker_monitoring_schedule")["tags"] == {"note": "$${literal}"}
+    # References are not escaped; every aws resource that takes tags has them, as given
+    assert job["tags"] == {"note": "literal"}
+    assert one(tf, "aws_iam_role")["tags"] == {"note": "literal"}
+    assert one(tf, "aws_sagemaker_monitoring_schedule")["tags"] == {"note": "literal"}
     assert "tags" not in one(tf, "aws_iam_role_policy")  # takes none
 
 

@@ -399,8 +399,9 @@ def test_the_monitors_tags_are_put_on_the_baseline_job(app, fresh_aws):
 
 @pytest.mark.parametrize(("tags", "error"), [
     (["team"], "'tags' must be an object of tag keys to values (got array)"),
-    ({"aws:owner": "x"}, "'tags' key 'aws:owner' must be 1-128 characters and not start with 'aws:'"),
-    ({"team": 7}, "'tags.team' must be a string of at most 256 characters (got 7)"),
+    ({"aws:owner": "x"}, "'tags' key 'aws:owner' must be 1-128 characters of letters, digits, spaces and _.:/=+-@, not "
+                         "starting with 'aws:'"),
+    ({"team": 7}, "'tags.team' must be a string of at most 256 letters, digits, spaces and _.:/=+-@ (got 7)"),
     ({f"k{i}": "v" for i in range(51)}, "'tags' may hold at most 50 tags (got 51)"),
 ])
 def test_bad_tags_are_an_error_and_start_nothing(app, fresh_aws, tags, error):

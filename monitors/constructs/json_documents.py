@@ -10,8 +10,8 @@ A document nested in another is referenced, not copied: ``"${local.x}"`` as a wh
 Terraform reads every string in ``locals`` as a template, exactly as it reads the attribute string it replaces
 (HCL JSON syntax: strings and object property names are templates), so nothing changes in what the strings
 mean: references such as ``${data.aws_caller_identity.caller.account_id}`` are still evaluated, and literal
-text was already escaped or rejected (``$${``/``%%{``: monitors.settings.fields.terraform_literal,
-monitors/settings/config.py).
+text never holds a template: ``${`` and ``%{`` are refused in every value (monitors/settings/config.py; tags
+cannot hold them by AWS's rules).
 ``jsonencode`` writes compact JSON with sorted keys, the same document JSON-wise (it escapes ``<``, ``>``
 and ``&`` as ``\\u003c`` ..., which every JSON reader decodes back).
 """

@@ -163,7 +163,29 @@ def baseline_event_problems(settings: Settings, bad: set[str]) -> list[str]:
             for field, rule in event_problems:
                 problem(field, rule)
         alarms_match_generated_baselines(settings, problem, effective)
+        for monitor in settings.enabled_monitors:
+            length = event_input_length(baseline_event(settings, monitor))
+            if length > EVENTBRIDGE_INPUT_LIMIT:
+                problem(
+                    f"baseline_{monitor}_params",
+                    f"the baseline event of {monitor} would be {length} characters; an EventBridge target input "
+                    f"holds at most {EVENTBRIDGE_INPUT_LIMIT} (its params, tags, subnets and URIs together): "
+                    "shorten them",
+                )
     return problems
+
+
+# events PutTargets Target.Input: at most 8192 characters.
+EVENTBRIDGE_INPUT_LIMIT = 8192
+
+
+def event_input_length(event: dict) -> int:
+    """The length of the schedule target's input: Terraform's jsonencode of the event (compact; it writes <, >, &
+    and U+2028/U+2029 as \\uXXXX escapes)."""
+    import json
+
+    text = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+    return len(text) + 5 * sum(text.count(c) for c in "<>&\u2028\u2029")
 
 
 def effective_baseline_params(settings: Settings, monitor: str) -> Any:

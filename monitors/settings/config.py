@@ -8,10 +8,10 @@ as SeedFarmer sets them (lists and dicts as JSON strings). Names may be snake_ca
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import os
 import re
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from monitors.monitor_types import MONITORS
 from monitors.naming import bounded_name
 from monitors.settings.baseline_events import baseline_event_problems
-from monitors.settings.fields import LITERAL_TEXT_FIELDS, did_you_mean, shorten
+from monitors.settings.fields import did_you_mean, shorten
 from monitors.settings.model import (
     PARAMETERS,
     STACK_LEVEL,
@@ -162,10 +162,14 @@ def read_environment(environ: Mapping[str, str]) -> dict[str, tuple[Any, str]]:
                 problems.append(f"{name}: given as {raw_names[name]} and {key}; give it once")
                 continue
             raw_names[name] = key
-            if name in structured:
+            if len(raw.encode("utf-8", "surrogatepass")) > yaml_source.MAX_BYTES:
+                problems.append(f"{name}: {key} has more than {yaml_source.MAX_BYTES} bytes")
+            elif name in structured:
                 try:
-                    values[name] = (json.loads(raw), key)
-                except json.JSONDecodeError:
+                    values[name] = (yaml_source.load_json_text(raw), key)
+                except yaml_source.SourceError as exc:
+                    problems.append(f"{name}: {key} {exc}")
+                except ValueError:
                     problems.append(
                         f"{name}: {key} must be JSON (a list or mapping), as SeedFarmer passes it (got {shorten(raw)})"
                     )
@@ -218,9 +222,41 @@ def _options(schema: dict[str, Any]) -> list[dict[str, Any]]:
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TEMPLATE = re.compile(r"[$%]\{")
+# What cdktf decodes in any string it resolves (cdktf/lib/tokens/private/encoding.js): string, list and map tokens
+# ("${TfToken[...]}", "#{TfToken[...]}", "&{TfToken[...]}"), and numbers written in a string (NUMBER_TOKEN_REGEX,
+# read with JavaScript's parseFloat) that encode a number token.
+_CDKTF_MARKER = re.compile(r"[#&]\{|TfToken\[")
+_CDKTF_NUMBER_IN_TEXT = re.compile(r"[-|\d.+]+(e[-|\d.eE+]+)")
+_JS_PARSE_FLOAT = re.compile(r"[+-]?(Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)")
+# The top 16 bits of a double that cdktf reads as an encoded number token (DOUBLE_TOKEN_MARKER_BITS 0xfdff) or
+# number list token (DOUBLE_LIST_TOKEN_MARKER_BITS 0xfbff): negative numbers of magnitude about 1e289 and 1e299.
+_DOUBLE_TOKEN_MARKERS = (0xFDFF, 0xFBFF)
 
 
-def _raw_problems(field: str, value: Any, schema: dict[str, Any], literal: bool, path: str, problems: list[str]) -> Any:
+def cdktf_number_token(value: Any) -> bool:
+    """A number cdktf would decode as a token (and fail on: no such token in the app)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        number = float(value)
+    except OverflowError:
+        return False
+    return struct.unpack("<HHHH", struct.pack("<d", number))[3] in _DOUBLE_TOKEN_MARKERS
+
+
+def cdktf_token_text(text: str) -> str | None:
+    """What in a string cdktf would decode as a token, or None."""
+    marker = _CDKTF_MARKER.search(text)
+    if marker:
+        return repr(marker.group())
+    for match in _CDKTF_NUMBER_IN_TEXT.finditer(text):
+        number = _JS_PARSE_FLOAT.match(match.group())
+        if number and cdktf_number_token(float(number.group())):
+            return f"the number {match.group()!r}, which encodes a cdktf number token"
+    return None
+
+
+def _raw_problems(field: str, value: Any, schema: dict[str, Any], path: str, problems: list[str]) -> Any:
     """Checks on the value as read, before the types: YAML 1.1 surprises, non-finite numbers, booleans given
     as numbers, control characters and Terraform template sequences. Returns the value to validate."""
     options = _options(schema)
@@ -241,13 +277,22 @@ def _raw_problems(field: str, value: Any, schema: dict[str, Any], literal: bool,
     if isinstance(value, bool) and kinds & {"integer", "number"} and "boolean" not in kinds:
         problems.append(f"{path}: must be a number, not a boolean (got {str(value).lower()})")
         return None
+    if cdktf_number_token(value):
+        problems.append(f"{path}: {value!r} is a number cdktf reads as an encoded token; give a plain number")
+        return None
     if isinstance(value, str):
         if _CONTROL.search(value):
             problems.append(
                 f"{path}: must not contain control characters such as newlines or tabs (got {shorten(value)})"
             )
             return None
-        if _TEMPLATE.search(value) and not literal:
+        token = cdktf_token_text(value)
+        if token:
+            problems.append(
+                f"{path}: must not contain {token}: cdktf would decode it as a token (got {shorten(value)})"
+            )
+            return None
+        if _TEMPLATE.search(value):
             problems.append(
                 f"{path}: must not contain '${{' or '%{{' (Terraform would evaluate it as a template) "
                 f"(got {shorten(value)})"
@@ -262,14 +307,17 @@ def _raw_problems(field: str, value: Any, schema: dict[str, Any], literal: bool,
             if isinstance(key, str) and _CONTROL.search(key):
                 problems.append(f"{path}: key {shorten(key)} must not contain control characters")
                 continue
+            token = cdktf_token_text(key) if isinstance(key, str) else None
+            if isinstance(key, str) and (token or _TEMPLATE.search(key)):
+                why = f"{token}: cdktf would decode it as a token" if token else "'${' or '%{': a Terraform template"
+                problems.append(f"{path}: key {shorten(key)} must not contain {why}")
+                continue
             sub = props.get("properties", {}).get(key) or props.get("additionalProperties") or {}
-            out[key] = _raw_problems(
-                field, item, sub if isinstance(sub, dict) else {}, literal, f"{path}.{key}", problems
-            )
+            out[key] = _raw_problems(field, item, sub if isinstance(sub, dict) else {}, f"{path}.{key}", problems)
         return out
     if isinstance(value, list):
         items: dict[str, Any] = next((o.get("items", {}) for o in options if o.get("type") == "array"), {})
-        return [_raw_problems(field, item, items, literal, f"{path}[{i}]", problems) for i, item in enumerate(value)]
+        return [_raw_problems(field, item, items, f"{path}[{i}]", problems) for i, item in enumerate(value)]
     return value
 
 
@@ -282,7 +330,7 @@ def validate(raw: Mapping[str, Any], *, bad_fields: frozenset[str] = frozenset()
     bad: set[str] = set(bad_fields)
     for name, value in raw.items():
         before = len(problems)
-        checked[name] = _raw_problems(name, value, parameter_schema(name), name in LITERAL_TEXT_FIELDS, name, problems)
+        checked[name] = _raw_problems(name, value, parameter_schema(name), name, problems)
         if len(problems) > before:
             bad.add(name)
     values = {k: v for k, v in checked.items() if k not in bad}

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -39,7 +41,6 @@ ECR_IMAGE_RE = re.compile(
 REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 STACK_NAME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_-]{0,62}$")
 IAM_POLICY_NAME_RE = re.compile(r"[\w+=,.@-]{1,128}")  # botocore iam service-2 shape policyNameType
-TAG_KEY_RE = re.compile(r"^[\w.:/=+@ -]{1,128}$", re.UNICODE)
 
 
 def did_you_mean(name: str, options: list[str]) -> str:
@@ -119,24 +120,48 @@ def region_names() -> dict[str, list[str]]:
     return _REGIONS
 
 
-# Parameters whose text is meant literally and ends up in tags: Terraform template sequences in them are
-# escaped on output ($${ and %%{) instead of rejected; every other string rejects them (monitors/settings/config.py).
-LITERAL_TEXT_FIELDS = frozenset(
-    {
-        "tags",
-        "custom_tags",
-        "sagemaker_project_id",
-        "sagemaker_project_name",
-        "seedfarmer_project_name",
-        "seedfarmer_deployment_name",
-        "seedfarmer_module_name",
-    }
-)
+_BOTOCORE_CACHE: dict[str, Any] = {}
 
 
-def terraform_literal(text: str) -> str:
-    """Text as a Terraform string that evaluates to exactly text (no interpolation, no directive)."""
-    return text.replace("${", "$${").replace("%{", "%%{")
+def _botocore_data(relative: str) -> Path | None:
+    """A file of botocore's data folder (found without importing botocore: no AWS SDK on the synth path)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("botocore")
+    if not spec or not spec.origin:
+        return None
+    for name in (relative, f"{relative}.gz"):
+        path = Path(spec.origin).parent / "data" / name
+        if path.is_file():
+            return path
+    return None
+
+
+def processing_instance_types() -> frozenset[str]:
+    """The instance types SageMaker processing jobs (monitoring and baseline jobs) take: botocore's sagemaker
+    service model, shape ProcessingInstanceType. Empty when botocore is not installed (then only the pattern)."""
+    if "processing" not in _BOTOCORE_CACHE:
+        import gzip
+        import json
+
+        path = _botocore_data("sagemaker/2017-07-24/service-2.json")
+        types: frozenset[str] = frozenset()
+        if path is not None:
+            opener = gzip.open if path.suffix == ".gz" else open
+            with opener(path, "rt", encoding="utf-8") as f:
+                types = frozenset(json.load(f)["shapes"]["ProcessingInstanceType"]["enum"])
+        _BOTOCORE_CACHE["processing"] = types
+    return _BOTOCORE_CACHE["processing"]
+
+
+def processing_instance_type_check(value: str) -> str:
+    known = processing_instance_types()
+    if known and value not in known:
+        raise ValueError(
+            f"{value!r} is not an instance type SageMaker processing jobs take (botocore ProcessingInstanceType)"
+            f"{did_you_mean(value, sorted(known))}"
+        )
+    return value
 
 
 def _cron_check(value: str) -> str:
@@ -157,14 +182,47 @@ def _cron_check(value: str) -> str:
     return value
 
 
+# Tag keys and values as SageMaker, IAM, Lambda and CloudWatch Logs accept them (botocore service-2 shapes TagKey /
+# TagValue, IAM tagKeyType / tagValueType): letters, separators (spaces) and numbers of any script, and _.:/=+-@;
+# keys 1-128 characters, values 0-256. So no '$' or '{': a tag can hold no Terraform template.
+TAG_PUNCTUATION = frozenset("_.:/=+-@")
+
+
+def tag_text_problem(text: str, what: str, limit: int, minimum: int = 0) -> str | None:
+    """Why text cannot be a tag key or value (what: 'tag key ...'), or None."""
+    if not minimum <= len(text) <= limit:
+        return f"{what} must be {minimum}-{limit} characters (got {len(text)})"
+    odd = sorted({c for c in text if unicodedata.category(c)[0] not in "LZN" and c not in TAG_PUNCTUATION})
+    if odd:
+        return (
+            f"{what} may hold only letters, digits, spaces and _.:/=+-@ (AWS tag rules), not "
+            f"{', '.join(repr(c) for c in odd[:5])}"
+        )
+    return None
+
+
+def _tag_value_check(value: str | None) -> str | None:
+    problem = None if value is None else tag_text_problem(value, "is tagged, so it", 256)
+    if problem:
+        raise ValueError(f"{problem} (got {shorten(value)})")
+    return value
+
+
 def _tag_map_check(value: dict[str, str]) -> dict[str, str]:
+    seen: dict[str, str] = {}
     for key, tag_value in value.items():
         if key.lower().startswith("aws:"):
             raise ValueError(f"tag key {shorten(key)} uses the reserved 'aws:' prefix")
-        if not TAG_KEY_RE.fullmatch(key):
-            raise ValueError(f"tag key {shorten(key)} must be 1-128 characters of letters, digits, spaces and _.:/=+-@")
-        if len(tag_value) > 256:
-            raise ValueError(f"tag {shorten(key)}: value longer than 256 characters")
+        problem = tag_text_problem(key, f"tag key {shorten(key)}", 128, minimum=1) or tag_text_problem(
+            tag_value, f"tag {shorten(key)}: the value", 256
+        )
+        if problem:
+            raise ValueError(problem)
+        if key.lower() in seen:
+            raise ValueError(
+                f"tag keys {shorten(seen[key.lower()])} and {shorten(key)} differ only in case (IAM refuses them)"
+            )
+        seen[key.lower()] = key
     return value
 
 
@@ -215,12 +273,17 @@ def _s3_uri_check(value: str) -> str:
 
 S3Uri = Annotated[str, AfterValidator(_s3_uri_check)]
 CronExpression = Annotated[str, AfterValidator(_cron_check)]
-InstanceType = Annotated[str, matching(INSTANCE_TYPE_RE, "must be a SageMaker ML instance type like ml.m5.large")]
+InstanceType = Annotated[
+    str,
+    matching(INSTANCE_TYPE_RE, "must be a SageMaker ML instance type like ml.m5.large"),
+    AfterValidator(lambda value: processing_instance_type_check(value)),
+]
 InstanceCount = Annotated[int, Field(ge=1, le=100)]
 VolumeSizeGb = Annotated[int, Field(ge=1, le=16384)]
 MonitorRuntime = Annotated[int, Field(ge=1, le=86400)]
 KmsKey = Annotated[str, matching(KMS_KEY_RE, "must be a KMS key id, alias (alias/name) or key/alias ARN")]
 TagMap = Annotated[dict[str, str], AfterValidator(_tag_map_check)]
+TagValue = Annotated[str | None, AfterValidator(_tag_value_check)]
 Attribute = Annotated[str, Field(min_length=1, max_length=256)]
 TimeOffset = Annotated[str | None, AfterValidator(_time_offset_check)]
 EcrImage = Annotated[

@@ -43,10 +43,10 @@ from monitors.settings.fields import (
     KmsKey,
     S3Uri,
     TagMap,
+    TagValue,
     VolumeSizeGb,
     matching,
     param,
-    terraform_literal,
 )
 from monitors.settings.views import (
     AlertSettings,
@@ -107,10 +107,8 @@ class Settings(BaseModel):
     kms_key_id: KmsKey | None = param(
         None, "KMS key (id, alias or ARN) for monitoring outputs, volumes and logs.", group="Optional"
     )
-    sagemaker_project_id: str | None = param(
-        None, "Tagged as sagemaker:project-id.", group="Optional", stack_level=True
-    )
-    sagemaker_project_name: str | None = param(
+    sagemaker_project_id: TagValue = param(None, "Tagged as sagemaker:project-id.", group="Optional", stack_level=True)
+    sagemaker_project_name: TagValue = param(
         None, "Tagged as sagemaker:project-name.", group="Optional", stack_level=True
     )
     tags: TagMap | None = param(
@@ -304,16 +302,16 @@ class Settings(BaseModel):
         False, "Run monitoring containers without network access (the seed left it off).", group="Advanced"
     )
     custom_tags: TagMap | None = param(None, "Extra tags merged over `tags`.", group="Advanced", stack_level=True)
-    seedfarmer_project_name: str | None = param(
+    seedfarmer_project_name: TagValue = param(
         None, "Tagged as seedfarmer:project-name (from SEEDFARMER_PROJECT_NAME).", group="SeedFarmer", stack_level=True
     )
-    seedfarmer_deployment_name: str | None = param(
+    seedfarmer_deployment_name: TagValue = param(
         None,
         "Tagged as seedfarmer:deployment-name (from SEEDFARMER_DEPLOYMENT_NAME).",
         group="SeedFarmer",
         stack_level=True,
     )
-    seedfarmer_module_name: str | None = param(
+    seedfarmer_module_name: TagValue = param(
         None, "Tagged as seedfarmer:module-name (from SEEDFARMER_MODULE_NAME).", group="SeedFarmer", stack_level=True
     )
 
@@ -492,12 +490,12 @@ class Settings(BaseModel):
         return bool(self.subnet_ids)
 
     def resource_tags(self) -> dict[str, str]:
-        """Tags for every resource as written to Terraform, in a stable order: seed tags, project tags,
-        SeedFarmer, custom. Values are escaped so Terraform yields them literally (no ${...} evaluation)."""
-        return {key: terraform_literal(value) for key, value in self.merged_tags().items()}
+        """Tags for every resource as written to Terraform: the merged tags (AWS's tag characters hold no '$' or
+        '{', so Terraform reads them literally)."""
+        return self.merged_tags()
 
     def merged_tags(self) -> dict[str, str]:
-        """The tags as given (unescaped), merged in resource_tags' order."""
+        """The tags in a stable order: seed tags, project tags, SeedFarmer, custom (custom_tags wins)."""
         merged: dict[str, str] = dict(self.tags or {})
         if self.sagemaker_project_id:
             merged["sagemaker:project-id"] = self.sagemaker_project_id

@@ -8,6 +8,7 @@ unintended combinations.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -432,10 +433,132 @@ def _cloud_workspace(settings: Settings, problem: Problem) -> None:
         problem("tfc_workspace_name", "backend cloud needs exactly one of tfc_workspace_name or tfc_workspace_tags")
 
 
+# Terraform Cloud/Enterprise names (organization and workspace settings pages): letters, digits, '-' and '_';
+# workspace names at most 90 characters.
+_TFC_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+@rule()
+def _cloud_names(settings: Settings, problem: Problem) -> None:
+    for field, limit in (("tfc_organization", 90), ("tfc_workspace_name", 90)):
+        value = settings.parameter(field)
+        if value is not None and (not _TFC_NAME.fullmatch(value) or len(value) > limit):
+            problem(
+                field,
+                f"must be a Terraform Cloud name: letters, digits, '-' and '_', at most {limit} characters "
+                f"(got {shorten(value)})",
+            )
+
+
 @rule("backend_local_path")
 def _relative_state_path(settings: Settings, problem: Problem) -> None:
     if settings.backend_local_path is not None and settings.backend_local_path.startswith("/"):
         problem("backend_local_path", "must be a relative path (absolute state paths break across checkouts)")
+
+
+# --- Baseline generation: how often ------------------------------------------------------------------------
+@rule("baseline_schedule_expression")
+def _baseline_at_most_hourly(settings: Settings, problem: Problem) -> None:
+    """Each baseline run starts one processing job per monitor, and a run takes minutes to an hour: more often than
+    hourly piles up jobs (and cost) without new baselines."""
+    expression = settings.baseline_schedule_expression
+    rate = re.fullmatch(r"rate\((\d+) (minute|minutes)\)", expression)
+    cron = re.fullmatch(r"cron\((\S+) .*\)", expression)
+    if (rate and int(rate.group(1)) < 60) or (cron and not re.fullmatch(r"\d{1,2}", cron.group(1))):
+        problem(
+            "baseline_schedule_expression",
+            f"regenerates baselines more often than hourly (got {expression!r}); use rate(N minutes) with N >= 60, "
+            "rate(N hours|days) or a cron(...) whose minute field is one number, such as cron(0 2 * * ? *)",
+        )
+
+
+# --- Alerts: each address once -------------------------------------------------------------------------------
+@rule("alert_email_addresses")
+def _emails_once(settings: Settings, problem: Problem) -> None:
+    first: dict[str, int] = {}
+    for i, address in enumerate(settings.alert_email_addresses or []):
+        if address.lower() in first:
+            problem(
+                f"alert_email_addresses[{i}]",
+                f"{address!r} is listed twice (also alert_email_addresses[{first[address.lower()]}], compared "
+                "ignoring case); give each address once",
+            )
+        first.setdefault(address.lower(), i)
+
+
+# --- Alarms: thresholds inside the metric's range -------------------------------------------------------------
+_ERROR_METRICS = {"mae", "mse", "rmse"}  # >= 0, unbounded; r2 is at most 1 and may be negative
+
+
+def _quality_metric_range(metric: str) -> tuple[float | None, float | None]:
+    if metric in _ERROR_METRICS:
+        return 0.0, None
+    if metric == "r2":
+        return None, 1.0
+    return 0.0, 1.0  # accuracy, precision, recall, f*, auc, rates (and their best-constant-classifier forms)
+
+
+@rule(_MQ.setting("problem_type"))
+def _quality_thresholds_in_range(settings: Settings, problem: Problem) -> None:
+    for i, alarm in enumerate(settings.model_quality.alarms or []):
+        low, high = _quality_metric_range(alarm.metric)
+        if (low is not None and alarm.threshold < low) or (high is not None and alarm.threshold > high):
+            bounds = (
+                f"{low:g}-{high:g}"
+                if low is not None and high is not None
+                else (f">= {low:g}" if low is not None else f"<= {high:g}")
+            )
+            problem(
+                f"model_quality_alarms[{i}].threshold",
+                f"{alarm.threshold:g} is outside the range of {alarm.metric} ({bounds}): the alarm could never or "
+                "would always fire",
+            )
+
+
+# --- Monitors: output apart from the baseline -----------------------------------------------------------------
+def _within(prefix: str, uri: str) -> bool:
+    return uri.rstrip("/") == prefix.rstrip("/") or uri.startswith(prefix.rstrip("/") + "/")
+
+
+def _output_apart_from_baseline(settings: Settings, problem: Problem, spec: MonitorType) -> None:
+    options = settings.options(spec.name)
+    output, baseline = options.output_s3_uri, options.baseline_s3_uri
+    if not options.enabled or output is None:
+        return
+    generated = (
+        f"{settings.baseline_output_data_s3_uri.rstrip('/')}/{spec.name}/"
+        if baseline is None and settings.baseline_generation_enabled and settings.baseline_output_data_s3_uri
+        else None
+    )
+    for source, prefix in ((spec.setting("baseline_s3_uri"), baseline), ("baseline_output_data_s3_uri", generated)):
+        if prefix is not None and (_within(prefix, output) or _within(output, prefix)):
+            problem(
+                spec.setting("output_s3_uri"),
+                f"{output!r} and the baseline {prefix!r} ({source}) overlap: monitoring reports would be written "
+                "among the baseline files (and a new baseline could replace the reports); give them separate prefixes",
+            )
+
+
+for _spec in MONITORS.values():
+    rule(_spec.setting("output_s3_uri"), _spec.setting("baseline_s3_uri"), "baseline_output_data_s3_uri")(
+        partial(_output_apart_from_baseline, spec=_spec)
+    )
+
+
+def _baseline_params_instance_type(settings: Settings, problem: Problem, spec: MonitorType) -> None:
+    from monitors.settings.fields import processing_instance_types
+
+    value = (settings.options(spec.name).baseline_params or {}).get("instance_type")
+    known = processing_instance_types()
+    if isinstance(value, str) and known and value not in known:
+        problem(
+            spec.setting("baseline_params"),
+            f"instance_type {value!r} is not an instance type SageMaker processing jobs take (botocore "
+            f"ProcessingInstanceType){did_you_mean(value, sorted(known))}",
+        )
+
+
+_per_monitor(MONITORS.values(), _baseline_params_instance_type)
 
 
 # --- AWS limits and forms enforced only at apply time (botocore service-2 shape names in comments) ------------
@@ -448,6 +571,15 @@ def _aws_counts(settings: Settings, problem: Problem) -> None:
         problem(
             "tags", f"{len(tags)} tags (tags, custom_tags, project and SeedFarmer tags together); AWS allows at most 50"
         )
+    first: dict[str, str] = {}
+    for key in tags:  # IAM refuses tag keys that differ only in case
+        if key.lower() in first:
+            problem(
+                "custom_tags" if settings.custom_tags and key in settings.custom_tags else "tags",
+                f"tag keys {first[key.lower()]!r} and {key!r} differ only in case (tags, custom_tags, project and "
+                "SeedFarmer tags together); IAM refuses them",
+            )
+        first.setdefault(key.lower(), key)
     if settings.subnet_ids and len(settings.subnet_ids) > 16:  # sagemaker VpcConfig.Subnets: max 16
         problem("subnet_ids", f"{len(settings.subnet_ids)} subnets; a monitoring job's VPC config takes at most 16")
     for name in PARAMETERS:
@@ -483,6 +615,14 @@ def _known_region(field: str) -> None:
         scoped = field == "region" and partition
         options = known.get(partition or "", []) if scoped else sorted({r for rs in known.values() for r in rs})
         if value not in options:
+            elsewhere = [p for p, regions in known.items() if value in regions]
+            if scoped and elsewhere:
+                problem(
+                    field,
+                    f"{value!r} is a region of partition {elsewhere[0]!r}, but model_bucket_arn is in partition "
+                    f"{partition!r} (arn:{partition}:s3:::...); the bucket and the region must be in one partition",
+                )
+                return
             where = f"partition {partition!r}" if scoped else "any partition"
             problem(
                 field,
@@ -531,6 +671,33 @@ def _state_path_form(settings: Settings, problem: Problem) -> None:
     elif len(path) > 1024 or parts[:4] == [".."] * 4:
         # The stack folder is <outdir>/stacks/<stack>/: three levels up is the project folder.
         problem("backend_local_path", f"climbs out of the project folder (more than three '..') (got {shorten(path)})")
+    else:
+        why = _state_in_synth_output(path)
+        if why:
+            problem(
+                "backend_local_path",
+                f"{why}: a re-synth would overwrite or delete the state; keep it outside the output folder's generated "
+                f"parts (the default ../../../terraform.<stack_name>.tfstate, or e.g. terraform.tfstate in the stack "
+                f"folder) (got {shorten(path)})",
+            )
+
+
+def _state_in_synth_output(path: str) -> str | None:
+    """Why a relative state path lands in a part of an output folder that a synth writes, moves or removes
+    (monitors.tooling.output), or None. The output folder's name is not known here, so a path that climbs out of it
+    into a folder beside it is checked as if that folder were an output folder too."""
+    from monitors.tooling.output import synth_owned
+
+    # Relative to the output folder's parent: <outdir>/stacks/<stack>/<path> (at most three '..', checked above;
+    # the stack's own name is one folder, so any name gives the same answer).
+    where = posixpath.normpath(posixpath.join("<outdir>", "stacks", "<stack>", path.replace("\\", "/")))
+    parts = where.split("/")
+    if parts[0] in ("..", ".") or len(parts) == 1:
+        return None  # beside the output folder: no synth reaches it
+    why = synth_owned(parts[1:])
+    if why is None or parts[0] == "<outdir>":
+        return why
+    return f"{why} (if {parts[0]}/ is an output folder)"
 
 
 @rule("backend_s3_key")
@@ -551,7 +718,13 @@ def _state_key_form(settings: Settings, problem: Problem) -> None:
 def _backend_names(settings: Settings, problem: Problem) -> None:
     if settings.backend_s3_bucket is not None and not re.fullmatch(BUCKET_NAME, settings.backend_s3_bucket):
         problem("backend_s3_bucket", f"must be an S3 bucket name (got {shorten(settings.backend_s3_bucket)})")
-    if not re.fullmatch(
+    table = settings.backend_s3_dynamodb_table
+    if table is not None and not re.fullmatch(r"[a-zA-Z0-9_.-]{3,255}", table):  # dynamodb TableName
+        problem(
+            "backend_s3_dynamodb_table",
+            f"must be a DynamoDB table name: 3-255 letters, digits, '_', '-' and '.' (got {shorten(table)})",
+        )
+    if len(settings.tfc_hostname) > 253 or not re.fullmatch(
         r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?",
         settings.tfc_hostname,
     ):

@@ -21,6 +21,7 @@ import re
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,13 +81,30 @@ def _remove_leftovers(outdir: Path) -> None:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold SIGINT/SIGTERM back while stacks are moved into place; a held signal is delivered at the end."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    """Hold SIGINT/SIGTERM back while stacks are moved into place; a held signal is delivered at the end.
+
+    Blocking the signals (pthread_sigmask) holds them only from this thread: a signal sent to the process can land in
+    another thread (jsii's reader threads), and Python then runs its handler in the main thread anyway. So the Python
+    handlers are also swapped for one that only records the signal (in the main thread, where handlers live)."""
+    held = (signal.SIGINT, signal.SIGTERM)
+    received: list[int] = []
+    swap = threading.current_thread() is threading.main_thread()
+    previous_handlers = {signum: signal.getsignal(signum) for signum in held} if swap else {}
+    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
+        for signum in previous_handlers:
+            signal.signal(signum, lambda signum, frame: received.append(signum))
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous_handlers.items():
+            signal.signal(signum, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
+    if received:
+        handler = previous_handlers[signal.Signals(received[0])]
+        if callable(handler):
+            handler(received[0], None)
+        elif handler == signal.SIG_DFL:
+            os.kill(os.getpid(), received[0])
 
 
 class _Moves:
@@ -120,8 +138,13 @@ def install(synthesized: Path, outdir: Path, stack_names: list[str]) -> list[str
     """Move each synthesized stack of ``synthesized`` (a cdktf outdir) into ``outdir``, replacing only generated
     entries; report stack folders that are no longer configured. Returns the report lines."""
     stacks_dir = outdir / "stacks"
+    if stacks_dir.is_symlink():
+        raise OutputError(_symlink_refused(stacks_dir))
     stacks_dir.mkdir(exist_ok=True)
     for name in stack_names:
+        if (stacks_dir / name).is_symlink():
+            # Writing through it would replace generated files (and remove stale ones) wherever it points.
+            raise OutputError(_symlink_refused(stacks_dir / name))
         if (stacks_dir / name).exists() and not (stacks_dir / name).is_dir():
             raise OutputError(f"--outdir: {_display(stacks_dir / name)} exists and is not a folder")
     removed, notes = _unconfigured(stacks_dir, set(stack_names))
@@ -141,6 +164,14 @@ def install(synthesized: Path, outdir: Path, stack_names: list[str]) -> list[str
             moves.undo()
             raise
     return notes
+
+
+def _symlink_refused(path: Path) -> str:
+    return (
+        f"--outdir: {_display(path)} is a symbolic link (to {os.readlink(path)}); a synth does not write through "
+        "links: replace it with a folder (move what you keep there, such as .terraform or a state file); nothing "
+        "was written"
+    )
 
 
 def _install_stack(new: Path, target: Path, moves: _Moves, trash: Path) -> None:
@@ -205,6 +236,29 @@ def _hcl_local_state_path(folder: Path) -> str | None:
     except OSError:
         return None
     return json.loads(f'"{match.group(1)}"') if match else None
+
+
+def synth_owned(parts: list[str]) -> str | None:
+    """Why a path inside an output folder (its parts, relative to the output folder, normalized) is a place a synth
+    writes, moves or removes, or None when a synth leaves it alone: a local state file must not be there."""
+    if not parts:
+        return "is the output folder itself"
+    first = parts[0]
+    if first in ("manifest.json", LOCK_NAME):
+        return f"is the output folder's generated {first}"
+    if first.startswith(SCRATCH_PREFIX):
+        return f"is inside a scratch folder ({SCRATCH_PREFIX}*) a synth removes"
+    if first != "stacks":
+        return None
+    if len(parts) == 1:
+        return "is the output folder's stacks/ folder"
+    if len(parts) == 2:
+        return "is a stack folder's place in stacks/ (a synth moves stack folders in and out there)"
+    if parts[1].startswith(".") and parts[1].endswith(".new"):
+        return "is inside a staging folder (stacks/.*.new) a synth removes"
+    if parts[2] in GENERATED:
+        return f"is {'inside ' if len(parts) > 3 else ''}the generated {parts[2]} a synth replaces"
+    return None
 
 
 def default_local_state_path(stack_name: str) -> str:

@@ -145,6 +145,61 @@ def read_text(path: Path) -> str:
         raise SourceError(f"{path} is not UTF-8 text (byte {exc.start})") from None
 
 
+def _json_depth_problem(text: str) -> str | None:
+    """Too deep nesting, found before parsing (json.loads recurses: 60,000 '[' is a RecursionError)."""
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return f"is nested deeper than {MAX_DEPTH} levels"
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in mapping:
+            raise SourceError(f"has the key {key!r} twice")
+        mapping[key] = value
+    return mapping
+
+
+def load_json_text(text: str) -> Any:
+    """A JSON value from text (an environment variable), with a file's bounds: size, depth, values, duplicate keys.
+    SourceError says why (to follow the variable's name); ValueError for text that is no JSON."""
+    import json
+
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise SourceError(f"has more than {MAX_BYTES} bytes; a value may have at most {MAX_BYTES}")
+    problem = _json_depth_problem(text)
+    if problem:
+        raise SourceError(problem)
+    value = json.loads(text, object_pairs_hook=_json_pairs)
+    count, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise SourceError(f"holds more than {MAX_NODES} values")
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return value
+
+
 def load(path: Path) -> Any:
     """Parse YAML (JSON is YAML) with the bounds above; SourceError with line and column on failure."""
     text = read_text(path)
