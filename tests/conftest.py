@@ -170,6 +170,29 @@ def cli(tmp_path, capsys):
     return _run
 
 
+# The files that take longest, longest first (--durations of the whole suite, 2 workers): they are started first, so
+# that no worker runs one of them alone at the end. pytest-xdist's loadfile would start the files with the most tests
+# first and these last (pyproject.toml turns that off: --no-loadscope-reorder); the others follow in that order.
+LONGEST_FIRST = (
+    "test_apply_cycle.py", "test_state_machine.py", "test_lambda_handler.py", "test_hcl_output.py",
+    "test_json_documents.py", "test_address_upgrade.py", "test_synth_path.py", "test_construct.py",
+    "test_seedfarmer.py", "test_packaging.py", "test_output_folder.py", "test_sdk_parity.py",
+    "test_signal_in_callback.py", "test_security.py", "test_cli.py", "test_alerts.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Order the files (the tests of a file keep their order): LONGEST_FIRST, then by number of tests."""
+    per_file: dict[str, int] = {}
+    for item in items:
+        per_file[item.path.name] = per_file.get(item.path.name, 0) + 1
+
+    def rank(name: str) -> tuple[int, int]:
+        return (LONGEST_FIRST.index(name), 0) if name in LONGEST_FIRST else (len(LONGEST_FIRST), -per_file[name])
+
+    items[:] = [item for _, item in sorted(enumerate(items), key=lambda pair: (rank(pair[1].path.name), pair[0]))]
+
+
 def resources(tf: dict, rtype: str) -> list[dict]:
     return list(tf.get("resource", {}).get(rtype, {}).values())
 
