@@ -46,16 +46,29 @@ def required_terraform_version(tf: dict[str, Any]) -> str:
 
 
 class TerraformVersionStack(TerraformStack):
-    """A stack whose `terraform.required_version` is the minimum its own output needs."""
+    """A stack whose `terraform.required_version` is the minimum its own output needs.
+
+    `to_terraform` is the one call from Node into Python per stack (cdktf's synth asks the stack for its
+    document): the document is finished in Python (`_finish`), as a whole, and handed back.
+    """
 
     def to_terraform(self) -> Any:
-        self._set_required_version()
-        return super().to_terraform()
+        return self._finish(super().to_terraform())
 
     def to_hcl_terraform(self) -> Any:
-        self._set_required_version()
-        return super().to_hcl_terraform()
+        # cdktf's own HCL renderer (SYNTH_HCL_OUTPUT in Node's environment) would bypass _finish; main.py turns
+        # it off and writes HCL from the finished JSON document (monitors/tooling/hcl.py).
+        raise NotImplementedError("cdktf's HCL output: use main.py --hcl (monitors/tooling/hcl.py)")
 
-    def _set_required_version(self) -> None:
-        # Found from the document without it (required_version itself needs no feature).
-        self.add_override("terraform.required_version", required_terraform_version(super().to_terraform()))
+    def _finish(self, tf: dict[str, Any]) -> dict[str, Any]:
+        self._set_required_version(tf)
+        return tf
+
+    def _set_required_version(self, tf: dict[str, Any]) -> None:
+        # Found from the document without it (required_version itself needs no feature); written as the stack
+        # override `terraform.required_version` would be (cdktf's metadata lists the stack's overridden keys).
+        tf.setdefault("terraform", {})["required_version"] = required_terraform_version(tf)
+        metadata = tf.setdefault("//", {}).setdefault("metadata", {})
+        overrides = metadata.setdefault("overrides", {}).setdefault("stack", [])
+        if "terraform" not in overrides:
+            overrides.append("terraform")
