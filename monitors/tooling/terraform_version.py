@@ -61,6 +61,9 @@ class TerraformVersionStack(TerraformStack):
         raise NotImplementedError("cdktf's HCL output: use main.py --hcl (monitors/tooling/hcl.py)")
 
     def _finish(self, tf: dict[str, Any]) -> dict[str, Any]:
+        from monitors.tooling.attributes import expand
+
+        expand(tf)  # first: the features below may be in the attributes
         self._set_required_version(tf)
         return tf
 
