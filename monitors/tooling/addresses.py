@@ -48,10 +48,9 @@ class ReadableAddressStack(TerraformVersionStack):
         the stack is synthesized (no jsii call here)."""
         self.__dict__["_moved_blocks"] = True
 
-    def _finish(self, tf: dict[str, Any]) -> dict[str, Any]:
+    def _rewrite(self, tf: dict[str, Any]) -> None:
         if self.readable_addresses:
             readable(tf, moved_blocks=self.__dict__.get("_moved_blocks", False))
-        return super()._finish(tf)
 
 
 def readable(tf: dict[str, Any], *, moved_blocks: bool) -> None:
@@ -62,11 +61,13 @@ def readable(tf: dict[str, Any], *, moved_blocks: bool) -> None:
     moves: list[dict[str, str]] = []
     seen: dict[tuple[str, str], str] = {}  # (kind, readable id) -> the construct it names
 
+    output_paths = dict(_output_paths((tf.get("//") or {}).get("outputs") or {}, []))
+
     def rename(kind: str, bodies: dict[str, Any], *, keyed_by_type: str | None) -> None:
         for hashed in list(bodies):
             body = bodies[hashed]
             metadata = body.get("//", {}).get("metadata", {}) if isinstance(body, dict) else {}
-            path = metadata.get("path")
+            path = metadata.get("path") or (output_paths.get(hashed) if bodies is tf.get("output") else None)
             new = _readable_id(hashed, path)
             if new is None:
                 continue
@@ -120,6 +121,15 @@ def _rename_keys(section: str, value: Any, renames: dict[str, str]) -> Any:
     if section in _ID_SECTIONS and isinstance(value, dict):
         return {renames.get(k, k): v for k, v in value.items()}
     return value
+
+
+def _output_paths(tree: dict[str, Any], parts: list[str]):
+    """(id, construct path) of each output, from cdktf's `//.outputs` (the path's parts nested, the id the leaf)."""
+    for part, value in tree.items():
+        if isinstance(value, dict):
+            yield from _output_paths(value, [*parts, part])
+        else:
+            yield value, "/".join([*parts, part])
 
 
 def _path(body: Any) -> str | None:
