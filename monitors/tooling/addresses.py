@@ -161,5 +161,7 @@ def _md5_suffix(components: list[str]) -> str:
 def depends_on_address(resource) -> str:
     """`type.name` of a resource, as `depends_on` wants it: a resource's `fqn` renders as a `${...}`
     reference (invalid there), and the setter of `depends_on` takes strings only. (cdktf's hashed id: the
-    stack's document renames it with every other reference.)"""
-    return f"{resource.terraform_resource_type}.{resource.friendly_unique_id}"
+    stack's document renames it with every other reference.) Read from jsii once per resource."""
+    if "_depends_on_address" not in resource.__dict__:
+        resource.__dict__["_depends_on_address"] = f"{resource.terraform_resource_type}.{resource.friendly_unique_id}"
+    return resource.__dict__["_depends_on_address"]
