@@ -5,7 +5,8 @@
 Scenarios: the bundled full example, and generated fleets of N endpoints x 4 monitors (one stack per
 endpoint, and one shared stack); `--big` fleets (one stack per endpoint) run once each. Peak RSS is the
 largest of main.py's processes (Python, or the jsii Node.js kernel), as reported by wait4(2) — like
-/usr/bin/time -v. Round trips per endpoint: jsii requests from Python to the Node.js kernel
+/usr/bin/time -v; CPU is the user + system time of those processes (median), steadier than wall time on
+a shared machine. Round trips per endpoint: jsii requests from Python to the Node.js kernel
 (bench/round_trips.py), (fleet of 10 - fleet of 1) / 9, one stack per endpoint. `--repo` measures another
 checkout (e.g. the commit before a change) with this benchmark. A benchmark, not a test: it asserts
 nothing, it prints numbers.
@@ -62,7 +63,7 @@ def fleet_config(endpoints: int, *, stack_per_endpoint: bool, bucket: str = BUCK
     }
 
 
-def run_once(args: list[str], env: dict, repo: Path = REPO) -> tuple[float, int]:
+def run_once(args: list[str], env: dict, repo: Path = REPO) -> tuple[float, int, float]:
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -76,7 +77,8 @@ def run_once(args: list[str], env: dict, repo: Path = REPO) -> tuple[float, int]
         wall = time.perf_counter() - start
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"main.py {' '.join(args)} failed:\n{proc.stderr.read().decode()}")
-        return wall, usage.ru_maxrss // 1024  # KiB -> MiB
+        # CPU time of main.py and the Node.js processes it waited for: less sensitive to a loaded machine than wall time
+        return wall, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime  # KiB -> MiB
 
 
 def round_trips(config: Path, env: dict, repo: Path) -> int:
@@ -132,13 +134,14 @@ def main() -> None:
             # A short bucket name keeps 1,000 endpoints under the 1 MB limit of a configuration file.
             path.write_text(yaml.safe_dump(fleet_config(n, stack_per_endpoint=True, bucket=SHORT_BUCKET)))
             scenarios.append((f"{n} endpoints x 4 monitors, stack per endpoint", ["--config", str(path)], 1))
-        print(f"{'scenario':<50} {'median wall':>12} {'min':>7} {'max':>7} {'peak RSS':>10}   runs")
+        print(f"{'scenario':<50} {'median wall':>12} {'min':>7} {'max':>7} {'peak RSS':>10} {'CPU':>8}   runs")
         for label, args, runs in scenarios:
             results = [run_once(args, env, repo) for _ in range(runs)]
-            walls = [w for w, _ in results]
+            walls = [w for w, _, _ in results]
             print(
                 f"{label:<50} {statistics.median(walls):>11.2f}s {min(walls):>6.2f}s {max(walls):>6.2f}s "
-                f"{max(r for _, r in results):>7d} MiB   {runs}",
+                f"{max(r for _, r, _ in results):>7d} MiB {statistics.median(c for _, _, c in results):>7.1f}s"
+                f"   {runs}",
                 flush=True,
             )
 

@@ -12,7 +12,7 @@ from monitors.settings.model import Settings
 from monitors.tooling.output import install, locked_output
 
 # Stacks synthesized in one jsii kernel (see synthesize); MONITORS_STACKS_PER_KERNEL overrides it (tests).
-STACKS_PER_KERNEL = int(os.environ.get("MONITORS_STACKS_PER_KERNEL", "250"))
+STACKS_PER_KERNEL = int(os.environ.get("MONITORS_STACKS_PER_KERNEL", "500"))
 
 
 def synthesize(
