@@ -64,19 +64,21 @@ def fleet_config(endpoints: int, *, stack_per_endpoint: bool, bucket: str = BUCK
 
 
 def run_once(args: list[str], env: dict, repo: Path = REPO) -> tuple[float, int, float]:
-    with tempfile.TemporaryDirectory() as out:
+    # stderr to a file, not a pipe: a fleet's lines (~5 per endpoint) fill a pipe nobody reads until the end.
+    with tempfile.TemporaryDirectory() as out, tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
         proc = subprocess.Popen(
             [sys.executable, str(repo / "main.py"), "--outdir", out, *args],
             cwd=repo,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=stderr,
         )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"main.py {' '.join(args)} failed:\n{proc.stderr.read().decode()}")
+            stderr.seek(0)
+            raise SystemExit(f"main.py {' '.join(args)} failed:\n{stderr.read().decode()}")
         # CPU time of main.py and the Node.js processes it waited for: less sensitive to a loaded machine than wall time
         return wall, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime  # KiB -> MiB
 
