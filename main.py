@@ -19,7 +19,7 @@ SIGNAL_EXIT: dict[int, int] = {signal.SIGINT: 130, signal.SIGTERM: 143}  # 128 +
 
 class Interrupted(BaseException):
     # BaseException, like KeyboardInterrupt: jsii turns an Exception raised while node calls back into Python
-    # (TerraformVersionStack.to_terraform, ReadableAddressStack._allocate_logical_id) into a JavaScript error
+    # (TerraformVersionStack.to_terraform, once per stack) into a JavaScript error
     # (jsii/_kernel/__init__.py, _callback_till_result: `except Exception`), which came back as a traceback.
     def __init__(self, signum: int):
         super().__init__(signal.Signals(signum).name)

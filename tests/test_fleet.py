@@ -98,3 +98,27 @@ def test_per_endpoint_stacks_never_share_state(tmp_path):
         assert any(p.startswith(f"{field}: the per-endpoint stacks would share it") for p in exc.value.problems)
     plans, _ = plan(tmp_path, {**SHARED, "backend": "s3", "backend_s3_bucket": "state", "endpoints": [endpoint("a"), endpoint("b")]})
     assert len(plans) == 2  # default keys are <stack name>/terraform.tfstate: distinct
+
+
+def test_a_fleet_synthesized_in_several_jsii_kernels_is_byte_identical(tmp_path):
+    """Past STACKS_PER_KERNEL stacks, synthesize() starts a fresh jsii kernel per batch (memory that does not grow
+    with the fleet) and merges the batches' manifest.json: the files are the same as from one kernel."""
+    import subprocess
+    import sys
+
+    from conftest import REPO, node_env
+
+    config = tmp_path / "fleet.yaml"
+    config.write_text(yaml.safe_dump({**SHARED, "endpoints": [endpoint(f"e{i}") for i in range(5)]}))
+
+    def synth(name: str, per_kernel: str) -> dict:
+        outdir = tmp_path / name
+        result = subprocess.run([sys.executable, str(REPO / "main.py"), "--config", str(config), "--outdir", str(outdir)],
+                                cwd=tmp_path, env={**node_env(), "MONITORS_STACKS_PER_KERNEL": per_kernel},
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        return {p.relative_to(outdir).as_posix(): p.read_bytes() for p in sorted(outdir.rglob("*")) if p.is_file()}
+
+    one, batched = synth("one", "250"), synth("batched", "2")
+    assert len([f for f in one if f.endswith("cdk.tf.json")]) == 5
+    assert one == batched

@@ -19,13 +19,13 @@ DRIVER = textwrap.dedent("""
     import os, signal, sys
     sys.path.insert(0, {repo!r})
     import monitors.tooling.terraform_version as tv
-    original = tv.TerraformVersionStack._set_required_version
+    original = tv.TerraformVersionStack.to_terraform
 
     def signal_from_the_callback(self):  # called from node during app.synth() (TerraformStack.toTerraform)
         os.kill(os.getpid(), {signum})
         return original(self)
 
-    tv.TerraformVersionStack._set_required_version = signal_from_the_callback
+    tv.TerraformVersionStack.to_terraform = signal_from_the_callback
     import main
     sys.exit(main.main(["--example", "--outdir", "cdktf.out"]))
 """)

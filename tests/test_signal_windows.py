@@ -44,9 +44,9 @@ DRIVER = textwrap.dedent("""
     elif WINDOW == "synth":
         import monitors.tooling.terraform_version as tv
         original_version = tv.TerraformVersionStack._set_required_version
-        def set_required_version(self):
+        def set_required_version(self, *args, **kwargs):
             kill()
-            return original_version(self)
+            return original_version(self, *args, **kwargs)
         tv.TerraformVersionStack._set_required_version = set_required_version
     elif WINDOW == "move":
         from monitors.tooling import output

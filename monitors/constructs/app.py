@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from pathlib import Path
 
 from monitors.settings.config import StackPlan
 from monitors.settings.model import Settings
 from monitors.tooling.output import install, locked_output
+
+# Stacks synthesized in one jsii kernel (see synthesize); MONITORS_STACKS_PER_KERNEL overrides it (tests).
+STACKS_PER_KERNEL = int(os.environ.get("MONITORS_STACKS_PER_KERNEL", "500"))
 
 
 def synthesize(
@@ -30,10 +35,25 @@ def synthesize(
 
         # hcl_output names the stack file cdk.tf in the manifest; cdktf still writes JSON there (its HCL renderer
         # runs only with SYNTH_HCL_OUTPUT in the Node process environment), which _json_to_hcl replaces.
-        app = App(outdir=str(scratch), hcl_output=hcl)
-        for plan in plans:
-            MonitoringStack(app, plan)
-        app.synth()
+        # A fleet is synthesized STACKS_PER_KERNEL stacks at a time, each batch an App of its own in a fresh jsii
+        # kernel: Node frees nothing a finished stack held (the kernel keeps every object Python created, cdktf
+        # every token), so memory would grow with the fleet. manifest.json lists the stacks of all batches.
+        batches = [plans[i : i + STACKS_PER_KERNEL] for i in range(0, len(plans), STACKS_PER_KERNEL)]
+        listed: dict = {}
+        for number, batch in enumerate(batches):
+            if number:
+                _fresh_kernel()
+            app = App(outdir=str(scratch), hcl_output=hcl)
+            for plan in batch:
+                MonitoringStack(app, plan)
+            app.synth()
+            del app
+            if len(batches) > 1:
+                manifest = json.loads((scratch / "manifest.json").read_text())
+                listed.update(manifest["stacks"])
+        if len(batches) > 1:
+            manifest["stacks"] = listed
+            (scratch / "manifest.json").write_text(stable_json(manifest))
         if hcl:
             _json_to_hcl(scratch, [plan.name for plan in plans])
         lines = install(scratch, outdir, [plan.name for plan in plans])
@@ -43,6 +63,42 @@ def synthesize(
     else:
         notes.extend(lines)
     return [outdir / "stacks" / plan.name for plan in plans]
+
+
+def _fresh_kernel() -> None:
+    """Stop the jsii kernel (Node.js) and start a new one with the same assemblies loaded, forgetting every object
+    of the old one. jsii has no API for this; these are the internals of jsii 1.x's process provider
+    (jsii/_kernel/providers/process.py, _reference_map.py, _runtime.py), pinned in constraints.txt."""
+    from jsii import _reference_map
+    from jsii._runtime import kernel
+
+    provider_process = type(kernel.provider).__dict__["_process"].fget  # a memoized property: its cache below
+    cells = dict(zip(provider_process.__code__.co_freevars, provider_process.__closure__ or (), strict=True))
+    stored = cells["stored"].cell_contents
+    if stored:
+        stored.pop().stop()
+    _reference_map._refs._refs.clear()
+    for name, module in list(sys.modules.items()):
+        assembly = getattr(module, "__jsii_assembly__", None) if name.endswith("._jsii") else None
+        if assembly is not None:  # in import order: dependencies first
+            type(assembly).load(assembly.name, assembly.version, assembly.module, assembly.filename)
+
+
+def stable_json(value: object) -> str:
+    """JSON as cdktf writes its manifest (json-stable-stringify, space 2): sorted keys, an empty array or object
+    opened and closed on lines of their own."""
+
+    def render(item: object, indent: str) -> str:
+        inner = indent + "  "
+        if isinstance(item, dict):
+            entries = [f"\n{inner}{json.dumps(k, ensure_ascii=False)}: {render(item[k], inner)}" for k in sorted(item)]
+            body = ",".join(entries)
+            return "{" + body + "\n" + indent + "}"
+        if isinstance(item, list):
+            return "[" + ",".join(f"\n{inner}{render(v, inner)}" for v in item) + "\n" + indent + "]"
+        return json.dumps(item, ensure_ascii=False)
+
+    return render(value, "")
 
 
 def _json_to_hcl(synthesized: Path, stack_names: list[str]) -> None:

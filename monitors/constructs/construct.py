@@ -31,6 +31,7 @@ from monitors.payloads.job_definitions import monitor_job
 from monitors.settings.fields import ECR_IMAGE_RE
 from monitors.settings.model import Settings
 from monitors.tooling.addresses import depends_on_address
+from monitors.tooling.terraform_version import TerraformVersionStack
 
 ANALYZER = ("sagemaker-model-monitor-analyzer", "latest")
 CLARIFY = ("sagemaker-clarify-processing", "1.0")
@@ -65,8 +66,15 @@ class EndpointMonitoring:
             awscc_provider = _stack_awscc_provider(stack) or AwsccProvider(stack, "awscc", region=settings.region)
         self.awscc_provider = awscc_provider
 
+        # A stack that finishes its own document (MonitoringStack) takes the outputs in one jsii call at the end.
+        outputs: dict[str, dict[str, Any]] | None = {} if isinstance(stack, TerraformVersionStack) else None
+
         def output(name: str, value: str, description: str) -> None:
-            if output_prefix is not None:
+            if output_prefix is None:
+                return
+            if outputs is not None:
+                outputs[f"{output_prefix}{name}"] = {"value": value, "description": description}
+            else:
                 TerraformOutput(stack, f"{output_prefix}{name}", value=value, description=description)
 
         images = self._images(settings)
@@ -170,7 +178,6 @@ class EndpointMonitoring:
                 ),
             )
             output("alert_topic_arn", self.alerts.topic_arn, "SNS topic receiving the monitoring alerts")
-
         self.dashboard_config = None
         self.dashboard = None
         dashboard = settings.dashboard()
@@ -195,6 +202,9 @@ class EndpointMonitoring:
             )
             self.dashboard = endpoint_dashboard(scope, self.dashboard_config)
             output("dashboard_name", self.dashboard.names[0], "CloudWatch dashboard of the endpoint's monitoring")
+        if outputs:  # every output above, in the order written
+            assert isinstance(stack, TerraformVersionStack)
+            stack.add_outputs(outputs)
 
     # --- typed attributes ---------------------------------------------------------------------
     @property

@@ -355,5 +355,8 @@ class ServiceRole(Construct):
 
     @property
     def arn(self) -> str:
-        """The role resource's ARN (a reference that also orders creation); policies use `planned_arn`."""
-        return self.role.arn
+        """The role resource's ARN (a reference that also orders creation); policies use `planned_arn`. Read from
+        jsii once (each read is a round trip and a new token for the same reference)."""
+        if "_arn" not in self.__dict__:
+            self.__dict__["_arn"] = self.role.arn
+        return self.__dict__["_arn"]

@@ -46,16 +46,49 @@ def required_terraform_version(tf: dict[str, Any]) -> str:
 
 
 class TerraformVersionStack(TerraformStack):
-    """A stack whose `terraform.required_version` is the minimum its own output needs."""
+    """A stack whose `terraform.required_version` is the minimum its own output needs.
+
+    `to_terraform` is the one call from Node into Python per stack (cdktf's synth asks the stack for its
+    document): the document is finished in Python (`_finish`), as a whole, and handed back.
+    """
 
     def to_terraform(self) -> Any:
-        self._set_required_version()
-        return super().to_terraform()
+        return self._finish(super().to_terraform())
 
     def to_hcl_terraform(self) -> Any:
-        self._set_required_version()
-        return super().to_hcl_terraform()
+        # cdktf's own HCL renderer (SYNTH_HCL_OUTPUT in Node's environment) would bypass _finish; main.py turns
+        # it off and writes HCL from the finished JSON document (monitors/tooling/hcl.py).
+        raise NotImplementedError("cdktf's HCL output: use main.py --hcl (monitors/tooling/hcl.py)")
 
-    def _set_required_version(self) -> None:
-        # Found from the document without it (required_version itself needs no feature).
-        self.add_override("terraform.required_version", required_terraform_version(super().to_terraform()))
+    def add_outputs(self, outputs: dict[str, dict[str, Any]]) -> None:
+        """Stack outputs {name: {"value": ..., "description": ...}} in one jsii call, written as `TerraformOutput`s
+        in the stack would be (monitors/tooling/attributes.py)."""
+        from monitors.tooling.attributes import OUTPUTS, output_id
+
+        names: set[str] = self.__dict__.setdefault("_output_ids", set())
+        for name in outputs:
+            if output_id(name) in names:
+                raise ValueError(f"There is already an output named {name!r} in this stack")
+            names.add(output_id(name))
+        self.add_override(f"{OUTPUTS}.b{len(self.__dict__.setdefault('_output_batches', []))}", outputs)
+        self.__dict__["_output_batches"].append(list(outputs))
+
+    def _finish(self, tf: dict[str, Any]) -> dict[str, Any]:
+        from monitors.tooling.attributes import expand
+
+        expand(tf)  # first: references and the features below may be in the attributes and outputs
+        self._rewrite(tf)
+        self._set_required_version(tf)
+        return tf
+
+    def _rewrite(self, tf: dict[str, Any]) -> None:
+        """What a subclass changes in the document before `required_version` is found (readable addresses)."""
+
+    def _set_required_version(self, tf: dict[str, Any]) -> None:
+        # Found from the document without it (required_version itself needs no feature); written as the stack
+        # override `terraform.required_version` would be (cdktf's metadata lists the stack's overridden keys).
+        tf.setdefault("terraform", {})["required_version"] = required_terraform_version(tf)
+        metadata = tf.setdefault("//", {}).setdefault("metadata", {})
+        overrides = metadata.setdefault("overrides", {}).setdefault("stack", [])
+        if "terraform" not in overrides:
+            overrides.append("terraform")
