@@ -14,6 +14,7 @@ from baseline.state_machine import build_state_machine_definition
 from monitors.constructs.aws_bindings import aws
 from monitors.constructs.generic import GenericProvider, GenericResource
 from monitors.constructs.iam import (
+    LOG_DELIVERY_ACTIONS,
     AccountContext,
     ServiceRole,
     Statement,
@@ -220,20 +221,7 @@ class BaselineGeneration(Construct):
             statements=[
                 Statement("InvokeBaselineLambdaOnly", ("lambda:InvokeFunction",), (function_arn, f"{function_arn}:*")),
                 # Log delivery and X-Ray APIs have no resource-level permissions.
-                Statement(
-                    "DeliverLogs",
-                    (
-                        "logs:CreateLogDelivery",
-                        "logs:GetLogDelivery",
-                        "logs:UpdateLogDelivery",
-                        "logs:DeleteLogDelivery",
-                        "logs:ListLogDeliveries",
-                        "logs:PutResourcePolicy",
-                        "logs:DescribeResourcePolicies",
-                        "logs:DescribeLogGroups",
-                    ),
-                    ("*",),
-                ),
+                Statement("DeliverLogs", LOG_DELIVERY_ACTIONS, ("*",)),
                 Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",)),
             ],
         )

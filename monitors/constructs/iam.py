@@ -12,6 +12,17 @@ from monitors.monitor_types import MONITORS
 from monitors.settings.fields import S3_URI_RE
 from monitors.settings.model import Settings
 
+# CloudWatch Logs' log delivery APIs (Step Functions logging): no resource-level permissions.
+LOG_DELIVERY_ACTIONS = (
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+)
 # Actions AWS only authorizes on "*" (no resource-level permissions); tests allow "*" only for these.
 WILDCARD_ONLY_ACTIONS = frozenset(
     {
@@ -24,14 +35,7 @@ WILDCARD_ONLY_ACTIONS = frozenset(
         "ec2:DescribeSecurityGroups",
         "xray:PutTraceSegments",
         "xray:PutTelemetryRecords",
-        "logs:CreateLogDelivery",
-        "logs:GetLogDelivery",
-        "logs:UpdateLogDelivery",
-        "logs:DeleteLogDelivery",
-        "logs:ListLogDeliveries",
-        "logs:PutResourcePolicy",
-        "logs:DescribeResourcePolicies",
-        "logs:DescribeLogGroups",
+        *LOG_DELIVERY_ACTIONS,
         "sagemaker:ListMonitoringExecutions",  # list actions take no resource ARN
     }
 )
