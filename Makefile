@@ -51,7 +51,7 @@ synth: runtime
 	$(VENV)/bin/python main.py $(if $(ARGS),$(ARGS),--example)
 
 # Lint (ruff) and types (mypy) first: cheap, and what a reviewer would ask for before the tests.
-LINTED := monitors baseline lambda_image main.py setup.py bench sagemaker_model_monitoring_cdktf examples
+LINTED := monitors baseline lambda_image tests main.py setup.py bench sagemaker_model_monitoring_cdktf examples
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check $(LINTED)

@@ -109,13 +109,21 @@ def synth(tmp_path_factory) -> Synth:
 def run_main(tmp_path):
     """run_main(args, config=None, env=None, cwd=tmp) -> CompletedProcess of `python main.py`."""
 
-    def _run(args: list[str] | None = None, *, config: dict | str | None = None, env: dict | None = None, cwd: Path | None = None):
+    def _run(
+        args: list[str] | None = None,
+        *,
+        config: dict | str | None = None,
+        env: dict | None = None,
+        cwd: Path | None = None,
+    ):
         argv = [sys.executable, str(REPO / "main.py"), *(args or [])]
         if config is not None:
             path = tmp_path / "config.yaml"
             path.write_text(config if isinstance(config, str) else yaml.safe_dump(config))
             argv += ["--config", str(path)]
-        return subprocess.run(argv, cwd=cwd or tmp_path, env={**node_env(), **(env or {})}, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            argv, cwd=cwd or tmp_path, env={**node_env(), **(env or {})}, capture_output=True, text=True, timeout=120
+        )
 
     return _run
 
@@ -141,8 +149,13 @@ def cli(tmp_path, capsys):
     """
     import main
 
-    def _run(args: list[str] | None = None, *, config: dict | str | None = None, env: dict | None = None,
-             cwd: Path | None = None) -> CliResult:
+    def _run(
+        args: list[str] | None = None,
+        *,
+        config: dict | str | None = None,
+        env: dict | None = None,
+        cwd: Path | None = None,
+    ) -> CliResult:
         argv = [*(args or [])]
         if config is not None:
             path = tmp_path / "config.yaml"
@@ -174,10 +187,22 @@ def cli(tmp_path, capsys):
 # that no worker runs one of them alone at the end. pytest-xdist's loadfile would start the files with the most tests
 # first and these last (pyproject.toml turns that off: --no-loadscope-reorder); the others follow in that order.
 LONGEST_FIRST = (
-    "test_apply_cycle.py", "test_state_machine.py", "test_lambda_handler.py", "test_hcl_output.py",
-    "test_json_documents.py", "test_address_upgrade.py", "test_synth_path.py", "test_construct.py",
-    "test_seedfarmer.py", "test_packaging.py", "test_output_folder.py", "test_sdk_parity.py",
-    "test_signal_in_callback.py", "test_security.py", "test_cli.py", "test_alerts.py",
+    "test_apply_cycle.py",
+    "test_state_machine.py",
+    "test_lambda_handler.py",
+    "test_hcl_output.py",
+    "test_json_documents.py",
+    "test_address_upgrade.py",
+    "test_synth_path.py",
+    "test_construct.py",
+    "test_seedfarmer.py",
+    "test_packaging.py",
+    "test_output_folder.py",
+    "test_sdk_parity.py",
+    "test_signal_in_callback.py",
+    "test_security.py",
+    "test_cli.py",
+    "test_alerts.py",
 )
 
 
@@ -208,8 +233,11 @@ def address(tf: dict, rtype: str, readable: str) -> str:
     with cdktf's hash suffix, as before readable addresses): tests name resources by what they are, not by a logical
     id."""
     block, kind = ("data", rtype.removeprefix("data.")) if rtype.startswith("data.") else ("resource", rtype)
-    found = [f"{rtype}.{name}" for name in tf.get(block, {}).get(kind, {})
-             if re.fullmatch(rf"{re.escape(readable)}(_[0-9A-F]{{8}})?", name)]
+    found = [
+        f"{rtype}.{name}"
+        for name in tf.get(block, {}).get(kind, {})
+        if re.fullmatch(rf"{re.escape(readable)}(_[0-9A-F]{{8}})?", name)
+    ]
     assert len(found) == 1, f"expected one {rtype} named {readable}, found {found}"
     return found[0]
 

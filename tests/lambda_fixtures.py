@@ -4,7 +4,8 @@ Import the fixtures explicitly from a test module::
 
     from lambda_fixtures import aws, fresh_aws  # noqa: F401
 
-``aws`` (module scope) takes the session's moto server (tests/conftest.py), points boto3 at it with ``AWS_ENDPOINT_URL`` and fake credentials, and puts
+``aws`` (module scope) takes the session's moto server (tests/conftest.py), points boto3 at it with
+``AWS_ENDPOINT_URL`` and fake credentials, and puts
 lambda_image/ on ``sys.path`` so ``import app`` works. ``fresh_aws`` (function scope)
 resets moto and creates the bucket/model/endpoint fixtures every test starts from.
 
@@ -29,7 +30,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 
@@ -69,8 +70,8 @@ _AWS_ENV_KEYS = (
 class AwsHarness:
     moto: Any  # the session's moto server (tests/conftest.py)
     endpoint_url: str
-    create_processing_job_requests: List[Dict[str, Any]] = field(default_factory=list)
-    _clients: Dict[tuple, Any] = field(default_factory=dict)
+    create_processing_job_requests: list[dict[str, Any]] = field(default_factory=list)
+    _clients: dict[tuple, Any] = field(default_factory=dict)
 
     # boto3 clients for assertions, one per service and region (making one takes ~50 ms: ~300 were made per module)
     def client(self, service: str, region: str = REGION):
@@ -85,21 +86,20 @@ class AwsHarness:
 
         return sagemaker_backends[ACCOUNT_ID][region]
 
-    def set_processing_job_status(self, name: str, status: str, failure_reason: str = None,
-                                  region: str = REGION) -> None:
+    def set_processing_job_status(
+        self, name: str, status: str, failure_reason: str = None, region: str = REGION
+    ) -> None:
         job = self.sagemaker_backend(region).processing_jobs[name]
         job.processing_job_status = status
         if failure_reason is not None:
             job.failure_reason = failure_reason  # DescribeProcessingJob -> "FailureReason"
 
-    def processing_job_names(self, region: str = REGION) -> List[str]:
-        summaries = self.client("sagemaker", region).list_processing_jobs()[
-            "ProcessingJobSummaries"
-        ]
+    def processing_job_names(self, region: str = REGION) -> list[str]:
+        summaries = self.client("sagemaker", region).list_processing_jobs()["ProcessingJobSummaries"]
         return sorted(s["ProcessingJobName"] for s in summaries)
 
     def read_s3_json(self, s3_uri: str, region: str = REGION) -> Any:
-        bucket, key = s3_uri[len("s3://"):].split("/", 1)
+        bucket, key = s3_uri[len("s3://") :].split("/", 1)
         body = self.client("s3", region).get_object(Bucket=bucket, Key=key)["Body"].read()
         return json.loads(body)
 
@@ -186,8 +186,9 @@ def load_handler_module():
     return module
 
 
-def create_model_endpoint(sm, *, model_name: str, endpoint_config_name: str, endpoint_name: str,
-                          bucket: str, role_arn: str, region: str) -> None:
+def create_model_endpoint(
+    sm, *, model_name: str, endpoint_config_name: str, endpoint_name: str, bucket: str, role_arn: str, region: str
+) -> None:
     """model <- endpoint config (data capture on) <- endpoint, in moto (shared by Lambda and SFN tests)."""
     sm.create_model(
         ModelName=model_name,
@@ -221,8 +222,13 @@ def create_model_endpoint(sm, *, model_name: str, endpoint_config_name: str, end
 def create_endpoint(harness: AwsHarness, region: str = REGION) -> None:
     """model ENDPOINT_MODEL_NAME <- endpoint config <- endpoint ENDPOINT_NAME."""
     create_model_endpoint(
-        harness.client("sagemaker", region), model_name=ENDPOINT_MODEL_NAME, endpoint_config_name=ENDPOINT_CONFIG_NAME,
-        endpoint_name=ENDPOINT_NAME, bucket=BUCKET, role_arn=ROLE_ARN, region=region,
+        harness.client("sagemaker", region),
+        model_name=ENDPOINT_MODEL_NAME,
+        endpoint_config_name=ENDPOINT_CONFIG_NAME,
+        endpoint_name=ENDPOINT_NAME,
+        bucket=BUCKET,
+        role_arn=ROLE_ARN,
+        region=region,
     )
 
 

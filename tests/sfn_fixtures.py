@@ -30,11 +30,12 @@ import sys
 import tempfile
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from conftest import seed_events
@@ -160,16 +161,28 @@ def create_seed_resources(endpoint_url: str) -> None:
         Body=b"feature1,feature2,feature3,label\n100,1,2,0\n200,3,4,1\n",
     )
     create_model_endpoint(
-        boto3.client("sagemaker", **kwargs), model_name=SEED_MODEL, endpoint_config_name=SEED_ENDPOINT_CONFIG,
-        endpoint_name=SEED_ENDPOINT, bucket=SEED_BUCKET, role_arn=SAGEMAKER_ROLE_ARN, region=REGION,
+        boto3.client("sagemaker", **kwargs),
+        model_name=SEED_MODEL,
+        endpoint_config_name=SEED_ENDPOINT_CONFIG,
+        endpoint_name=SEED_ENDPOINT,
+        bucket=SEED_BUCKET,
+        role_arn=SAGEMAKER_ROLE_ARN,
+        region=REGION,
     )
 
 
 # Variables that could point boto3 at a real account/profile: removed for the e2e run.
 _AWS_ENV_TO_CLEAR = (
-    "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-    "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "BASELINE_KMS_KEY_ID", "BASELINE_SUBNET_IDS",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "BASELINE_KMS_KEY_ID",
+    "BASELINE_SUBNET_IDS",
     "BASELINE_SECURITY_GROUP_IDS",
 )
 
@@ -204,8 +217,9 @@ def load_lambda_app(mp: pytest.MonkeyPatch) -> ModuleType:
     :func:`unload_lambda_modules` afterwards so another test module imports them afresh.
     """
     if not LAMBDA_APP_PATH.is_file():
-        pytest.fail(f"{LAMBDA_APP_PATH} does not exist: the end-to-end tests need the real Lambda handler",
-                    pytrace=False)
+        pytest.fail(
+            f"{LAMBDA_APP_PATH} does not exist: the end-to-end tests need the real Lambda handler", pytrace=False
+        )
     mp.syspath_prepend(str(LAMBDA_APP_PATH.parent))
     name = _LAMBDA_MODULE_NAME
     spec = importlib.util.spec_from_file_location(name, LAMBDA_APP_PATH)
@@ -291,7 +305,7 @@ class LambdaBridge:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/invoke"
 
-    def start(self) -> "LambdaBridge":
+    def start(self) -> LambdaBridge:
         self._thread.start()
         return self
 
@@ -356,11 +370,16 @@ class LambdaBridge:
         """Put the scripted files where the job writes: the staging folder its start answered with."""
         import boto3
 
-        [staging] = {i.response["result"]["staging_output_uri"] for i in self.invocations
-                     if i.response and i.response.get("ok") and isinstance(i.response["result"], dict)
-                     and i.response["result"].get("processing_job_name") == job_name
-                     and "staging_output_uri" in i.response["result"]}
-        bucket, _, prefix = staging[len("s3://"):].partition("/")
+        [staging] = {
+            i.response["result"]["staging_output_uri"]
+            for i in self.invocations
+            if i.response
+            and i.response.get("ok")
+            and isinstance(i.response["result"], dict)
+            and i.response["result"].get("processing_job_name") == job_name
+            and "staging_output_uri" in i.response["result"]
+        }
+        bucket, _, prefix = staging[len("s3://") :].partition("/")
         s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name=REGION)
         for key, body in self.job_script.writes.items():
             s3.put_object(Bucket=bucket, Key=prefix + key, Body=body)

@@ -41,7 +41,9 @@ def test_hashed_addresses_state_upgrades_with_an_empty_plan(emulated_account, sy
     acting = {c["address"]: c["change"]["actions"] for c in changes if c["change"]["actions"] != ["no-op"]}
     assert acting == {}, f"the upgrade must only move resources: {acting}"
     moved = {c["previous_address"]: c["address"] for c in changes if c.get("previous_address")}
-    expected = {m["from"]: m["to"] for m in new["moved"] if not m["from"].startswith("awscc_")}  # awscc: not applied here
+    expected = {
+        m["from"]: m["to"] for m in new["moved"] if not m["from"].startswith("awscc_")
+    }  # awscc: not applied here
     assert moved == expected
     assert len(moved) >= 40
     tf.run("apply", "upgrade.tfplan")

@@ -41,8 +41,14 @@ def _awscc_substitutes(tf: dict, sagemaker, role_arn: str) -> dict:
             payload = {k: v for k, v in attrs.items() if k not in ("//", "lifecycle", "provider", "tags", "depends_on")}
             text = json.dumps(payload)
             text = text.replace("${aws_iam_role.monitoring_role.arn}", role_arn)
-            text = text.replace("${data.aws_sagemaker_prebuilt_ecr_image.analyzer_image.registry_path}", "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest")
-            text = text.replace("${data.aws_sagemaker_prebuilt_ecr_image.clarify_image.registry_path}", "205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0")
+            text = text.replace(
+                "${data.aws_sagemaker_prebuilt_ecr_image.analyzer_image.registry_path}",
+                "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest",
+            )
+            text = text.replace(
+                "${data.aws_sagemaker_prebuilt_ecr_image.clarify_image.registry_path}",
+                "205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0",
+            )
             payload = json.loads(text)
             try:
                 harness.create_job_definition(sagemaker, rtype, payload)
@@ -51,7 +57,9 @@ def _awscc_substitutes(tf: dict, sagemaker, role_arn: str) -> dict:
                     raise
             name = payload["job_definition_name"]
             subs[f"{rtype}.{logical}.job_definition_name"] = name
-            subs[f"{rtype}.{logical}.job_definition_arn"] = f"arn:aws:sagemaker:us-east-1:123456789012:{monitor.replace('_', '-')}-job-definition/{name}"
+            subs[f"{rtype}.{logical}.job_definition_arn"] = (
+                f"arn:aws:sagemaker:us-east-1:123456789012:{monitor.replace('_', '-')}-job-definition/{name}"
+            )
     return subs
 
 
@@ -123,12 +131,18 @@ def test_full_example_apply_replan_change_destroy(emulated_account, synth, terra
     # Change one monitor parameter: the data quality definition is replaced, its schedule updated in place.
     emulator_stack(synth, _config(data_quality_instance_type="ml.m5.xlarge"), moto_server, workdir, ROLE_ARN)
     tf.run("plan", "-out=change.tfplan")
-    changes = {c["address"]: c["change"]["actions"] for c in tf.show("change.tfplan")["resource_changes"] if c["change"]["actions"] != ["no-op"]}
+    changes = {
+        c["address"]: c["change"]["actions"]
+        for c in tf.show("change.tfplan")["resource_changes"]
+        if c["change"]["actions"] != ["no-op"]
+    }
     dq = [a for a in changes if a.startswith("aws_sagemaker_data_quality_job_definition.")]
     schedule = [a for a in changes if a.startswith("aws_sagemaker_monitoring_schedule.data_quality")]
     assert [changes[a] for a in dq] == [["create", "delete"]], changes
     assert [changes[a] for a in schedule] == [["update"]], changes
-    assert not [a for a in changes if a.startswith("aws_lambda_invocation.")], "the baseline configuration did not change"
+    assert not [a for a in changes if a.startswith("aws_lambda_invocation.")], (
+        "the baseline configuration did not change"
+    )
     tf.run("apply", "change.tfplan")
     assert tf.plan_exit_code() == 0
     tf.destroy()
@@ -141,7 +155,9 @@ def test_apply_fails_when_baseline_generation_does_not_start(moto_server, synth,
     retries. An answer that is not STARTED (an older image answered {"status": "ERROR"}) fails the
     invocation's postcondition, whose message names the -replace that retries it."""
     config = {
-        "endpoint_name": "postcondition-endpoint", "region": "us-east-1", "stack_name": "postcondition-check",
+        "endpoint_name": "postcondition-endpoint",
+        "region": "us-east-1",
+        "stack_name": "postcondition-check",
         "model_bucket_arn": "arn:aws:s3:::sagemaker-us-east-2-123456789012",
         "enable_data_quality_monitor": True,
         "data_quality_output_s3_uri": "s3://sagemaker-us-east-2-123456789012/postcondition/output/",
@@ -171,7 +187,10 @@ def test_apply_fails_when_baseline_generation_does_not_start(moto_server, synth,
     moto_server.answer_lambda_invocations({"status": "ERROR", "error": reason})
     err = failed_apply()
     assert "Resource postcondition failed" in err, err
-    assert f"Baseline generation did not start on deploy: {reason}. Once the cause is fixed: terraform apply -replace={address}" in err, err
+    assert (
+        f"Baseline generation did not start on deploy: {reason}. "
+        f"Once the cause is fixed: terraform apply -replace={address}" in err
+    ), err
     # 3. The -replace from the message retries it; STARTED passes and the next plan is empty.
     moto_server.answer_lambda_invocations(STARTED)
     tf.run("apply", "-auto-approve", f"-replace={address}")
@@ -218,4 +237,5 @@ def test_first_plan_shows_every_policy_and_definition(emulated_account, synth, t
     # And the values are the built ARNs, e.g. the baseline failure rule names the state machine.
     [pattern] = [c["change"]["after"]["event_pattern"] for c in reviewed if c["address"].endswith("baseline_failures")]
     assert json.loads(pattern)["detail"]["stateMachineArn"] == [
-        "arn:aws:states:us-east-1:123456789012:stateMachine:sagemaker-model-monitoring-baseline"]
+        "arn:aws:states:us-east-1:123456789012:stateMachine:sagemaker-model-monitoring-baseline"
+    ]

@@ -35,10 +35,19 @@ def tf(synth):
 
 def test_monitors_read_the_generated_baselines(tf):
     dq = one(tf, "aws_sagemaker_data_quality_job_definition")
-    assert dq["data_quality_baseline_config"]["statistics_resource"]["s3_uri"] == f"{S}/baselines/data_quality/statistics.json"
-    assert dq["data_quality_baseline_config"]["constraints_resource"]["s3_uri"] == f"{S}/baselines/data_quality/constraints.json"
+    assert (
+        dq["data_quality_baseline_config"]["statistics_resource"]["s3_uri"]
+        == f"{S}/baselines/data_quality/statistics.json"
+    )
+    assert (
+        dq["data_quality_baseline_config"]["constraints_resource"]["s3_uri"]
+        == f"{S}/baselines/data_quality/constraints.json"
+    )
     bias = one(tf, "awscc_sagemaker_model_bias_job_definition")
-    assert bias["model_bias_baseline_config"]["constraints_resource"]["s3_uri"] == f"{S}/baselines/model_bias/analysis.json"
+    assert (
+        bias["model_bias_baseline_config"]["constraints_resource"]["s3_uri"]
+        == f"{S}/baselines/model_bias/analysis.json"
+    )
 
 
 def test_bias_monitor_reads_its_own_immutable_analysis_config_as_the_sdk_writes_it(tf):
@@ -59,8 +68,11 @@ def test_bias_monitor_reads_its_own_immutable_analysis_config_as_the_sdk_writes_
     assert config["content_type"] == "application/json" and config["lifecycle"] == {"create_before_destroy": True}
     assert bias["depends_on"] == ["aws_s3_object." + next(iter(tf["resource"]["aws_s3_object"]))]  # a plain address
     # The Lambda's defaults for the fields BASELINE leaves out: label_values 0,1 and facet_values 100,200.
-    sdk = BiasAnalysisConfig(BiasConfig(label_values_or_threshold=[0, 1], facet_name="age", facet_values_or_threshold=[100, 200]),
-                             headers=["churn", "age"], label="churn")._to_dict()
+    sdk = BiasAnalysisConfig(
+        BiasConfig(label_values_or_threshold=[0, 1], facet_name="age", facet_values_or_threshold=[100, 200]),
+        headers=["churn", "age"],
+        label="churn",
+    )._to_dict()
     assert json.loads(config["content"]) == sdk
     # The probability threshold is the baseline's (the seed's default 0.8), on the monitor's job input (row 2).
     assert bias["model_bias_job_input"]["endpoint_input"]["probability_threshold_attribute"] == 0.8
@@ -76,8 +88,14 @@ def test_one_target_per_enabled_monitor_carrying_configured_parameters(tf):
     assert bias["training_data_uri"] == f"{S}/training/train.csv"
     assert bias["baseline_output_uri"] == f"{S}/baselines/"
     assert bias["model_bias_params"] == {
-        "instance_count": 2, "instance_type": "ml.c5.2xlarge", "volume_size_gb": 40, "max_runtime_seconds": 1200,
-        "label_header": "churn", "facet_name": "age", "headers": ["churn", "age"]}
+        "instance_count": 2,
+        "instance_type": "ml.c5.2xlarge",
+        "volume_size_gb": 40,
+        "max_runtime_seconds": 1200,
+        "label_header": "churn",
+        "facet_name": "age",
+        "headers": ["churn", "age"],
+    }
     assert targets["baseline-dq"]["data_quality_params"]["instance_type"] == "ml.c5.2xlarge"
 
 
@@ -94,7 +112,9 @@ def test_lambda_settings(tf):
 
 def test_state_machine_logging_tracing_and_lambda(tf):
     sm = one(tf, "aws_sfn_state_machine")
-    assert sm["logging_configuration"]["level"] == "ALL" and sm["logging_configuration"]["include_execution_data"] is True
+    assert (
+        sm["logging_configuration"]["level"] == "ALL" and sm["logging_configuration"]["include_execution_data"] is True
+    )
     assert sm["tracing_configuration"] == {"enabled": True}
     definition = document_value(tf, sm["definition"])
     assert definition["TimeoutSeconds"] == 1200 + 1800
@@ -126,9 +146,15 @@ def _statements(tf: dict, prefix: str) -> dict:
 def test_lambda_and_state_machine_least_privilege(tf):
     lam = _statements(tf, "baseline_lambda_role_permissions")
     assert lam["PassMonitoringRoleToSageMakerOnly"]["condition"] == [
-        {"test": "StringEquals", "variable": "iam:PassedToService", "values": ["sagemaker.amazonaws.com"]}]
-    assert lam["PassMonitoringRoleToSageMakerOnly"]["resources"] == [f"arn:aws:iam::{ACCOUNT}:role/smm-my-endpoint-us-east-2-monitoring"]
-    assert lam["ReadTrainingData"]["resources"] == [f"arn:aws:s3:::{BUCKET}/training/train.csv", f"arn:aws:s3:::{BUCKET}/training/train.csv/*"]
+        {"test": "StringEquals", "variable": "iam:PassedToService", "values": ["sagemaker.amazonaws.com"]}
+    ]
+    assert lam["PassMonitoringRoleToSageMakerOnly"]["resources"] == [
+        f"arn:aws:iam::{ACCOUNT}:role/smm-my-endpoint-us-east-2-monitoring"
+    ]
+    assert lam["ReadTrainingData"]["resources"] == [
+        f"arn:aws:s3:::{BUCKET}/training/train.csv",
+        f"arn:aws:s3:::{BUCKET}/training/train.csv/*",
+    ]
     assert lam["WriteBaselineOutput"]["resources"] == [f"arn:aws:s3:::{BUCKET}/baselines/*"]
     assert lam["RunBaselineProcessingJobs"]["resources"][0].endswith(":processing-job/baseline-*")
     sfn = _statements(tf, "baseline_state_machine_role_permissions")
@@ -148,7 +174,9 @@ def test_docker_build_when_no_image_given(synth):
     assert image["triggers"] == {"source_hash": lambda_image_hash()}
     assert image["build"]["context"].startswith("assets/")
     repo = one(tf, "aws_ecr_repository")
-    assert repo["image_tag_mutability"] == "IMMUTABLE" and repo["image_scanning_configuration"] == {"scan_on_push": True}
+    assert repo["image_tag_mutability"] == "IMMUTABLE" and repo["image_scanning_configuration"] == {
+        "scan_on_push": True
+    }
     assert "@${docker_registry_image." in one(tf, "aws_lambda_function")["image_uri"]  # pinned by digest
 
 
@@ -167,8 +195,17 @@ def test_baseline_param_names_are_checked():
     from monitors.settings.config import ConfigError, validate
 
     with pytest.raises(ConfigError) as exc:
-        validate({**BASELINE, "baseline_model_bias_params": {"facet_nme": "age"}, "baseline_model_quality_params": {"problem_type": "Regression"}})
-    assert any(p.startswith("baseline_model_bias_params: unknown field 'facet_nme' (did you mean 'facet_name'?)") for p in exc.value.problems)
+        validate(
+            {
+                **BASELINE,
+                "baseline_model_bias_params": {"facet_nme": "age"},
+                "baseline_model_quality_params": {"problem_type": "Regression"},
+            }
+        )
+    assert any(
+        p.startswith("baseline_model_bias_params: unknown field 'facet_nme' (did you mean 'facet_name'?)")
+        for p in exc.value.problems
+    )
     assert "baseline_model_quality_params: is set but enable_model_quality_monitor is false" in exc.value.problems
 
 

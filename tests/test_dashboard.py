@@ -60,9 +60,18 @@ BODY_SCHEMA = {
                 "properties": {"type": "object"},
             },
             "allOf": [
-                {"if": {"properties": {"type": {"const": "metric"}}}, "then": {"properties": {"properties": {"$ref": "#/$defs/metric"}}}},
-                {"if": {"properties": {"type": {"const": "alarm"}}}, "then": {"properties": {"properties": {"$ref": "#/$defs/alarm"}}}},
-                {"if": {"properties": {"type": {"const": "text"}}}, "then": {"properties": {"properties": {"$ref": "#/$defs/text"}}}},
+                {
+                    "if": {"properties": {"type": {"const": "metric"}}},
+                    "then": {"properties": {"properties": {"$ref": "#/$defs/metric"}}},
+                },
+                {
+                    "if": {"properties": {"type": {"const": "alarm"}}},
+                    "then": {"properties": {"properties": {"$ref": "#/$defs/alarm"}}},
+                },
+                {
+                    "if": {"properties": {"type": {"const": "text"}}},
+                    "then": {"properties": {"properties": {"$ref": "#/$defs/text"}}},
+                },
             ],
         },
         "metric": {
@@ -80,13 +89,28 @@ BODY_SCHEMA = {
                 "annotations": {
                     "type": "object",
                     "additionalProperties": False,
-                    "properties": {"horizontal": {"type": "array", "items": {
-                        "type": "object", "required": ["value"], "additionalProperties": False,
-                        "properties": {"value": {"type": "number"}, "label": {"type": "string"}}}}},
+                    "properties": {
+                        "horizontal": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["value"],
+                                "additionalProperties": False,
+                                "properties": {"value": {"type": "number"}, "label": {"type": "string"}},
+                            },
+                        }
+                    },
                 },
-                "yAxis": {"type": "object", "properties": {"left": {
-                    "type": "object", "additionalProperties": False,
-                    "properties": {"label": {"type": "string"}, "showUnits": {"type": "boolean"}}}}},
+                "yAxis": {
+                    "type": "object",
+                    "properties": {
+                        "left": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "properties": {"label": {"type": "string"}, "showUnits": {"type": "boolean"}},
+                        }
+                    },
+                },
             },
         },
         "rendering": {
@@ -98,16 +122,23 @@ BODY_SCHEMA = {
             "type": "object",
             "required": ["expression", "id"],
             "additionalProperties": False,
-            "properties": {"expression": {"type": "string"}, "id": {"type": "string", "pattern": "^[a-z][a-zA-Z0-9_]*$"},
-                           "label": {"type": "string"}},
+            "properties": {
+                "expression": {"type": "string"},
+                "id": {"type": "string", "pattern": "^[a-z][a-zA-Z0-9_]*$"},
+                "label": {"type": "string"},
+            },
         },
         "alarm": {
             "type": "object",
             "required": ["alarms"],
             "additionalProperties": False,
             "properties": {
-                "alarms": {"type": "array", "minItems": 1, "maxItems": 100,
-                           "items": {"type": "string", "pattern": "^arn:[^:]+:cloudwatch:[^:]+:[^:]+:alarm:.+$"}},
+                "alarms": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 100,
+                    "items": {"type": "string", "pattern": "^arn:[^:]+:cloudwatch:[^:]+:[^:]+:alarm:.+$"},
+                },
                 "title": {"type": "string"},
                 "sortBy": {"enum": ["default", "stateUpdatedTimestamp", "timestamp"]},
                 "states": {"type": "array"},
@@ -125,8 +156,9 @@ BODY_SCHEMA = {
 
 def bodies(tf: dict) -> dict[str, dict]:
     """dashboard name -> its body (the document its dashboard_body encodes)."""
-    return {d["dashboard_name"]: document_value(tf, d["dashboard_body"])
-            for d in resources(tf, "aws_cloudwatch_dashboard")}
+    return {
+        d["dashboard_name"]: document_value(tf, d["dashboard_body"]) for d in resources(tf, "aws_cloudwatch_dashboard")
+    }
 
 
 def check_body(body: dict) -> None:
@@ -149,16 +181,35 @@ def synth_plans(tmp_path, config: dict) -> dict[str, dict]:
     path = tmp_path / "fleet.yaml"
     path.write_text(yaml.safe_dump(config))
     plans, _ = load_plan(path, environ={})
-    return {p.name: json.loads((d / "cdk.tf.json").read_text()) for p, d in zip(plans, synthesize(plans, tmp_path / "out"))}
+    return {
+        p.name: json.loads((d / "cdk.tf.json").read_text())
+        for p, d in zip(plans, synthesize(plans, tmp_path / "out"), strict=True)
+    }
 
 
 def fleet(names=("churn", "fraud"), **extra) -> dict:
-    shared = {k: v for k, v in MINIMAL.items() if k not in ("endpoint_name", "data_quality_baseline_s3_uri", "data_quality_output_s3_uri")}
-    return {**shared, "stack_per_endpoint": False, "dashboard_enabled": True, "alert_sns_topic_arn": TOPIC,
-            "alert_on_monitoring_executions": False, **extra,
-            "endpoints": [{"endpoint_name": n, "data_quality_baseline_s3_uri": f"{S}/{n}/baseline/",
-                           "data_quality_output_s3_uri": f"{S}/{n}/output/",
-                           "data_quality_drift_alarms": [{"feature": "tenure", "threshold": 0.2}]} for n in names]}
+    shared = {
+        k: v
+        for k, v in MINIMAL.items()
+        if k not in ("endpoint_name", "data_quality_baseline_s3_uri", "data_quality_output_s3_uri")
+    }
+    return {
+        **shared,
+        "stack_per_endpoint": False,
+        "dashboard_enabled": True,
+        "alert_sns_topic_arn": TOPIC,
+        "alert_on_monitoring_executions": False,
+        **extra,
+        "endpoints": [
+            {
+                "endpoint_name": n,
+                "data_quality_baseline_s3_uri": f"{S}/{n}/baseline/",
+                "data_quality_output_s3_uri": f"{S}/{n}/output/",
+                "data_quality_drift_alarms": [{"feature": "tenure", "threshold": 0.2}],
+            }
+            for n in names
+        ],
+    }
 
 
 @pytest.fixture
@@ -192,8 +243,10 @@ def test_alarm_status_shows_every_alarm_the_stack_creates(tf):
     body = bodies(tf)["sagemaker-model-monitoring-dashboard"]
     [widget] = [w for w in body["widgets"] if w["type"] == "alarm"]
     account = "${data.aws_caller_identity.caller.account_id}"
-    expected = {f"arn:aws:cloudwatch:us-east-2:{account}:alarm:{a['alarm_name']}"
-                for a in resources(tf, "aws_cloudwatch_metric_alarm")}
+    expected = {
+        f"arn:aws:cloudwatch:us-east-2:{account}:alarm:{a['alarm_name']}"
+        for a in resources(tf, "aws_cloudwatch_metric_alarm")
+    }
     assert len(expected) == 7  # 6 alarms of the monitors and the checker's own
     assert set(widget["properties"]["alarms"]) == expected
 
@@ -204,7 +257,9 @@ def test_model_quality_shows_its_problem_types_metrics_with_the_alarm_thresholds
     names = [row[1] for row in widget["properties"]["metrics"]]
     assert names == list(METRICS["BinaryClassification"])
     assert widget["properties"]["annotations"]["horizontal"] == [
-        {"label": "accuracy alarm (below 0.8)", "value": 0.8}, {"label": "f1 alarm (below 0.7)", "value": 0.7}]
+        {"label": "accuracy alarm (below 0.8)", "value": 0.8},
+        {"label": "f1 alarm (below 0.7)", "value": 0.7},
+    ]
 
 
 def test_drift_per_named_feature_from_alarms_and_baseline_headers(tf):
@@ -212,8 +267,11 @@ def test_drift_per_named_feature_from_alarms_and_baseline_headers(tf):
     [widget] = widgets_titled(body, "Data quality")
     rows = widget["properties"]["metrics"]
     # the alarms' features first, then the baselines' headers without the label
-    assert [row[1] for row in rows] == ["feature_baseline_drift_tenure", "feature_baseline_drift_monthly_charges",
-                                        "feature_baseline_drift_age"]
+    assert [row[1] for row in rows] == [
+        "feature_baseline_drift_tenure",
+        "feature_baseline_drift_monthly_charges",
+        "feature_baseline_drift_age",
+    ]
 
 
 def test_a_search_expression_when_no_feature_is_named(synth):
@@ -222,8 +280,9 @@ def test_a_search_expression_when_no_feature_is_named(synth):
     [widget] = widgets_titled(body, "Data quality")
     [[search]] = widget["properties"]["metrics"]
     assert search["expression"] == (
-        "SEARCH('{\"aws/sagemaker/Endpoints/data-metrics\",Endpoint,MonitoringSchedule} Endpoint=\"my-endpoint\" "
-        "MonitoringSchedule=\"my-endpoint-dq-schedule\" feature_baseline_drift_', 'Maximum', 3600)")
+        'SEARCH(\'{"aws/sagemaker/Endpoints/data-metrics",Endpoint,MonitoringSchedule} Endpoint="my-endpoint" '
+        "MonitoringSchedule=\"my-endpoint-dq-schedule\" feature_baseline_drift_', 'Maximum', 3600)"
+    )
     assert not [w for w in body["widgets"] if w["type"] == "alarm"]  # no alerts, no alarms
 
 
@@ -232,8 +291,10 @@ def test_endpoint_health_from_aws_sagemaker_over_every_variant(tf):
     health = widgets_titled(body, "Endpoint:")
     expressions = [row[0]["expression"] for w in health for row in w["properties"]["metrics"]]
     for metric in ("Invocations", "ModelLatency", "Invocation4XXErrors", "Invocation5XXErrors"):
-        assert any(f"{{AWS/SageMaker,EndpointName,VariantName}} EndpointName=\"churn-pred-endpoint\" "
-                   f"MetricName=\"{metric}\"" in e for e in expressions), metric
+        assert any(
+            f'{{AWS/SageMaker,EndpointName,VariantName}} EndpointName="churn-pred-endpoint" MetricName="{metric}"' in e
+            for e in expressions
+        ), metric
     [latency] = widgets_titled(body, "Endpoint: model latency (microseconds)")
     assert latency["properties"]["yAxis"]["left"]["label"] == "microseconds"
 
@@ -247,7 +308,11 @@ def test_execution_checker_and_baseline_runs_are_shown_as_what_is_measurable(tf)
     assert errors_alarm["dimensions"] == {"FunctionName": checker["function_name"]}
     [runs] = widgets_titled(body, "Baseline generation runs")
     machine = one(tf, "aws_sfn_state_machine")["name"]
-    assert {row[1] for row in runs["properties"]["metrics"]} >= {"ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"}
+    assert {row[1] for row in runs["properties"]["metrics"]} >= {
+        "ExecutionsFailed",
+        "ExecutionsTimedOut",
+        "ExecutionsAborted",
+    }
     assert all(row[3].endswith(f":stateMachine:{machine}") for row in runs["properties"]["metrics"])
 
 
@@ -256,7 +321,10 @@ def test_text_widget_names_the_report_locations_and_links_the_console(tf):
     markdown = body["widgets"][0]["properties"]["markdown"]
     for monitor in ("data-quality", "model-quality", "model-bias", "model-explainability"):
         assert f"s3://sagemaker-us-east-2-123456789012/churn/monitoring/{monitor}/" in markdown
-    assert "https://us-east-2.console.aws.amazon.com/sagemaker/home?region=us-east-2#/endpoints/churn-pred-endpoint" in markdown
+    assert (
+        "https://us-east-2.console.aws.amazon.com/sagemaker/home?region=us-east-2#/endpoints/churn-pred-endpoint"
+        in markdown
+    )
 
 
 def _alarm_model(monitor: str, name: str, dimensions: dict):
@@ -266,11 +334,18 @@ def _alarm_model(monitor: str, name: str, dimensions: dict):
     if monitor == "model_quality":
         return QualityAlarm(metric=name, threshold=1, direction="above")
     if monitor == "model_bias":
-        return BiasAlarm(metric=name.removeprefix("bias_metric_"), threshold=1, direction="above",
-                         label=dimensions["Label"], label_value=dimensions["LabelValue"],
-                         facet=dimensions["Facet"], facet_value=dimensions["FacetValue"])
-    return ExplainabilityAlarm(feature=name.removeprefix("feature_"), threshold=1, direction="above",
-                               label=dimensions["Label"])
+        return BiasAlarm(
+            metric=name.removeprefix("bias_metric_"),
+            threshold=1,
+            direction="above",
+            label=dimensions["Label"],
+            label_value=dimensions["LabelValue"],
+            facet=dimensions["Facet"],
+            facet_value=dimensions["FacetValue"],
+        )
+    return ExplainabilityAlarm(
+        feature=name.removeprefix("feature_"), threshold=1, direction="above", label=dimensions["Label"]
+    )
 
 
 @pytest.mark.parametrize("config", ["example", "batch"])
@@ -301,10 +376,11 @@ def test_every_metric_a_widget_names_is_one_an_alarm_of_its_monitor_could_name(s
             monitor, batch = by_namespace[namespace]
             assert batch == (config == "batch")
             flat = [x for x in rest if isinstance(x, str)]
-            dimensions = dict(zip(flat[::2], flat[1::2]))
+            dimensions = dict(zip(flat[::2], flat[1::2], strict=True))
             alarm = _alarm_model(monitor, name, dimensions)
-            metric = MONITORS[monitor].alarm_metric(alarm, batch=batch, endpoint_name="churn-pred-endpoint",
-                                                    schedule_name=dimensions["MonitoringSchedule"])
+            metric = MONITORS[monitor].alarm_metric(
+                alarm, batch=batch, endpoint_name="churn-pred-endpoint", schedule_name=dimensions["MonitoringSchedule"]
+            )
             assert (metric.namespace, metric.metric_name, metric.dimensions) == (namespace, name, dimensions)
             assert dimensions["MonitoringSchedule"] in schedule_names
             if monitor == "model_quality":
@@ -314,10 +390,14 @@ def test_every_metric_a_widget_names_is_one_an_alarm_of_its_monitor_could_name(s
     # and the synthesized alarms name theirs the same way (namespace, dimension names)
     for alarm in resources(tf, "aws_cloudwatch_metric_alarm"):
         if alarm["namespace"] in by_namespace:
-            rows = [row for w in body["widgets"] for row in w["properties"].get("metrics", ())
-                    if not isinstance(row[0], dict) and row[0] == alarm["namespace"] and row[1] == alarm["metric_name"]]
+            rows = [
+                row
+                for w in body["widgets"]
+                for row in w["properties"].get("metrics", ())
+                if not isinstance(row[0], dict) and row[0] == alarm["namespace"] and row[1] == alarm["metric_name"]
+            ]
             flat = [[x for x in row[2:] if isinstance(x, str)] for row in rows]
-            assert alarm["dimensions"] in [dict(zip(f[::2], f[1::2])) for f in flat], alarm["alarm_name"]
+            assert alarm["dimensions"] in [dict(zip(f[::2], f[1::2], strict=True)) for f in flat], alarm["alarm_name"]
 
 
 def test_batch_transform_dashboard_has_no_endpoint_health(synth):
@@ -360,9 +440,15 @@ def test_a_shared_fleet_stack_gets_an_overview_of_its_endpoints(tmp_path):
         assert all(":alarm:" + endpoint in arn for arn in alarms["properties"]["alarms"])
         [drift] = widgets_titled(overview, f"{endpoint}: Data quality")
         assert drift["properties"]["metrics"][0][:4] == [
-            "aws/sagemaker/Endpoints/data-metrics", "feature_baseline_drift_tenure", "Endpoint", endpoint]
+            "aws/sagemaker/Endpoints/data-metrics",
+            "feature_baseline_drift_tenure",
+            "Endpoint",
+            endpoint,
+        ]
     [plan_overview] = overview_lines(load_plan_of(tmp_path, fleet()))
-    assert plan_overview.endswith("fleet overview: 1 CloudWatch dashboard (billed per month beyond CloudWatch's free dashboards)")
+    assert plan_overview.endswith(
+        "fleet overview: 1 CloudWatch dashboard (billed per month beyond CloudWatch's free dashboards)"
+    )
 
 
 def load_plan_of(tmp_path, config: dict):
@@ -381,8 +467,10 @@ def test_stacks_per_endpoint_get_no_overview(tmp_path):
 
 def test_cost_lines_count_the_dashboards():
     lines = cost_lines([validate(DASHBOARD_EXAMPLE)])
-    assert lines[-1] == ("cost: churn-pred-endpoint dashboard: 1 CloudWatch dashboard (billed per month beyond "
-                         "CloudWatch's free dashboards)")
+    assert lines[-1] == (
+        "cost: churn-pred-endpoint dashboard: 1 CloudWatch dashboard (billed per month beyond "
+        "CloudWatch's free dashboards)"
+    )
 
 
 # --- Terraform and the emulator -------------------------------------------------------------------------------------
@@ -399,9 +487,14 @@ def test_terraform_validates_the_dashboards(synth, terraform_validate, tmp_path)
 
 @pytest.mark.slow
 def test_applied_against_the_emulator_and_read_back_equal(emulated_account, synth, terraform, tmp_path):
-    config = {**MINIMAL, "region": "us-east-1", "dashboard_enabled": True,
-              "alert_sns_topic_arn": "arn:aws:sns:us-east-1:123456789012:alerts", "alert_on_monitoring_executions": False,
-              "data_quality_drift_alarms": [{"feature": "tenure", "threshold": 0.2}]}
+    config = {
+        **MINIMAL,
+        "region": "us-east-1",
+        "dashboard_enabled": True,
+        "alert_sns_topic_arn": "arn:aws:sns:us-east-1:123456789012:alerts",
+        "alert_on_monitoring_executions": False,
+        "data_quality_drift_alarms": [{"feature": "tenure", "threshold": 0.2}],
+    }
     tf = synth(config)
     stack = synth.folder(config)
     workdir = harness.emulator_copy(stack, tmp_path / "apply", emulated_account.endpoint, region="us-east-1")
@@ -410,8 +503,9 @@ def test_applied_against_the_emulator_and_read_back_equal(emulated_account, synt
     cli.apply()
     cloudwatch = emulated_account.client("cloudwatch", region="us-east-1")
     [(name, expected)] = bodies(tf).items()
-    expected = json.loads(json.dumps(expected).replace("${data.aws_caller_identity.caller.account_id}",
-                                                       harness.ACCOUNT_ID))
+    expected = json.loads(
+        json.dumps(expected).replace("${data.aws_caller_identity.caller.account_id}", harness.ACCOUNT_ID)
+    )
     assert json.loads(cloudwatch.get_dashboard(DashboardName=name)["DashboardBody"]) == expected
     assert cli.plan_exit_code() == 0  # a second plan is empty
 
@@ -419,7 +513,7 @@ def test_applied_against_the_emulator_and_read_back_equal(emulated_account, synt
 # --- the user guide's example -------------------------------------------------------------------------------------
 def test_the_user_guides_example_and_layout(synth):
     guide = (REPO / "docs" / "user-guide.md").read_text()
-    section = guide[guide.index("## Dashboards"):guide.index("## Moving from the CDK module")]
+    section = guide[guide.index("## Dashboards") : guide.index("## Moving from the CDK module")]
     config = yaml.safe_load(re.search(r"```yaml\n(.*?)```", section, re.S).group(1))
     assert config == {"dashboard_enabled": True}
     [body] = bodies(synth({**EXAMPLE, **config})).values()
@@ -436,25 +530,45 @@ def test_the_user_guides_example_and_layout(synth):
         ["Execution checker (Failed/CompletedWithViolations executions are e-mailed)", "Baseline generation runs"],
     ]
     sketch = re.search(r"```text\n(.*?)```", section, re.S).group(1)
-    for word in ("alarm status", "data quality", "model quality", "model bias", "explainability", "invocations",
-                 "model latency", "4XX and 5XX", "execution checker", "baseline runs"):
+    for word in (
+        "alarm status",
+        "data quality",
+        "model quality",
+        "model bias",
+        "explainability",
+        "invocations",
+        "model latency",
+        "4XX and 5XX",
+        "execution checker",
+        "baseline runs",
+    ):
         assert word in sketch
 
 
 def test_searches_name_every_dimension_of_the_metrics_they_find(synth):
     """A SEARCH matches only metrics with exactly the dimension names in its schema: bias and explainability name
     the extra dimensions their alarms' metrics have, with any value."""
-    alarm = BiasAlarm(metric="DPPL", threshold=1, direction="above", label="l", label_value="1", facet="f", facet_value="v")
+    alarm = BiasAlarm(
+        metric="DPPL", threshold=1, direction="above", label="l", label_value="1", facet="f", facet_value="v"
+    )
     assert tuple(alarm.extra_dimensions) == dash.BIAS_DIMENSIONS
     config = {k: v for k, v in DASHBOARD_EXAMPLE.items() if not k.endswith("_alarms") and not k.startswith("alert_")}
     [body] = bodies(synth(config)).values()
-    expressions = {w["properties"]["title"]: w["properties"]["metrics"][0][0]["expression"]
-                   for w in body["widgets"] if w["type"] == "metric" and isinstance(w["properties"]["metrics"][0][0], dict)}
+    expressions = {
+        w["properties"]["title"]: w["properties"]["metrics"][0][0]["expression"]
+        for w in body["widgets"]
+        if w["type"] == "metric" and isinstance(w["properties"]["metrics"][0][0], dict)
+    }
     bias = expressions["Model bias (post-training)"]
-    assert bias.startswith("SEARCH('{\"aws/sagemaker/Endpoints/bias-metrics\",Endpoint,MonitoringSchedule,BiasStage,"
-                           "Label,LabelValue,Facet,FacetValue} Endpoint=\"churn-pred-endpoint\" MonitoringSchedule=")
+    assert bias.startswith(
+        'SEARCH(\'{"aws/sagemaker/Endpoints/bias-metrics",Endpoint,MonitoringSchedule,BiasStage,'
+        'Label,LabelValue,Facet,FacetValue} Endpoint="churn-pred-endpoint" MonitoringSchedule='
+    )
     assert "Facet=" not in bias
-    shap = body["widgets"][[w["properties"].get("title") for w in body["widgets"]].index(
-        "Model explainability: global SHAP value per feature")]["properties"]["metrics"]
+    shap = body["widgets"][
+        [w["properties"].get("title") for w in body["widgets"]].index(
+            "Model explainability: global SHAP value per feature"
+        )
+    ]["properties"]["metrics"]
     # a generated baseline: the named features' SHAP values with label0
     assert [row[1] for row in shap] == ["feature_age", "feature_tenure", "feature_monthly_charges"]

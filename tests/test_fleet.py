@@ -11,12 +11,20 @@ from conftest import BUCKET, MINIMAL
 from monitors.settings.config import ConfigError, load_plan
 
 S = f"s3://{BUCKET}"
-SHARED = {k: v for k, v in MINIMAL.items() if k not in ("endpoint_name", "data_quality_baseline_s3_uri", "data_quality_output_s3_uri")}
+SHARED = {
+    k: v
+    for k, v in MINIMAL.items()
+    if k not in ("endpoint_name", "data_quality_baseline_s3_uri", "data_quality_output_s3_uri")
+}
 
 
 def endpoint(name: str, **extra) -> dict:
-    return {"endpoint_name": name, "data_quality_baseline_s3_uri": f"{S}/{name}/baseline/",
-            "data_quality_output_s3_uri": f"{S}/{name}/output/", **extra}
+    return {
+        "endpoint_name": name,
+        "data_quality_baseline_s3_uri": f"{S}/{name}/baseline/",
+        "data_quality_output_s3_uri": f"{S}/{name}/output/",
+        **extra,
+    }
 
 
 def plan(tmp_path, config: dict):
@@ -28,22 +36,34 @@ def plan(tmp_path, config: dict):
 def synth_plans(plans, outdir):
     from monitors.constructs.app import synthesize
 
-    return {p.name: json.loads((p_dir / "cdk.tf.json").read_text()) for p, p_dir in zip(plans, synthesize(plans, outdir))}
+    return {
+        p.name: json.loads((p_dir / "cdk.tf.json").read_text())
+        for p, p_dir in zip(plans, synthesize(plans, outdir), strict=True)
+    }
 
 
 def test_flat_configuration_is_one_stack(tmp_path):
     plans, _ = plan(tmp_path, MINIMAL)
-    assert [(p.name, p.grouped, [s.endpoint_name for s in p.endpoints]) for p in plans] == [("smm-my-endpoint-us-east-2", False, ["my-endpoint"])]
+    assert [(p.name, p.grouped, [s.endpoint_name for s in p.endpoints]) for p in plans] == [
+        ("smm-my-endpoint-us-east-2", False, ["my-endpoint"])
+    ]
 
 
 def test_one_stack_per_endpoint_with_overrides(tmp_path):
-    config = {**SHARED, "data_quality_instance_type": "ml.m5.xlarge",
-              "endpoints": [endpoint("churn"), endpoint("fraud", data_quality_instance_type="ml.c5.2xlarge")]}
+    config = {
+        **SHARED,
+        "data_quality_instance_type": "ml.m5.xlarge",
+        "endpoints": [endpoint("churn"), endpoint("fraud", data_quality_instance_type="ml.c5.2xlarge")],
+    }
     plans, _ = plan(tmp_path, config)
     assert [p.name for p in plans] == ["smm-churn-us-east-2", "smm-fraud-us-east-2"]
     stacks = synth_plans(plans, tmp_path / "out")
-    types = {name: next(iter(tf["resource"]["aws_sagemaker_data_quality_job_definition"].values()))["job_resources"]["cluster_config"]["instance_type"]
-             for name, tf in stacks.items()}
+    types = {
+        name: next(iter(tf["resource"]["aws_sagemaker_data_quality_job_definition"].values()))["job_resources"][
+            "cluster_config"
+        ]["instance_type"]
+        for name, tf in stacks.items()
+    }
     assert types == {"smm-churn-us-east-2": "ml.m5.xlarge", "smm-fraud-us-east-2": "ml.c5.2xlarge"}
     assert (tmp_path / "out" / "stacks" / "smm-fraud-us-east-2" / "cdk.tf.json").exists()
 
@@ -72,31 +92,53 @@ def test_one_shared_stack_keeps_addresses_stable(tmp_path):
 
 
 def test_fleet_errors_name_the_entry(tmp_path):
-    config = {**SHARED, "stack_per_endpoint": False, "endpoints": [
-        endpoint("a", data_quality_instance_type="big"), endpoint("a"), endpoint("b", region="eu-west-1"), {"enable_model_bias_monitor": True}]}
+    config = {
+        **SHARED,
+        "stack_per_endpoint": False,
+        "endpoints": [
+            endpoint("a", data_quality_instance_type="big"),
+            endpoint("a"),
+            endpoint("b", region="eu-west-1"),
+            {"enable_model_bias_monitor": True},
+        ],
+    }
     with pytest.raises(ConfigError) as exc:
         plan(tmp_path, config)
     problems = exc.value.problems
-    assert any(p.startswith("endpoints[0].data_quality_instance_type: must be a SageMaker ML instance type") for p in problems)
+    assert any(
+        p.startswith("endpoints[0].data_quality_instance_type: must be a SageMaker ML instance type") for p in problems
+    )
     assert "endpoints[1].endpoint_name: 'a' is listed twice (also endpoints[0])" in problems
-    assert any(p.startswith("endpoints[2].region: cannot differ per endpoint when stack_per_endpoint is false") for p in problems)
+    assert any(
+        p.startswith("endpoints[2].region: cannot differ per endpoint when stack_per_endpoint is false")
+        for p in problems
+    )
     assert "endpoints[3].endpoint_name: is required for every entry of endpoints" in problems
 
 
 def test_endpoints_from_seedfarmer_environment(tmp_path):
-    env = {"SEEDFARMER_PARAMETER_ENDPOINTS": json.dumps([endpoint("x")]),
-           **{f"SEEDFARMER_PARAMETER_{k.upper()}": str(v).lower() if isinstance(v, bool) else str(v) for k, v in SHARED.items()}}
+    env = {
+        "SEEDFARMER_PARAMETER_ENDPOINTS": json.dumps([endpoint("x")]),
+        **{
+            f"SEEDFARMER_PARAMETER_{k.upper()}": str(v).lower() if isinstance(v, bool) else str(v)
+            for k, v in SHARED.items()
+        },
+    }
     plans, _ = load_plan(None, environ=env)
     assert [p.name for p in plans] == ["smm-x-us-east-2"]
 
 
 def test_per_endpoint_stacks_never_share_state(tmp_path):
-    for extra, field in (({"backend": "s3", "backend_s3_bucket": "state", "backend_s3_key": "one.tfstate"}, "backend_s3_key"),
-                         ({"backend": "cloud", "tfc_organization": "acme", "tfc_workspace_name": "monitoring"}, "tfc_workspace_name")):
+    for extra, field in (
+        ({"backend": "s3", "backend_s3_bucket": "state", "backend_s3_key": "one.tfstate"}, "backend_s3_key"),
+        ({"backend": "cloud", "tfc_organization": "acme", "tfc_workspace_name": "monitoring"}, "tfc_workspace_name"),
+    ):
         with pytest.raises(ConfigError) as exc:
             plan(tmp_path, {**SHARED, **extra, "endpoints": [endpoint("a"), endpoint("b")]})
         assert any(p.startswith(f"{field}: the per-endpoint stacks would share it") for p in exc.value.problems)
-    plans, _ = plan(tmp_path, {**SHARED, "backend": "s3", "backend_s3_bucket": "state", "endpoints": [endpoint("a"), endpoint("b")]})
+    plans, _ = plan(
+        tmp_path, {**SHARED, "backend": "s3", "backend_s3_bucket": "state", "endpoints": [endpoint("a"), endpoint("b")]}
+    )
     assert len(plans) == 2  # default keys are <stack name>/terraform.tfstate: distinct
 
 
@@ -113,9 +155,14 @@ def test_a_fleet_synthesized_in_several_jsii_kernels_is_byte_identical(tmp_path)
 
     def synth(name: str, per_kernel: str) -> dict:
         outdir = tmp_path / name
-        result = subprocess.run([sys.executable, str(REPO / "main.py"), "--config", str(config), "--outdir", str(outdir)],
-                                cwd=tmp_path, env={**node_env(), "MONITORS_STACKS_PER_KERNEL": per_kernel},
-                                capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [sys.executable, str(REPO / "main.py"), "--config", str(config), "--outdir", str(outdir)],
+            cwd=tmp_path,
+            env={**node_env(), "MONITORS_STACKS_PER_KERNEL": per_kernel},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert result.returncode == 0, result.stderr
         return {p.relative_to(outdir).as_posix(): p.read_bytes() for p in sorted(outdir.rglob("*")) if p.is_file()}
 

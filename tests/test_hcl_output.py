@@ -17,22 +17,36 @@ from test_apply_cycle import _awscc_substitutes, _config
 from monitors.tooling.hcl import HclError, string_expression, to_hcl
 from monitors.tooling.hcl_blocks import BLOCKS
 
-HOSTILE = {"dollar": '$${file("/etc/hostname")}', "directive": "%%{if true}x%%{endif}",
-           "quotes": 'a "b" \\c\nd\te', "dollars": "$$.Execution.Id and $5 and 100%"}
-LITERAL = {"dollar": '${file("/etc/hostname")}', "directive": "%{if true}x%{endif}",
-           "quotes": 'a "b" \\c\nd\te', "dollars": "$$.Execution.Id and $5 and 100%"}
+HOSTILE = {
+    "dollar": '$${file("/etc/hostname")}',
+    "directive": "%%{if true}x%%{endif}",
+    "quotes": 'a "b" \\c\nd\te',
+    "dollars": "$$.Execution.Id and $5 and 100%",
+}
+LITERAL = {
+    "dollar": '${file("/etc/hostname")}',
+    "directive": "%{if true}x%{endif}",
+    "quotes": 'a "b" \\c\nd\te',
+    "dollars": "$$.Execution.Id and $5 and 100%",
+}
 
 
-@pytest.mark.parametrize("template, expression", [
-    ("${aws_iam_role.monitoring_role.arn}", "aws_iam_role.monitoring_role.arn"),
-    ("${jsonencode(local.baseline_event_data_quality)}", "jsonencode(local.baseline_event_data_quality)"),
-    ('${try(jsondecode(self.result).status, "") == "STARTED"}', 'try(jsondecode(self.result).status, "") == "STARTED"'),
-    ("${aws_cloudwatch_log_group.logs.arn}:*", '"${aws_cloudwatch_log_group.logs.arn}:*"'),
-    ('error: ${try(jsondecode(self.result).error, "}")}.', '"error: ${try(jsondecode(self.result).error, "}")}."'),
-    ("${a}${b}", '"${a}${b}"'),
-    ('$${not} "q" \\ %%{x}', '"$${not} \\"q\\" \\\\ %%{x}"'),
-    ("line\nnext", '"line\\nnext"'),
-])
+@pytest.mark.parametrize(
+    "template, expression",
+    [
+        ("${aws_iam_role.monitoring_role.arn}", "aws_iam_role.monitoring_role.arn"),
+        ("${jsonencode(local.baseline_event_data_quality)}", "jsonencode(local.baseline_event_data_quality)"),
+        (
+            '${try(jsondecode(self.result).status, "") == "STARTED"}',
+            'try(jsondecode(self.result).status, "") == "STARTED"',
+        ),
+        ("${aws_cloudwatch_log_group.logs.arn}:*", '"${aws_cloudwatch_log_group.logs.arn}:*"'),
+        ('error: ${try(jsondecode(self.result).error, "}")}.', '"error: ${try(jsondecode(self.result).error, "}")}."'),
+        ("${a}${b}", '"${a}${b}"'),
+        ('$${not} "q" \\ %%{x}', '"$${not} \\"q\\" \\\\ %%{x}"'),
+        ("line\nnext", '"line\\nnext"'),
+    ],
+)
 def test_json_strings_become_the_same_hcl_expression(template, expression):
     assert string_expression(template) == expression
 
@@ -46,8 +60,11 @@ def test_unknown_block_structure_fails_rather_than_guessing():
 
 @pytest.mark.slow
 def test_block_table_matches_the_aws_provider_schema(terraform, tmp_path):
-    """The aws entries of monitors/tooling/hcl_blocks.py are the provider schema's nested blocks, nothing more or less."""
-    (tmp_path / "main.tf.json").write_text(json.dumps({"terraform": {"required_providers": {"aws": {"source": "hashicorp/aws"}}}}))
+    """The aws entries of monitors/tooling/hcl_blocks.py are the provider schema's nested blocks, nothing more or
+    less."""
+    (tmp_path / "main.tf.json").write_text(
+        json.dumps({"terraform": {"required_providers": {"aws": {"source": "hashicorp/aws"}}}})
+    )
     tf = terraform(tmp_path)
     tf.init(backend=False)
     rc, out, err = tf.execute_command("providers", "schema", "-json")
@@ -99,7 +116,7 @@ def test_main_writes_formatted_hcl_for_the_full_example(terraform, tmp_path, cli
     assert sorted(p.name for p in stack.iterdir()) == ["assets", "cdk.tf"]
     assert "wrote " in (err := result.stderr) and err.split("wrote ", 1)[1].split("\n", 1)[0].endswith("/cdk.tf")
     text = (stack / "cdk.tf").read_text()
-    assert 'definition = jsonencode(local.baseline_state_machine_definition)' in text
+    assert "definition = jsonencode(local.baseline_state_machine_definition)" in text
     assert "moved {\n  from = aws_iam_role.monitoring_role_3C7E8759\n  to   = aws_iam_role.monitoring_role\n}" in text
     assert 'required_version = ">= 1.2"' in text
     rc, out, err = terraform(stack).execute_command("fmt", "-check", "-diff", "-no-color", "cdk.tf")
@@ -114,7 +131,9 @@ def test_hcl_plans_exactly_like_the_json(emulated_account, synth, terraform, tmp
     HCL written from it: the same resource changes and planned values (every attribute, evaluated)."""
     config = _config(endpoint_name="hcl-endpoint", stack_name="hcl-check")
     tf, stack = synth(config), synth.folder(config)
-    subs = _awscc_substitutes(tf, emulated_account.client("sagemaker"), "arn:aws:iam::123456789012:role/hcl-check-monitoring")
+    subs = _awscc_substitutes(
+        tf, emulated_account.client("sagemaker"), "arn:aws:iam::123456789012:role/hcl-check-monitoring"
+    )
     plans = {}
     for kind in ("json", "hcl"):
         workdir = tmp_path / kind
@@ -134,7 +153,9 @@ def test_hcl_plans_exactly_like_the_json(emulated_account, synth, terraform, tmp
         assert plans["hcl"][key] == plans["json"][key], key
     # The "configuration" section differs in form only: Terraform reports a JSON-syntax string as a constant
     # ("${aws_x.y.arn}") where HCL gives references. Its resources and their order are the same.
-    addresses = {kind: [r["address"] for r in plan["configuration"]["root_module"]["resources"]] for kind, plan in plans.items()}
+    addresses = {
+        kind: [r["address"] for r in plan["configuration"]["root_module"]["resources"]] for kind, plan in plans.items()
+    }
     assert addresses["hcl"] == addresses["json"]
     assert len(plans["json"]["resource_changes"]) > 40
 
@@ -145,7 +166,9 @@ def test_hcl_of_a_stack_folder_keeps_its_state_note(tmp_path):
 
     stack = tmp_path / "cdktf.out" / "stacks" / "gone"
     stack.mkdir(parents=True)
-    (stack / "cdk.tf").write_text(to_hcl({"terraform": {"backend": {"local": {"path": "../../../terraform.gone.tfstate"}}}}))
+    (stack / "cdk.tf").write_text(
+        to_hcl({"terraform": {"backend": {"local": {"path": "../../../terraform.gone.tfstate"}}}})
+    )
     (tmp_path / "terraform.gone.tfstate").write_text("{}")
     removed, notes = _unconfigured(tmp_path / "cdktf.out" / "stacks", set())
     assert removed == [] and "its state" in notes[0] and "terraform.gone.tfstate" in notes[0]
@@ -164,15 +187,23 @@ def test_cdktf_synth_hcl_environment_gets_our_hcl(terraform, tmp_path):
 
     outdir = tmp_path / "out"
     env = {**os.environ, "SYNTH_HCL_OUTPUT": "true"}
-    proc = subprocess.run([sys.executable, str(REPO / "main.py"), "--example", "--outdir", str(outdir)],
-                          env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "main.py"), "--example", "--outdir", str(outdir)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     stack = outdir / "stacks" / "sagemaker-model-monitoring"
     assert sorted(p.name for p in stack.iterdir()) == ["assets", "cdk.tf"]
     text = (stack / "cdk.tf").read_text()
     assert text.startswith("terraform {\n  required_version = ") and "\nmoved {\n" in text
     manifest = json.loads((outdir / "manifest.json").read_text())
-    assert manifest["stacks"]["sagemaker-model-monitoring"]["synthesizedStackPath"] == "stacks/sagemaker-model-monitoring/cdk.tf"
+    assert (
+        manifest["stacks"]["sagemaker-model-monitoring"]["synthesizedStackPath"]
+        == "stacks/sagemaker-model-monitoring/cdk.tf"
+    )
     rc, out, err = terraform(stack).execute_command("fmt", "-check", "-no-color", "cdk.tf")
     assert rc == 0, out + err
 
@@ -183,6 +214,8 @@ def test_a_block_type_the_writer_does_not_know_stops_the_synth_with_nothing_writ
     result = cli(["--example", "--hcl", "--outdir", str(outdir)])
     assert result.returncode == 2
     err = result.stderr
-    assert ("error: --hcl: HCL output: the nested blocks of resource 'aws_iam_role' (aws_iam_role) are not known; "
-            "add them to monitors/tooling/hcl_blocks.py; nothing was written") in err
+    assert (
+        "error: --hcl: HCL output: the nested blocks of resource 'aws_iam_role' (aws_iam_role) are not known; "
+        "add them to monitors/tooling/hcl_blocks.py; nothing was written"
+    ) in err
     assert "Traceback" not in err and not (outdir / "stacks").exists()

@@ -95,7 +95,7 @@ def test_accepted_state_path_survives_a_resynth(tmp_path, path):
             os.makedirs(os.path.dirname(state), exist_ok=True)
             with open(state, "w") as f:
                 f.write('{"version": 4, "serial": 7}')
-    assert open(state).read() == '{"version": 4, "serial": 7}'
+    assert Path(state).read_text() == '{"version": 4, "serial": 7}'
     assert (stack_dir / "cdk.tf.json").is_file()
 
 
@@ -141,8 +141,10 @@ TOKEN_CASES = [
     *[({"tags": {t: "v"}}, "tags") for t in TOKEN_TEXTS],
     *[({"baseline_model_bias_params": {t: "v"}}, "baseline_model_bias_params") for t in TOKEN_TEXTS],
     *[({"baseline_model_bias_params": {"label_header": t}}, "baseline_model_bias_params") for t in TOKEN_TEXTS],
-    *[({"data_quality_output_s3_uri": f"s3://sagemaker-us-east-2-123456789012/{t}"}, "data_quality_output_s3_uri")
-      for t in TOKEN_TEXTS],
+    *[
+        ({"data_quality_output_s3_uri": f"s3://sagemaker-us-east-2-123456789012/{t}"}, "data_quality_output_s3_uri")
+        for t in TOKEN_TEXTS
+    ],
     ({"baseline_instance_count": NUMBER_TOKEN}, "baseline_instance_count"),
     ({"data_quality_instance_count": NUMBER_LIST_TOKEN}, "data_quality_instance_count"),
     ({"data_quality_max_runtime_seconds": NUMBER_TOKEN}, "data_quality_max_runtime_seconds"),
@@ -181,7 +183,7 @@ TAG_CASES = [
     ({"tags": {"team": "a{b}"}}, "tags"),
     ({"tags": {"team": "a;b"}}, "tags"),
     ({"tags": {"team": "<script>"}}, "tags"),
-    ({"tags": {"team": "a\"b"}}, "tags"),
+    ({"tags": {"team": 'a"b'}}, "tags"),
     ({"tags": {"team": "v" * 257}}, "tags"),
     ({"tags": {"": "v"}}, "tags"),
     ({"tags": {"k" * 129: "v"}}, "tags"),
@@ -215,9 +217,14 @@ def test_tags_aws_accepts_are_kept_as_given():
 S = "s3://sagemaker-us-east-2-123456789012"
 ALERTS = {"alert_sns_topic_arn": "arn:aws:sns:us-east-2:123456789012:alerts"}
 GENERATION = {"baseline_training_data_s3_uri": f"{S}/train/data.csv", "baseline_output_data_s3_uri": f"{S}/generated/"}
-MQ = {"enable_model_quality_monitor": True, "model_quality_baseline_s3_uri": f"{S}/b/mq/",
-      "model_quality_output_s3_uri": f"{S}/o/mq/", "model_quality_ground_truth_s3_uri": f"{S}/gt/",
-      "model_quality_problem_type": "BinaryClassification", "model_quality_inference_attribute": "0"}
+MQ = {
+    "enable_model_quality_monitor": True,
+    "model_quality_baseline_s3_uri": f"{S}/b/mq/",
+    "model_quality_output_s3_uri": f"{S}/o/mq/",
+    "model_quality_ground_truth_s3_uri": f"{S}/gt/",
+    "model_quality_problem_type": "BinaryClassification",
+    "model_quality_inference_attribute": "0",
+}
 AWS_RULE_CASES = [
     ({"data_quality_instance_type": "ml.m5.huge"}, "data_quality_instance_type"),
     ({"data_quality_instance_type": "ml.x1.large"}, "data_quality_instance_type"),
@@ -236,21 +243,42 @@ AWS_RULE_CASES = [
     ({**GENERATION, "baseline_schedule_expression": "cron(* 2 * * ? *)"}, "baseline_schedule_expression"),
     ({**GENERATION, "baseline_schedule_expression": "cron(0/5 * * * ? *)"}, "baseline_schedule_expression"),
     ({**GENERATION, "baseline_schedule_expression": "cron(0,30 * * * ? *)"}, "baseline_schedule_expression"),
-    ({**ALERTS, "alert_email_addresses": ["a@example.com", "b@example.com", "A@example.com"]}, "alert_email_addresses[2]"),
-    ({**ALERTS, **MQ, "model_quality_alarms": [{"metric": "accuracy", "threshold": -0.1, "direction": "below"}]},
-     "model_quality_alarms[0].threshold"),
-    ({**ALERTS, **MQ, "model_quality_alarms": [{"metric": "f1", "threshold": 1.5, "direction": "below"}]},
-     "model_quality_alarms[0].threshold"),
-    ({**ALERTS, **MQ, "model_quality_alarms": [{"metric": "auc", "threshold": 2, "direction": "below"}]},
-     "model_quality_alarms[0].threshold"),
-    ({**ALERTS, **MQ, "model_quality_problem_type": "Regression",
-      "model_quality_alarms": [{"metric": "rmse", "threshold": -1, "direction": "above"}]},
-     "model_quality_alarms[0].threshold"),
+    (
+        {**ALERTS, "alert_email_addresses": ["a@example.com", "b@example.com", "A@example.com"]},
+        "alert_email_addresses[2]",
+    ),
+    (
+        {**ALERTS, **MQ, "model_quality_alarms": [{"metric": "accuracy", "threshold": -0.1, "direction": "below"}]},
+        "model_quality_alarms[0].threshold",
+    ),
+    (
+        {**ALERTS, **MQ, "model_quality_alarms": [{"metric": "f1", "threshold": 1.5, "direction": "below"}]},
+        "model_quality_alarms[0].threshold",
+    ),
+    (
+        {**ALERTS, **MQ, "model_quality_alarms": [{"metric": "auc", "threshold": 2, "direction": "below"}]},
+        "model_quality_alarms[0].threshold",
+    ),
+    (
+        {
+            **ALERTS,
+            **MQ,
+            "model_quality_problem_type": "Regression",
+            "model_quality_alarms": [{"metric": "rmse", "threshold": -1, "direction": "above"}],
+        },
+        "model_quality_alarms[0].threshold",
+    ),
     ({"data_quality_output_s3_uri": f"{S}/baseline/dq/"}, "data_quality_output_s3_uri"),
     ({"data_quality_output_s3_uri": f"{S}/baseline/dq/reports/"}, "data_quality_output_s3_uri"),
     ({"data_quality_output_s3_uri": f"{S}/baseline/"}, "data_quality_output_s3_uri"),
-    ({**GENERATION, "data_quality_baseline_s3_uri": None, "data_quality_output_s3_uri": f"{S}/generated/data_quality"},
-     "data_quality_output_s3_uri"),
+    (
+        {
+            **GENERATION,
+            "data_quality_baseline_s3_uri": None,
+            "data_quality_output_s3_uri": f"{S}/generated/data_quality",
+        },
+        "data_quality_output_s3_uri",
+    ),
     ({**GENERATION, "tags": {f"team{i}": "x" * 200 for i in range(45)}}, "baseline_data_quality_params"),
 ]
 
@@ -262,19 +290,26 @@ def test_what_aws_would_refuse_at_apply_is_refused_at_synth(override, field):
     assert any(line.startswith(field) for line in lines), lines
 
 
-@pytest.mark.parametrize("override", [
-    {"data_quality_instance_type": "ml.m7i-flex.large"},
-    {"region": "cn-north-1", "model_bucket_arn": "arn:aws-cn:s3:::sagemaker-us-east-2-123456789012"},
-    {"backend": "cloud", "tfc_organization": "my_org-1", "tfc_workspace_name": "prod_monitoring-2"},
-    {**GENERATION, "baseline_schedule_expression": "rate(60 minutes)"},
-    {**GENERATION, "baseline_schedule_expression": "rate(1 hour)"},
-    {**GENERATION, "baseline_schedule_expression": "cron(15 */2 * * ? *)"},
-    {**ALERTS, "alert_email_addresses": ["a@example.com", "b@example.com"]},
-    {**ALERTS, **MQ, "model_quality_alarms": [{"metric": "accuracy", "threshold": 0.8, "direction": "below"}]},
-    {**ALERTS, **MQ, "model_quality_problem_type": "Regression",
-     "model_quality_alarms": [{"metric": "r2", "threshold": -0.5, "direction": "below"}]},
-    {"data_quality_output_s3_uri": f"{S}/baseline/dq-reports/"},
-])
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"data_quality_instance_type": "ml.m7i-flex.large"},
+        {"region": "cn-north-1", "model_bucket_arn": "arn:aws-cn:s3:::sagemaker-us-east-2-123456789012"},
+        {"backend": "cloud", "tfc_organization": "my_org-1", "tfc_workspace_name": "prod_monitoring-2"},
+        {**GENERATION, "baseline_schedule_expression": "rate(60 minutes)"},
+        {**GENERATION, "baseline_schedule_expression": "rate(1 hour)"},
+        {**GENERATION, "baseline_schedule_expression": "cron(15 */2 * * ? *)"},
+        {**ALERTS, "alert_email_addresses": ["a@example.com", "b@example.com"]},
+        {**ALERTS, **MQ, "model_quality_alarms": [{"metric": "accuracy", "threshold": 0.8, "direction": "below"}]},
+        {
+            **ALERTS,
+            **MQ,
+            "model_quality_problem_type": "Regression",
+            "model_quality_alarms": [{"metric": "r2", "threshold": -0.5, "direction": "below"}],
+        },
+        {"data_quality_output_s3_uri": f"{S}/baseline/dq-reports/"},
+    ],
+)
 def test_the_forms_aws_takes_are_accepted(override):
     validate({**MINIMAL, **override})
 
@@ -284,12 +319,21 @@ ENV_CASES = [
     ("tags nested 60,000 deep", "SEEDFARMER_PARAMETER_TAGS", "[" * 60_000 + "]" * 60_000, "nested deeper than 32"),
     ("tags nested 33 deep", "SEEDFARMER_PARAMETER_TAGS", '{"a":' * 33 + "1" + "}" * 33, "nested deeper than 32"),
     ("mapping nested in strings is text", "SEEDFARMER_PARAMETER_TAGS", '{"a": "' + "[" * 100 + '"}', None),
-    ("list over a megabyte", "SEEDFARMER_PARAMETER_SUBNET_IDS", json.dumps(["subnet-0123456789abcdef0"] * 50_000),
-     "more than 1000000 bytes"),
+    (
+        "list over a megabyte",
+        "SEEDFARMER_PARAMETER_SUBNET_IDS",
+        json.dumps(["subnet-0123456789abcdef0"] * 50_000),
+        "more than 1000000 bytes",
+    ),
     ("text over a megabyte", "SEEDFARMER_PARAMETER_ENDPOINT_NAME", "e" * 1_000_001, "more than 1000000 bytes"),
     ("duplicate key", "SEEDFARMER_PARAMETER_TAGS", '{"a": "1", "a": "2"}', "has the key 'a' twice"),
     ("not JSON", "SEEDFARMER_PARAMETER_TAGS", "{a: 1", "must be JSON"),
-    ("too many values", "SEEDFARMER_PARAMETER_SUBNET_IDS", "[" + ",".join(["0"] * 250_000) + "]", "more than 200000 values"),
+    (
+        "too many values",
+        "SEEDFARMER_PARAMETER_SUBNET_IDS",
+        "[" + ",".join(["0"] * 250_000) + "]",
+        "more than 200000 values",
+    ),
 ]
 
 
@@ -297,8 +341,10 @@ ENV_CASES = [
 def test_environment_values_have_a_files_bounds(name, variable, raw, expected):
     from monitors.settings.config import load_plan
 
-    environ = {f"SEEDFARMER_PARAMETER_{k.upper()}": json.dumps(v) if isinstance(v, (list, dict)) else str(v)
-               for k, v in MINIMAL.items()} | {variable: raw}
+    environ = {
+        f"SEEDFARMER_PARAMETER_{k.upper()}": json.dumps(v) if isinstance(v, (list, dict)) else str(v)
+        for k, v in MINIMAL.items()
+    } | {variable: raw}
     with pytest.raises(ConfigError) as exc:
         load_plan(None, environ)
     field = variable.removeprefix("SEEDFARMER_PARAMETER_").lower()
@@ -332,23 +378,62 @@ def _classes(name: str) -> set[str]:
     return ({option.get("type") for option in _options(parameter_schema(name))} - {"null"}) or {"string"}
 
 
-_TEXTS = ["${x}", "%{if x}", "#{TfToken[TOKEN.1]}", "&{TfToken[TOKEN.1]}", "TfToken[1]", "a\nb", "\x00",
-          f"a{NUMBER_TOKEN!r}"]
+_TEXTS = [
+    "${x}",
+    "%{if x}",
+    "#{TfToken[TOKEN.1]}",
+    "&{TfToken[TOKEN.1]}",
+    "TfToken[1]",
+    "a\nb",
+    "\x00",
+    f"a{NUMBER_TOKEN!r}",
+]
 HOSTILE_BY_CLASS: dict[str, list] = {
     "string": [*_TEXTS, NUMBER_TOKEN, ["a"], {"a": "b"}, "x" * 100_000],
-    "integer": [True, "many", float("nan"), float("inf"), 10**100, -(10**100), NUMBER_TOKEN, 1.5, ["1"], {"a": 1},
-                *_TEXTS],
+    "integer": [
+        True,
+        "many",
+        float("nan"),
+        float("inf"),
+        10**100,
+        -(10**100),
+        NUMBER_TOKEN,
+        1.5,
+        ["1"],
+        {"a": 1},
+        *_TEXTS,
+    ],
     "number": [True, "many", float("nan"), float("inf"), 10**400, NUMBER_TOKEN, ["1"], {"a": 1}, *_TEXTS],
     "boolean": ["maybe", 2, [], {}, NUMBER_TOKEN, *_TEXTS],
-    "array": ["not a list", {"a": 1}, [None], ["${x}"], ["a\nb"], [NUMBER_TOKEN], ["#{TfToken[TOKEN.1]}"],
-              [{"&{TfToken[T]}": 1}], 5],
-    "object": ["str", [1], {"${k}": "v"}, {"k": "${v}"}, {"&{TfToken[TOKEN.1]}": "v"}, {"k": NUMBER_TOKEN},
-               {"k\n": "v"}, {"k": "#{TfToken[T.1]}"}, 5],
+    "array": [
+        "not a list",
+        {"a": 1},
+        [None],
+        ["${x}"],
+        ["a\nb"],
+        [NUMBER_TOKEN],
+        ["#{TfToken[TOKEN.1]}"],
+        [{"&{TfToken[T]}": 1}],
+        5,
+    ],
+    "object": [
+        "str",
+        [1],
+        {"${k}": "v"},
+        {"k": "${v}"},
+        {"&{TfToken[TOKEN.1]}": "v"},
+        {"k": NUMBER_TOKEN},
+        {"k\n": "v"},
+        {"k": "#{TfToken[T.1]}"},
+        5,
+    ],
 }
 
 
 def _generated_cases(name: str) -> list:
-    return [value for kind in sorted(_classes(name)) for value in HOSTILE_BY_CLASS.get(kind, HOSTILE_BY_CLASS["string"])]
+    return [
+        value for kind in sorted(_classes(name)) for value in HOSTILE_BY_CLASS.get(kind, HOSTILE_BY_CLASS["string"])
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(PARAMETERS))
@@ -371,10 +456,12 @@ def test_the_generated_table_covers_every_parameter():
     assert len(PARAMETERS) > 100 and cases > 1500, (len(PARAMETERS), cases)
 
 
-@pytest.mark.parametrize(("path", "endpoint"), [("state/prod.tfstate", "state-in-stack"),
-                                              ("../../state/prod.tfstate", "state-beside-out")])
-def test_accepted_state_path_survives_apply_and_resynth_against_the_emulator(moto_server, terraform, tmp_path, path,
-                                                                             endpoint):
+@pytest.mark.parametrize(
+    ("path", "endpoint"), [("state/prod.tfstate", "state-in-stack"), ("../../state/prod.tfstate", "state-beside-out")]
+)
+def test_accepted_state_path_survives_apply_and_resynth_against_the_emulator(
+    moto_server, terraform, tmp_path, path, endpoint
+):
     """Item 1 end to end: init -> apply with a non-default backend_local_path -> re-synth -> the state file is
     byte-identical and the plan is empty."""
     from emulator import harness
@@ -384,8 +471,9 @@ def test_accepted_state_path_survives_apply_and_resynth_against_the_emulator(mot
     config = validate({**MINIMAL, "endpoint_name": endpoint, "backend_local_path": path})  # own names in the emulator
     outdir = tmp_path / "project" / "cdktf.out"
     [stack] = synthesize([config], outdir)
-    (stack / "emulator_override.tf.json").write_text(json.dumps(
-        {"provider": {"aws": harness.provider_block(moto_server.endpoint, region="us-east-2")}}))
+    (stack / "emulator_override.tf.json").write_text(
+        json.dumps({"provider": {"aws": harness.provider_block(moto_server.endpoint, region="us-east-2")}})
+    )
     tf = terraform(stack)
     tf.init()
     tf.apply()

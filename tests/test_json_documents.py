@@ -21,6 +21,7 @@ ACCOUNT_REFERENCE = "${data.aws_caller_identity.caller.account_id}"
 
 def _as_strings(tf: dict) -> dict:
     """The output as versions before this change wrote it: each document an escaped JSON string in its attribute."""
+
     def walk(value):
         if isinstance(value, dict):
             return {k: walk(v) for k, v in value.items()}
@@ -31,6 +32,7 @@ def _as_strings(tf: dict) -> dict:
             # The state machine definition was indented; the others compact with sorted keys (json.dumps defaults).
             return json.dumps(document, sort_keys=True, indent=2 if "StartAt" in document else None)
         return value
+
     old = walk(tf)
     old.pop("locals")
     return old
@@ -50,7 +52,9 @@ def test_documents_need_no_null_and_fail_loudly_on_one(tmp_path):
 def test_old_string_state_upgrades_and_terraform_renders_the_documents(emulated_account, synth, terraform, tmp_path):
     config = _config(endpoint_name="documents-endpoint", stack_name="json-documents")
     new, stack = synth(config), synth.folder(config)
-    subs = _awscc_substitutes(new, emulated_account.client("sagemaker"), "arn:aws:iam::123456789012:role/json-documents-monitoring")
+    subs = _awscc_substitutes(
+        new, emulated_account.client("sagemaker"), "arn:aws:iam::123456789012:role/json-documents-monitoring"
+    )
     workdir = tmp_path / "tf"
     harness.emulator_copy(stack, workdir, emulated_account.endpoint, substitutions=subs, tf=_as_strings(new))
     tf = terraform(workdir)
@@ -67,8 +71,10 @@ def test_old_string_state_upgrades_and_terraform_renders_the_documents(emulated_
     # The event pattern and the ECR lifecycle policy are compared as JSON by the provider: no change.
     assert acting == {
         "aws_sfn_state_machine.baseline_state_machine": ["update"],
-        **{f"aws_cloudwatch_event_target.baseline_target_{m}": ["update"]
-           for m in ("data_quality", "model_quality", "model_bias", "model_explainability")},
+        **{
+            f"aws_cloudwatch_event_target.baseline_target_{m}": ["update"]
+            for m in ("data_quality", "model_quality", "model_bias", "model_explainability")
+        },
         "aws_lambda_invocation.baseline_run_on_deploy": ["delete", "create"],
     }, acting
     # What Terraform renders is the document the tests read, with the account filled in.
@@ -83,9 +89,13 @@ def test_old_string_state_upgrades_and_terraform_renders_the_documents(emulated_
     assert "\n" not in definition  # jsonencode: compact
     for name, target in new["resource"]["aws_cloudwatch_event_target"].items():
         if name.startswith("baseline_target_"):
-            assert json.loads(after[f"aws_cloudwatch_event_target.{name}"]["input"]) == rendered(document_value(new, target["input"]))
+            assert json.loads(after[f"aws_cloudwatch_event_target.{name}"]["input"]) == rendered(
+                document_value(new, target["input"])
+            )
     invocation = new["resource"]["aws_lambda_invocation"]["baseline_run_on_deploy"]
-    assert json.loads(after["aws_lambda_invocation.baseline_run_on_deploy"]["input"]) == rendered(document_value(new, invocation["input"]))
+    assert json.loads(after["aws_lambda_invocation.baseline_run_on_deploy"]["input"]) == rendered(
+        document_value(new, invocation["input"])
+    )
     emulated_account.answer_lambda_invocations(STARTED)
     tf.run("apply", "upgrade.tfplan")
     rc, out, _ = tf.run("plan", "-detailed-exitcode")

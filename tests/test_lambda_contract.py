@@ -1,6 +1,7 @@
 """The baseline Lambda's image is self-contained (lambda_image/ imports nothing of monitors/ or baseline/), so it keeps
 its own copies of some monitor-type facts; these tests check that they agree with monitors/, and that the synth-time
-check of the baseline events (monitors/settings/baseline_events.py) maps the Lambda's problems to settings by location."""
+check of the baseline events (monitors/settings/baseline_events.py) maps the Lambda's problems to settings by
+location."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ RESOURCE_FIELDS = {"instance_count", "instance_type", "volume_size_gb", "max_run
 
 def monitors_side_facts() -> dict:
     """The facts as monitors/ keeps them. Monitor types from the registry (monitors/monitor_types/__init__.py)."""
-    from monitors.settings import fields as settings
     from monitors.monitor_types import MONITOR_TYPES
+    from monitors.settings import fields as settings
     from monitors.settings.model import PARAMETERS
 
     def literal(field: str) -> tuple:
@@ -87,14 +88,32 @@ def test_the_allowed_baseline_params_are_the_lambdas_models_fields():
 
     assert param_fields("data_quality") == RESOURCE_FIELDS
     assert param_fields("model_quality") == RESOURCE_FIELDS | {
-        "problem_type", "inference_attribute", "probability_attribute", "ground_truth_attribute",
-        "probability_threshold_attribute"}
+        "problem_type",
+        "inference_attribute",
+        "probability_attribute",
+        "ground_truth_attribute",
+        "probability_threshold_attribute",
+    }
     assert param_fields("model_bias") == RESOURCE_FIELDS | {
-        "label_header", "headers", "dataset_type", "label_values", "facet_name", "facet_values", "probability_threshold",
-        "model_name"}
+        "label_header",
+        "headers",
+        "dataset_type",
+        "label_values",
+        "facet_name",
+        "facet_values",
+        "probability_threshold",
+        "model_name",
+    }
     assert param_fields("model_explainability") == RESOURCE_FIELDS | {
-        "label_header", "headers", "dataset_type", "model_name", "num_samples", "agg_method", "save_local_shap_values",
-        "shap_baseline"}
+        "label_header",
+        "headers",
+        "dataset_type",
+        "model_name",
+        "num_samples",
+        "agg_method",
+        "save_local_shap_values",
+        "shap_baseline",
+    }
 
 
 @pytest.mark.parametrize("monitor", ["model_bias", "model_explainability"])
@@ -131,20 +150,31 @@ def test_lambda_problems_map_to_settings_by_location(monkeypatch):
     real_event = events.baseline_event
 
     def broken_event(settings, monitor):
-        return {**real_event(settings, monitor), "training_data_uri": "https://x/train.csv",
-                "baseline_output_uri": 7, "data_quality_params": {"instance_count": 0}}
+        return {
+            **real_event(settings, monitor),
+            "training_data_uri": "https://x/train.csv",
+            "baseline_output_uri": 7,
+            "data_quality_params": {"instance_count": 0},
+        }
 
     monkeypatch.setattr(events, "baseline_event", broken_event)
     params, problems = events.check_baseline_event(settings, "data_quality")
     assert params is None
     assert problems == [
-        ("baseline_training_data_s3_uri",
-         "the baseline Lambda would reject it: 'training_data_uri' must be an s3://bucket/key URI (got 'https://x/train.csv')"),
-        ("baseline_output_data_s3_uri",
-         "the baseline Lambda would reject it: 'baseline_output_uri' must be an s3://bucket[/prefix] URI (got 7)"),
-        ("baseline_data_quality_params",
-         "the baseline Lambda would reject it: 'data_quality_params.instance_count' must be an integer from 1 to 100 "
-         "(got 0)"),
+        (
+            "baseline_training_data_s3_uri",
+            "the baseline Lambda would reject it: 'training_data_uri' must be an s3://bucket/key URI (got 'https://x/train.csv')",
+        ),
+        (
+            "baseline_output_data_s3_uri",
+            "the baseline Lambda would reject it: 'baseline_output_uri' must be an s3://bucket[/prefix] URI (got 7)",
+        ),
+        (
+            "baseline_data_quality_params",
+            "the baseline Lambda would reject it: 'data_quality_params.instance_count' must be an integer from 1 to "
+            "100 "
+            "(got 0)",
+        ),
     ]
 
 
@@ -153,34 +183,59 @@ def test_lambda_problems_come_with_the_settings_problems():
     from monitors.settings.config import ConfigError, validate
 
     with pytest.raises(ConfigError) as exc:
-        validate({**MINIMAL, **BASELINE, "enable_model_bias_monitor": True, "model_bias_output_s3_uri": f"{S}/o/",
-                  "model_bias_ground_truth_s3_uri": f"{S}/gt/", "backend": "s3",
-                  "baseline_model_bias_params": {"headers": ["label", "age"], "facet_name": "agee"}})
+        validate(
+            {
+                **MINIMAL,
+                **BASELINE,
+                "enable_model_bias_monitor": True,
+                "model_bias_output_s3_uri": f"{S}/o/",
+                "model_bias_ground_truth_s3_uri": f"{S}/gt/",
+                "backend": "s3",
+                "baseline_model_bias_params": {"headers": ["label", "age"], "facet_name": "agee"},
+            }
+        )
     assert exc.value.problems == [
         "backend_s3_bucket: is required when backend is s3",
-        "baseline_model_bias_params: the baseline Lambda would reject it: 'model_bias_params.facet_name' 'agee' must be "
+        "baseline_model_bias_params: the baseline Lambda would reject it: 'model_bias_params.facet_name' 'agee' must "
+        "be "
         "one of 'model_bias_params.headers' (label, age)",
     ]
 
 
 def test_settings_do_not_import_the_baseline_constructs_and_the_image_imports_nothing_of_the_project():
-    loaded = subprocess.run([sys.executable, "-c", "import sys, monitors.settings.model; "
-                             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'baseline'))"],
-                            cwd=REPO, capture_output=True, text=True, check=True).stdout
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, monitors.settings.model; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'baseline'))",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert loaded.strip() == "[]"
     for path in (REPO / "lambda_image").rglob("*.py"):
-        imported = {alias.name.split(".")[0] for node in ast.walk(ast.parse(path.read_text()))
-                    if isinstance(node, ast.Import) for alias in node.names}
-        imported |= {node.module.split(".")[0] for node in ast.walk(ast.parse(path.read_text()))
-                     if isinstance(node, ast.ImportFrom) and node.module}
+        imported = {
+            alias.name.split(".")[0]
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        }
+        imported |= {
+            node.module.split(".")[0]
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.ImportFrom) and node.module
+        }
         assert not imported & {"monitors", "baseline"}, path
 
 
 def test_registry_baseline_param_fields_are_the_lambda_models_fields():
     """The registry's baseline param fields are the Lambda's params model's fields, less exactly those that other
     settings fill (monitors.settings.baseline_events.baseline_params): one list, checked, not two that drift."""
-    from monitors.settings.baseline_events import _event_validation
     from monitors.monitor_types import MONITORS
+    from monitors.settings.baseline_events import _event_validation
 
     filled_by_other_settings = {
         "data_quality": {"dataset_format"},  # data_quality_baseline_dataset_format

@@ -74,7 +74,8 @@ def inputs_by_name(description):
 
 
 def staging(result) -> str:
-    """Where the job writes (no trailing slash): <baseline_output_uri>/staging/<monitor>/<job>, never the live prefix."""
+    """Where the job writes (no trailing slash): <baseline_output_uri>/staging/<monitor>/<job>, never the live
+    prefix."""
     live = result["baseline_output_uri"].rstrip("/")
     root = live[: -len(result["monitor_type"]) - 1]
     expected = f"{root}/staging/{result['monitor_type']}/{result['processing_job_name']}"
@@ -151,7 +152,9 @@ def test_seed_model_quality_event_starts_model_quality_job(app, fresh_aws):
     [output] = job["ProcessingOutputConfig"]["Outputs"]
     assert output["S3Output"]["S3Uri"] == staging(result)
     assert job["ProcessingResources"]["ClusterConfig"] == {
-        "InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 30,
+        "InstanceCount": 1,
+        "InstanceType": "ml.m5.xlarge",
+        "VolumeSizeInGB": 30,
     }
     assert job["StoppingCondition"] == {"MaxRuntimeInSeconds": 1800}
 
@@ -181,7 +184,9 @@ def test_seed_model_bias_event_starts_clarify_bias_job(app, fresh_aws):
     [output] = job["ProcessingOutputConfig"]["Outputs"]
     assert output["OutputName"] == "analysis_result"
     assert job["ProcessingResources"]["ClusterConfig"] == {
-        "InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 30,
+        "InstanceCount": 1,
+        "InstanceType": "ml.m5.xlarge",
+        "VolumeSizeInGB": 30,
     }
     assert config["dataset_type"] == "text/csv"
     assert config["headers"] == HEADERS
@@ -223,9 +228,13 @@ def test_seed_model_explainability_event_starts_clarify_shap_job(app, fresh_aws)
 
 def test_seed_shap_baseline_with_too_few_values_is_rejected(app, fresh_aws):
     result = app.handler(copy.deepcopy(SEEDS["model_explainability"]), None)
-    assert result == {"status": "ERROR", "error": (
-        "'model_explainability_params.shap_baseline' row 0 has 1 value(s); it needs one per feature "
-        "(3: feature1, feature2, feature3), without the label")}
+    assert result == {
+        "status": "ERROR",
+        "error": (
+            "'model_explainability_params.shap_baseline' row 0 has 1 value(s); it needs one per feature "
+            "(3: feature1, feature2, feature3), without the label"
+        ),
+    }
     assert fresh_aws.processing_job_names() == []
 
 
@@ -253,7 +262,9 @@ def test_defaults_apply_when_params_are_omitted(app, fresh_aws):
     result = start_ok(app, event)
     job = describe(fresh_aws, result["processing_job_name"])
     assert job["ProcessingResources"]["ClusterConfig"] == {
-        "InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 30,
+        "InstanceCount": 1,
+        "InstanceType": "ml.m5.xlarge",
+        "VolumeSizeInGB": 30,
     }
     assert job["StoppingCondition"] == {"MaxRuntimeInSeconds": 1800}
     config = fresh_aws.read_s3_json(inputs_by_name(job)["analysis_config"]["S3Uri"])
@@ -267,12 +278,16 @@ def test_defaults_apply_when_params_are_omitted(app, fresh_aws):
 def test_custom_resources_reach_the_processing_job(app, fresh_aws):
     event = seed("data_quality")
     event["data_quality_params"] = {
-        "instance_count": 2, "instance_type": "ml.c5.2xlarge",
-        "volume_size_gb": 100, "max_runtime_seconds": 7200,
+        "instance_count": 2,
+        "instance_type": "ml.c5.2xlarge",
+        "volume_size_gb": 100,
+        "max_runtime_seconds": 7200,
     }
     job = describe(fresh_aws, start_ok(app, event)["processing_job_name"])
     assert job["ProcessingResources"]["ClusterConfig"] == {
-        "InstanceCount": 2, "InstanceType": "ml.c5.2xlarge", "VolumeSizeInGB": 100,
+        "InstanceCount": 2,
+        "InstanceType": "ml.c5.2xlarge",
+        "VolumeSizeInGB": 100,
     }
     assert job["StoppingCondition"] == {"MaxRuntimeInSeconds": 7200}
 
@@ -288,9 +303,7 @@ def test_each_monitor_type_writes_under_its_own_prefix(app, fresh_aws):
         [output] = job["ProcessingOutputConfig"]["Outputs"]
         outputs[monitor_type] = (output["S3Output"]["S3Uri"], result["processing_job_name"])
     assert outputs == {t: (f"s3://my-bucket/baselines/staging/{t}/{job}", job) for t, (_, job) in outputs.items()}
-    keys = sorted(
-        o["Key"] for o in fresh_aws.client("s3").list_objects_v2(Bucket=BUCKET)["Contents"]
-    )
+    keys = sorted(o["Key"] for o in fresh_aws.client("s3").list_objects_v2(Bucket=BUCKET)["Contents"])
     # Nothing is written to a live prefix at start: only the Clarify jobs' analysis configs, in their staging folders.
     assert keys == [
         f"baselines/staging/model_bias/{outputs['model_bias'][1]}/analysis_config.json",
@@ -333,8 +346,14 @@ def test_clarify_model_name_is_resolved_from_the_endpoint(app, fresh_aws, monito
 def test_bias_lists_and_facet_values_accept_arrays(app, fresh_aws):
     event = seed("model_bias")
     params = event["model_bias_params"]
-    params.update(headers=["a", "b", "y"], label_header="y", facet_name="b",
-                  label_values=["yes"], facet_values=None, probability_threshold=0.5)
+    params.update(
+        headers=["a", "b", "y"],
+        label_header="y",
+        facet_name="b",
+        label_values=["yes"],
+        facet_values=None,
+        probability_threshold=0.5,
+    )
     job = describe(fresh_aws, start_ok(app, event)["processing_job_name"])
     config = fresh_aws.read_s3_json(inputs_by_name(job)["analysis_config"]["S3Uri"])
     assert config["headers"] == ["a", "b", "y"]
@@ -355,13 +374,17 @@ def test_unknown_endpoint_is_an_error_and_starts_nothing(app, fresh_aws):
     assert fresh_aws.create_processing_job_requests == []
 
 
-NETWORK = {"enable_inter_container_traffic_encryption": True, "enable_network_isolation": False,
-           "subnet_ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
-           "security_group_ids": ["sg-0123456789abcdef0"]}
+NETWORK = {
+    "enable_inter_container_traffic_encryption": True,
+    "enable_network_isolation": False,
+    "subnet_ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+    "security_group_ids": ["sg-0123456789abcdef0"],
+}
 
 
 def test_kms_key_and_the_monitors_network_config_are_applied(app, fresh_aws, monkeypatch):
-    """Issue 10 row 7: the event's network_config (the monitors' settings) reaches the baseline job, encryption included."""
+    """Issue 10 row 7: the event's network_config (the monitors' settings) reaches the baseline job, encryption
+    included."""
     key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     monkeypatch.setenv("BASELINE_KMS_KEY_ID", key)
     results = {}
@@ -371,39 +394,56 @@ def test_kms_key_and_the_monitors_network_config_are_applied(app, fresh_aws, mon
         assert job["ProcessingOutputConfig"]["KmsKeyId"] == key
         assert job["ProcessingResources"]["ClusterConfig"]["VolumeKmsKeyId"] == key
         assert job["NetworkConfig"] == {
-            "EnableInterContainerTrafficEncryption": True, "EnableNetworkIsolation": False,
-            "VpcConfig": {"SecurityGroupIds": ["sg-0123456789abcdef0"],
-                          "Subnets": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]},
+            "EnableInterContainerTrafficEncryption": True,
+            "EnableNetworkIsolation": False,
+            "VpcConfig": {
+                "SecurityGroupIds": ["sg-0123456789abcdef0"],
+                "Subnets": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+            },
         }
     isolated = start_ok(app, {**seed("data_quality"), "network_config": {"enable_network_isolation": True}})
     assert describe(fresh_aws, isolated["processing_job_name"])["NetworkConfig"] == {
-        "EnableInterContainerTrafficEncryption": False, "EnableNetworkIsolation": True}
+        "EnableInterContainerTrafficEncryption": False,
+        "EnableNetworkIsolation": True,
+    }
     # the analysis config Clarify reads is uploaded with the same key
     head = fresh_aws.client("s3").head_object(
-        Bucket=BUCKET, Key=staging(results["model_bias"])[len("s3://my-bucket/"):] + "/analysis_config.json"
+        Bucket=BUCKET, Key=staging(results["model_bias"])[len("s3://my-bucket/") :] + "/analysis_config.json"
     )
     assert head["ServerSideEncryption"] == "aws:kms"
     assert head["SSEKMSKeyId"] == key
 
 
 def test_the_monitors_tags_are_put_on_the_baseline_job(app, fresh_aws):
-    """Like the SDK, which tags a monitor's baselining job with the monitor's tags (cost allocation, tag-based access)."""
+    """Like the SDK, which tags a monitor's baselining job with the monitor's tags (cost allocation, tag-based
+    access)."""
     tags = {"team": "ml-platform", "cost-center": "1234"}
     for monitor_type in ("data_quality", "model_explainability"):
         start_ok(app, {**seed(monitor_type), "tags": tags})
-    assert [sorted((t["Key"], t["Value"]) for t in request.get("Tags", []))
-            for request in fresh_aws.create_processing_job_requests] == [sorted(tags.items())] * 2
+    assert [
+        sorted((t["Key"], t["Value"]) for t in request.get("Tags", []))
+        for request in fresh_aws.create_processing_job_requests
+    ] == [sorted(tags.items())] * 2
     start_ok(app, seed("data_quality"))
-    assert "Tags" not in fresh_aws.create_processing_job_requests[-1] or fresh_aws.create_processing_job_requests[-1]["Tags"] == []
+    assert (
+        "Tags" not in fresh_aws.create_processing_job_requests[-1]
+        or fresh_aws.create_processing_job_requests[-1]["Tags"] == []
+    )
 
 
-@pytest.mark.parametrize(("tags", "error"), [
-    (["team"], "'tags' must be an object of tag keys to values (got array)"),
-    ({"aws:owner": "x"}, "'tags' key 'aws:owner' must be 1-128 characters of letters, digits, spaces and _.:/=+-@, not "
-                         "starting with 'aws:'"),
-    ({"team": 7}, "'tags.team' must be a string of at most 256 letters, digits, spaces and _.:/=+-@ (got 7)"),
-    ({f"k{i}": "v" for i in range(51)}, "'tags' may hold at most 50 tags (got 51)"),
-])
+@pytest.mark.parametrize(
+    ("tags", "error"),
+    [
+        (["team"], "'tags' must be an object of tag keys to values (got array)"),
+        (
+            {"aws:owner": "x"},
+            "'tags' key 'aws:owner' must be 1-128 characters of letters, digits, spaces and _.:/=+-@, not "
+            "starting with 'aws:'",
+        ),
+        ({"team": 7}, "'tags.team' must be a string of at most 256 letters, digits, spaces and _.:/=+-@ (got 7)"),
+        ({f"k{i}": "v" for i in range(51)}, "'tags' may hold at most 50 tags (got 51)"),
+    ],
+)
 def test_bad_tags_are_an_error_and_start_nothing(app, fresh_aws, tags, error):
     result = app.handler({**seed("data_quality"), "tags": tags}, None)
     assert result["status"] == "ERROR" and error in result["error"], result
@@ -441,8 +481,10 @@ def test_missing_role_is_an_error_and_starts_nothing(app, fresh_aws, monkeypatch
 
 def test_half_a_vpc_config_is_an_error(app, fresh_aws):
     result = app.handler({**seed("data_quality"), "network_config": {"subnet_ids": ["subnet-0123456789abcdef0"]}}, None)
-    assert result == {"status": "ERROR", "error": "'network_config.subnet_ids' and 'network_config.security_group_ids' "
-                                                  "must be given together"}
+    assert result == {
+        "status": "ERROR",
+        "error": "'network_config.subnet_ids' and 'network_config.security_group_ids' must be given together",
+    }
     assert fresh_aws.create_processing_job_requests == []
 
 
@@ -469,8 +511,7 @@ def test_execution_id_makes_start_idempotent(app, fresh_aws):
     first = start_ok(app, event)
     second = start_ok(app, event)  # e.g. a Step Functions retry of the same state
 
-    expected = "baseline-dq-" + hashlib.sha256(
-        (execution_id + "data_quality").encode()).hexdigest()[:16]
+    expected = "baseline-dq-" + hashlib.sha256((execution_id + "data_quality").encode()).hexdigest()[:16]
     assert first == second
     assert first["processing_job_name"] == expected
     assert fresh_aws.processing_job_names() == [expected]
@@ -538,69 +579,149 @@ DQ, MQ, MB, ME = "data_quality", "model_quality", "model_bias", "model_explainab
 BAD_EVENTS = [
     ("not-an-object", ["data_quality"], "event must be a JSON object"),
     ("null-event", None, "event must be a JSON object"),
-    ("unknown-action", dict(seed(DQ), action="delete"),
-     "'action' must be one of start, check, promote, start_executions"),
+    (
+        "unknown-action",
+        dict(seed(DQ), action="delete"),
+        "'action' must be one of start, check, promote, start_executions",
+    ),
     ("missing-monitor-type", _with(DQ, monitor_type=DELETE), "missing required field 'monitor_type'"),
-    ("unknown-monitor-type", _with(DQ, monitor_type="data_drift"),
-     "'monitor_type' must be one of data_quality, model_quality, model_bias, model_explainability"),
+    (
+        "unknown-monitor-type",
+        _with(DQ, monitor_type="data_drift"),
+        "'monitor_type' must be one of data_quality, model_quality, model_bias, model_explainability",
+    ),
     ("missing-endpoint", _with(DQ, endpoint_name=DELETE), "missing required field 'endpoint_name'"),
     ("bad-endpoint-name", _with(DQ, endpoint_name="my_endpoint"), "'endpoint_name' must be a SageMaker endpoint name"),
     ("missing-training-data", _with(DQ, training_data_uri=DELETE), "missing required field 'training_data_uri'"),
-    ("https-training-data", _with(DQ, training_data_uri="https://my-bucket.s3.amazonaws.com/train.csv"),
-     "'training_data_uri' must be an s3://bucket/key URI"),
-    ("bucket-only-training-data", _with(DQ, training_data_uri="s3://my-bucket/"),
-     "'training_data_uri' must be an s3://bucket/key URI"),
-    ("local-output", _with(DQ, baseline_output_uri="/tmp/baselines"),
-     "'baseline_output_uri' must be an s3://bucket[/prefix] URI"),
+    (
+        "https-training-data",
+        _with(DQ, training_data_uri="https://my-bucket.s3.amazonaws.com/train.csv"),
+        "'training_data_uri' must be an s3://bucket/key URI",
+    ),
+    (
+        "bucket-only-training-data",
+        _with(DQ, training_data_uri="s3://my-bucket/"),
+        "'training_data_uri' must be an s3://bucket/key URI",
+    ),
+    (
+        "local-output",
+        _with(DQ, baseline_output_uri="/tmp/baselines"),
+        "'baseline_output_uri' must be an s3://bucket[/prefix] URI",
+    ),
     ("missing-output", _with(DQ, baseline_output_uri=DELETE), "missing required field 'baseline_output_uri'"),
     ("unknown-top-level-field", _with(DQ, endpoint="x"), "unknown field(s): endpoint"),
     ("params-of-another-type", _with(DQ, model_quality_params={}), "unknown field(s): model_quality_params"),
     ("params-not-object", _with(DQ, data_quality_params="big"), "'data_quality_params' must be an object"),
-    ("unknown-param", _with(DQ, data_quality_params__instance_size="big"),
-     "unknown parameter(s) in 'data_quality_params': instance_size"),
-    ("count-as-string", _with(DQ, data_quality_params__instance_count="2"),
-     "'data_quality_params.instance_count' must be an integer from 1 to 100 (got '2')"),
-    ("count-as-bool", _with(DQ, data_quality_params__instance_count=True),
-     "'data_quality_params.instance_count' must be an integer from 1 to 100 (got True)"),
-    ("zero-volume", _with(DQ, data_quality_params__volume_size_gb=0),
-     "'data_quality_params.volume_size_gb' must be an integer from 1 to 16384"),
-    ("runtime-too-long", _with(DQ, data_quality_params__max_runtime_seconds=10**7),
-     "'data_quality_params.max_runtime_seconds' must be an integer from 1 to 777600"),
-    ("runtime-float", _with(MQ, model_quality_params__max_runtime_seconds=1800.5),
-     "'model_quality_params.max_runtime_seconds' must be an integer"),
-    ("bad-instance-type", _with(DQ, data_quality_params__instance_type="m5.xlarge"),
-     "'data_quality_params.instance_type' must be a SageMaker instance type"),
-    ("bad-problem-type", _with(MQ, model_quality_params__problem_type="Classification"),
-     "'model_quality_params.problem_type' must be one of Regression, BinaryClassification, MulticlassClassification"),
-    ("threshold-as-string", _with(MQ, model_quality_params__probability_threshold_attribute="0.5"),
-     "'model_quality_params.probability_threshold_attribute' must be a number from 0 to 1"),
-    ("no-inference-or-probability", _with(MQ, model_quality_params__inference_attribute=None,
-                                           model_quality_params__probability_attribute=None),
-     "needs 'inference_attribute' or 'probability_attribute'"),
-    ("headers-wrong-type", _with(MB, model_bias_params__headers=42),
-     "'model_bias_params.headers' must be a comma-separated string or a list of strings"),
-    ("headers-empty-name", _with(MB, model_bias_params__headers="a,,label"),
-     "'model_bias_params.headers' must not be empty or contain empty names"),
-    ("label-not-in-headers", _with(MB, model_bias_params__label_header="target"),
-     "'model_bias_params.label_header' 'target' must be one of 'model_bias_params.headers'"),
-    ("facet-not-in-headers", _with(MB, model_bias_params__facet_name="age"),
-     "'model_bias_params.facet_name' 'age' must be one of 'model_bias_params.headers'"),
-    ("json-dataset", _with(MB, model_bias_params__dataset_type="application/json"),
-     "'model_bias_params.dataset_type' must be one of text/csv"),
-    ("bias-threshold-out-of-range", _with(MB, model_bias_params__probability_threshold=1.5),
-     "'model_bias_params.probability_threshold' must be a number from 0 to 1"),
-    ("label-values-empty", _with(MB, model_bias_params__label_values=[]),
-     "'model_bias_params.label_values' must be a comma-separated string or a non-empty list"),
-    ("bad-model-name", _with(MB, model_bias_params__model_name="my model"),
-     "'model_bias_params.model_name' must be a SageMaker model name"),
-    ("bad-agg-method", _with(ME, model_explainability_params__agg_method="max"),
-     "'model_explainability_params.agg_method' must be one of mean_abs, median, mean_sq"),
-    ("shap-flag-as-string", _with(ME, model_explainability_params__save_local_shap_values="false"),
-     "'model_explainability_params.save_local_shap_values' must be true or false"),
-    ("shap-baseline-empty", _with(ME, model_explainability_params__shap_baseline=[]),
-     "'model_explainability_params.shap_baseline' must be a non-empty list of non-empty rows"),
-    ("num-samples-zero", _with(ME, model_explainability_params__num_samples=0),
-     "'model_explainability_params.num_samples' must be an integer from 1"),
+    (
+        "unknown-param",
+        _with(DQ, data_quality_params__instance_size="big"),
+        "unknown parameter(s) in 'data_quality_params': instance_size",
+    ),
+    (
+        "count-as-string",
+        _with(DQ, data_quality_params__instance_count="2"),
+        "'data_quality_params.instance_count' must be an integer from 1 to 100 (got '2')",
+    ),
+    (
+        "count-as-bool",
+        _with(DQ, data_quality_params__instance_count=True),
+        "'data_quality_params.instance_count' must be an integer from 1 to 100 (got True)",
+    ),
+    (
+        "zero-volume",
+        _with(DQ, data_quality_params__volume_size_gb=0),
+        "'data_quality_params.volume_size_gb' must be an integer from 1 to 16384",
+    ),
+    (
+        "runtime-too-long",
+        _with(DQ, data_quality_params__max_runtime_seconds=10**7),
+        "'data_quality_params.max_runtime_seconds' must be an integer from 1 to 777600",
+    ),
+    (
+        "runtime-float",
+        _with(MQ, model_quality_params__max_runtime_seconds=1800.5),
+        "'model_quality_params.max_runtime_seconds' must be an integer",
+    ),
+    (
+        "bad-instance-type",
+        _with(DQ, data_quality_params__instance_type="m5.xlarge"),
+        "'data_quality_params.instance_type' must be a SageMaker instance type",
+    ),
+    (
+        "bad-problem-type",
+        _with(MQ, model_quality_params__problem_type="Classification"),
+        "'model_quality_params.problem_type' must be one of Regression, BinaryClassification, MulticlassClassification",
+    ),
+    (
+        "threshold-as-string",
+        _with(MQ, model_quality_params__probability_threshold_attribute="0.5"),
+        "'model_quality_params.probability_threshold_attribute' must be a number from 0 to 1",
+    ),
+    (
+        "no-inference-or-probability",
+        _with(MQ, model_quality_params__inference_attribute=None, model_quality_params__probability_attribute=None),
+        "needs 'inference_attribute' or 'probability_attribute'",
+    ),
+    (
+        "headers-wrong-type",
+        _with(MB, model_bias_params__headers=42),
+        "'model_bias_params.headers' must be a comma-separated string or a list of strings",
+    ),
+    (
+        "headers-empty-name",
+        _with(MB, model_bias_params__headers="a,,label"),
+        "'model_bias_params.headers' must not be empty or contain empty names",
+    ),
+    (
+        "label-not-in-headers",
+        _with(MB, model_bias_params__label_header="target"),
+        "'model_bias_params.label_header' 'target' must be one of 'model_bias_params.headers'",
+    ),
+    (
+        "facet-not-in-headers",
+        _with(MB, model_bias_params__facet_name="age"),
+        "'model_bias_params.facet_name' 'age' must be one of 'model_bias_params.headers'",
+    ),
+    (
+        "json-dataset",
+        _with(MB, model_bias_params__dataset_type="application/json"),
+        "'model_bias_params.dataset_type' must be one of text/csv",
+    ),
+    (
+        "bias-threshold-out-of-range",
+        _with(MB, model_bias_params__probability_threshold=1.5),
+        "'model_bias_params.probability_threshold' must be a number from 0 to 1",
+    ),
+    (
+        "label-values-empty",
+        _with(MB, model_bias_params__label_values=[]),
+        "'model_bias_params.label_values' must be a comma-separated string or a non-empty list",
+    ),
+    (
+        "bad-model-name",
+        _with(MB, model_bias_params__model_name="my model"),
+        "'model_bias_params.model_name' must be a SageMaker model name",
+    ),
+    (
+        "bad-agg-method",
+        _with(ME, model_explainability_params__agg_method="max"),
+        "'model_explainability_params.agg_method' must be one of mean_abs, median, mean_sq",
+    ),
+    (
+        "shap-flag-as-string",
+        _with(ME, model_explainability_params__save_local_shap_values="false"),
+        "'model_explainability_params.save_local_shap_values' must be true or false",
+    ),
+    (
+        "shap-baseline-empty",
+        _with(ME, model_explainability_params__shap_baseline=[]),
+        "'model_explainability_params.shap_baseline' must be a non-empty list of non-empty rows",
+    ),
+    (
+        "num-samples-zero",
+        _with(ME, model_explainability_params__num_samples=0),
+        "'model_explainability_params.num_samples' must be an integer from 1",
+    ),
     ("execution-id-not-string", _with(DQ, execution_id=123), "'execution_id' must be a non-empty string"),
 ]
 
@@ -616,13 +737,20 @@ def test_bad_start_events_are_rejected_before_any_aws_call(app, fresh_aws, event
 
 
 def test_all_problems_of_an_event_are_reported_together(app, fresh_aws):
-    event = _with(DQ, endpoint_name=DELETE, training_data_uri="file:///train.csv",
-                  data_quality_params__instance_count=0, data_quality_params__color="red")
+    event = _with(
+        DQ,
+        endpoint_name=DELETE,
+        training_data_uri="file:///train.csv",
+        data_quality_params__instance_count=0,
+        data_quality_params__color="red",
+    )
     error = app.handler(event, None)["error"]
-    for fragment in ("missing required field 'endpoint_name'",
-                     "'training_data_uri' must be an s3://bucket/key URI",
-                     "'data_quality_params.instance_count' must be an integer from 1 to 100",
-                     "unknown parameter(s) in 'data_quality_params': color"):
+    for fragment in (
+        "missing required field 'endpoint_name'",
+        "'training_data_uri' must be an s3://bucket/key URI",
+        "'data_quality_params.instance_count' must be an integer from 1 to 100",
+        "unknown parameter(s) in 'data_quality_params': color",
+    ):
         assert fragment in error
     assert error.count("; ") == 3
     assert fresh_aws.processing_job_names() == []
@@ -637,9 +765,11 @@ def test_all_problems_of_an_event_are_reported_together(app, fresh_aws):
         ("Completed", None, {"status": "COMPLETED"}),
         ("InProgress", None, {"status": "IN_PROGRESS"}),
         ("Stopping", None, {"status": "IN_PROGRESS"}),
-        ("Failed", "AlgorithmError: no data in s3://my-bucket/training-data/train.csv",
-         {"status": "FAILED",
-          "failure_reason": "AlgorithmError: no data in s3://my-bucket/training-data/train.csv"}),
+        (
+            "Failed",
+            "AlgorithmError: no data in s3://my-bucket/training-data/train.csv",
+            {"status": "FAILED", "failure_reason": "AlgorithmError: no data in s3://my-bucket/training-data/train.csv"},
+        ),
         ("Failed", None, {"status": "FAILED", "failure_reason": "ProcessingJobStatus=Failed"}),
         ("Stopped", None, {"status": "FAILED", "failure_reason": "Stopped"}),
     ],
@@ -659,8 +789,9 @@ def test_check_maps_the_processing_job_status(app, fresh_aws, job_status, failur
 
 
 def test_check_of_an_unknown_job_is_an_error(app, fresh_aws):
-    result = app.handler({"action": "check", "processing_job_name": "baseline-dq-nope",
-                          "monitor_type": "data_quality"}, None)
+    result = app.handler(
+        {"action": "check", "processing_job_name": "baseline-dq-nope", "monitor_type": "data_quality"}, None
+    )
     assert result["status"] == "ERROR"
     assert "DescribeProcessingJob failed" in result["error"]
 
@@ -668,12 +799,12 @@ def test_check_of_an_unknown_job_is_an_error(app, fresh_aws):
 @pytest.mark.parametrize(
     "event, fragment",
     [
-        ({"action": "check", "monitor_type": "data_quality"},
-         "missing required field 'processing_job_name'"),
-        ({"action": "check", "processing_job_name": "job_1", "monitor_type": "data_quality"},
-         "'processing_job_name' must be a SageMaker processing job name"),
-        ({"action": "check", "processing_job_name": "job-1", "monitor_type": "drift"},
-         "'monitor_type' must be one of"),
+        ({"action": "check", "monitor_type": "data_quality"}, "missing required field 'processing_job_name'"),
+        (
+            {"action": "check", "processing_job_name": "job_1", "monitor_type": "data_quality"},
+            "'processing_job_name' must be a SageMaker processing job name",
+        ),
+        ({"action": "check", "processing_job_name": "job-1", "monitor_type": "drift"}, "'monitor_type' must be one of"),
         ({"action": "check", "processing_job_name": "job-1"}, "missing required field 'monitor_type'"),
     ],
 )
@@ -716,8 +847,7 @@ def test_start_executions_starts_one_execution_per_monitor(app, fresh_aws, state
     started = _executions(fresh_aws, state_machine_arn)
     assert sorted(result["execution_arns"]) == sorted(started.values())
     assert set(started) == {"deploy-data-quality", "deploy-model-bias"}
-    described = fresh_aws.client("stepfunctions").describe_execution(
-        executionArn=started["deploy-model-bias"])
+    described = fresh_aws.client("stepfunctions").describe_execution(executionArn=started["deploy-model-bias"])
     assert json.loads(described["input"]) == seed("model_bias")
     # starting executions starts no processing job by itself
     assert fresh_aws.processing_job_names() == []
@@ -740,7 +870,9 @@ def test_start_executions_validates_every_input_before_starting_any(app, fresh_a
             {"name": "deploy-model-bias", "input": bad_input},
         ],
     }
-    with pytest.raises(app.StartExecutionsFailed, match=r"executions\[1\]\.input: 'model_bias_params\.facet_name' 'age'"):
+    with pytest.raises(
+        app.StartExecutionsFailed, match=r"executions\[1\]\.input: 'model_bias_params\.facet_name' 'age'"
+    ):
         app.handler(event, None)
     assert _executions(fresh_aws, state_machine_arn) == {}
 
@@ -748,21 +880,38 @@ def test_start_executions_validates_every_input_before_starting_any(app, fresh_a
 @pytest.mark.parametrize(
     "change, fragment",
     [
-        ({"state_machine_arn": "baseline-generation"}, "'state_machine_arn' must be a Step Functions state machine ARN"),
+        (
+            {"state_machine_arn": "baseline-generation"},
+            "'state_machine_arn' must be a Step Functions state machine ARN",
+        ),
         ({"executions": []}, "'executions' must be a non-empty array"),
-        ({"executions": [{"name": "has space", "input": {}}]}, "'executions[0].name' contains characters Step Functions rejects"),
-        ({"executions": [{"name": "a", "input": seed("data_quality")},
-                         {"name": "a", "input": seed("data_quality")}]},
-         "'executions[1].name' 'a' is used by more than one execution"),
+        (
+            {"executions": [{"name": "has space", "input": {}}]},
+            "'executions[0].name' contains characters Step Functions rejects",
+        ),
+        (
+            {
+                "executions": [
+                    {"name": "a", "input": seed("data_quality")},
+                    {"name": "a", "input": seed("data_quality")},
+                ]
+            },
+            "'executions[1].name' 'a' is used by more than one execution",
+        ),
         ({"executions": [{"name": "a", "input": "{}"}]}, "'executions[0].input' must be an object"),
         ({"executions": [{"name": "a"}]}, "missing required field 'executions[0].input'"),
-        ({"executions": [{"name": "a", "input": dict(seed("data_quality"), action="check")}]},
-         "executions[0].input: 'action' must be 'start' here"),
+        (
+            {"executions": [{"name": "a", "input": dict(seed("data_quality"), action="check")}]},
+            "executions[0].input: 'action' must be 'start' here",
+        ),
     ],
 )
 def test_bad_start_executions_events_are_rejected(app, fresh_aws, state_machine_arn, change, fragment):
-    event = {"action": "start_executions", "state_machine_arn": state_machine_arn,
-             "executions": [{"name": "ok", "input": seed("data_quality")}]}
+    event = {
+        "action": "start_executions",
+        "state_machine_arn": state_machine_arn,
+        "executions": [{"name": "ok", "input": seed("data_quality")}],
+    }
     event.update(change)
     # Raised, not answered: Terraform's aws_lambda_invocation fails the apply only on a function error.
     with pytest.raises(app.StartExecutionsFailed) as exc:
@@ -774,19 +923,28 @@ def test_bad_start_executions_events_are_rejected(app, fresh_aws, state_machine_
 def test_start_executions_on_a_missing_state_machine_is_an_error(app, fresh_aws):
     arn = "arn:aws:states:us-east-1:123456789012:stateMachine:does-not-exist"
     with pytest.raises(app.StartExecutionsFailed, match="StartExecution failed: StateMachineDoesNotExist"):
-        app.handler({"action": "start_executions", "state_machine_arn": arn,
-                     "executions": [{"name": "x", "input": seed("data_quality")}]}, None)
+        app.handler(
+            {
+                "action": "start_executions",
+                "state_machine_arn": arn,
+                "executions": [{"name": "x", "input": seed("data_quality")}],
+            },
+            None,
+        )
 
 
 # ----------------------------------------------------------------------------- monitor semantics (issue 10)
 
 
 @pytest.mark.parametrize("monitor_type", ["data_quality", "model_quality"])
-@pytest.mark.parametrize("dataset_format, expected", [
-    ("json_lines", {"json": {"lines": True}}),
-    ("json", {"json": {"lines": False}}),
-    ("csv", {"csv": {"header": True, "output_columns_position": "START"}}),
-])
+@pytest.mark.parametrize(
+    "dataset_format, expected",
+    [
+        ("json_lines", {"json": {"lines": True}}),
+        ("json", {"json": {"lines": False}}),
+        ("csv", {"csv": {"header": True, "output_columns_position": "START"}}),
+    ],
+)
 def test_baseline_dataset_format_reaches_the_analyzer(app, fresh_aws, monitor_type, dataset_format, expected):
     event = seed(monitor_type)
     event[f"{monitor_type}_params"] = {**event.get(f"{monitor_type}_params", {}), "dataset_format": dataset_format}
@@ -810,8 +968,10 @@ def test_bias_baseline_locates_the_prediction_like_its_monitor(app, fresh_aws):
     assert fresh_aws.read_s3_json(inputs_by_name(job)["analysis_config"]["S3Uri"])["predictor"]["label"] == 2
 
 
-@pytest.mark.parametrize(("attribute", "expected"), [("0", 0), ("12", 12), ("score", "score"), ("$.label", "$.label"),
-                                                     ("-1", "-1"), (None, None)])
+@pytest.mark.parametrize(
+    ("attribute", "expected"),
+    [("0", 0), ("12", 12), ("score", "score"), ("$.label", "$.label"), ("-1", "-1"), (None, None)],
+)
 def test_model_output_location_is_a_column_index_only_for_digits(app, attribute, expected):
     import sagemaker_baseline
 
@@ -830,17 +990,18 @@ def test_explainability_baseline_locates_the_scores_like_its_monitor(app, fresh_
 
 
 def _put(fresh_aws, uri, body):
-    bucket, _, key = uri[len("s3://"):].partition("/")
+    bucket, _, key = uri[len("s3://") :].partition("/")
     fresh_aws.client("s3").put_object(Bucket=bucket, Key=key, Body=body)
 
 
 def _get(fresh_aws, uri):
-    bucket, _, key = uri[len("s3://"):].partition("/")
+    bucket, _, key = uri[len("s3://") :].partition("/")
     return fresh_aws.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
 
 
 def test_promote_copies_the_staged_files_over_the_live_baseline(app, fresh_aws):
-    """Issue 10 row 6: a job writes to its staging folder; promote (called only after Completed) replaces the live files."""
+    """Issue 10 row 6: a job writes to its staging folder; promote (called only after Completed) replaces the live
+    files."""
     result = start_ok(app, seed("data_quality"))
     live = result["baseline_output_uri"]
     _put(fresh_aws, live + "statistics.json", b"old statistics")
@@ -849,11 +1010,23 @@ def test_promote_copies_the_staged_files_over_the_live_baseline(app, fresh_aws):
     _put(fresh_aws, result["staging_output_uri"] + "constraints.json", b"new constraints")
     # the live baseline is untouched until promoted
     assert _get(fresh_aws, live + "constraints.json") == b"old constraints"
-    answer = app.handler({"action": "promote", **{k: result[k] for k in (
-        "processing_job_name", "monitor_type", "staging_output_uri", "baseline_output_uri")}}, None)
-    assert answer == {"status": "PROMOTED", "processing_job_name": result["processing_job_name"],
-                      "monitor_type": "data_quality", "baseline_output_uri": live,
-                      "promoted": ["constraints.json", "statistics.json"]}
+    answer = app.handler(
+        {
+            "action": "promote",
+            **{
+                k: result[k]
+                for k in ("processing_job_name", "monitor_type", "staging_output_uri", "baseline_output_uri")
+            },
+        },
+        None,
+    )
+    assert answer == {
+        "status": "PROMOTED",
+        "processing_job_name": result["processing_job_name"],
+        "monitor_type": "data_quality",
+        "baseline_output_uri": live,
+        "promoted": ["constraints.json", "statistics.json"],
+    }
     assert _get(fresh_aws, live + "statistics.json") == b"new statistics"
     assert _get(fresh_aws, live + "constraints.json") == b"new constraints"
 
@@ -861,24 +1034,47 @@ def test_promote_copies_the_staged_files_over_the_live_baseline(app, fresh_aws):
 def test_promote_with_nothing_staged_is_an_error_and_changes_nothing(app, fresh_aws):
     result = start_ok(app, seed("data_quality"))
     _put(fresh_aws, result["baseline_output_uri"] + "constraints.json", b"old constraints")
-    answer = app.handler({"action": "promote", **{k: result[k] for k in (
-        "processing_job_name", "monitor_type", "staging_output_uri", "baseline_output_uri")}}, None)
+    answer = app.handler(
+        {
+            "action": "promote",
+            **{
+                k: result[k]
+                for k in ("processing_job_name", "monitor_type", "staging_output_uri", "baseline_output_uri")
+            },
+        },
+        None,
+    )
     assert answer["status"] == "ERROR"
-    assert answer["error"].startswith(f"nothing to promote: processing job {result['processing_job_name']} wrote no files")
+    assert answer["error"].startswith(
+        f"nothing to promote: processing job {result['processing_job_name']} wrote no files"
+    )
     assert _get(fresh_aws, result["baseline_output_uri"] + "constraints.json") == b"old constraints"
 
 
-@pytest.mark.parametrize("change, fragment", [
-    ({"staging_output_uri": "s3://my-bucket/elsewhere/"},
-     "'staging_output_uri' must be 's3://my-bucket/b/staging/data_quality/baseline-dq-1/', this job's staging folder"),
-    ({"baseline_output_uri": "s3://my-bucket/b/model_quality/"},
-     "'baseline_output_uri' must be the monitor's baseline prefix <baseline output>/data_quality/"),
-    ({"processing_job_name": "bad name"}, "'processing_job_name' must be a SageMaker processing job name"),
-    ({"staging_output_uri": None}, "'staging_output_uri' must be an s3://bucket[/prefix] URI"),
-])
+@pytest.mark.parametrize(
+    "change, fragment",
+    [
+        (
+            {"staging_output_uri": "s3://my-bucket/elsewhere/"},
+            "'staging_output_uri' must be 's3://my-bucket/b/staging/data_quality/baseline-dq-1/', this job's staging "
+            "folder",
+        ),
+        (
+            {"baseline_output_uri": "s3://my-bucket/b/model_quality/"},
+            "'baseline_output_uri' must be the monitor's baseline prefix <baseline output>/data_quality/",
+        ),
+        ({"processing_job_name": "bad name"}, "'processing_job_name' must be a SageMaker processing job name"),
+        ({"staging_output_uri": None}, "'staging_output_uri' must be an s3://bucket[/prefix] URI"),
+    ],
+)
 def test_bad_promote_events_are_rejected_before_any_copy(app, fresh_aws, change, fragment):
-    event = {"action": "promote", "processing_job_name": "baseline-dq-1", "monitor_type": "data_quality",
-             "staging_output_uri": "s3://my-bucket/b/staging/data_quality/baseline-dq-1/",
-             "baseline_output_uri": "s3://my-bucket/b/data_quality/", **change}
+    event = {
+        "action": "promote",
+        "processing_job_name": "baseline-dq-1",
+        "monitor_type": "data_quality",
+        "staging_output_uri": "s3://my-bucket/b/staging/data_quality/baseline-dq-1/",
+        "baseline_output_uri": "s3://my-bucket/b/data_quality/",
+        **change,
+    }
     answer = app.handler(event, None)
     assert answer["status"] == "ERROR" and fragment in answer["error"], answer

@@ -72,42 +72,113 @@ HOSTILE = [
     ("uri other scheme", _with(DQ, training_data_uri="file:///etc/passwd"), ["training_data_uri"]),
     ("uri with newline", _with(DQ, training_data_uri="s3://b/x\nrm"), ["training_data_uri"]),
     ("uri a list", _with(DQ, training_data_uri=["s3://b/x"]), ["training_data_uri"]),
-    ("params wrong types", _params(DQ, "data_quality_params", instance_count="many", instance_type=5,
-                                   volume_size_gb=-1, max_runtime_seconds=1e300),
-     ["data_quality_params.instance_count", "data_quality_params.instance_type",
-      "data_quality_params.volume_size_gb", "data_quality_params.max_runtime_seconds"]),
-    ("params huge list", _params(DQ, "data_quality_params", instance_count=list(range(1_000_000))),
-     ["data_quality_params.instance_count"]),
-    ("params number token", _params(DQ, "data_quality_params", instance_count=NUMBER_TOKEN),
-     ["data_quality_params.instance_count"]),
-    ("params NaN", _params(DQ, "data_quality_params", max_runtime_seconds=float("nan")),
-     ["data_quality_params.max_runtime_seconds"]),
-    ("params boolean count", _params(DQ, "data_quality_params", instance_count=True), ["data_quality_params.instance_count"]),
-    ("params instance type injection", _params(DQ, "data_quality_params", instance_type="ml.m5.large; rm"),
-     ["data_quality_params.instance_type"]),
+    (
+        "params wrong types",
+        _params(
+            DQ,
+            "data_quality_params",
+            instance_count="many",
+            instance_type=5,
+            volume_size_gb=-1,
+            max_runtime_seconds=1e300,
+        ),
+        [
+            "data_quality_params.instance_count",
+            "data_quality_params.instance_type",
+            "data_quality_params.volume_size_gb",
+            "data_quality_params.max_runtime_seconds",
+        ],
+    ),
+    (
+        "params huge list",
+        _params(DQ, "data_quality_params", instance_count=list(range(1_000_000))),
+        ["data_quality_params.instance_count"],
+    ),
+    (
+        "params number token",
+        _params(DQ, "data_quality_params", instance_count=NUMBER_TOKEN),
+        ["data_quality_params.instance_count"],
+    ),
+    (
+        "params NaN",
+        _params(DQ, "data_quality_params", max_runtime_seconds=float("nan")),
+        ["data_quality_params.max_runtime_seconds"],
+    ),
+    (
+        "params boolean count",
+        _params(DQ, "data_quality_params", instance_count=True),
+        ["data_quality_params.instance_count"],
+    ),
+    (
+        "params instance type injection",
+        _params(DQ, "data_quality_params", instance_type="ml.m5.large; rm"),
+        ["data_quality_params.instance_type"],
+    ),
     ("params unknown", _params(DQ, "data_quality_params", evil="x"), ["data_quality_params"]),
-    ("params nested 10,000 deep", _with(DQ, data_quality_params=_nested(10_000)),
-     ["data_quality_params[0][0]..."]),
-    ("bias header token", _params(BIAS, "model_bias_params", label_header="${var.label}"), ["model_bias_params.label_header"]),
-    ("bias facet token", _params(BIAS, "model_bias_params", facet_name="TfToken[TOKEN.3]"), ["model_bias_params.facet_name"]),
+    ("params nested 10,000 deep", _with(DQ, data_quality_params=_nested(10_000)), ["data_quality_params[0][0]..."]),
+    (
+        "bias header token",
+        _params(BIAS, "model_bias_params", label_header="${var.label}"),
+        ["model_bias_params.label_header"],
+    ),
+    (
+        "bias facet token",
+        _params(BIAS, "model_bias_params", facet_name="TfToken[TOKEN.3]"),
+        ["model_bias_params.facet_name"],
+    ),
     ("tags template", _with(DQ, tags={"team": "${var.x}"}), ["tags.team"]),
     ("tags key token", _with(DQ, tags={"&{TfToken[TOKEN.1]}": "x"}), ["tags"]),
     ("tags characters", _with(DQ, tags={"team": "a;b", "o<k": "v"}), ["tags"]),
     ("tags too many", _with(DQ, tags={f"k{i}": "v" for i in range(51)}), ["tags"]),
     ("tags reserved", _with(DQ, tags={"aws:owner": "me"}), ["tags"]),
-    ("network wrong", _with(DQ, network_config={"subnet_ids": ["subnet-${x}"], "security_group_ids": "sg-1",
-                                                "enable_network_isolation": "yes"}),
-     ["network_config.subnet_ids[0]", "network_config.security_group_ids", "network_config.enable_network_isolation"]),
-    ("check injection", {"action": "check", "processing_job_name": "../../etc", "monitor_type": 3},
-     ["processing_job_name", "monitor_type"]),
-    ("check token", {"action": "check", "processing_job_name": "${TfToken[TOKEN.9]}", "monitor_type": "data_quality"},
-     ["processing_job_name"]),
-    ("promote template", {"action": "promote", "processing_job_name": "j", "monitor_type": "data_quality",
-                          "staging_output_uri": "s3://b/staging/data_quality/j/", "baseline_output_uri": "s3://b/${x}/"},
-     ["baseline_output_uri"]),
-    ("promote wrong types", {"action": "promote", "processing_job_name": 1, "monitor_type": None,
-                             "staging_output_uri": 2, "baseline_output_uri": {}},
-     ["processing_job_name", "monitor_type", "staging_output_uri", "baseline_output_uri"]),
+    (
+        "network wrong",
+        _with(
+            DQ,
+            network_config={
+                "subnet_ids": ["subnet-${x}"],
+                "security_group_ids": "sg-1",
+                "enable_network_isolation": "yes",
+            },
+        ),
+        [
+            "network_config.subnet_ids[0]",
+            "network_config.security_group_ids",
+            "network_config.enable_network_isolation",
+        ],
+    ),
+    (
+        "check injection",
+        {"action": "check", "processing_job_name": "../../etc", "monitor_type": 3},
+        ["processing_job_name", "monitor_type"],
+    ),
+    (
+        "check token",
+        {"action": "check", "processing_job_name": "${TfToken[TOKEN.9]}", "monitor_type": "data_quality"},
+        ["processing_job_name"],
+    ),
+    (
+        "promote template",
+        {
+            "action": "promote",
+            "processing_job_name": "j",
+            "monitor_type": "data_quality",
+            "staging_output_uri": "s3://b/staging/data_quality/j/",
+            "baseline_output_uri": "s3://b/${x}/",
+        },
+        ["baseline_output_uri"],
+    ),
+    (
+        "promote wrong types",
+        {
+            "action": "promote",
+            "processing_job_name": 1,
+            "monitor_type": None,
+            "staging_output_uri": 2,
+            "baseline_output_uri": {},
+        },
+        ["processing_job_name", "monitor_type", "staging_output_uri", "baseline_output_uri"],
+    ),
 ]
 
 
@@ -122,12 +193,20 @@ def test_hostile_events_get_an_error_naming_every_problem_and_no_aws_call(handle
 
 
 START_EXECUTIONS = [
-    ("arn template", {"action": "start_executions", "state_machine_arn": "arn:aws:states:${x}", "executions": "all"},
-     ["state_machine_arn", "executions"]),
-    ("execution input token", {"action": "start_executions",
-                               "state_machine_arn": "arn:aws:states:us-east-1:123456789012:stateMachine:sm",
-                               "executions": [{"name": "x", "input": _with(DQ, endpoint_name="#{TfToken[TOKEN.1]}")}]},
-     ["executions[0].input.endpoint_name"]),
+    (
+        "arn template",
+        {"action": "start_executions", "state_machine_arn": "arn:aws:states:${x}", "executions": "all"},
+        ["state_machine_arn", "executions"],
+    ),
+    (
+        "execution input token",
+        {
+            "action": "start_executions",
+            "state_machine_arn": "arn:aws:states:us-east-1:123456789012:stateMachine:sm",
+            "executions": [{"name": "x", "input": _with(DQ, endpoint_name="#{TfToken[TOKEN.1]}")}],
+        },
+        ["executions[0].input.endpoint_name"],
+    ),
 ]
 
 

@@ -39,9 +39,11 @@ def pins():
         line = raw.split("#", 1)[0].strip()
         if line:
             name, sep, version = line.partition("==")
-            assert sep and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name.strip()) \
-                and re.fullmatch(r"[0-9][0-9A-Za-z.+!-]*", version.strip()), \
-                f"requirements.txt line is not an exact 'name==version' pin: {raw!r}"
+            assert (
+                sep
+                and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name.strip())
+                and re.fullmatch(r"[0-9][0-9A-Za-z.+!-]*", version.strip())
+            ), f"requirements.txt line is not an exact 'name==version' pin: {raw!r}"
             result[canonicalize_name(name.strip())] = version.strip()
     return result
 
@@ -61,8 +63,7 @@ def test_base_image_is_the_pinned_lambda_python_image():
 def test_requirements_are_copied_and_installed_before_the_handler():
     steps = instructions()
     keywords = [k for k, _ in steps]
-    copy_reqs = next(i for i, (k, a) in enumerate(steps)
-                     if k == "COPY" and a.split()[0] == "requirements.txt")
+    copy_reqs = next(i for i, (k, a) in enumerate(steps) if k == "COPY" and a.split()[0] == "requirements.txt")
     install = next(i for i, (k, a) in enumerate(steps) if k == "RUN" and "pip install" in a)
     run_args = steps[install][1].split()
     assert "--no-cache-dir" in run_args
@@ -133,8 +134,9 @@ def test_pins_are_a_closed_set():
 def _run_in_task_root(code: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(AWS_DEFAULT_REGION="us-east-1", PYTHONDONTWRITEBYTECODE="1")
-    return subprocess.run([sys.executable, "-c", code], cwd=LAMBDA_DIR, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=LAMBDA_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_app_imports_and_exposes_handler_like_the_lambda_runtime():

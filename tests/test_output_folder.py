@@ -16,9 +16,9 @@ import yaml
 from conftest import BUCKET, MINIMAL, REPO, node_env
 from emulator import harness
 
-from monitors.tooling import output
 from monitors.constructs.app import synthesize
 from monitors.settings.config import load_plan, validate
+from monitors.tooling import output
 
 STACK = "smm-my-endpoint-us-east-2"
 S = f"s3://{BUCKET}"
@@ -38,10 +38,19 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def fleet(tmp_path: Path, names: list[str], **extra):
-    config = {**{k: v for k, v in MINIMAL.items() if not k.startswith(("endpoint_name", "data_quality_"))},
-              "enable_data_quality_monitor": True, **extra,
-              "endpoints": [{"endpoint_name": n, "data_quality_baseline_s3_uri": f"{S}/{n}/baseline/",
-                             "data_quality_output_s3_uri": f"{S}/{n}/output/"} for n in names]}
+    config = {
+        **{k: v for k, v in MINIMAL.items() if not k.startswith(("endpoint_name", "data_quality_"))},
+        "enable_data_quality_monitor": True,
+        **extra,
+        "endpoints": [
+            {
+                "endpoint_name": n,
+                "data_quality_baseline_s3_uri": f"{S}/{n}/baseline/",
+                "data_quality_output_s3_uri": f"{S}/{n}/output/",
+            }
+            for n in names
+        ],
+    }
     path = tmp_path / "fleet.yaml"
     path.write_text(yaml.safe_dump(config))
     return load_plan(path, environ={})[0]
@@ -92,8 +101,10 @@ def test_unconfigured_stack_folders_are_reported_and_removed_only_without_state(
         "kept TMP/project/cdktf.out/stacks/smm-a-us-east-2: no longer in the configuration, but it holds .terraform; "
         "run `terraform destroy` there if its resources should go, then delete it yourself",
         "kept TMP/project/cdktf.out/stacks/smm-b-us-east-2: no longer in the configuration, but it holds its state "
-        "TMP/project/terraform.smm-b-us-east-2.tfstate; run `terraform destroy` there if its resources should go, then delete it yourself",
-        "removed TMP/project/cdktf.out/stacks/smm-d-us-east-2: no longer in the configuration, it held only generated files",
+        "TMP/project/terraform.smm-b-us-east-2.tfstate; run `terraform destroy` there if its resources should go, "
+        "then delete it yourself",
+        "removed TMP/project/cdktf.out/stacks/smm-d-us-east-2: no longer in the configuration, it held only "
+        "generated files",
     ]
     assert sorted(p.name for p in stacks.iterdir()) == ["smm-a-us-east-2", "smm-b-us-east-2", "smm-c-us-east-2"]
     assert (stacks / "smm-b-us-east-2" / "cdk.tf.json").exists()  # still there to `terraform destroy` with
@@ -133,15 +144,22 @@ def test_a_second_synth_into_the_same_folder_fails_at_once(cli, tmp_path):
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "error: --outdir: another synthesis is writing cdktf.out (it holds .synth.lock); nothing was written, "
-        "run again when it has finished"]
+        "run again when it has finished"
+    ]
     assert waited < 5  # does not wait for the lock
     assert sorted(p.name for p in outdir.iterdir()) == [".synth.lock"]
 
 
 def test_two_concurrent_processes_one_writes_the_other_exits_2(tmp_path):
     def start():
-        return subprocess.Popen([sys.executable, str(REPO / "main.py"), "--example"], cwd=tmp_path, env=node_env(),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(
+            [sys.executable, str(REPO / "main.py"), "--example"],
+            cwd=tmp_path,
+            env=node_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     first = start()
     deadline = time.monotonic() + 60
@@ -163,8 +181,13 @@ def test_a_signal_stops_with_one_line_and_leaves_nothing_behind(tmp_path, signum
     private_tmp.mkdir()
     work = tmp_path / "work"
     work.mkdir()
-    proc = subprocess.Popen([sys.executable, str(REPO / "main.py"), "--example"], cwd=work,
-                            env={**node_env(), "TMPDIR": str(private_tmp)}, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "main.py"), "--example"],
+        cwd=work,
+        env={**node_env(), "TMPDIR": str(private_tmp)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while not list(private_tmp.glob("jsii-*")):  # jsii is loaded: synthesis is under way
         assert proc.poll() is None and time.monotonic() < deadline, "synthesis never started"
@@ -173,9 +196,14 @@ def test_a_signal_stops_with_one_line_and_leaves_nothing_behind(tmp_path, signum
     proc.send_signal(signum)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == code
-    assert err.splitlines() == [f"interrupted by {signal.Signals(signum).name}: stopped; cdktf.out holds the previous "
-                                "or the new output of each stack, never a mix"]
-    assert sorted(p.name for p in (work / "cdktf.out").iterdir()) in ([".synth.lock"], [".synth.lock", "manifest.json", "stacks"])
+    assert err.splitlines() == [
+        f"interrupted by {signal.Signals(signum).name}: stopped; cdktf.out holds the previous "
+        "or the new output of each stack, never a mix"
+    ]
+    assert sorted(p.name for p in (work / "cdktf.out").iterdir()) in (
+        [".synth.lock"],
+        [".synth.lock", "manifest.json", "stacks"],
+    )
     assert list(private_tmp.iterdir()) == []
     assert sorted(p.name for p in work.iterdir()) == ["cdktf.out"]
 
@@ -187,8 +215,9 @@ def test_apply_then_resynth_keeps_state_and_plans_no_changes(moto_server, terraf
     config = validate(MINIMAL)
     [stack] = synthesize([config], project / "cdktf.out")
     # The user's own file pointing the provider at the emulator; a re-synth must keep it like any other.
-    (stack / "emulator_override.tf.json").write_text(json.dumps(
-        {"provider": {"aws": harness.provider_block(moto_server.endpoint, region="us-east-2")}}))
+    (stack / "emulator_override.tf.json").write_text(
+        json.dumps({"provider": {"aws": harness.provider_block(moto_server.endpoint, region="us-east-2")}})
+    )
     tf = terraform(stack)
     tf.init()
     tf.apply()
@@ -205,6 +234,9 @@ def test_apply_then_resynth_keeps_state_and_plans_no_changes(moto_server, terraf
     assert {name: (stack / name).read_bytes() for name in kept} == kept
     result = tf.run("plan", "-detailed-exitcode")
     assert result.retcode == 0, result.out  # 0: no changes (2 would mean changes)
-    assert {"aws_iam_role.monitoring_role", "aws_sagemaker_data_quality_job_definition.data_quality_job_definition",
-            "aws_sagemaker_monitoring_schedule.data_quality_schedule"} <= set(tf.state_list())
+    assert {
+        "aws_iam_role.monitoring_role",
+        "aws_sagemaker_data_quality_job_definition.data_quality_job_definition",
+        "aws_sagemaker_monitoring_schedule.data_quality_schedule",
+    } <= set(tf.state_list())
     assert state.read_bytes() == state_bytes

@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, node_env
 
 PACKAGE = "sagemaker_model_monitoring_cdktf"
@@ -21,18 +20,29 @@ RUNTIME = {"cdktf", "cdktf-cdktf-provider-aws", "constructs", "pydantic", "pyyam
 def _expected_wheel_files() -> set[str]:
     files = {f"{PACKAGE}/__init__.py", f"{PACKAGE}/main.py", f"{PACKAGE}/examples/full.yaml"}
     for folder in ("monitors", "baseline"):
-        files |= {f"{PACKAGE}/{p.relative_to(REPO).as_posix()}" for p in (REPO / folder).rglob("*.py")
-                  if "__pycache__" not in p.parts}
+        files |= {
+            f"{PACKAGE}/{p.relative_to(REPO).as_posix()}"
+            for p in (REPO / folder).rglob("*.py")
+            if "__pycache__" not in p.parts
+        }
     # The whole Lambda build context (its bytes give the image tag) and the alert checker.
-    files |= {f"{PACKAGE}/lambda_image/{p.relative_to(REPO / 'lambda_image').as_posix()}"
-              for p in (REPO / "lambda_image").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    files |= {
+        f"{PACKAGE}/lambda_image/{p.relative_to(REPO / 'lambda_image').as_posix()}"
+        for p in (REPO / "lambda_image").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
     return files
 
 
 def _source_copy(target: Path) -> Path:
     """The files git would commit (tracked and new, not ignored), so stale build/ folders never leak in."""
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO, check=True,
-                            capture_output=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO, check=True, capture_output=True
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = REPO / name
         if source.is_file() and not source.is_symlink():
@@ -49,9 +59,13 @@ def _tree(folder: Path) -> dict[str, bytes]:
 def test_wheel_installs_alone_and_synthesizes_the_bundled_example_like_the_checkout(tmp_path):
     started = time.monotonic()
     source = _source_copy(tmp_path / "source")
-    subprocess.run([str(REPO / ".venv/bin/pip"), "wheel", "--no-deps", "--quiet", "-w", str(tmp_path / "dist"), str(source)],
-                   check=True, capture_output=True, timeout=300)
-    wheel, = (tmp_path / "dist").glob("*.whl")
+    subprocess.run(
+        [str(REPO / ".venv/bin/pip"), "wheel", "--no-deps", "--quiet", "-w", str(tmp_path / "dist"), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = {n for n in archive.namelist() if ".dist-info/" not in n}
         entry_points = archive.read(next(n for n in archive.namelist() if n.endswith("entry_points.txt"))).decode()
@@ -65,13 +79,30 @@ def test_wheel_installs_alone_and_synthesizes_the_bundled_example_like_the_check
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     # --no-compile: byte-compiling the provider bindings' thousands of modules is most of an install's time, and
     # Python compiles what a synth imports anyway.
-    subprocess.run([str(venv / "bin/pip"), "install", "--quiet", "--disable-pip-version-check", "--no-compile",
-                    "-c", str(REPO / "constraints.txt"), str(wheel)], check=True, capture_output=True, timeout=900)
-    installed = subprocess.run([str(venv / "bin/python"), "-m", "pip", "list", "--format=freeze", "--disable-pip-version-check"],
-                               check=True, capture_output=True, text=True).stdout
+    subprocess.run(
+        [
+            str(venv / "bin/pip"),
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-compile",
+            "-c",
+            str(REPO / "constraints.txt"),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=900,
+    )
+    installed = subprocess.run(
+        [str(venv / "bin/python"), "-m", "pip", "list", "--format=freeze", "--disable-pip-version-check"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     top_level = {line.split("==")[0].lower() for line in installed.splitlines()} - {"pip", "setuptools"}
     # Only the runtime set and what it pulls in: no test tools, no SageMaker SDK, no AWS SDK.
-    assert RUNTIME <= top_level
+    assert top_level >= RUNTIME
     assert not top_level & {"pytest", "moto", "cfn-lint", "sagemaker", "boto3", "botocore", "pandas", "checkov"}
     site = next((venv / "lib").glob("python3*/site-packages"))
     assert (site / PACKAGE / "lambda_image/Dockerfile").is_file()
@@ -80,11 +111,29 @@ def test_wheel_installs_alone_and_synthesizes_the_bundled_example_like_the_check
     work = tmp_path / "elsewhere"
     work.mkdir()
     (work / "full.yaml").write_bytes((REPO / "examples/full.yaml").read_bytes())
-    from_wheel = subprocess.run([str(venv / "bin/sagemaker-model-monitoring-synth"), "--config", "full.yaml", "--outdir", "out"],
-                                cwd=work, env=node_env(), capture_output=True, text=True, timeout=300)
+    from_wheel = subprocess.run(
+        [str(venv / "bin/sagemaker-model-monitoring-synth"), "--config", "full.yaml", "--outdir", "out"],
+        cwd=work,
+        env=node_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert from_wheel.returncode == 0, from_wheel.stderr
-    from_checkout = subprocess.run([sys.executable, str(REPO / "main.py"), "--config", str(REPO / "examples/full.yaml"),
-                                    "--outdir", str(tmp_path / "checkout-out")], env=node_env(), capture_output=True, text=True, timeout=300)
+    from_checkout = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "main.py"),
+            "--config",
+            str(REPO / "examples/full.yaml"),
+            "--outdir",
+            str(tmp_path / "checkout-out"),
+        ],
+        env=node_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert from_checkout.returncode == 0, from_checkout.stderr
     wheel_tree, checkout_tree = _tree(work / "out"), _tree(tmp_path / "checkout-out")
     assert any(name.startswith("stacks/") and "/assets/" in name and name.endswith("Dockerfile") for name in wheel_tree)
@@ -100,7 +149,7 @@ def test_public_names_resolve_in_the_checkout_and_unknown_names_fail():
     assert public.Settings is Settings and public.load_plan is load_plan
     assert public.MonitoringStack.__module__ == "monitors.constructs.stack"
     try:
-        public.NotAName
+        _ = public.NotAName
     except AttributeError as exc:
         assert "NotAName" in str(exc)
     else:

@@ -2,8 +2,8 @@
 
 from conftest import REPO
 
-from monitors.tooling.docs import BEGIN, END, parameter_table
 from monitors.settings.model import PARAMETERS, FleetSettings
+from monitors.tooling.docs import BEGIN, END, parameter_table
 
 # "How the monitors match SageMaker's own", with the generated list of remaining differences.
 SDK_PARITY_PAGE = REPO / "docs" / "sdk-parity.md"
@@ -48,8 +48,9 @@ def test_readme_lists_the_remaining_sdk_differences_of_the_known_list():
     assert compare.README_BEGIN in section and compare.README_END in section, "the list belongs in that section"
     listed = section.split(compare.README_BEGIN, 1)[1].split(compare.README_END, 1)[0].strip("\n") + "\n"
     expected = compare.readme_list(compare.load_known())
-    assert listed == expected, ("run `.venv/bin/python tests/sdk_parity/run.py --readme` and paste its output into "
-                                "docs/sdk-parity.md")
+    assert listed == expected, (
+        "run `.venv/bin/python tests/sdk_parity/run.py --readme` and paste its output into docs/sdk-parity.md"
+    )
     assert page.count(compare.README_BEGIN) == 1
     # every status and summary of the known list has its line
     for entry in compare.load_known():

@@ -11,15 +11,19 @@ import cfnlint
 import jsonschema
 import pytest
 import regex
+from test_stack import FULL
 from tftest import TerraformTestError
-from test_stack import AWSCC, FULL
 
-from monitors.payloads.awscc_shapes import to_terraform  # noqa: F401  (documents where payloads come from)
 from monitors.monitor_types import MONITORS
+from monitors.payloads.awscc_shapes import to_terraform  # noqa: F401  (documents where payloads come from)
 
-# Every awscc job definition of the registry, by its CloudFormation type (AWS::SageMaker::<MonitoringType>JobDefinition).
-CFN_TYPES = {spec.job_definition_resource: f"AWS::SageMaker::{spec.monitoring_type}JobDefinition"
-             for spec in MONITORS.values() if spec.provider == "awscc"}
+# Every awscc job definition of the registry, by its CloudFormation type
+# (AWS::SageMaker::<MonitoringType>JobDefinition).
+CFN_TYPES = {
+    spec.job_definition_resource: f"AWS::SageMaker::{spec.monitoring_type}JobDefinition"
+    for spec in MONITORS.values()
+    if spec.provider == "awscc"
+}
 SCHEMAS = Path(cfnlint.__file__).parent / "data" / "schemas"
 
 
@@ -91,8 +95,15 @@ def test_awscc_payloads_match_cloudformation_schema(full, rtype):
     # Terraform references are not values CloudFormation can check; substitute valid examples.
     text = json.dumps(payload)
     text = text.replace("${aws_iam_role.monitoring_role.arn}", "arn:aws:iam::123456789012:role/monitoring")
-    text = re.sub(r"\$\{data\.aws_sagemaker_prebuilt_ecr_image\.\w+\.registry_path\}", "156813124566.dkr.ecr.us-east-2.amazonaws.com/image:1", text)
-    text = text.replace("${data.aws_kms_key.monitoring_key.arn}", "arn:aws:kms:us-east-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+    text = re.sub(
+        r"\$\{data\.aws_sagemaker_prebuilt_ecr_image\.\w+\.registry_path\}",
+        "156813124566.dkr.ecr.us-east-2.amazonaws.com/image:1",
+        text,
+    )
+    text = text.replace(
+        "${data.aws_kms_key.monitoring_key.arn}",
+        "arn:aws:kms:us-east-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    )
     assert "${" not in text
     document = to_cloudformation(json.loads(text), schema, schema)
     validator = CfnValidator({**schema, "definitions": schema.get("definitions", {})})

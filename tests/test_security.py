@@ -14,16 +14,26 @@ from monitors.constructs.iam import WILDCARD_ONLY_ACTIONS
 CHECKOV = REPO / ".venv-checkov" / "bin" / "checkov"
 ALLOWLIST = yaml.safe_load((REPO / "tests" / "checkov_allowlist.yaml").read_text())
 EXAMPLE = yaml.safe_load((REPO / "examples" / "full.yaml").read_text())
-VPC = {**EXAMPLE, "security_group_id": "sg-0123456789abcdef0", "subnet_ids": ["subnet-0123456789abcdef0"],
-       "baseline_lambda_image_uri": "123456789012.dkr.ecr.us-east-2.amazonaws.com/baseline:v1"}
+VPC = {
+    **EXAMPLE,
+    "security_group_id": "sg-0123456789abcdef0",
+    "subnet_ids": ["subnet-0123456789abcdef0"],
+    "baseline_lambda_image_uri": "123456789012.dkr.ecr.us-east-2.amazonaws.com/baseline:v1",
+}
 
 
 def run_checkov(path) -> dict:
     if not CHECKOV.exists():
-        pytest.fail(f"{CHECKOV} missing: `make setup` creates .venv-checkov from requirements-checkov.txt", pytrace=False)
+        pytest.fail(
+            f"{CHECKOV} missing: `make setup` creates .venv-checkov from requirements-checkov.txt", pytrace=False
+        )
     # --framework terraform_json: with `terraform` checkov silently scans nothing of a .tf.json file.
-    result = subprocess.run([str(CHECKOV), "-f", str(path), "--framework", "terraform_json", "-o", "json", "--quiet",
-                             "--skip-download"], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(CHECKOV), "-f", str(path), "--framework", "terraform_json", "-o", "json", "--quiet", "--skip-download"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.stdout.strip(), result.stderr
     report = json.loads(result.stdout)
     return report[0] if isinstance(report, list) else report
@@ -42,8 +52,10 @@ def without_unparsed_blocks(path, tmp_path):
 
 
 MINIMAL_CONFIG = {
-    "endpoint_name": "my-endpoint", "model_bucket_arn": "arn:aws:s3:::sagemaker-us-east-2-123456789012",
-    "region": "us-east-2", "enable_data_quality_monitor": True,
+    "endpoint_name": "my-endpoint",
+    "model_bucket_arn": "arn:aws:s3:::sagemaker-us-east-2-123456789012",
+    "region": "us-east-2",
+    "enable_data_quality_monitor": True,
     "data_quality_baseline_s3_uri": "s3://sagemaker-us-east-2-123456789012/baseline/dq/",
     "data_quality_output_s3_uri": "s3://sagemaker-us-east-2-123456789012/output/dq/",
 }
@@ -93,17 +105,31 @@ def _policy_statements(tf: dict) -> list[tuple[str, dict]]:
     out = []
     for key, doc in tf.get("data", {}).get("aws_iam_policy_document", {}).items():
         for st in doc["statement"]:
-            out.append((key, {
-                "actions": st.get("actions", []), "resources": st.get("resources", []),
-                "conditions": {c["variable"] for c in st.get("condition", [])},
-            }))
+            out.append(
+                (
+                    key,
+                    {
+                        "actions": st.get("actions", []),
+                        "resources": st.get("resources", []),
+                        "conditions": {c["variable"] for c in st.get("condition", [])},
+                    },
+                )
+            )
     for rtype in ("aws_iam_role_policy", "aws_iam_policy"):
         for key, res in tf.get("resource", {}).get(rtype, {}).items():
             if not res["policy"].startswith("${"):
                 for st in json.loads(res["policy"])["Statement"]:
                     as_list = lambda v: v if isinstance(v, list) else [v]  # noqa: E731
-                    out.append((key, {"actions": as_list(st["Action"]), "resources": as_list(st["Resource"]),
-                                      "conditions": {k for cond in st.get("Condition", {}).values() for k in cond}}))
+                    out.append(
+                        (
+                            key,
+                            {
+                                "actions": as_list(st["Action"]),
+                                "resources": as_list(st["Resource"]),
+                                "conditions": {k for cond in st.get("Condition", {}).values() for k in cond},
+                            },
+                        )
+                    )
     return out
 
 
@@ -162,27 +188,49 @@ def test_object_access_never_bucket_wide_and_listing_always_by_prefix(any_stack)
 
 
 def test_baseline_lambda_lists_only_its_prefixes(any_stack):
-    [doc] = [d for k, d in any_stack["data"]["aws_iam_policy_document"].items() if k.startswith("baseline_lambda_role_permissions")]
+    [doc] = [
+        d
+        for k, d in any_stack["data"]["aws_iam_policy_document"].items()
+        if k.startswith("baseline_lambda_role_permissions")
+    ]
     st = {s["sid"]: s for s in doc["statement"]}
-    assert st["ListBaselinePrefixes"]["condition"] == [{"test": "StringLike", "variable": "s3:prefix", "values": [
-        "churn/generated-baselines/", "churn/generated-baselines/*", "churn/training-data/train.csv",
-        "churn/training-data/train.csv/", "churn/training-data/train.csv/*"]}]
+    assert st["ListBaselinePrefixes"]["condition"] == [
+        {
+            "test": "StringLike",
+            "variable": "s3:prefix",
+            "values": [
+                "churn/generated-baselines/",
+                "churn/generated-baselines/*",
+                "churn/training-data/train.csv",
+                "churn/training-data/train.csv/",
+                "churn/training-data/train.csv/*",
+            ],
+        }
+    ]
     assert st["WriteBaselineOutput"]["resources"] == [
-        "arn:aws:s3:::sagemaker-us-east-2-123456789012/churn/generated-baselines/*"]
+        "arn:aws:s3:::sagemaker-us-east-2-123456789012/churn/generated-baselines/*"
+    ]
 
 
 def test_every_role_trust_is_limited_to_this_account(any_stack):
     """Confused-deputy protection on every role (Lambda included); aws:SourceArn where the service sends it."""
-    trusts = {k: d["statement"][0] for k, d in any_stack["data"]["aws_iam_policy_document"].items() if k.endswith("_trust")}
+    trusts = {
+        k: d["statement"][0] for k, d in any_stack["data"]["aws_iam_policy_document"].items() if k.endswith("_trust")
+    }
     services = {k: st["principals"][0]["identifiers"] for k, st in trusts.items()}
     assert {"sagemaker.amazonaws.com", "lambda.amazonaws.com", "states.amazonaws.com", "events.amazonaws.com"} <= {
-        s for ids in services.values() for s in ids}
+        s for ids in services.values() for s in ids
+    }
     for key, statement in trusts.items():
         assert statement["condition"][0] == {
-            "test": "StringEquals", "variable": "aws:SourceAccount", "values": ["${data.aws_caller_identity.caller.account_id}"]}, key
+            "test": "StringEquals",
+            "variable": "aws:SourceAccount",
+            "values": ["${data.aws_caller_identity.caller.account_id}"],
+        }, key
         sends_source_arn = services[key][0] in ("states.amazonaws.com", "events.amazonaws.com")
         assert [c["variable"] for c in statement["condition"]] == (
-            ["aws:SourceAccount", "aws:SourceArn"] if sends_source_arn else ["aws:SourceAccount"]), key
+            ["aws:SourceAccount", "aws:SourceArn"] if sends_source_arn else ["aws:SourceAccount"]
+        ), key
 
 
 def test_key_use_only_through_the_services_that_need_it(any_stack):
@@ -198,13 +246,25 @@ def test_key_use_only_through_the_services_that_need_it(any_stack):
             continue
         via = [c for c in statement.get("condition", []) if c["variable"] == "kms:ViaService"]
         assert via and via[0]["test"] == "StringEquals", (key, statement["sid"])
-        assert all(v.split(".")[0] in {"s3", "sagemaker", "ec2", "sns"} and v.endswith(".amazonaws.com") for v in via[0]["values"])
+        assert all(
+            v.split(".")[0] in {"s3", "sagemaker", "ec2", "sns"} and v.endswith(".amazonaws.com")
+            for v in via[0]["values"]
+        )
         checked.add(statement["sid"])
-    assert {"UseMonitoringKeyThroughServices", "GrantKeyToSageMakerVolumes", "UseKeyThroughS3", "EncryptAlerts"} <= checked
+    assert {
+        "UseMonitoringKeyThroughServices",
+        "GrantKeyToSageMakerVolumes",
+        "UseKeyThroughS3",
+        "EncryptAlerts",
+    } <= checked
 
 
 def test_alert_topic_denies_publishing_without_tls(any_stack):
-    [doc] = [d for k, d in any_stack["data"]["aws_iam_policy_document"].items() if k.startswith("alerts_topic_policy_document")]
+    [doc] = [
+        d
+        for k, d in any_stack["data"]["aws_iam_policy_document"].items()
+        if k.startswith("alerts_topic_policy_document")
+    ]
     [deny] = [s for s in doc["statement"] if s["effect"] == "Deny"]
     assert deny["actions"] == ["sns:Publish"]
     assert deny["principals"] == [{"type": "*", "identifiers": ["*"]}]

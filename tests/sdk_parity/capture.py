@@ -63,9 +63,14 @@ class Recorder:
         elif name == "DescribeEndpoint":
             body = {"EndpointName": "captured", "EndpointConfigName": "captured-config"}
         elif name == "DescribeEndpointConfig":
-            body = {"EndpointConfigName": "captured-config", "ProductionVariants": [{"VariantName": "AllTraffic", "ModelName": MODEL_NAME}]}
+            body = {
+                "EndpointConfigName": "captured-config",
+                "ProductionVariants": [{"VariantName": "AllTraffic", "ModelName": MODEL_NAME}],
+            }
         else:
-            raise AssertionError(f"unexpected SageMaker call {name}: the parity capture answers only the calls it knows")
+            raise AssertionError(
+                f"unexpected SageMaker call {name}: the parity capture answers only the calls it knows"
+            )
         return AWSResponse(f"https://sagemaker.{REGION}.amazonaws.com/", 200, {}, None), body
 
     def operations(self, name: str) -> list[dict]:

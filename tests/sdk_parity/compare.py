@@ -27,16 +27,23 @@ from sdk_parity import matrix as m
 KNOWN_DIFFERENCES = Path(__file__).resolve().parent / "known_differences.yaml"
 ABSENT = "<absent>"
 NOT_SENT = "<not sent>"
-NAME_KEYS = {"JobDefinitionName", "MonitoringJobDefinitionName", "MonitoringScheduleName", "ProcessingJobName",
-             "BaseliningJobName"}
+NAME_KEYS = {
+    "JobDefinitionName",
+    "MonitoringJobDefinitionName",
+    "MonitoringScheduleName",
+    "ProcessingJobName",
+    "BaseliningJobName",
+}
 IMAGE_RE = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/(.+)$")
 # Sets, not sequences: the aws provider models them as sets and sends them in its own order.
 UNORDERED_KEYS = {"Subnets", "SecurityGroupIds"}
 STATUSES = ("justified", "open-bug", "open-finding")
 # The list of remaining differences in docs/sdk-parity.md, generated from the known list (tests/test_readme.py
 # checks it).
-README_BEGIN = ("<!-- BEGIN remaining SDK differences: generated from tests/sdk_parity/known_differences.yaml by "
-                "`.venv/bin/python tests/sdk_parity/run.py --readme` -->")
+README_BEGIN = (
+    "<!-- BEGIN remaining SDK differences: generated from tests/sdk_parity/known_differences.yaml by "
+    "`.venv/bin/python tests/sdk_parity/run.py --readme` -->"
+)
 README_END = "<!-- END remaining SDK differences -->"
 
 
@@ -103,8 +110,9 @@ def _comparable(operation: str, request: Any) -> Any:
         elif request.get("upload") is not None:
             # Only the encryption arguments say something about the file; the rest (ChecksumAlgorithm, ...)
             # depends on which boto3 upload call wrote it.
-            request["upload"] = {k: v for k, v in request["upload"].items()
-                                 if k.startswith("SSE") or k == "ServerSideEncryption"}
+            request["upload"] = {
+                k: v for k, v in request["upload"].items() if k.startswith("SSE") or k == "ServerSideEncryption"
+            }
     return normalize(request)
 
 
@@ -124,16 +132,32 @@ def differences(config: str, sdk: dict[str, Any], project: dict[str, Any]) -> li
     found = []
     for operation in sorted(set(sdk) | set(project)):
         if operation not in project or operation not in sdk:
-            found.append(Difference(config, operation, "$", "<sent>" if operation in sdk else NOT_SENT,
-                                    "<sent>" if operation in project else NOT_SENT))
+            found.append(
+                Difference(
+                    config,
+                    operation,
+                    "$",
+                    "<sent>" if operation in sdk else NOT_SENT,
+                    "<sent>" if operation in project else NOT_SENT,
+                )
+            )
             continue
         left = _comparable(operation, sdk[operation])
         right = _comparable(operation, project[operation])
-        if operation.startswith("analysis_config.json") and "<none>" in (left["content"], right["content"]) \
-                and left["content"] != right["content"]:
-            found.append(Difference(config, operation, "content",
-                                    "<written>" if left["content"] != "<none>" else "<none>",
-                                    "<written>" if right["content"] != "<none>" else "<none>"))
+        if (
+            operation.startswith("analysis_config.json")
+            and "<none>" in (left["content"], right["content"])
+            and left["content"] != right["content"]
+        ):
+            found.append(
+                Difference(
+                    config,
+                    operation,
+                    "content",
+                    "<written>" if left["content"] != "<none>" else "<none>",
+                    "<written>" if right["content"] != "<none>" else "<none>",
+                )
+            )
             left = {k: v for k, v in left.items() if k not in ("content", "upload")}
             right = {k: v for k, v in right.items() if k not in ("content", "upload")}
         flat_left, flat_right = flatten(left), flatten(right)
@@ -146,13 +170,17 @@ def differences(config: str, sdk: dict[str, Any], project: dict[str, Any]) -> li
 
 # --------------------------------------------------------------------------- the known list
 
+
 def load_known() -> list[dict]:
     entries = yaml.safe_load(KNOWN_DIFFERENCES.read_text()) or []
     problems = []
     for i, entry in enumerate(entries):
         where = f"{KNOWN_DIFFERENCES.name} entry {i} ({entry.get('operation')} {entry.get('path')})"
-        missing = [k for k in ("configs", "operation", "path", "sdk", "project", "status", "summary", "reason")
-                   if k not in entry]
+        missing = [
+            k
+            for k in ("configs", "operation", "path", "sdk", "project", "status", "summary", "reason")
+            if k not in entry
+        ]
         if missing:
             problems.append(f"{where}: missing {', '.join(missing)}")
         if entry.get("status") not in STATUSES:
@@ -177,8 +205,10 @@ def as_yaml_entries(diffs: list[Difference], known: dict[tuple, dict] | None = N
     """Differences grouped across configs, in the known list's format (known entries keep status/reason)."""
     grouped: dict[tuple, dict] = {}
     for d in diffs:
-        group = grouped.setdefault((d.operation, d.path, repr(d.sdk), repr(d.project)), {
-            "configs": [], "operation": d.operation, "path": d.path, "sdk": d.sdk, "project": d.project})
+        group = grouped.setdefault(
+            (d.operation, d.path, repr(d.sdk), repr(d.project)),
+            {"configs": [], "operation": d.operation, "path": d.path, "sdk": d.sdk, "project": d.project},
+        )
         group["configs"].append(d.config)
         entry = (known or {}).get(d.key())
         for field in ("status", "summary", "reason", "source"):

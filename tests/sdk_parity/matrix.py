@@ -43,11 +43,17 @@ FACET = "age"
 FACET_VALUES = [40]
 LABEL_VALUES = [1]
 # Model quality baselines read a dataset holding predictions and labels: its own column names.
-MQ_BASELINE_COLUMNS = {"inference_attribute": "prediction", "probability_attribute": "probability",
-                       "ground_truth_attribute": "label"}
+MQ_BASELINE_COLUMNS = {
+    "inference_attribute": "prediction",
+    "probability_attribute": "probability",
+    "ground_truth_attribute": "label",
+}
 # The project's settings for those columns: model_quality_baseline_<column> -> the SDK's suggest_baseline argument.
-MQ_BASELINE_COLUMN_SETTINGS = {"inference_column": "inference_attribute", "probability_column": "probability_attribute",
-                               "ground_truth_column": "ground_truth_attribute"}
+MQ_BASELINE_COLUMN_SETTINGS = {
+    "inference_column": "inference_attribute",
+    "probability_column": "probability_attribute",
+    "ground_truth_column": "ground_truth_attribute",
+}
 SHAP = {"num_samples": 100, "agg_method": "mean_abs", "save_local_shap_values": False}
 
 # Parameters the SDK and the API offer that issue 10 asks the project for ("Missing parameters"), used by the
@@ -56,8 +62,10 @@ SHAP = {"num_samples": 100, "agg_method": "mean_abs", "save_local_shap_values": 
 # Terraform resource the project writes carries), and the difference is listed.
 TIME_OFFSETS = {"model_quality": ("-PT2H", "-PT1H"), "model_bias": ("-PT2H", "-PT1H")}
 EXCLUDE_FEATURES = {"data_quality": "1"}
-PROCESSOR_SCRIPTS = {m: (f"s3://{BUCKET}/churn/code/{m}/preprocessor.py", f"s3://{BUCKET}/churn/code/{m}/postprocessor.py")
-                     for m in ("data_quality", "model_quality")}
+PROCESSOR_SCRIPTS = {
+    m: (f"s3://{BUCKET}/churn/code/{m}/preprocessor.py", f"s3://{BUCKET}/churn/code/{m}/postprocessor.py")
+    for m in ("data_quality", "model_quality")
+}
 
 SCHEDULES = {
     "data_quality": "cron(0 * ? * * *)",
@@ -86,8 +94,14 @@ CASES = (
     Case("batch-json-generated", "batch-json", secure=False, baselines="generated"),
     # The SDK baselines data and model quality on JSON lines too; Clarify baselines need a content
     # template for JSON, outside this comparison.
-    Case("jsonl-baseline-generated", "endpoint", secure=False, baselines="generated", training_format="jsonl",
-         monitors=("data_quality", "model_quality")),
+    Case(
+        "jsonl-baseline-generated",
+        "endpoint",
+        secure=False,
+        baselines="generated",
+        training_format="jsonl",
+        monitors=("data_quality", "model_quality"),
+    ),
 )
 
 
@@ -117,7 +131,8 @@ def generated_baseline_prefix(monitor: str) -> str:
 
 
 def staging_prefix(monitor: str) -> str:
-    """Where the project's baseline jobs write before a completed run is promoted (<baseline_output>/staging/<monitor>/<job>)."""
+    """Where the project's baseline jobs write before a completed run is promoted
+    (<baseline_output>/staging/<monitor>/<job>)."""
     return s3("churn/generated-baselines/staging", monitor)
 
 
@@ -144,7 +159,9 @@ def extras(case: Case, monitor: str) -> dict:
     if monitor in EXCLUDE_FEATURES:
         values["exclude_features_attribute"] = EXCLUDE_FEATURES[monitor]
     if monitor in PROCESSOR_SCRIPTS:
-        values["record_preprocessor_source_uri"], values["post_analytics_processor_source_uri"] = PROCESSOR_SCRIPTS[monitor]
+        values["record_preprocessor_source_uri"], values["post_analytics_processor_source_uri"] = PROCESSOR_SCRIPTS[
+            monitor
+        ]
     return values
 
 
@@ -186,32 +203,57 @@ def project_config(case: Case) -> dict:
         for attribute, value in extras(case, monitor).items():
             if f"{monitor}_{attribute}" in PARAMETERS:
                 config[f"{monitor}_{attribute}"] = value
-    config = {k: v for k, v in config.items()
-              if not any(k.startswith(m) for m in ALL_MONITORS if m not in case.monitors)}
+    config = {
+        k: v for k, v in config.items() if not any(k.startswith(m) for m in ALL_MONITORS if m not in case.monitors)
+    }
     if case.secure:
-        config.update(kms_key_id=KMS_ALIAS, enable_inter_container_traffic_encryption=True,
-                      subnet_ids=list(SUBNETS), security_group_id=SECURITY_GROUP)
+        config.update(
+            kms_key_id=KMS_ALIAS,
+            enable_inter_container_traffic_encryption=True,
+            subnet_ids=list(SUBNETS),
+            security_group_id=SECURITY_GROUP,
+        )
     if case.baselines == "generated":
         config.update(
             baseline_training_data_s3_uri=training_data_uri(case),
             baseline_output_data_s3_uri=baseline_output_root(),
             baseline_lambda_image_uri=f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/baseline-lambda:v1",
-            baseline_instance_type=INSTANCE_TYPE, baseline_instance_count=INSTANCE_COUNT,
-            baseline_volume_size_gb=VOLUME_GB, baseline_max_runtime_seconds=MAX_RUNTIME,
+            baseline_instance_type=INSTANCE_TYPE,
+            baseline_instance_count=INSTANCE_COUNT,
+            baseline_volume_size_gb=VOLUME_GB,
+            baseline_max_runtime_seconds=MAX_RUNTIME,
         )
         if "model_quality" in case.monitors:
             # The baseline dataset's own columns (the monitor's attributes describe the captured output).
-            config.update({f"model_quality_baseline_{column}": MQ_BASELINE_COLUMNS[attribute]
-                           for column, attribute in MQ_BASELINE_COLUMN_SETTINGS.items()})
+            config.update(
+                {
+                    f"model_quality_baseline_{column}": MQ_BASELINE_COLUMNS[attribute]
+                    for column, attribute in MQ_BASELINE_COLUMN_SETTINGS.items()
+                }
+            )
         if case.training_format == "jsonl":
-            config.update({f"{monitor}_baseline_dataset_format": "json_lines"
-                           for monitor in ("data_quality", "model_quality") if monitor in case.monitors})
+            config.update(
+                {
+                    f"{monitor}_baseline_dataset_format": "json_lines"
+                    for monitor in ("data_quality", "model_quality")
+                    if monitor in case.monitors
+                }
+            )
         # The model Clarify deploys to its shadow endpoint (the SDK's ModelConfig.model_name, both baselines;
         # the explainability monitor's analysis config names it too).
-        clarify = {"label_header": LABEL, "headers": list(HEADERS), "dataset_type": "text/csv", "model_name": MODEL_NAME}
+        clarify = {
+            "label_header": LABEL,
+            "headers": list(HEADERS),
+            "dataset_type": "text/csv",
+            "model_name": MODEL_NAME,
+        }
         if "model_bias" in case.monitors:
-            config["baseline_model_bias_params"] = {**clarify, "facet_name": FACET, "facet_values": list(FACET_VALUES),
-                                                    "label_values": list(LABEL_VALUES)}
+            config["baseline_model_bias_params"] = {
+                **clarify,
+                "facet_name": FACET,
+                "facet_values": list(FACET_VALUES),
+                "label_values": list(LABEL_VALUES),
+            }
         if "model_explainability" in case.monitors:
             config["baseline_model_explainability_params"] = dict(clarify)
     return config

@@ -52,11 +52,17 @@ def synthesize(cases: tuple[Case, ...], outdir: Path) -> dict[str, tuple[dict, P
 
     folders = synth([validate(m.project_config(case)) for case in cases], outdir)
     by_name = {folder.name: folder for folder in folders}
-    return {case.id: (json.loads((by_name[m.project_config(case)["stack_name"]] / "cdk.tf.json").read_text()),
-                      by_name[m.project_config(case)["stack_name"]]) for case in cases}
+    return {
+        case.id: (
+            json.loads((by_name[m.project_config(case)["stack_name"]] / "cdk.tf.json").read_text()),
+            by_name[m.project_config(case)["stack_name"]],
+        )
+        for case in cases
+    }
 
 
 # --------------------------------------------------------------------------- Terraform references
+
 
 def _resolver(tf: dict):
     names = {}
@@ -65,13 +71,21 @@ def _resolver(tf: dict):
             for attr in ("name", "job_definition_name", "key", "bucket"):
                 if isinstance(attrs.get(attr), str):
                     names[f"{rtype}.{logical}.{attr}"] = attrs[attr]
-    images = {logical: f"{IMAGE_REGISTRY}/{attrs['repository_name']}:{attrs['image_tag']}"
-              for logical, attrs in tf.get("data", {}).get("aws_sagemaker_prebuilt_ecr_image", {}).items()}
+    images = {
+        logical: f"{IMAGE_REGISTRY}/{attrs['repository_name']}:{attrs['image_tag']}"
+        for logical, attrs in tf.get("data", {}).get("aws_sagemaker_prebuilt_ecr_image", {}).items()
+    }
     rules = [
         (re.compile(r"\$\{aws_iam_role\.monitoring_role[A-Za-z0-9_]*\.arn\}"), lambda _: m.ROLE_ARN),
         (re.compile(r"\$\{data\.aws_kms_key\.[A-Za-z0-9_]+\.arn\}"), lambda _: m.KMS_KEY_ARN),
-        (re.compile(r"\$\{data\.aws_sagemaker_prebuilt_ecr_image\.([A-Za-z0-9_]+)\.registry_path\}"), lambda g: images[g.group(1)]),
-        (re.compile(r"\$\{([a-z_]+\.[A-Za-z0-9_]+\.(?:name|job_definition_name|key|bucket))\}"), lambda g: names[g.group(1)]),
+        (
+            re.compile(r"\$\{data\.aws_sagemaker_prebuilt_ecr_image\.([A-Za-z0-9_]+)\.registry_path\}"),
+            lambda g: images[g.group(1)],
+        ),
+        (
+            re.compile(r"\$\{([a-z_]+\.[A-Za-z0-9_]+\.(?:name|job_definition_name|key|bucket))\}"),
+            lambda g: names[g.group(1)],
+        ),
     ]
 
     def resolve(value: Any) -> Any:
@@ -132,6 +146,7 @@ def terraform_requests(tf: dict) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- baseline Lambda
 
+
 def _lambda_modules():
     lambda_dir = str(REPO / "lambda_image")
     if lambda_dir not in sys.path:
@@ -148,8 +163,11 @@ def baseline_requests(case: Case, tf: dict, recorder: Recorder) -> dict[str, Any
     from monitors.settings.config import validate
 
     event_validation, sagemaker_baseline = _lambda_modules()
-    [function] = [f for f in tf["resource"]["aws_lambda_function"].values()
-                  if "SAGEMAKER_ROLE_ARN" in f.get("environment", {}).get("variables", {})]
+    [function] = [
+        f
+        for f in tf["resource"]["aws_lambda_function"].values()
+        if "SAGEMAKER_ROLE_ARN" in f.get("environment", {}).get("variables", {})
+    ]
     environment = _resolver(tf)(function["environment"]["variables"])
     runtime = event_validation.RuntimeSettings.from_env(environment)
     settings = validate(m.project_config(case))
@@ -161,6 +179,7 @@ def baseline_requests(case: Case, tf: dict, recorder: Recorder) -> dict[str, Any
 
 
 # --------------------------------------------------------------------------- analysis config files
+
 
 def _s3_objects(tf: dict, stack_dir: Path) -> dict[str, dict]:
     """{s3 uri: {"content": parsed JSON, "upload": encryption arguments}} of the stack's aws_s3_object resources."""
@@ -203,7 +222,11 @@ def analysis_configs(case: Case, tf: dict, stack_dir: Path, requests: dict[str, 
             # Immutable when its key changes with its content or names its job definition (which does).
             key = uri.removeprefix("s3://").split("/", 1)[1]
             immutable = job_name in key or re.search(r"[0-9a-f]{8,}", key)
-            entry = {"uri": uri, **objects[uri], "lifetime": LIFETIME_IMMUTABLE if immutable else LIFETIME_OBJECT_SHARED}
+            entry = {
+                "uri": uri,
+                **objects[uri],
+                "lifetime": LIFETIME_IMMUTABLE if immutable else LIFETIME_OBJECT_SHARED,
+            }
         elif baseline_job_config is not None and uri == baseline_job_config["uri"]:
             entry = {**baseline_job_config, "lifetime": LIFETIME_BASELINE_RUN}
         elif case.baselines == "given" and uri.startswith(m.given_baseline_prefix(monitor)):

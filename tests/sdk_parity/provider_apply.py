@@ -59,7 +59,7 @@ class RecordingProxy:
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def __enter__(self) -> "RecordingProxy":
+    def __enter__(self) -> RecordingProxy:
         self.thread.start()
         return self
 
@@ -73,14 +73,19 @@ def data_quality_document(tf: dict) -> dict:
     resolve = _resolver(tf)
     resources = tf["resource"]
     [(name, definition)] = resources["aws_sagemaker_data_quality_job_definition"].items()
-    [(schedule_name, schedule)] = [(k, v) for k, v in resources["aws_sagemaker_monitoring_schedule"].items()
-                                   if v["monitoring_schedule_config"]["monitoring_type"] == "DataQuality"]
+    [(schedule_name, schedule)] = [
+        (k, v)
+        for k, v in resources["aws_sagemaker_monitoring_schedule"].items()
+        if v["monitoring_schedule_config"]["monitoring_type"] == "DataQuality"
+    ]
     strip = ("//", "lifecycle", "depends_on")  # ordering on resources left out here (the role's policy)
     provider = {k: v for k, v in tf["provider"]["aws"][0].items() if k == "default_tags"}
     return {
         "provider": {"aws": [provider]},
         "resource": {
-            "aws_sagemaker_data_quality_job_definition": {name: resolve({k: v for k, v in definition.items() if k not in strip})},
+            "aws_sagemaker_data_quality_job_definition": {
+                name: resolve({k: v for k, v in definition.items() if k not in strip})
+            },
             # keeps its reference to the definition, as in the stack
             "aws_sagemaker_monitoring_schedule": {schedule_name: {k: v for k, v in schedule.items() if k not in strip}},
         },

@@ -23,8 +23,12 @@ from sdk_parity import compare, matrix  # noqa: E402
 from sdk_parity.capture import Recorder  # noqa: E402
 
 AWS_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": matrix.REGION,
-    "AWS_REGION": matrix.REGION, "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": matrix.REGION,
+    "AWS_REGION": matrix.REGION,
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     "SAGEMAKER_SUPPRESS_V2_WARNING": "1",
 }
 CLEARED = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
@@ -89,8 +93,16 @@ def main(argv: list[str]) -> int:
     finally:
         server.stop()
     if "--requests" in argv:
-        print(json.dumps({case: {"sdk": compare.normalize(s), "project": compare.normalize(p)}
-                          for case, (s, p) in results.items()}, indent=1, default=str))
+        print(
+            json.dumps(
+                {
+                    case: {"sdk": compare.normalize(s), "project": compare.normalize(p)}
+                    for case, (s, p) in results.items()
+                },
+                indent=1,
+                default=str,
+            )
+        )
     else:
         known = compare.expand(compare.load_known()) if compare.KNOWN_DIFFERENCES.exists() else {}
         print(compare.as_yaml_entries(all_differences(results), known))
