@@ -33,7 +33,7 @@ from cdktf import AssetType, TerraformAsset
 from constructs import Construct
 
 from monitors.constructs.aws_bindings import aws
-from monitors.constructs.iam import AccountContext, ServiceRole, Statement, service_endpoint
+from monitors.constructs.iam import TRACING, AccountContext, ServiceRole, Statement, service_endpoint
 from monitors.constructs.json_documents import json_document
 from monitors.monitor_types.base import Alarm, MonitorType, MonitorView
 from monitors.naming import bounded_name
@@ -151,7 +151,7 @@ class Alerts(Construct):
                 (f"arn:{p}:sagemaker:{r}:{a}:processing-job/*",),
             ),
             Statement("PublishAlerts", ("sns:Publish",), (self.topic_policy_arn,)),
-            Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",)),
+            TRACING,
         ]
         if config.kms_key_arn:
             # Publishing to an encrypted topic: SNS calls KMS with the publisher's credentials.

@@ -15,6 +15,7 @@ from monitors.constructs.aws_bindings import aws
 from monitors.constructs.generic import GenericProvider, GenericResource
 from monitors.constructs.iam import (
     LOG_DELIVERY_ACTIONS,
+    TRACING,
     AccountContext,
     ServiceRole,
     Statement,
@@ -151,7 +152,7 @@ class BaselineGeneration(Construct):
                 (bucket_arn,),
                 (("StringLike", "s3:prefix", s3_list_prefixes([g.training_data_s3_uri, baseline_output_prefix])),),
             ),
-            Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",)),
+            TRACING,
         ]
         if config.kms_key_arn:
             # The Lambda reads and promotes SSE-KMS baseline objects through S3 only; DescribeKey (metadata only) stays
@@ -222,7 +223,7 @@ class BaselineGeneration(Construct):
                 Statement("InvokeBaselineLambdaOnly", ("lambda:InvokeFunction",), (function_arn, f"{function_arn}:*")),
                 # Log delivery and X-Ray APIs have no resource-level permissions.
                 Statement("DeliverLogs", LOG_DELIVERY_ACTIONS, ("*",)),
-                Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",)),
+                TRACING,
             ],
         )
         timeout = g.max_runtime_seconds + 1800  # job runtime plus start-up and polling slack

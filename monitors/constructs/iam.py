@@ -60,6 +60,10 @@ class Statement:
         return out
 
 
+# Lambda and Step Functions X-Ray tracing: the X-Ray APIs have no resource-level permissions.
+TRACING = Statement("Tracing", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",))
+
+
 @dataclass(frozen=True)
 class AccountContext:
     """Terraform expressions (or literals) the ARNs are built from."""

@@ -31,7 +31,6 @@ from monitors.settings.model import (
     SettingsProblems,
     derived_stack_name,
     flat_location,
-    nest,
 )
 from monitors.settings.rules import settings_warnings
 from monitors.tooling import yaml_source
@@ -354,7 +353,8 @@ def _cross_checked(values: dict[str, Any], bad: set[str]) -> tuple[Settings, lis
     events' (the baseline Lambda's validator run at synth time). Raises ValidationError for parameters that break
     their own rule."""
     try:
-        settings, problems = Settings.model_validate(nest(values), context={"bad_fields": bad}), []
+        # Settings nests the flat names itself.
+        settings, problems = Settings.model_validate(values, context={"bad_fields": bad}), []
     except SettingsProblems as exc:
         assert exc.settings is not None
         settings, problems = exc.settings, list(exc.problems)
