@@ -154,17 +154,13 @@ class MonitorType:
     """What distinguishes one monitor type: its facts, its options model and its builders."""
 
     name: str  # data_quality: the flat parameters' prefix, the construct id, the baseline event's monitor_type
-    monitoring_type: str  # the schedule's MonitoringType
     # Two short forms, each kept as it is because both appear in names that already exist in accounts:
     resource_short_name: str  # job definition, schedule, EventBridge target and run-on-deploy execution names
     baseline_job_short_name: str  # the baseline Lambda's processing job names (lambda_image keeps its own copy)
-    image: Literal["analyzer", "clarify"]  # the container image the job runs
     provider: Literal["aws", "awscc"]  # the Terraform provider that has its job definition resource
-    job_definition_resource: str  # that resource type
-    options: type[MonitorOptions]  # its settings model
+    options: type[MonitorOptions]  # its settings model (its mixins decide image and needs_ground_truth)
     build_payload: Callable[[MonitorJob, MonitorInputs, str], Any]  # its job definition's payload
     baseline_files: Mapping[str, str]  # role ("constraints", ...) -> file the monitor reads from its baseline prefix
-    needs_ground_truth: bool  # the job merges ground truth labels (a <name>_ground_truth_s3_uri is required)
     metrics: str  # CloudWatch namespace suffix (see metric_namespace)
     baseline_param_fields: frozenset[str]  # the fields its baseline_<name>_params may give
     # A Clarify monitor with a generated baseline reads an analysis configuration written from its baseline's
@@ -175,6 +171,26 @@ class MonitorType:
     @property
     def title(self) -> str:
         return self.name.replace("_", " ")
+
+    @property
+    def monitoring_type(self) -> str:
+        """The schedule's MonitoringType (DataQuality, ...)."""
+        return "".join(word.capitalize() for word in self.name.split("_"))
+
+    @property
+    def job_definition_resource(self) -> str:
+        """The Terraform resource type of its job definition."""
+        return f"{self.provider}_sagemaker_{self.name}_job_definition"
+
+    @property
+    def image(self) -> Literal["analyzer", "clarify"]:
+        """The container image the job runs: the model monitor analyzer, or Clarify."""
+        return "analyzer" if issubclass(self.options, AnalyzerOptions) else "clarify"
+
+    @property
+    def needs_ground_truth(self) -> bool:
+        """The job merges ground truth labels (a <name>_ground_truth_s3_uri is required)."""
+        return issubclass(self.options, GroundTruthOptions)
 
     def has(self, option: str) -> bool:
         return option in self.options.model_fields

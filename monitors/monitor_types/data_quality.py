@@ -82,16 +82,12 @@ def payload(job: MonitorJob, inputs: MonitorInputs, name: str) -> dict[str, Any]
 
 SPEC = MonitorType(
     name="data_quality",
-    monitoring_type="DataQuality",
     resource_short_name="dq",
     baseline_job_short_name="dq",
-    image="analyzer",
     provider="aws",
-    job_definition_resource="aws_sagemaker_data_quality_job_definition",
     options=DataQualityOptions,
     build_payload=payload,
     baseline_files=MappingProxyType({"statistics": "statistics.json", "constraints": "constraints.json"}),
-    needs_ground_truth=False,
     metrics="data-metrics",
     baseline_param_fields=COMMON_BASELINE_PARAM_FIELDS,
 )

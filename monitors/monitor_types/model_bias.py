@@ -20,13 +20,7 @@ from monitors.monitor_types.base import (
     PredictionOptions,
 )
 from monitors.payloads import awscc_shapes as shapes
-from monitors.payloads.common import (
-    MonitorInputs,
-    MonitorJob,
-    awscc_config,
-    clarify_app_specification,
-    ground_truth_job_input,
-)
+from monitors.payloads.common import clarify_payload
 from monitors.settings.fields import alarm_key, param
 
 # Clarify bias metric short names by stage ("Measure Pre-training Bias", "Measure Post-training Data and
@@ -100,29 +94,14 @@ def analysis_config(params: Any) -> dict:
     }
 
 
-def payload(job: MonitorJob, inputs: MonitorInputs, name: str) -> shapes.ModelBiasJobDefinitionConfig:
-    return awscc_config(
-        job,
-        inputs,
-        name,
-        shapes.ModelBiasJobDefinitionConfig,
-        app_specification=clarify_app_specification(job, inputs),
-        job_input=ground_truth_job_input(job),
-    )
-
-
 SPEC = MonitorType(
     name="model_bias",
-    monitoring_type="ModelBias",
     resource_short_name="bias",
     baseline_job_short_name="mb",
-    image="clarify",
     provider="awscc",
-    job_definition_resource="awscc_sagemaker_model_bias_job_definition",
     options=ModelBiasOptions,
-    build_payload=payload,
+    build_payload=clarify_payload(shapes.ModelBiasJobDefinitionConfig),
     baseline_files=CLARIFY_BASELINE_FILES,
-    needs_ground_truth=True,
     metrics="bias-metrics",
     baseline_param_fields=COMMON_BASELINE_PARAM_FIELDS
     | CLARIFY_BASELINE_PARAM_FIELDS

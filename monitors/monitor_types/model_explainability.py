@@ -20,7 +20,7 @@ from monitors.monitor_types.base import (
     PredictionOptions,
 )
 from monitors.payloads import awscc_shapes as shapes
-from monitors.payloads.common import MonitorInputs, MonitorJob, awscc_config, clarify_app_specification, job_input
+from monitors.payloads.common import clarify_payload
 from monitors.settings.fields import Feature, alarm_key, param
 
 # Feature attribution metrics ("CloudWatch Metrics for Feature Drift Analysis": clarify-feature-attribute-drift-cw):
@@ -96,29 +96,14 @@ def analysis_config(params: Any) -> dict:
     }
 
 
-def payload(job: MonitorJob, inputs: MonitorInputs, name: str) -> shapes.ModelExplainabilityJobDefinitionConfig:
-    return awscc_config(
-        job,
-        inputs,
-        name,
-        shapes.ModelExplainabilityJobDefinitionConfig,
-        app_specification=clarify_app_specification(job, inputs),
-        job_input=shapes.EndpointJobInput(**job_input(job)),
-    )
-
-
 SPEC = MonitorType(
     name="model_explainability",
-    monitoring_type="ModelExplainability",
     resource_short_name="expl",
     baseline_job_short_name="me",
-    image="clarify",
     provider="awscc",
-    job_definition_resource="awscc_sagemaker_model_explainability_job_definition",
     options=ModelExplainabilityOptions,
-    build_payload=payload,
+    build_payload=clarify_payload(shapes.ModelExplainabilityJobDefinitionConfig),
     baseline_files=CLARIFY_BASELINE_FILES,
-    needs_ground_truth=False,
     metrics="explainability-metrics",
     baseline_param_fields=COMMON_BASELINE_PARAM_FIELDS
     | CLARIFY_BASELINE_PARAM_FIELDS

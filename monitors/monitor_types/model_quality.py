@@ -23,7 +23,6 @@ from monitors.payloads.common import (
     MonitorInputs,
     MonitorJob,
     awscc_config,
-    ground_truth_job_input,
     metrics_environment,
 )
 from monitors.settings.fields import Attribute, alarm_key, param
@@ -132,22 +131,17 @@ def payload(job: MonitorJob, inputs: MonitorInputs, name: str) -> shapes.ModelQu
             record_preprocessor_source_uri=options.record_preprocessor_source_uri,
             post_analytics_processor_source_uri=options.post_analytics_processor_source_uri,
         ),
-        job_input=ground_truth_job_input(job),
     )
 
 
 SPEC = MonitorType(
     name="model_quality",
-    monitoring_type="ModelQuality",
     resource_short_name="mq",
     baseline_job_short_name="mq",
-    image="analyzer",
     provider="awscc",
-    job_definition_resource="awscc_sagemaker_model_quality_job_definition",
     options=ModelQualityOptions,
     build_payload=payload,
     baseline_files=MappingProxyType({"constraints": "constraints.json"}),
-    needs_ground_truth=True,
     metrics="model-metrics",
     baseline_param_fields=COMMON_BASELINE_PARAM_FIELDS
     | {

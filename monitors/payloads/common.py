@@ -7,6 +7,7 @@ own payload from these.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,12 +123,16 @@ def awscc_config(
     config_type: type[shapes.JobDefinitionConfig],
     *,
     app_specification: object,
-    job_input: object,
 ) -> Any:
-    """The shape the three awscc job definitions share; only the app specification and input differ. Their
-    attribute names start with the monitor type (the CloudFormation schemas' property names)."""
+    """The shape the three awscc job definitions share; only the app specification differs, and the job input by
+    whether the type merges ground truth. Their attribute names start with the monitor type (the CloudFormation
+    schemas' property names)."""
     common = common_blocks(job, inputs)
     prefix = job.monitor.name
+    if job.monitor.spec.needs_ground_truth:
+        monitor_input: object = ground_truth_job_input(job)
+    else:
+        monitor_input = shapes.EndpointJobInput(**job_input(job))
     return config_type(
         job_definition_name=name,
         role_arn=inputs.role_arn,
@@ -137,7 +142,7 @@ def awscc_config(
         tags=tuple(shapes.Tag(k, v) for k, v in job.endpoint.tags.items()),
         **{
             f"{prefix}_app_specification": app_specification,
-            f"{prefix}_job_input": job_input,
+            f"{prefix}_job_input": monitor_input,
             f"{prefix}_job_output_config": common["output"],
             f"{prefix}_baseline_config": shapes.BaselineConfig(
                 shapes.ConstraintsResource(baseline_uri(job, "constraints"))
@@ -150,3 +155,12 @@ def clarify_app_specification(job: MonitorJob, inputs: MonitorInputs) -> shapes.
     return shapes.ClarifyAppSpecification(
         image_uri=inputs.image_uri, config_uri=baseline_uri(job, "config"), environment=metrics_environment(job.monitor)
     )
+
+
+def clarify_payload(config_type: type[shapes.JobDefinitionConfig]) -> Callable[[MonitorJob, MonitorInputs, str], Any]:
+    """The payload builder of a Clarify monitor type (bias, explainability): Clarify's app specification."""
+
+    def payload(job: MonitorJob, inputs: MonitorInputs, name: str) -> Any:
+        return awscc_config(job, inputs, name, config_type, app_specification=clarify_app_specification(job, inputs))
+
+    return payload
