@@ -91,7 +91,10 @@ model bias and model explainability schedules, a least-privilege role, and optio
 alerts. Give your parameters as a file (--config: flat YAML/JSON or a SeedFarmer manifest) or as
 SEEDFARMER_PARAMETER_* environment variables; then run `terraform init` and `terraform apply` in the stack folder
 the synth prints. Bad parameters are all reported at once (exit 2) and nothing is written."""
-EPILOG = "Parameters: README.md, section Parameters. Exit codes: 0 written, 2 bad input, 130/143 interrupted."
+EPILOG = (
+    "Parameters: README.md, section Parameters. Exit codes: 0 written (or valid, with --check), 2 bad input, "
+    "130/143 interrupted."
+)
 
 
 def version() -> str:
@@ -128,6 +131,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="output folder (default: cdktf.out, or CDKTF_OUTDIR when run by `cdktf synth`)",
     )
     parser.add_argument(
+        "--check",
+        action="store_true",
+        help="validate the configuration and write nothing (exit 0 valid, 2 bad input)",
+    )
+    parser.add_argument(
+        "--schema",
+        action="store_true",
+        help="print the configuration's JSON Schema (flat parameter names, descriptions, defaults) for editors",
+    )
+    parser.add_argument(
         "--hcl",
         action="store_true",
         default=os.environ.get("SYNTH_HCL_OUTPUT") in ("true", "1"),
@@ -145,6 +158,14 @@ def main(argv: list[str] | None = None) -> int:
         atexit.register(_at_exit)
         args = parse_args(argv)
         _SIGNALS["outdir"] = args.outdir
+        if args.schema:
+            from monitors.tooling.schema import schema_text
+
+            sys.stdout.write(schema_text())
+            return 0
+        from monitors.tooling.node import use_project_node
+
+        use_project_node(HERE, os.environ)  # before jsii starts: the project's Node 22, no end-of-life banner
         return _synth(args)
     except Interrupted as exc:
         for signum in SIGNAL_EXIT:  # a second signal while the line is printed is not a traceback
@@ -182,6 +203,11 @@ def _synth(args: argparse.Namespace) -> int:
         return 2
     for line in warnings:
         print(line, file=sys.stderr)
+    if args.check:
+        from monitors.tooling.schema import check_summary
+
+        print(check_summary(plans), file=sys.stderr)
+        return 0
 
     # cdktf's own HCL renderer (Node side, on when SYNTH_HCL_OUTPUT is set) drops parts of the stack; ours writes it.
     os.environ.pop("SYNTH_HCL_OUTPUT", None)

@@ -61,3 +61,12 @@ def deployment_stack_name(
     name = f"{head}{tail}".lower()
     # A stack name starts with a letter (SeedFarmer names may start with a digit).
     return name if name[:1].isalpha() else bounded_name(DEFAULT_STACK_PREFIX, name, max_length=DEFAULT_STACK_NAME_MAX)
+
+
+def cloud_workspace_name(pattern: str | None, stack_name: str, endpoint_name: str | None) -> str:
+    """The Terraform Cloud workspace of one stack: tfc_workspace_name with its placeholders replaced; unset, the stack
+    name (one workspace per stack, as the S3 backend's default key is one state per stack). endpoint_name: the stack's
+    one endpoint (None for a fleet's shared stack, where {endpoint_name} is refused)."""
+    name = pattern or "{stack_name}"
+    name = name.replace("{stack_name}", stack_name)
+    return name if endpoint_name is None else name.replace("{endpoint_name}", endpoint_name)

@@ -224,7 +224,7 @@ CASES = [
     (
         "cloud backend both workspaces",
         {"backend": "cloud", "tfc_organization": "o", "tfc_workspace_name": "w", "tfc_workspace_tags": ["t"]},
-        "tfc_workspace_name: backend cloud needs exactly one of tfc_workspace_name or tfc_workspace_tags",
+        "tfc_workspace_name: give tfc_workspace_name or tfc_workspace_tags, not both",
     ),
     (
         "absolute state path",

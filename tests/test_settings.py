@@ -115,8 +115,9 @@ def test_minimal_config_defaults_are_the_seeds():
         ({"backend": "s3"}, "backend_s3_bucket: is required when backend is s3"),
         ({"backend": "cloud"}, "tfc_organization: is required when backend is cloud"),
         (
-            {"backend": "cloud", "tfc_organization": "acme"},
-            "tfc_workspace_name: backend cloud needs exactly one of tfc_workspace_name or tfc_workspace_tags",
+            {"backend": "cloud", "tfc_organization": "acme", "tfc_workspace_name": "w", "tfc_workspace_tags": ["t"]},
+            "tfc_workspace_name: give tfc_workspace_name or tfc_workspace_tags, not both (neither: the workspace is "
+            "named after the stack)",
         ),
         ({"backend_local_path": "/abs/terraform.tfstate"}, "backend_local_path: must be a relative path"),
         ({"backend": "consul"}, "backend: Input should be 'local', 's3' or 'cloud'"),

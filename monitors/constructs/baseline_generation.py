@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,9 +27,9 @@ from monitors.constructs.json_documents import encoded, json_document, json_loca
 from monitors.monitor_types import MONITORS
 from monitors.naming import bounded_name, content_hash
 from monitors.settings.views import BaselineGenerationSettings, EndpointSettings
+from monitors.tooling.lambda_image import LAMBDA_IMAGE_DIR, lambda_image_hash, source_files
 from monitors.tooling.staging import staging_dir
 
-LAMBDA_IMAGE_DIR = Path(__file__).resolve().parents[2] / "lambda_image"
 DOCKER_SOURCE = "kreuzwerker/docker"
 DOCKER_VERSION_CONSTRAINT = ">= 3.0.0, < 4.0.0"
 IMAGES_KEPT = 5
@@ -40,34 +39,14 @@ RUN_ON_DEPLOY_STARTED = '${try(jsondecode(self.result).status, "") == "STARTED"}
 RUN_ON_DEPLOY_ERROR = "Baseline generation did not start on deploy: ${try(jsondecode(self.result).error, self.result)}"
 
 
-# lambda_image/alerts/ is the alert checker, deployed as its own zip (monitors/constructs/alerts.py), not in the image.
-NOT_IN_IMAGE = ("__pycache__", "alerts")
-
-
-def _source_files(directory: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in directory.rglob("*")
-        if p.is_file() and not set(p.relative_to(directory).parts) & set(NOT_IN_IMAGE) and p.suffix != ".pyc"
-    )
-
-
 def staged_lambda_image() -> Path:
     """A clean copy of lambda_image/ (no __pycache__ left by tests), so the asset is the same everywhere."""
     staging = staging_dir("lambda-image-")
-    for path in _source_files(LAMBDA_IMAGE_DIR):
+    for path in source_files(LAMBDA_IMAGE_DIR):
         target = staging / path.relative_to(LAMBDA_IMAGE_DIR)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
     return staging
-
-
-def lambda_image_hash(directory: Path = LAMBDA_IMAGE_DIR) -> str:
-    """Content hash of every file under lambda_image/ (paths and bytes; no timestamps): the image tag."""
-    digest = hashlib.sha256()
-    for path in _source_files(directory):
-        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True)

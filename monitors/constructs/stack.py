@@ -12,6 +12,7 @@ from monitors.constructs.aws_bindings import aws
 from monitors.constructs.awscc import AwsccProvider
 from monitors.constructs.construct import EndpointMonitoring, SageMakerModelMonitoring, needs_awscc
 from monitors.constructs.iam import AccountContext
+from monitors.naming import cloud_workspace_name
 from monitors.settings.model import Settings
 from monitors.tooling.addresses import ReadableAddressStack
 from monitors.tooling.output import default_local_state_path
@@ -34,7 +35,7 @@ class MonitoringStack(ReadableAddressStack):
     def __init__(self, scope: Construct, plan: StackPlan) -> None:
         super().__init__(scope, plan.name)
         first = plan.endpoints[0]  # stack-level parameters are equal across a plan's endpoints (validated)
-        self._backend(first)
+        self._backend(first, grouped=plan.grouped)
         tags = first.resource_tags()
         aws("provider").AwsProvider(self, "aws", region=first.region, default_tags=[{"tags": tags}] if tags else None)
         self.add_override("terraform.required_providers.aws.source", "hashicorp/aws")
@@ -72,7 +73,7 @@ class MonitoringStack(ReadableAddressStack):
         self.add_moved_blocks()
 
     # ------------------------------------------------------------------------------------------
-    def _backend(self, settings: Settings) -> None:
+    def _backend(self, settings: Settings, *, grouped: bool) -> None:
         if settings.backend == "local":
             # Relative path: cdktf's default is absolute, which breaks byte-identical output across checkouts.
             # Terraform resolves it from the stack folder (cdktf.out/stacks/<stack>/), so the default lands
@@ -92,10 +93,16 @@ class MonitoringStack(ReadableAddressStack):
                 # S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend predates the option.
                 self.add_override("terraform.backend.s3.use_lockfile", True)
         elif settings.backend == "cloud":
+            # One workspace per stack: tfc_workspace_name with {stack_name}/{endpoint_name} replaced (unset: the
+            # stack's name), or the tagged workspaces the user selects from.
             workspaces = (
-                NamedCloudWorkspace(settings.tfc_workspace_name)
-                if settings.tfc_workspace_name
-                else TaggedCloudWorkspaces(list(settings.tfc_workspace_tags or []))
+                TaggedCloudWorkspaces(list(settings.tfc_workspace_tags))
+                if settings.tfc_workspace_tags
+                else NamedCloudWorkspace(
+                    cloud_workspace_name(
+                        settings.tfc_workspace_name, self.node.id, None if grouped else settings.endpoint_name
+                    )
+                )
             )
             assert settings.tfc_organization is not None  # validated: required when backend is cloud
             CloudBackend(

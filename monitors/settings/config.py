@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from monitors.monitor_types import MONITORS
-from monitors.naming import bounded_name
+from monitors.naming import bounded_name, cloud_workspace_name
 from monitors.settings.baseline_events import baseline_event_problems
 from monitors.settings.fields import did_you_mean, shorten
 from monitors.settings.model import (
@@ -420,6 +420,22 @@ def load_settings(config_path: Path | None, environ: Mapping[str, str] | None = 
     return settings, warnings + settings_warnings(settings)
 
 
+def _workspace(settings: Settings) -> str:
+    """The Terraform Cloud workspace of a stack of its own (a per-endpoint or flat configuration's stack)."""
+    return cloud_workspace_name(settings.tfc_workspace_name, settings.validated_stack_name, settings.endpoint_name)
+
+
+# How to give each per-endpoint stack its own state, per parameter that would share it.
+_UNSHARE = {
+    "stack_name": "set it per endpoint or leave it unset (default: derived per endpoint)",
+    "backend_s3_key": "set it per endpoint or leave it unset (default: <stack_name>/terraform.tfstate)",
+    "tfc_workspace_name": (
+        "put {stack_name} or {endpoint_name} in it (e.g. mm-{stack_name}), set it per endpoint, or leave it unset "
+        "(default: each stack's name)"
+    ),
+}
+
+
 @dataclass(frozen=True)
 class StackPlan:
     """One CDKTF stack and the endpoints it monitors; `grouped` when it holds a fleet's endpoints."""
@@ -457,6 +473,11 @@ def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None
     raw = {name: value for name, (value, _) in merged.items()}
     shared_stack = explicit_stack if explicit_stack is not None else derived_stack_name(raw, endpoint=False)
     problems = []
+    if not fleet.stack_per_endpoint and "{endpoint_name}" in str(merged.get("tfc_workspace_name", ("", ""))[0]):
+        problems.append(
+            "tfc_workspace_name: {endpoint_name} needs a stack per endpoint; with stack_per_endpoint false the "
+            "endpoints share one stack and one workspace (use {stack_name})"
+        )
     endpoints: list[Settings] = []
     seen: dict[str, int] = {}
     derived_names: dict[str, tuple[int, str]] = {}
@@ -513,15 +534,25 @@ def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None
                 "backend_s3_key",
                 lambda s: (s.backend_s3_bucket, s.backend_s3_key) if s.backend == "s3" and s.backend_s3_key else None,
             ),
-            ("tfc_workspace_name", lambda s: s.tfc_workspace_name if s.backend == "cloud" else None),
+            (
+                "tfc_workspace_name",
+                lambda s: (
+                    (s.tfc_hostname, s.tfc_organization, _workspace(s))
+                    if s.backend == "cloud" and not s.tfc_workspace_tags
+                    else None
+                ),
+            ),
         ):
             shared = [shared_by(s) for s in endpoints if shared_by(s) is not None]
             if len(set(shared)) != len(shared):
-                problems.append(
-                    f"{field}: the per-endpoint stacks would share it (and their state); set it per endpoint or "
-                    f"leave it to the default"
-                )
+                problems.append(f"{field}: the per-endpoint stacks would share it (and their state); {_UNSHARE[field]}")
         if problems:
             raise ConfigError(problems)
+        if len(plans) > 1 and any(s.backend == "cloud" and s.tfc_workspace_tags for s in endpoints):
+            warnings.append(
+                "warning: tfc_workspace_tags: every stack of the fleet gets the same tags, so you select each "
+                "stack's own workspace (terraform workspace select, or TF_WORKSPACE) before its first init; "
+                "tfc_workspace_name with {stack_name} (or unset) names one workspace per stack instead"
+            )
         return plans, warnings
     return [StackPlan(str(shared_stack), tuple(endpoints), grouped=True)], warnings

@@ -265,10 +265,18 @@ class Settings(BaseModel):
     )
     tfc_organization: str | None = param(None, "Cloud backend: organization.", group="Terraform", stack_level=True)
     tfc_workspace_name: str | None = param(
-        None, "Cloud backend: workspace name (or use tfc_workspace_tags).", group="Terraform", stack_level=True
+        None,
+        "Cloud backend: workspace name; {stack_name} and {endpoint_name} in it are replaced by each stack's, e.g. "
+        "mm-{stack_name}: one workspace per stack of a fleet. Unset (and no tfc_workspace_tags): the stack name.",
+        group="Terraform",
+        stack_level=True,
     )
     tfc_workspace_tags: list[str] | None = param(
-        None, "Cloud backend: workspace tags (or use tfc_workspace_name).", group="Terraform", stack_level=True
+        None,
+        "Cloud backend: workspace tags instead of a name; you choose each stack's workspace among the tagged ones "
+        "(terraform workspace select, or TF_WORKSPACE).",
+        group="Terraform",
+        stack_level=True,
     )
     model_monitor_image_uri: EcrImage | None = param(
         None,

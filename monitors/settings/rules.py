@@ -20,6 +20,7 @@ from monitors.monitor_types.base import MonitorType
 from monitors.monitor_types.model_bias import METRICS as BIAS_METRICS
 from monitors.monitor_types.model_quality import BASELINE_COLUMNS
 from monitors.monitor_types.model_quality import METRICS as MODEL_QUALITY_METRICS
+from monitors.naming import cloud_workspace_name
 from monitors.settings.fields import BUCKET_NAME, S3_URI_RE, did_you_mean, offset_seconds, region_names, shorten
 
 if TYPE_CHECKING:
@@ -429,8 +430,11 @@ def _cloud_organization(settings: Settings, problem: Problem) -> None:
 
 @rule("tfc_workspace_name", "tfc_workspace_tags")
 def _cloud_workspace(settings: Settings, problem: Problem) -> None:
-    if settings.backend == "cloud" and bool(settings.tfc_workspace_name) == bool(settings.tfc_workspace_tags):
-        problem("tfc_workspace_name", "backend cloud needs exactly one of tfc_workspace_name or tfc_workspace_tags")
+    if settings.backend == "cloud" and settings.tfc_workspace_name and settings.tfc_workspace_tags:
+        problem(
+            "tfc_workspace_name",
+            "give tfc_workspace_name or tfc_workspace_tags, not both (neither: the workspace is named after the stack)",
+        )
 
 
 # Terraform Cloud/Enterprise names (organization and workspace settings pages): letters, digits, '-' and '_';
@@ -442,11 +446,18 @@ _TFC_NAME = re.compile(r"[A-Za-z0-9_-]+")
 def _cloud_names(settings: Settings, problem: Problem) -> None:
     for field, limit in (("tfc_organization", 90), ("tfc_workspace_name", 90)):
         value = settings.parameter(field)
-        if value is not None and (not _TFC_NAME.fullmatch(value) or len(value) > limit):
+        if value is None:
+            continue
+        name = value
+        if field == "tfc_workspace_name":  # {stack_name} and {endpoint_name} become this stack's names
+            name = cloud_workspace_name(value, settings.validated_stack_name, settings.endpoint_name)
+        if not _TFC_NAME.fullmatch(name) or len(name) > limit:
+            placeholders = " (besides {stack_name} and {endpoint_name})" if field == "tfc_workspace_name" else ""
+            resolved = f", {shorten(name)} for this stack" if name != value else ""
             problem(
                 field,
-                f"must be a Terraform Cloud name: letters, digits, '-' and '_', at most {limit} characters "
-                f"(got {shorten(value)})",
+                f"must be a Terraform Cloud name{placeholders}: letters, digits, '-' and '_', at most {limit} "
+                f"characters (got {shorten(value)}{resolved})",
             )
 
 
