@@ -46,6 +46,11 @@ def fleet_config(endpoints: int, *, stack_per_endpoint: bool, bucket: str = BUCK
                 f"{m}_output_s3_uri": f"{s3}/{name}/output/{m}/"
                 for m in ("data_quality", "model_quality", "model_bias", "model_explainability")
             },
+            # The Clarify baselines' own monitor configuration files (as before issue 20's generated ones).
+            **{
+                f"{m}_analysis_config_s3_uri": f"{s3}/{name}/baseline/{m}/analysis_config.json"
+                for m in ("model_bias", "model_explainability")
+            },
             "model_quality_ground_truth_s3_uri": f"{s3}/{name}/ground-truth/",
             "model_bias_ground_truth_s3_uri": f"{s3}/{name}/ground-truth/",
         }

@@ -28,9 +28,11 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 ACTIONS: Tuple[str, ...] = ("start", "check", "promote", "start_executions")
 PROBLEM_TYPES: Tuple[str, ...] = ("Regression", "BinaryClassification", "MulticlassClassification")
 AGG_METHODS: Tuple[str, ...] = ("mean_abs", "median", "mean_sq")
-# Only CSV is supported: JSON / JSON Lines datasets would also need a features JMESPath
-# and content templates for Clarify's shadow endpoint, which the event contract lacks.
-DATASET_TYPES: Tuple[str, ...] = ("text/csv",)
+# Clarify baseline datasets: CSV, or JSON Lines with the features' and the label's JMESPath (the SDK's
+# DataConfig(dataset_type=..., features=..., label=...)).
+DATASET_TYPES: Tuple[str, ...] = ("text/csv", "application/jsonlines")
+# What the model behind the endpoint takes and returns (the SDK's ModelConfig content_type / accept_type).
+MODEL_CONTENT_TYPES: Tuple[str, ...] = ("text/csv", "application/json", "application/jsonlines")
 # Baseline dataset formats of the Model Monitor analyzer (data/model quality): the SDK's DatasetFormat.csv(header=True),
 # DatasetFormat.json(lines=True) and DatasetFormat.json(lines=False).
 DATASET_FORMATS: Tuple[str, ...] = ("csv", "json_lines", "json")
@@ -272,17 +274,71 @@ class ModelQualityParams(ResourceParams):
 
 
 class _ClarifyParams(ResourceParams):
-    label_header: NonEmptyString = "label"
+    label_header: NonEmptyString = "label"  # a column name (text/csv) or a JMESPath (application/jsonlines)
     headers: NameList = "feature1,feature2,feature3,label"  # type: ignore[assignment]
     dataset_type: _one_of(DATASET_TYPES) = "text/csv"  # type: ignore[valid-type]
+    # JSON Lines datasets: the features' JMESPath in each line (the SDK's DataConfig features)
+    features: Optional[NonEmptyString] = None
+    # The model's request and response formats (the SDK's ModelConfig; content_type None: the dataset's type,
+    # accept_type None: the content type) and, for JSON, how a request is built from the features.
+    content_type: Optional[_one_of(MODEL_CONTENT_TYPES)] = None  # type: ignore[valid-type]
+    accept_type: Optional[_one_of(MODEL_CONTENT_TYPES)] = None  # type: ignore[valid-type]
+    content_template: Optional[NonEmptyString] = None
+    record_template: Optional[NonEmptyString] = None
+    # One header per score of the model output (the SDK's ModelPredictedLabelConfig label_headers)
+    label_headers: Optional[NameList] = None
+
+    @property
+    def model_content_type(self) -> str:
+        return self.content_type or self.dataset_type
+
+    @property
+    def model_accept_type(self) -> str:
+        return self.accept_type or self.model_content_type
+
+    @property
+    def feature_headers(self) -> List[str]:
+        """The headers without the label (what the SDK's explainability monitor keeps)."""
+        return [h for h in self.headers if h != self.label_header]
+
+    def _model_problems(self) -> List[Tuple[str, Any, str]]:
+        """The SDK's DataConfig / ModelConfig rules (which Clarify enforces at run time)."""
+        found: List[Tuple[str, Any, str]] = []
+        if self.dataset_type == "application/jsonlines" and self.features is None:
+            found.append(("features", None, "'{at}' is required when '{parent}.dataset_type' is "
+                                             "application/jsonlines: the JMESPath of the features in each line"))
+        if self.dataset_type == "text/csv" and self.features is not None:
+            found.append(("features", self.features, "'{at}' applies only to '{parent}.dataset_type' "
+                                                     "application/jsonlines (CSV columns are the headers)"))
+        content = self.model_content_type
+        template = self.content_template
+        placeholder = {"application/jsonlines": "$features", "application/json": "$record"}.get(content)
+        if placeholder is not None and (template is None or placeholder not in template):
+            what = "$features" if placeholder == "$features" else "$record or $records"
+            got = "it is missing" if template is None else f"got {_show(template)}"
+            found.append(("content_template", template, (
+                f"'{{at}}' is required when the model's content type is {content} and must contain the placeholder "
+                f"{what} ({got})")))
+        elif content == "text/csv" and template is not None:
+            found.append(("content_template", template, "'{at}' applies only to a JSON or JSON Lines model content type"))
+        if content == "application/json" and self.record_template is None:
+            found.append(("record_template", None, (
+                "'{at}' is required when the model's content type is application/json "
+                "(e.g. $features or $features_kvp)")))
+        elif content != "application/json" and self.record_template is not None:
+            found.append(("record_template", self.record_template,
+                          "'{at}' applies only to the model content type application/json"))
+        return found
 
     def _column_problems(self) -> List[Tuple[str, Any, str]]:
-        found = []
-        if self.label_header not in self.headers:
+        found = self._model_problems()
+        if self.dataset_type != "text/csv":
+            pass  # the label is a JMESPath into each line, not a header
+        elif self.label_header not in self.headers:
             found.append(("label_header", self.label_header, f"'{{at}}' {self.label_header!r} must be one of "
                                                              f"'{{parent}}.headers' ({', '.join(self.headers)})"))
         elif isinstance(getattr(self, "shap_baseline", None), list):
-            features = [h for h in self.headers if h != self.label_header]
+            features = self.feature_headers
             for i, row in enumerate(self.shap_baseline):  # type: ignore[attr-defined]
                 if len(row) != len(features):
                     found.append(("shap_baseline", self.shap_baseline, (  # type: ignore[attr-defined]
@@ -291,26 +347,65 @@ class _ClarifyParams(ResourceParams):
         return found
 
 
+class Facet(_Model):
+    """One sensitive attribute: its column (a header) and the values or the threshold of its sensitive group (None:
+    each value in turn), as the SDK's BiasConfig writes it (name_or_index, value_or_threshold)."""
+
+    name: NonEmptyString
+    values: Optional[ValueList] = None  # type: ignore[assignment]
+
+
 class ModelBiasParams(_ClarifyParams):
     monitor_type: ClassVar[str] = "model_bias"
 
     label_values: ValueList = "0,1"  # type: ignore[assignment]
     facet_name: NonEmptyString = "feature1"
     facet_values: Optional[ValueList] = "100,200"  # type: ignore[assignment]
+    # Several facets (the SDK's BiasConfig facet_name list): instead of facet_name/facet_values
+    facets: Optional[List[Facet]] = None
+    # The group column of the CDDL/CDDPL metrics (the SDK's BiasConfig group_name)
+    group_name: Optional[NonEmptyString] = None
     probability_threshold: Probability = 0.8
     model_name: Optional[ModelName] = None  # None: resolved from the endpoint at start time
     # Where the prediction is in the model output (the monitor's own attributes; ModelPredictedLabelConfig)
     inference_attribute: Optional[NonEmptyString] = None
     probability_attribute: Optional[NonEmptyString] = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _facets_or_facet_name(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and data.get("facets") is not None:
+            if not isinstance(data["facets"], list) or not data["facets"]:
+                raise _problem("'{at}.facets' must be a non-empty list of {name, values} objects "
+                               f"(got {_show(data['facets'])})")
+            given = [name for name in ("facet_name", "facet_values") if name in data]
+            if given:
+                raise _problem(f"'{{at}}.facets' replaces {' and '.join(repr(g) for g in given)}: give one or the other")
+        return data
+
+    @property
+    def facet_list(self) -> List["Facet"]:
+        """Every facet: ``facets``, or the one of ``facet_name``/``facet_values``."""
+        if self.facets is not None:
+            return list(self.facets)
+        return [Facet(name=self.facet_name, values=self.facet_values)]
+
     @model_validator(mode="after")
     def _columns_are_headers(self) -> "ModelBiasParams":
         found = self._column_problems()
-        if self.facet_name not in self.headers:
-            found.append(("facet_name", self.facet_name, f"'{{at}}' {self.facet_name!r} must be one of "
+        names = [facet.name for facet in self.facet_list]
+        for i, name in enumerate(names):
+            at = "facet_name" if self.facets is None else "facets"
+            where = "'{at}'" if self.facets is None else f"'{{at}}[{i}].name'"
+            if name not in self.headers:
+                found.append((at, name, f"{where} {name!r} must be one of '{{parent}}.headers' ({', '.join(self.headers)})"))
+            elif name == self.label_header:
+                found.append((at, name, f"{where} must not be the label column"))
+            elif name in names[:i]:
+                found.append((at, name, f"{where} {name!r} is given more than once"))
+        if self.group_name is not None and self.group_name not in self.headers:
+            found.append(("group_name", self.group_name, f"'{{at}}' {self.group_name!r} must be one of "
                                                          f"'{{parent}}.headers' ({', '.join(self.headers)})"))
-        elif self.facet_name == self.label_header:
-            found.append(("facet_name", self.facet_name, "'{at}' must not be the label column"))
         _raise(type(self).__name__, found)
         return self
 
@@ -328,10 +423,19 @@ class ModelExplainabilityParams(_ClarifyParams):
         lambda value: value if value is None else _shap_baseline(value))] = None
     inference_attribute: Optional[NonEmptyString] = None
     probability_attribute: Optional[NonEmptyString] = None
+    # The SDK's SHAPConfig use_logit, seed and num_clusters (num_clusters: the size of the baseline Clarify computes
+    # when shap_baseline is not given)
+    use_logit: Flag = False
+    seed: Optional[_int_range(0, 2**31 - 1)] = None  # type: ignore[valid-type]
+    num_clusters: Optional[_int_range(1, 1_000_000)] = None  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _columns_are_headers(self) -> "ModelExplainabilityParams":
-        _raise(type(self).__name__, self._column_problems())
+        found = self._column_problems()
+        if self.num_clusters is not None and self.shap_baseline is not None:
+            found.append(("num_clusters", self.num_clusters, "'{at}' sizes the baseline Clarify computes: it cannot "
+                                                             "be given with '{parent}.shap_baseline'"))
+        _raise(type(self).__name__, found)
         return self
 
 
@@ -574,7 +678,9 @@ def _message(error: Any) -> str:
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return f"'{_path(loc)}' must be an object (got {_type_name(error['input'])})"
     message = error["msg"] if kind in ("rule", "problem") else f"'{{at}}' {error['msg']}"
-    message = message.replace("{at}", _path(loc)).replace("{parent}", _path(loc[:-1]))
+    parent = _path(loc[:-1])
+    message = message.replace("{at}", _path(loc)).replace("{parent}.", f"{parent}." if parent else "")
+    message = message.replace("{parent}", parent)
     return message if kind == "problem" else f"{message} (got {_show(error['input'])})"
 
 
@@ -675,6 +781,12 @@ def validate_start(event: Any) -> StartRequest:
     monitor_type = _require_mapping(event).get("monitor_type")
     return _validate(START_EVENTS.get(monitor_type, _UnknownMonitorStart) if isinstance(monitor_type, str)
                      else _UnknownMonitorStart, event)
+
+
+def validate_params(monitor_type: str, params: Any) -> MonitorParams:
+    """One monitor type's ``<monitor_type>_params`` alone (what a Clarify monitor's analysis configuration is written
+    from when its baseline is given, not generated); problems are located from the params' top."""
+    return _validate(PARAMS[monitor_type], {} if params is None else _require_mapping(params, f"{monitor_type}_params"))
 
 
 def validate_check(event: Any) -> CheckRequest:

@@ -70,16 +70,35 @@ def dataset_format(name: str) -> Dict[str, Any]:
     return DatasetFormat.json(lines=name == "json_lines")
 
 
-def model_output_location(attribute: Optional[str]) -> Any:
+def model_output_location(attribute: Optional[str], accept_type: str = "text/csv") -> Any:
     """Where Clarify finds the prediction in the model's text/csv output (the ModelConfig's accept_type): a column
     index, an int, for a digit string such as the monitors' inference_attribute "0" ("If the response payload is in
     CSV format ..., the SageMaker Clarify processing job ... extracts the predictions from the deserialized data
     using the column indexes provided in the analysis configuration",
     https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-processing-job-data-format-tabular-response.html);
-    anything else (a JMESPath) as given."""
-    if isinstance(attribute, str) and attribute.isdigit():
+    anything else (a JMESPath, and everything for a JSON or JSON Lines output) as given."""
+    if accept_type == "text/csv" and isinstance(attribute, str) and attribute.isdigit():
         return int(attribute)
     return attribute
+
+
+def bias_config(params: ModelBiasParams) -> BiasConfig:
+    """The SDK's BiasConfig: one facet as a name (the seed's facet_name/facet_values), several as a list of names with
+    their values or thresholds (None for a facet measured for each of its values); group_name for CDDL/CDDPL."""
+    facets = params.facet_list
+    values = [None if facet.values is None else list(facet.values) for facet in facets]
+    if params.facets is None:
+        name: Any = facets[0].name
+        facet_values: Any = values[0]
+    else:
+        name = [facet.name for facet in facets]
+        facet_values = None if all(v is None for v in values) else values
+    return BiasConfig(
+        label_values_or_threshold=list(params.label_values),
+        facet_name=name,
+        facet_values_or_threshold=facet_values,
+        group_name=params.group_name,
+    )
 
 
 def processing_job_name(monitor_type: str, execution_id: Optional[str] = None,
@@ -219,32 +238,32 @@ def _run_suggest_baseline(request: StartRequest, settings: RuntimeSettings, sess
         s3_output_path=output,
         label=params.label_header,
         headers=list(params.headers),
+        features=params.features,
         dataset_type=params.dataset_type,
     )
+    accept = params.model_accept_type
     model_config = ModelConfig(
         model_name=model_name,
         instance_count=SHADOW_ENDPOINT_INSTANCE_COUNT,
         instance_type=params.instance_type,
-        content_type=params.dataset_type,
-        accept_type="text/csv",
+        content_type=params.model_content_type,
+        accept_type=accept,
+        content_template=params.content_template,
+        record_template=params.record_template,
     )
+    label_headers = None if params.label_headers is None else list(params.label_headers)
     if request.monitor_type == "model_bias":
         assert isinstance(params, ModelBiasParams)
         ModelBiasMonitor(**monitor_kwargs).suggest_baseline(
             data_config=data_config,
-            bias_config=BiasConfig(
-                label_values_or_threshold=list(params.label_values),
-                facet_name=params.facet_name,
-                facet_values_or_threshold=(
-                    None if params.facet_values is None else list(params.facet_values)
-                ),
-            ),
+            bias_config=bias_config(params),
             model_config=model_config,
             # The monitor's attributes and threshold (the SDK hands these on to the monitor it schedules).
             model_predicted_label_config=ModelPredictedLabelConfig(
-                label=model_output_location(params.inference_attribute),
-                probability=model_output_location(params.probability_attribute),
+                label=model_output_location(params.inference_attribute, accept),
+                probability=model_output_location(params.probability_attribute, accept),
                 probability_threshold=params.probability_threshold,
+                label_headers=label_headers,
             ),
             wait=False,
             logs=False,
@@ -260,13 +279,18 @@ def _run_suggest_baseline(request: StartRequest, settings: RuntimeSettings, sess
             baseline=params.shap_baseline,
             num_samples=params.num_samples,
             agg_method=params.agg_method,
+            use_logit=params.use_logit,
             save_local_shap_values=params.save_local_shap_values,
+            seed=params.seed,
+            num_clusters=params.num_clusters,
         ),
         model_config=model_config,
         model_scores=(
-            ModelPredictedLabelConfig(label=model_output_location(params.inference_attribute),
-                                      probability=model_output_location(params.probability_attribute))
-            if params.inference_attribute is not None or params.probability_attribute is not None else None
+            ModelPredictedLabelConfig(label=model_output_location(params.inference_attribute, accept),
+                                      probability=model_output_location(params.probability_attribute, accept),
+                                      label_headers=label_headers)
+            if params.inference_attribute is not None or params.probability_attribute is not None
+            or label_headers is not None else None
         ),
         wait=False,  # the seed omitted this and blocked the Lambda until the job ended
         logs=False,

@@ -311,6 +311,7 @@ def test_references_reach_clarify_iam_and_alerts(tmp_path):
             "region": "us-east-2",
             "enable_model_bias_monitor": True,
             "model_bias_baseline_s3_uri": f"s3://{BUCKET}/bias/b/",
+            "baseline_model_bias_params": {"headers": "feature1,feature2,feature3,label", "label_values": "1"},
             "model_bias_output_s3_uri": f"s3://{BUCKET}/bias/o/",
             "model_bias_ground_truth_s3_uri": f"s3://{BUCKET}/bias/gt/",
         },

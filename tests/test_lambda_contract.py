@@ -101,6 +101,9 @@ def test_the_allowed_baseline_params_are_the_lambdas_models_fields():
         "label_values",
         "facet_name",
         "facet_values",
+        "facets",
+        "group_name",
+        "features",
         "probability_threshold",
         "model_name",
     }
@@ -113,6 +116,10 @@ def test_the_allowed_baseline_params_are_the_lambdas_models_fields():
         "agg_method",
         "save_local_shap_values",
         "shap_baseline",
+        "features",
+        "use_logit",
+        "seed",
+        "num_clusters",
     }
 
 
@@ -231,6 +238,9 @@ def test_settings_do_not_import_the_baseline_constructs_and_the_image_imports_no
         assert not imported & {"monitors", "baseline"}, path
 
 
+MODEL_FORMATS = ("content_type", "accept_type", "content_template", "record_template", "label_headers")
+
+
 def test_registry_baseline_param_fields_are_the_lambda_models_fields():
     """The registry's baseline param fields are the Lambda's params model's fields, less exactly those that other
     settings fill (monitors.settings.baseline_events.baseline_params): one list, checked, not two that drift."""
@@ -240,8 +250,9 @@ def test_registry_baseline_param_fields_are_the_lambda_models_fields():
     filled_by_other_settings = {
         "data_quality": {"dataset_format"},  # data_quality_baseline_dataset_format
         "model_quality": {"dataset_format"},  # model_quality_baseline_dataset_format
-        "model_bias": {"inference_attribute", "probability_attribute"},  # the monitor's own attributes
-        "model_explainability": {"inference_attribute", "probability_attribute"},
+        # the monitor's own attributes and model formats (<monitor>_content_type, ...)
+        "model_bias": {"inference_attribute", "probability_attribute", *MODEL_FORMATS},
+        "model_explainability": {"inference_attribute", "probability_attribute", *MODEL_FORMATS},
     }
     for name, spec in MONITORS.items():
         model_fields = set(_event_validation().PARAMS[name].model_fields)

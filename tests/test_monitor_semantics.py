@@ -170,13 +170,18 @@ def test_a_changed_setting_is_a_new_config_object_and_a_new_job_definition():
     assert job_definition_name(before, "x") != job_definition_name(after, "x")
 
 
-def test_a_given_clarify_baseline_keeps_its_own_config_file(tmp_path):
+def test_a_given_clarify_baseline_gets_a_config_written_from_its_params(tmp_path):
+    """Issue 20 item 3: a given baseline's own analysis_config.json (Clarify's, with the label in its headers) is no
+    longer read; the monitor's file is written from the same params, in the given prefix; the user's own file only
+    when named (tests/test_clarify_options.py)."""
     from monitors.payloads.common import baseline_uri
     from monitors.payloads.job_definitions import monitor_job
 
     given = monitor_job(validate({**GENERATED, "model_bias_baseline_s3_uri": f"{S}/mine/bias/"}), "model_bias")
-    assert given.analysis_config is None  # no object written: the monitor reads the given baseline's file
-    assert baseline_uri(given, "config") == f"{S}/mine/bias/analysis_config.json"
+    generated = monitor_job(validate(GENERATED), "model_bias")
+    assert given.analysis_config == generated.analysis_config
+    assert baseline_uri(given, "config").startswith(f"{S}/mine/bias/monitor-analysis-config/")
+    assert baseline_uri(given, "constraints") == f"{S}/mine/bias/analysis.json"
 
 
 # ----------------------------------------------------------------------------- rows 2, 3, 4, 7: one setting, both sides

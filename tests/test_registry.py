@@ -29,7 +29,7 @@ SOURCES = sorted([*(ROOT / "monitors").rglob("*.py"), *(ROOT / "baseline").rglob
 def test_every_flat_parameter_has_one_place():
     per_monitor = {name: p for name, p in PARAMETERS.items() if p.monitor}
     # each monitor option is one flat parameter, and each flat parameter one field
-    assert len(per_monitor) == sum(len(spec.options.model_fields) for spec in MONITORS.values()) == 70
+    assert len(per_monitor) == sum(len(spec.options.model_fields) for spec in MONITORS.values()) == 82
     assert {(p.monitor, p.field) for p in per_monitor.values()} == {
         (spec.name, option) for spec in MONITORS.values() for option in spec.options.model_fields
     }
@@ -56,12 +56,22 @@ def test_a_monitor_type_is_declared_by_its_options_model():
         assert Settings.model_fields[spec.name].annotation is spec.options
 
 
+# A given Clarify baseline's monitor configuration is written from its params (headers; explainability: the model).
+CLARIFY_PARAMS = {
+    "model_bias": {"baseline_model_bias_params": {"headers": "feature1,feature2,feature3,label"}},
+    "model_explainability": {
+        "baseline_model_explainability_params": {"headers": "feature1,feature2,feature3,label", "model_name": "m"}
+    },
+}
+
+
 def test_view_reads_the_monitor_parameters_without_prefix():
     settings = validate(
         {
             **MINIMAL,
             "enable_model_bias_monitor": True,
             "model_bias_baseline_s3_uri": f"{S}/b/",
+            "baseline_model_bias_params": {"headers": "feature1,feature2,feature3,label"},
             "model_bias_output_s3_uri": f"{S}/o/",
             "model_bias_ground_truth_s3_uri": f"{S}/gt/",
             "model_bias_instance_type": "ml.c5.xlarge",
@@ -177,6 +187,7 @@ def test_spec_builds_its_payload_for_its_resource(monitor):
             f"{monitor}_output_s3_uri": f"{S}/o/",
             f"{monitor}_ground_truth_s3_uri": f"{S}/gt/",
             f"{monitor}_inference_attribute": "0",
+            **CLARIFY_PARAMS.get(monitor, {}),
         }
         if spec.needs_ground_truth
         else {
@@ -185,6 +196,7 @@ def test_spec_builds_its_payload_for_its_resource(monitor):
             f"enable_{monitor}_monitor": True,
             f"{monitor}_baseline_s3_uri": f"{S}/b/",
             f"{monitor}_output_s3_uri": f"{S}/o/",
+            **CLARIFY_PARAMS.get(monitor, {}),
         }
     )
     payload = spec.build_payload(monitor_job(settings, monitor), MonitorInputs(role_arn="r", image_uri="i"), "n")

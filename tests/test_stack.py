@@ -45,6 +45,8 @@ FULL = {
     "model_quality_schedule_expression": "cron(0 0/4 ? * * *)",
     "enable_model_bias_monitor": True,
     "model_bias_baseline_s3_uri": f"{S}/b/bias/",
+    # the user's own monitoring configuration, named explicitly (issue 20 item 3)
+    "model_bias_analysis_config_s3_uri": f"{S}/b/bias/analysis_config.json",
     "model_bias_output_s3_uri": f"{S}/o/bias/",
     "model_bias_ground_truth_s3_uri": f"{S}/gt/bias/",
     "model_bias_instance_count": 4,
@@ -58,6 +60,7 @@ FULL = {
     "model_bias_schedule_expression": "cron(0 7 ? * * *)",
     "enable_model_explainability_monitor": True,
     "model_explainability_baseline_s3_uri": f"{S}/b/expl/",
+    "model_explainability_analysis_config_s3_uri": f"{S}/b/expl/analysis_config.json",
     "model_explainability_output_s3_uri": f"{S}/o/expl/",
     "model_explainability_instance_count": 5,
     "model_explainability_instance_type": "ml.m5.12xlarge",

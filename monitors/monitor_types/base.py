@@ -24,6 +24,7 @@ from monitors.settings.fields import (
     MonitorRuntime,
     ProbabilityThreshold,
     S3Uri,
+    TemplateText,
     TimeOffset,
     VolumeSizeGb,
     param,
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from monitors.payloads.common import MonitorInputs, MonitorJob
 # The seed's <monitor>_params fields every baseline event takes (the baseline Lambda's contract).
 COMMON_BASELINE_PARAM_FIELDS = frozenset({"instance_count", "instance_type", "volume_size_gb", "max_runtime_seconds"})
-CLARIFY_BASELINE_PARAM_FIELDS = frozenset({"label_header", "headers", "dataset_type", "model_name"})
+CLARIFY_BASELINE_PARAM_FIELDS = frozenset({"label_header", "headers", "dataset_type", "features", "model_name"})
 CLARIFY_BASELINE_FILES: Mapping[str, str] = MappingProxyType(
     {"config": "analysis_config.json", "constraints": "analysis.json"}
 )
@@ -123,6 +124,45 @@ class FeaturesOptions(MonitorOptions):
 
     def captured_data_attributes(self) -> dict[str, Any]:
         return {**super().captured_data_attributes(), "features_attribute": self.features_attribute}
+
+
+ModelContentType = Literal["text/csv", "application/json", "application/jsonlines"]
+
+
+class ClarifyModelOptions(MonitorOptions):
+    """The Clarify monitors' model: what it takes and returns (the SDK's ModelConfig and ModelPredictedLabelConfig),
+    which reaches the baseline job and the monitor's analysis configuration, and the monitor's own analysis
+    configuration file when the user brings one."""
+
+    content_type: ModelContentType | None = param(
+        None,
+        "What the model takes: text/csv | application/json | application/jsonlines (the SDK's ModelConfig "
+        "content_type); unset: the baseline dataset's type. JSON needs content_template (and record_template) and "
+        "features_attribute.",
+    )
+    accept_type: ModelContentType | None = param(
+        None,
+        "What the model returns: text/csv | application/json | application/jsonlines (ModelConfig accept_type); "
+        "unset: the content type. For JSON the inference/probability attributes are JMESPath expressions.",
+    )
+    content_template: TemplateText | None = param(
+        None,
+        "How a JSON request is built from the features (ModelConfig content_template): with $features for JSON "
+        "Lines, $record or $records for JSON.",
+    )
+    record_template: TemplateText | None = param(
+        None, "application/json only: each record of the request (ModelConfig record_template), e.g. $features_kvp."
+    )
+    label_headers: list[Attribute] | None = param(
+        None,
+        "One name per score of the model output (ModelPredictedLabelConfig label_headers); explainability: the "
+        "Label dimension of its metrics instead of label0, label1, ...",
+    )
+    analysis_config_s3_uri: S3Uri | None = param(
+        None,
+        "Your own analysis_config.json for the monitor, used as it is (a warning says what the SDK would write); "
+        "unset: one is generated from baseline_<monitor>_params, for a given baseline too.",
+    )
 
 
 class GroundTruthOptions(MonitorOptions):

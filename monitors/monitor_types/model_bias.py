@@ -14,6 +14,7 @@ from monitors.monitor_types.base import (
     CLARIFY_BASELINE_PARAM_FIELDS,
     COMMON_BASELINE_PARAM_FIELDS,
     Alarm,
+    ClarifyModelOptions,
     FeaturesOptions,
     GroundTruthOptions,
     MonitorType,
@@ -73,7 +74,7 @@ class BiasAlarm(Alarm):
         }
 
 
-class ModelBiasOptions(FeaturesOptions, PredictionOptions, GroundTruthOptions):
+class ModelBiasOptions(FeaturesOptions, PredictionOptions, GroundTruthOptions, ClarifyModelOptions):
     alarms: list[BiasAlarm] | None = param(
         None,
         "CloudWatch alarms on bias_metric_<metric> (e.g. DPPL, CI): [{metric, threshold, direction, label, "
@@ -82,16 +83,20 @@ class ModelBiasOptions(FeaturesOptions, PredictionOptions, GroundTruthOptions):
 
 
 def analysis_config(params: Any) -> dict:
-    """The SDK's BiasAnalysisConfig(BiasConfig(label_values, facet_name, facet_values), headers, label)._to_dict()."""
-    facet: dict = {"name_or_index": params.facet_name}
-    if params.facet_values is not None:
-        facet["value_or_threshold"] = list(params.facet_values)
-    return {
-        "label_values_or_threshold": list(params.label_values),
-        "facet": [facet],
-        "headers": list(params.headers),
-        "label": params.label_header,
-    }
+    """The SDK's BiasAnalysisConfig(BiasConfig(label_values, facet_name(s), facet_values, group_name), headers,
+    label)._to_dict(). The bias monitor reads no predictor: the model's formats reach only its baseline job."""
+    facets = []
+    for each in params.facet_list:
+        facet: dict = {"name_or_index": each.name}
+        if each.values is not None:
+            facet["value_or_threshold"] = list(each.values)
+        facets.append(facet)
+    config: dict = {"label_values_or_threshold": list(params.label_values), "facet": facets}
+    if params.group_name is not None:
+        config["group_variable"] = params.group_name
+    config["headers"] = list(params.headers)
+    config["label"] = params.label_header
+    return config
 
 
 SPEC = MonitorType(
@@ -105,6 +110,6 @@ SPEC = MonitorType(
     metrics="bias-metrics",
     baseline_param_fields=COMMON_BASELINE_PARAM_FIELDS
     | CLARIFY_BASELINE_PARAM_FIELDS
-    | {"label_values", "facet_name", "facet_values", "probability_threshold"},
+    | {"label_values", "facet_name", "facet_values", "facets", "group_name", "probability_threshold"},
     analysis_config=analysis_config,
 )

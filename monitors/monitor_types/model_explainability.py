@@ -15,6 +15,7 @@ from monitors.monitor_types.base import (
     CLARIFY_BASELINE_PARAM_FIELDS,
     COMMON_BASELINE_PARAM_FIELDS,
     Alarm,
+    ClarifyModelOptions,
     FeaturesOptions,
     MonitorType,
     PredictionOptions,
@@ -30,7 +31,6 @@ from monitors.settings.fields import Feature, alarm_key, param
 DIMENSIONS = {"ExplainabilityMethod": "KernelShap", "ValueType": "GlobalShapValues"}
 # The Lambda's ModelConfig for the Clarify shadow endpoint (lambda_image/sagemaker_baseline.py).
 SHADOW_ENDPOINT_INSTANCE_COUNT = 1
-SHADOW_ENDPOINT_ACCEPT_TYPE = "text/csv"
 
 
 class ExplainabilityAlarm(Alarm):
@@ -67,7 +67,7 @@ class ExplainabilityAlarm(Alarm):
         return {**DIMENSIONS, "Label": self.label}
 
 
-class ModelExplainabilityOptions(FeaturesOptions, PredictionOptions):
+class ModelExplainabilityOptions(FeaturesOptions, PredictionOptions, ClarifyModelOptions):
     alarms: list[ExplainabilityAlarm] | None = param(
         None,
         "CloudWatch alarms on feature_<feature>, the feature's global SHAP value: [{feature, threshold, "
@@ -76,23 +76,34 @@ class ModelExplainabilityOptions(FeaturesOptions, PredictionOptions):
 
 
 def analysis_config(params: Any) -> dict:
-    """The SDK's ExplainabilityAnalysisConfig(SHAPConfig(...), ModelConfig(...), headers=features)._to_dict()."""
-    shap: dict = {"use_logit": False, "save_local_shap_values": params.save_local_shap_values}
+    """The SDK's ExplainabilityAnalysisConfig(SHAPConfig(...), ModelConfig(...), headers=features,
+    label_headers=...)._to_dict()."""
+    shap: dict = {"use_logit": params.use_logit, "save_local_shap_values": params.save_local_shap_values}
     if params.shap_baseline is not None:
         shap["baseline"] = params.shap_baseline
     shap["num_samples"] = params.num_samples
     shap["agg_method"] = params.agg_method
+    for optional in ("seed", "num_clusters"):
+        if getattr(params, optional) is not None:
+            shap[optional] = getattr(params, optional)
+    predictor: dict = {
+        "model_name": params.model_name,
+        "instance_type": params.instance_type,
+        "initial_instance_count": SHADOW_ENDPOINT_INSTANCE_COUNT,
+        # The SDK's ModelConfig defaults: content_type the dataset's, accept_type the content type
+        "accept_type": params.model_accept_type,
+        "content_type": params.model_content_type,
+    }
+    for optional in ("content_template", "record_template"):
+        if getattr(params, optional) is not None:
+            predictor[optional] = getattr(params, optional)
+    if params.label_headers is not None:
+        predictor["label_headers"] = list(params.label_headers)
     return {
         "methods": {"shap": shap},
-        "predictor": {
-            "model_name": params.model_name,
-            "instance_type": params.instance_type,
-            "initial_instance_count": SHADOW_ENDPOINT_INSTANCE_COUNT,
-            "accept_type": SHADOW_ENDPOINT_ACCEPT_TYPE,
-            "content_type": params.dataset_type,
-        },
+        "predictor": predictor,
         # Explainability analysis does not use the label (the SDK removes it from the headers too).
-        "headers": [h for h in params.headers if h != params.label_header],
+        "headers": list(params.feature_headers),
     }
 
 
@@ -107,6 +118,6 @@ SPEC = MonitorType(
     metrics="explainability-metrics",
     baseline_param_fields=COMMON_BASELINE_PARAM_FIELDS
     | CLARIFY_BASELINE_PARAM_FIELDS
-    | {"num_samples", "agg_method", "save_local_shap_values", "shap_baseline"},
+    | {"num_samples", "agg_method", "save_local_shap_values", "shap_baseline", "use_logit", "seed", "num_clusters"},
     analysis_config=analysis_config,
 )

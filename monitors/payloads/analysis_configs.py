@@ -11,9 +11,10 @@ in the file: it is the job input's ``probability_threshold_attribute`` (as in th
 
 Each Clarify type's module writes its file (``analysis_config``) from the baseline Lambda's effective params
 (``monitors.settings.baseline_events.check_baseline_event``), so the baseline and its monitor are configured by one
-set of values. Each file is stored under a key derived from its content (``monitor-analysis-config/<hash>.json`` in
-the monitor's baseline prefix), so it is never overwritten: a changed setting is a new object and a new job
-definition.
+set of values. A given Clarify baseline's monitor gets its file the same way, from its baseline_<monitor>_params
+(validated alone), unless ``<monitor>_analysis_config_s3_uri`` names the user's own file. Each file is stored under
+a key derived from its content (``monitor-analysis-config/<hash>.json`` in the monitor's baseline prefix), so it is
+never overwritten: a changed setting is a new object and a new job definition.
 """
 
 from __future__ import annotations
@@ -24,14 +25,16 @@ from typing import Any
 from monitors.monitor_types.base import MonitorView
 from monitors.naming import content_hash, s3_join
 from monitors.settings.fields import S3_URI_RE
+from monitors.tokens import S3_URI_WITH_REFERENCE_RE
 
 CONFIG_FOLDER = "monitor-analysis-config"
 
 
 def writes_config(view: MonitorView) -> bool:
-    """The monitor reads an analysis configuration written here: a Clarify monitor with a generated baseline (a given
-    baseline brings its own analysis_config.json)."""
-    return view.spec.analysis_config is not None and view.generated_baseline
+    """The monitor reads an analysis configuration written here: a Clarify monitor, with a generated or a given
+    baseline (a given baseline's analysis_config.json is the baselining job's, whose headers hold the label), unless
+    the user names their own file (<monitor>_analysis_config_s3_uri)."""
+    return view.spec.analysis_config is not None and view.options.analysis_config_s3_uri is None
 
 
 def monitor_analysis_config(view: MonitorView, baseline_params: Any) -> dict:
@@ -50,7 +53,7 @@ def config_object(config: dict, baseline_prefix: str) -> tuple[str, str, str]:
     prefix."""
     document = config_document(config)
     uri = s3_join(baseline_prefix, CONFIG_FOLDER, f"{content_hash(config, 16)}.json")
-    match = S3_URI_RE.match(uri)
+    match = S3_URI_RE.match(uri) or S3_URI_WITH_REFERENCE_RE.fullmatch(uri)  # a given prefix's bucket: a reference
     assert match
     return match.group(1), (match.group(2) or "").lstrip("/"), document
 

@@ -36,7 +36,7 @@ class MonitorJob:
     monitor: MonitorView
     endpoint: EndpointSettings
     baseline_prefix: str  # the monitor's own baseline URI, or where baseline generation writes it
-    analysis_config: dict | None  # a generated Clarify baseline's monitor configuration (analysis_configs)
+    analysis_config: dict | None  # a Clarify monitor's own configuration, written from settings (analysis_configs)
     probability_threshold: float | None  # the job input's probability_threshold_attribute
 
     @property
@@ -45,6 +45,9 @@ class MonitorJob:
 
 
 def baseline_uri(job: MonitorJob, kind: str) -> str:
+    own_config = getattr(job.monitor.options, "analysis_config_s3_uri", None)
+    if kind == "config" and own_config is not None:
+        return own_config  # the user's own file, asked for explicitly (settings_warnings says what it lacks)
     if kind == "config" and job.analysis_config is not None:
         # A generated Clarify baseline's monitor reads its own analysis configuration, written from the settings
         # under a content-derived key (monitors/payloads/analysis_configs.py); a given baseline's own file otherwise.

@@ -16,7 +16,7 @@ from monitors.naming import bounded_name, content_hash, s3_join
 from monitors.payloads import analysis_configs
 from monitors.payloads.awscc_shapes import to_terraform
 from monitors.payloads.common import MonitorInputs, MonitorJob
-from monitors.settings.baseline_events import effective_baseline_params
+from monitors.settings.baseline_events import analysis_params
 from monitors.settings.model import Settings
 from monitors.settings.views import EndpointSettings
 
@@ -24,15 +24,16 @@ from monitors.settings.views import EndpointSettings
 def monitor_job(settings: Settings, monitor: str, endpoint: EndpointSettings | None = None) -> MonitorJob:
     """``endpoint``: ``settings.endpoint()``, when the caller has it already."""
     view = settings.monitor(monitor)
-    # A generated Clarify baseline decides the monitor's analysis configuration and (bias) its threshold: the params
-    # it runs with, through the baseline Lambda's validator once.
-    params = effective_baseline_params(settings, monitor) if analysis_configs.writes_config(view) else None
+    # A Clarify monitor's analysis configuration is written from its baseline params (a generated baseline: the
+    # params it runs with; a given one: the same params validated alone), through the baseline Lambda's validator
+    # once; a generated bias baseline decides the threshold too.
+    params = analysis_params(settings, monitor) if analysis_configs.writes_config(view) else None
     return MonitorJob(
         monitor=view,
         endpoint=endpoint or settings.endpoint(),
         baseline_prefix=baseline_prefix(settings, monitor),
         analysis_config=analysis_configs.monitor_analysis_config(view, params) if params is not None else None,
-        probability_threshold=probability_threshold(view, params),
+        probability_threshold=probability_threshold(view, params if view.generated_baseline else None),
     )
 
 
@@ -106,10 +107,15 @@ def monitoring_role_s3_access(settings: Settings) -> dict[str, list[str]]:
         view = settings.monitor(monitor)
         if analysis_configs.writes_config(view):
             read.append(analysis_configs.config_prefix_uri(baseline_prefix(settings, monitor)))
-        for option in ("record_preprocessor_source_uri", "post_analytics_processor_source_uri"):
+        for option in (
+            "record_preprocessor_source_uri",
+            "post_analytics_processor_source_uri",
+            "analysis_config_s3_uri",
+        ):
             script = getattr(view.options, option, None)
-            if script:
-                read.append(script)
+            inside_baseline = script and script.startswith(baseline_prefix(settings, monitor).rstrip("/") + "/")
+            if script and not (option == "analysis_config_s3_uri" and inside_baseline):
+                read.append(script)  # (an own config in the baseline prefix: the prefix is read as a whole, s3_access)
     write: list[str] = []
     if settings.baseline_generation_enabled:
         assert settings.baseline_training_data_s3_uri and settings.baseline_output_data_s3_uri

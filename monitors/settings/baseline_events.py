@@ -54,6 +54,16 @@ def baseline_params(settings: Settings, monitor: str) -> dict:
         for name in ("inference_attribute", "probability_attribute"):
             if getattr(options, name) is not None:
                 params[name] = getattr(options, name)
+        # ... and the model's formats (the SDK's ModelConfig and ModelPredictedLabelConfig label_headers).
+        for name in ("content_type", "accept_type", "content_template", "record_template", "label_headers"):
+            if getattr(options, name) is not None:
+                params[name] = getattr(options, name)
+        # A JSON Lines dataset's features are where the monitor finds them in a request unless its params say
+        # otherwise (the SDK's monitor takes its features_attribute from the baseline's DataConfig features).
+        if (options.baseline_params or {}).get(
+            "dataset_type"
+        ) == "application/jsonlines" and options.features_attribute:
+            params["features"] = options.features_attribute
     if "probability_threshold" in spec.baseline_param_fields and options.probability_threshold_attribute is not None:
         params["probability_threshold"] = options.probability_threshold_attribute
     params.update(options.baseline_params or {})
@@ -109,13 +119,35 @@ def param_fields(monitor: str) -> set[str]:
     return set(MONITORS[monitor].baseline_param_fields)
 
 
-def _setting_at(location: tuple, monitor: str) -> str:
-    """The setting behind the event field at a problem's location (pydantic loc)."""
-    return (
-        EVENT_FIELD_SETTINGS.get(location[0], f"baseline_{monitor}_params")
-        if location
-        else f"baseline_{monitor}_params"
-    )
+# Clarify params filled in from the monitor's own options (baseline_params) unless baseline_<monitor>_params gives them.
+PARAM_OPTIONS = {
+    "content_type": "content_type",
+    "accept_type": "accept_type",
+    "content_template": "content_template",
+    "record_template": "record_template",
+    "label_headers": "label_headers",
+    "features": "features_attribute",
+}
+
+
+def _setting_at(location: tuple, monitor: str, settings: Settings | None = None) -> str:
+    """The setting behind the event field at a problem's location (pydantic loc): an event field's setting, a
+    params field filled in from a monitor option that option's flat name, else baseline_<monitor>_params."""
+    params = f"baseline_{monitor}_params"
+    if not location:
+        return params
+    if location[0] == f"{monitor}_params" and len(location) > 1:
+        location = location[1:]
+    elif location[0] in EVENT_FIELD_SETTINGS:
+        return EVENT_FIELD_SETTINGS[location[0]]
+    option = PARAM_OPTIONS.get(str(location[0]))
+    if settings is not None and option is not None:
+        options = settings.options(monitor)
+        given_here = location[0] in (options.baseline_params or {})
+        # the model's formats are set only as monitor options; the dataset's features may be either
+        if not given_here and (location[0] not in param_fields(monitor) or getattr(options, option) is not None):
+            return MONITORS[monitor].setting(option)
+    return params
 
 
 def check_baseline_event(settings: Settings, monitor: str) -> tuple[Any, list[tuple[str, str]]]:
@@ -126,7 +158,7 @@ def check_baseline_event(settings: Settings, monitor: str) -> tuple[Any, list[tu
         return validation.validate_start(baseline_event(settings, monitor)).params, []
     except validation.EventValidationError as exc:
         return None, [
-            (_setting_at(location, monitor), f"the baseline Lambda would reject it: {message}")
+            (_setting_at(location, monitor, settings), f"the baseline Lambda would reject it: {message}")
             for location, message in zip(exc.locations, exc.problems, strict=True)
         ]
 
@@ -150,6 +182,17 @@ def baseline_event_problems(settings: Settings, bad: set[str]) -> list[str]:
                 f"baseline_{monitor}_params",
                 f"unknown field {key!r}{did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}",
             )
+    for monitor in settings.enabled_monitors:
+        view = settings.monitor(monitor)
+        if (
+            view.spec.analysis_config is not None
+            and view.options.baseline_s3_uri is not None
+            and view.options.analysis_config_s3_uri is None
+            and f"baseline_{monitor}_params" not in bad
+            and monitor not in unknown
+        ):
+            for field, rule in check_analysis_params(settings, monitor)[1]:
+                problem(field, rule)
     if (
         settings.baseline_generation_enabled
         and settings.endpoint_name is not None
@@ -186,6 +229,33 @@ def event_input_length(event: dict) -> int:
 
     text = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
     return len(text) + 5 * sum(text.count(c) for c in "<>&\u2028\u2029")
+
+
+def check_analysis_params(settings: Settings, monitor: str) -> tuple[Any, list[tuple[str, str]]]:
+    """A Clarify monitor with a given baseline: its baseline_<monitor>_params (as the generated baseline's, with the
+    Lambda's defaults) through the Lambda's params validator alone; its analysis configuration is written from
+    them. (params or None, [(setting, rule)])."""
+    validation = _event_validation()
+    try:
+        return validation.validate_params(monitor, baseline_params(settings, monitor)), []
+    except validation.EventValidationError as exc:
+        return None, [
+            (
+                _setting_at(location, monitor, settings),
+                f"the monitor's analysis configuration is written from it (its baseline is given): {message}",
+            )
+            for location, message in zip(exc.locations, exc.problems, strict=True)
+        ]
+
+
+def analysis_params(settings: Settings, monitor: str) -> Any:
+    """The params a Clarify monitor's analysis configuration is written from: the generated baseline's effective
+    params, or (a given baseline) its baseline_<monitor>_params validated alone; validated at synth."""
+    if settings.options(monitor).baseline_s3_uri is None:
+        return effective_baseline_params(settings, monitor)
+    params, problems = check_analysis_params(settings, monitor)
+    assert params is not None and not problems, "validated by monitors.settings.config (baseline_event_problems)"
+    return params
 
 
 def effective_baseline_params(settings: Settings, monitor: str) -> Any:

@@ -284,7 +284,12 @@ MonitorRuntime = Annotated[int, Field(ge=1, le=86400)]
 KmsKey = Annotated[str, matching(KMS_KEY_RE, "must be a KMS key id, alias (alias/name) or key/alias ARN")]
 TagMap = Annotated[dict[str, str], AfterValidator(_tag_map_check)]
 TagValue = Annotated[str | None, AfterValidator(_tag_value_check)]
+# A JMESPath expression (JSON, JSON Lines), a CSV column index or a header: text; what could become a Terraform
+# expression (${, %{) or a cdktf token is refused in every value (monitors/tokens.py).
 Attribute = Annotated[str, Field(min_length=1, max_length=256)]
+# Clarify's content/record templates ($features, $record, $records, $features_kvp placeholders); "${A}" per-feature
+# placeholders are Terraform templates, refused like every ${ (use $features_kvp).
+TemplateText = Annotated[str, Field(min_length=1, max_length=1024)]
 TimeOffset = Annotated[str | None, AfterValidator(_time_offset_check)]
 EcrImage = Annotated[
     str, matching(ECR_IMAGE_RE, "must be an ECR image URI like 123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:tag")

@@ -402,17 +402,67 @@ def _one_bias_threshold(settings: Settings, problem: Problem) -> None:
 @rule()
 def _explainability_model_name(settings: Settings, problem: Problem) -> None:
     expl = settings.model_explainability
-    if (
-        settings.baseline_generation_enabled
-        and expl.enabled
-        and expl.baseline_s3_uri is None
-        and not (expl.baseline_params or {}).get("model_name")
-    ):
+    generated = settings.baseline_generation_enabled and expl.baseline_s3_uri is None
+    given = expl.baseline_s3_uri is not None and expl.analysis_config_s3_uri is None
+    if expl.enabled and (generated or given) and not (expl.baseline_params or {}).get("model_name"):
         problem(
             "baseline_model_explainability_params",
             "needs model_name: the explainability monitor's analysis configuration names the model its Clarify job "
             "deploys to a shadow endpoint (as the SageMaker SDK's ExplainabilityAnalysisConfig does)",
         )
+
+
+# --- Clarify: the model's formats, and the monitor's analysis configuration ---------------------------------
+_CLARIFY = [spec for spec in MONITORS.values() if spec.analysis_config is not None]
+_MODEL_FORMATS = ("content_type", "accept_type", "content_template", "record_template", "label_headers")
+
+
+def _clarify_model(settings: Settings, problem: Problem, spec: MonitorType) -> None:
+    options = settings.options(spec.name)
+    if not options.enabled:
+        return
+    content = options.content_type
+    if content in ("application/json", "application/jsonlines") and not options.features_attribute:
+        problem(
+            spec.setting("features_attribute"),
+            f"is required when {spec.setting('content_type')} is {content}: the JMESPath of the features in the "
+            "captured request (the SDK's features_attribute)",
+        )
+    if spec.name == "model_explainability" and options.label_headers:
+        for i, alarm in enumerate(options.alarms or []):
+            if alarm.label not in options.label_headers:
+                problem(
+                    f"{spec.setting('alarms')}[{i}].label",
+                    f"{alarm.label!r} is none of {spec.setting('label_headers')} ({', '.join(options.label_headers)}), "
+                    "which name the published metrics' Label dimension",
+                )
+    if options.analysis_config_s3_uri is not None:
+        if options.analysis_config_s3_uri.endswith("/"):
+            problem(
+                spec.setting("analysis_config_s3_uri"),
+                f"must name a file (your analysis_config.json), not a prefix (got {options.analysis_config_s3_uri!r})",
+            )
+        generated = settings.baseline_generation_enabled and options.baseline_s3_uri is None
+        if not generated:
+            for name in _MODEL_FORMATS:
+                if getattr(options, name) is not None:
+                    problem(
+                        spec.setting(name),
+                        f"has no effect: the monitor reads {spec.setting('analysis_config_s3_uri')} as it is and no "
+                        "baseline is generated; put it in your file, or unset "
+                        f"{spec.setting('analysis_config_s3_uri')} to have the configuration generated",
+                    )
+    elif options.baseline_s3_uri is not None and "headers" not in (options.baseline_params or {}):
+        problem(
+            spec.setting("baseline_params"),
+            f"needs headers: with a given baseline ({spec.setting('baseline_s3_uri')}) the monitor's analysis "
+            f"configuration is written from {spec.setting('baseline_params')} (headers, label_header, ... as for a "
+            "generated baseline), so the label never appears among the features; or name your own file in "
+            f"{spec.setting('analysis_config_s3_uri')}",
+        )
+
+
+_per_monitor(_CLARIFY, _clarify_model)
 
 
 # --- Terraform: each backend's own parameters (explicit per backend; local needs none) --------------------
@@ -768,16 +818,40 @@ def alarms_match_generated_baselines(settings: Settings, problem: Problem, effec
     params = effective.get("model_bias")
     if bias.alarms and bias.baseline_s3_uri is None and params is not None:
         given = bias.baseline_params or {}
+        facets = [str(facet.name) for facet in params.facet_list]
         for i, bias_alarm in enumerate(bias.alarms):
-            for attribute, param in (("label", "label_header"), ("facet", "facet_name")):
-                expected = str(getattr(params, param))
-                if getattr(bias_alarm, attribute) != expected:
-                    origin = "" if param in given else " (the baseline Lambda's default)"
+            expected = str(params.label_header)
+            if bias_alarm.label != expected:
+                origin = "" if "label_header" in given else " (the baseline Lambda's default)"
+                problem(
+                    f"model_bias_alarms[{i}].label",
+                    f"{bias_alarm.label!r} differs from baseline_model_bias_params.label_header "
+                    f"{expected!r}{origin}, which names the published metric",
+                )
+            if bias_alarm.facet not in facets:
+                if params.facets is not None:
                     problem(
-                        f"model_bias_alarms[{i}].{attribute}",
-                        f"{getattr(bias_alarm, attribute)!r} differs from baseline_model_bias_params.{param} "
-                        f"{expected!r}{origin}, which names the published metric",
+                        f"model_bias_alarms[{i}].facet",
+                        f"{bias_alarm.facet!r} is none of baseline_model_bias_params.facets ({', '.join(facets)}), "
+                        "which name the published metrics",
                     )
+                else:
+                    origin = "" if "facet_name" in given else " (the baseline Lambda's default)"
+                    problem(
+                        f"model_bias_alarms[{i}].facet",
+                        f"{bias_alarm.facet!r} differs from baseline_model_bias_params.facet_name "
+                        f"{facets[0]!r}{origin}, which names the published metric",
+                    )
+
+
+# What the SDK's monitor analysis configurations hold (sagemaker/model_monitor/clarify_model_monitoring.py).
+_SDK_WRITES = {
+    "model_bias": "BiasAnalysisConfig: label_values_or_threshold, facet, group_variable, headers with the label, "
+    "label; no predictor or methods",
+    "model_explainability": "ExplainabilityAnalysisConfig: methods.shap, predictor (model_name, instance_type, "
+    "initial_instance_count, content_type, accept_type, content_template, label_headers) and headers without "
+    "the label",
+}
 
 
 def settings_warnings(settings: Settings) -> list[str]:
@@ -806,19 +880,27 @@ def settings_warnings(settings: Settings) -> list[str]:
             "analyzer reads the captured output as it is; set one to say where the prediction is"
         )
     bias = settings.model_bias
-    if (
-        bias.enabled
-        and settings.baseline_generation_enabled
-        and bias.baseline_s3_uri is None
-        and "label_values" not in (bias.baseline_params or {})
-    ):
+    generated = settings.baseline_generation_enabled and bias.baseline_s3_uri is None
+    given = bias.baseline_s3_uri is not None and bias.analysis_config_s3_uri is None
+    if bias.enabled and (generated or given) and "label_values" not in (bias.baseline_params or {}):
         # The seed's default; Clarify's BiasConfig.label_values_or_threshold lists the *positive* outcomes
         # ("Binary: the list has one positive value"), so "0,1" makes every binary label positive.
         out.append(
-            "warning: baseline_model_bias_params: label_values is not set, so the generated bias baseline uses the "
-            "seed's default '0,1', which counts both binary labels as the positive outcome and makes the bias "
-            "metrics meaningless; set label_values to the positive label value(s)"
+            "warning: baseline_model_bias_params: label_values is not set, so the "
+            + ("generated bias baseline" if generated else "bias monitor's analysis configuration")
+            + " uses the seed's default '0,1', which counts both binary labels as the positive outcome and makes the "
+            "bias metrics meaningless; set label_values to the positive label value(s)"
         )
+    for spec in _CLARIFY:
+        options = settings.options(spec.name)
+        if options.enabled and options.analysis_config_s3_uri is not None:
+            out.append(
+                f"warning: {spec.setting('analysis_config_s3_uri')}: the monitor reads your file as it is; the SDK "
+                f"would write it from its settings ({_SDK_WRITES[spec.name]}). If it is the analysis_config.json "
+                "Clarify wrote when baselining, its headers hold the label, which the SDK removes for monitoring "
+                "(runs fail, or SHAP values are filed under the wrong features); unset it to have the configuration "
+                f"generated from {spec.setting('baseline_params')}"
+            )
     for spec in MONITORS.values():
         options = settings.options(spec.name)
         if options.enabled:

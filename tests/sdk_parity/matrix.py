@@ -67,6 +67,17 @@ PROCESSOR_SCRIPTS = {
     for m in ("data_quality", "model_quality")
 }
 
+# Issue 20: a JSON Lines endpoint for the Clarify monitors (Case.clarify == "jsonl"): requests {"features": [...]},
+# answers {"predicted_label": ..., "score": ...}; the baseline dataset's lines {"features": [...], "label": ...}.
+JSONL_TYPE = "application/jsonlines"
+JSONL_TEMPLATE = '{"features":$features}'
+JSONL_FEATURES = "features"
+JSONL_INFERENCE = "predicted_label"
+FACETS = [("age", [40]), ("tenure", None)]  # two facets, the second measured for each of its values
+GROUP_NAME = "monthly_charges"
+LABEL_HEADERS = ["churn"]
+SHAP_OPTIONS = {"use_logit": True, "seed": 7, "num_clusters": 5}
+
 SCHEDULES = {
     "data_quality": "cron(0 * ? * * *)",
     "model_quality": "cron(0 0/2 ? * * *)",
@@ -85,6 +96,7 @@ class Case:
     training_format: str = "csv"  # csv (with a header) | jsonl (data/model quality only)
     extras: bool = False  # the parameters of TIME_OFFSETS, EXCLUDE_FEATURES, PROCESSOR_SCRIPTS
     monitors: tuple[str, ...] = ALL_MONITORS
+    clarify: str = "csv"  # csv | jsonl: a JSON Lines endpoint with the issue-20 Clarify options (FACETS, ...)
 
 
 CASES = (
@@ -101,6 +113,25 @@ CASES = (
         baselines="generated",
         training_format="jsonl",
         monitors=("data_quality", "model_quality"),
+    ),
+    # Issue 20: a JSON Lines endpoint with bias (two facets, group_name) and explainability (label_headers,
+    # use_logit, seed, num_clusters), with generated and with given Clarify baselines.
+    Case(
+        "jsonl-clarify-generated",
+        "endpoint",
+        secure=False,
+        baselines="generated",
+        training_format="jsonl",
+        monitors=("model_bias", "model_explainability"),
+        clarify="jsonl",
+    ),
+    Case(
+        "jsonl-clarify-given",
+        "endpoint",
+        secure=False,
+        baselines="given",
+        monitors=("model_bias", "model_explainability"),
+        clarify="jsonl",
     ),
 )
 
@@ -146,7 +177,12 @@ def batch_capture_uri(monitor: str) -> str:
 
 def features_attribute(case: Case) -> str | None:
     """JSON capture needs the features' JSONPath (Clarify); CSV capture has none."""
-    return "features" if case.monitoring_input == "batch-json" else None
+    return "features" if case.monitoring_input == "batch-json" or case.clarify == "jsonl" else None
+
+
+def clarify_inference_attribute(case: Case) -> str:
+    """Where the Clarify monitors find the prediction: a CSV column index, or a JMESPath in a JSON answer."""
+    return JSONL_INFERENCE if case.clarify == "jsonl" else INFERENCE_ATTRIBUTE
 
 
 def extras(case: Case, monitor: str) -> dict:
@@ -177,10 +213,20 @@ def project_config(case: Case) -> dict:
         "model_quality_inference_attribute": INFERENCE_ATTRIBUTE,
         "model_quality_probability_attribute": PROBABILITY_ATTRIBUTE,
         "model_quality_probability_threshold_attribute": QUALITY_THRESHOLD,
-        "model_bias_inference_attribute": INFERENCE_ATTRIBUTE,
+        "model_bias_inference_attribute": clarify_inference_attribute(case),
         "model_bias_probability_threshold_attribute": BIAS_THRESHOLD,
-        "model_explainability_inference_attribute": INFERENCE_ATTRIBUTE,
+        "model_explainability_inference_attribute": clarify_inference_attribute(case),
     }
+    if case.clarify == "jsonl":
+        for monitor in ("model_bias", "model_explainability"):
+            config.update(
+                {
+                    f"{monitor}_content_type": JSONL_TYPE,
+                    f"{monitor}_accept_type": JSONL_TYPE,
+                    f"{monitor}_content_template": JSONL_TEMPLATE,
+                }
+            )
+        config["model_explainability_label_headers"] = list(LABEL_HEADERS)
     for monitor in case.monitors:
         config[f"enable_{monitor}_monitor"] = True
         config[f"{monitor}_output_s3_uri"] = output_uri(monitor)
@@ -239,21 +285,25 @@ def project_config(case: Case) -> dict:
                     if monitor in case.monitors
                 }
             )
-        # The model Clarify deploys to its shadow endpoint (the SDK's ModelConfig.model_name, both baselines;
-        # the explainability monitor's analysis config names it too).
-        clarify = {
-            "label_header": LABEL,
-            "headers": list(HEADERS),
-            "dataset_type": "text/csv",
-            "model_name": MODEL_NAME,
+    # The Clarify monitors' analysis settings, for a generated baseline and (issue 20) a given one, whose monitor
+    # configuration is written from them too. The model Clarify deploys to its shadow endpoint (the SDK's
+    # ModelConfig.model_name, both baselines; the explainability monitor's analysis config names it too).
+    clarify = {
+        "label_header": LABEL,
+        "headers": list(HEADERS),
+        "dataset_type": JSONL_TYPE if case.clarify == "jsonl" and case.baselines == "generated" else "text/csv",
+        "model_name": MODEL_NAME,
+    }
+    if "model_bias" in case.monitors:
+        facets = (
+            {"facets": [{"name": name, **({"values": v} if v else {})} for name, v in FACETS], "group_name": GROUP_NAME}
+            if case.clarify == "jsonl"
+            else {"facet_name": FACET, "facet_values": list(FACET_VALUES)}
+        )
+        config["baseline_model_bias_params"] = {**clarify, **facets, "label_values": list(LABEL_VALUES)}
+    if "model_explainability" in case.monitors:
+        config["baseline_model_explainability_params"] = {
+            **clarify,
+            **(SHAP_OPTIONS if case.clarify == "jsonl" else {}),
         }
-        if "model_bias" in case.monitors:
-            config["baseline_model_bias_params"] = {
-                **clarify,
-                "facet_name": FACET,
-                "facet_values": list(FACET_VALUES),
-                "label_values": list(LABEL_VALUES),
-            }
-        if "model_explainability" in case.monitors:
-            config["baseline_model_explainability_params"] = dict(clarify)
     return config

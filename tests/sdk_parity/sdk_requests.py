@@ -183,13 +183,18 @@ def run_sdk(case: Case, recorder: Recorder) -> dict[str, Any]:
             **scripts("model_quality"),
         )
 
+    jsonl = case.clarify == "jsonl"  # issue 20: a JSON Lines endpoint with the Clarify options of the matrix
     model_config = ModelConfig(
         model_name=m.MODEL_NAME,
         instance_count=1,
         instance_type=m.INSTANCE_TYPE,
-        content_type="text/csv",
-        accept_type="text/csv",
+        content_type=m.JSONL_TYPE if jsonl else "text/csv",
+        accept_type=m.JSONL_TYPE if jsonl else "text/csv",
+        content_template=m.JSONL_TEMPLATE if jsonl else None,
     )
+    inference = m.clarify_inference_attribute(case)
+    # the SDK's own user passes a column index as an int (CSV), a JMESPath as text (JSON)
+    predicted_label = inference if jsonl else int(inference)
 
     def data_config(monitor: str) -> DataConfig:
         return DataConfig(
@@ -197,15 +202,25 @@ def run_sdk(case: Case, recorder: Recorder) -> dict[str, Any]:
             s3_output_path=m.generated_baseline_prefix(monitor),
             label=m.LABEL,
             headers=list(m.HEADERS),
-            dataset_type="text/csv",
+            features=m.JSONL_FEATURES if jsonl else None,
+            dataset_type=m.JSONL_TYPE if jsonl else "text/csv",
         )
 
     if "model_bias" in case.monitors:
         monitor = ModelBiasMonitor(**common)
-        bias_config = BiasConfig(
-            label_values_or_threshold=list(m.LABEL_VALUES),
-            facet_name=m.FACET,
-            facet_values_or_threshold=list(m.FACET_VALUES),
+        bias_config = (
+            BiasConfig(
+                label_values_or_threshold=list(m.LABEL_VALUES),
+                facet_name=[name for name, _ in m.FACETS],
+                facet_values_or_threshold=[values for _, values in m.FACETS],
+                group_name=m.GROUP_NAME,
+            )
+            if jsonl
+            else BiasConfig(
+                label_values_or_threshold=list(m.LABEL_VALUES),
+                facet_name=m.FACET,
+                facet_values_or_threshold=list(m.FACET_VALUES),
+            )
         )
         if generated:
             monitor.suggest_baseline(
@@ -213,7 +228,7 @@ def run_sdk(case: Case, recorder: Recorder) -> dict[str, Any]:
                 bias_config=bias_config,
                 model_config=model_config,
                 model_predicted_label_config=ModelPredictedLabelConfig(
-                    label=int(m.INFERENCE_ATTRIBUTE), probability_threshold=m.BIAS_THRESHOLD
+                    label=predicted_label, probability_threshold=m.BIAS_THRESHOLD
                 ),
                 wait=False,
                 logs=False,
@@ -231,7 +246,7 @@ def run_sdk(case: Case, recorder: Recorder) -> dict[str, Any]:
                     case,
                     "model_bias",
                     features_attribute=m.features_attribute(case),
-                    inference_attribute=m.INFERENCE_ATTRIBUTE,
+                    inference_attribute=inference,
                     probability_threshold_attribute=m.BIAS_THRESHOLD,
                 ),
                 analysis_config=BiasAnalysisConfig(bias_config, headers=list(m.HEADERS), label=m.LABEL),
@@ -242,13 +257,18 @@ def run_sdk(case: Case, recorder: Recorder) -> dict[str, Any]:
 
     if "model_explainability" in case.monitors:
         monitor = ModelExplainabilityMonitor(**common)
-        shap = SHAPConfig(baseline=None, **m.SHAP)
+        shap = SHAPConfig(baseline=None, **m.SHAP, **(m.SHAP_OPTIONS if jsonl else {}))
+        label_headers = list(m.LABEL_HEADERS) if jsonl else None
         if generated:
             monitor.suggest_baseline(
                 data_config=data_config("model_explainability"),
                 explainability_config=shap,
                 model_config=model_config,
-                model_scores=int(m.INFERENCE_ATTRIBUTE),
+                model_scores=(
+                    ModelPredictedLabelConfig(label=predicted_label, label_headers=label_headers)
+                    if jsonl
+                    else predicted_label
+                ),
                 wait=False,
                 logs=False,
                 kms_key=kms,
@@ -263,9 +283,11 @@ def run_sdk(case: Case, recorder: Recorder) -> dict[str, Any]:
                     case,
                     "model_explainability",
                     features_attribute=m.features_attribute(case),
-                    inference_attribute=m.INFERENCE_ATTRIBUTE,
+                    inference_attribute=inference,
                 ),
-                analysis_config=ExplainabilityAnalysisConfig(shap, model_config, headers=list(m.FEATURES)),
+                analysis_config=ExplainabilityAnalysisConfig(
+                    shap, model_config, headers=list(m.FEATURES), label_headers=label_headers
+                ),
                 constraints=baseline_file("model_explainability", "analysis.json"),
                 **schedule("model_explainability"),
             )
