@@ -14,6 +14,7 @@ optional ``<monitor_type>_params`` object)::
     WaitForBaselineJob (Wait)       poll_interval_seconds
     CheckBaselineJob (Task)         Lambda payload = {"action": "check", "monitor_type", "processing_job_name"}
     EvaluateJobStatus (Choice)      COMPLETED -> promote; FAILED / ERROR -> failure; otherwise -> wait again
+    (pinned=True: a PINNED start or promote answer -> BaselinePinned (Succeed))
     PromoteBaseline (Task)          Lambda payload = {"action": "promote", "monitor_type", "processing_job_name",
                                     "staging_output_uri", "baseline_output_uri"}: copy the job's staging output
                                     over the live baseline
@@ -59,6 +60,7 @@ __all__ = [
     "RECORD_JOB_FAILURE_STATE",
     "RECORD_CHECK_FAILURE_STATE",
     "FAIL_STATE",
+    "PINNED_STATE",
     "TASK_STATES",
     "ERROR_START_FAILED",
     "ERROR_JOB_FAILED",
@@ -90,6 +92,7 @@ RECORD_START_FAILURE_STATE = "RecordStartFailure"
 RECORD_JOB_FAILURE_STATE = "RecordJobFailure"
 RECORD_CHECK_FAILURE_STATE = "RecordCheckFailure"
 FAIL_STATE = "BaselineGenerationFailed"
+PINNED_STATE = "BaselinePinned"  # only in a definition built with pinned=True
 
 #: The Task states that invoke the baseline Lambda.
 TASK_STATES: tuple[str, ...] = (START_STATE, CHECK_STATE, PROMOTE_STATE)
@@ -240,6 +243,7 @@ def build_state_machine_definition(
     *,
     poll_interval_seconds: int = 60,
     timeout_seconds: int,
+    pinned: bool = False,
 ) -> dict[str, Any]:
     """Build the ASL document of the baseline-generation state machine.
 
@@ -248,6 +252,8 @@ def build_state_machine_definition(
         apply time.
     :param poll_interval_seconds: seconds between two job-status checks.
     :param timeout_seconds: execution timeout (top-level ``TimeoutSeconds``).
+    :param pinned: some baselines are pinned: a ``PINNED`` answer of the start (no job: the live baseline exists) or
+        of the promotion (kept; the output stays in staging) ends the execution in ``BaselinePinned`` (Succeed).
     :raises ValueError: on an invalid argument.
     """
     arn = _validate_lambda_arn(lambda_function_arn)
@@ -384,6 +390,15 @@ def build_state_machine_definition(
         },
     }
     assert tuple(states) == state_names(), "state_names() out of sync with the definition"
+    if pinned:
+        pinned_choice = {"Variable": None, "StringEquals": "PINNED", "Next": PINNED_STATE}
+        for state, status in ((EVALUATE_START_STATE, start_status), (EVALUATE_PROMOTE_STATE, promote_status)):
+            choices = states[state]["Choices"]
+            choices.insert(1, {**pinned_choice, "Variable": status})  # after the IsPresent guard
+        states[PINNED_STATE] = {
+            "Type": "Succeed",
+            "Comment": "The baseline is pinned and exists: no job was started, or its output stays in staging.",
+        }
 
     return {
         "Comment": "SageMaker Model Monitor baseline generation: start a processing job and poll it to completion.",
@@ -398,6 +413,7 @@ def build_state_machine_definition_json(
     *,
     poll_interval_seconds: int = 60,
     timeout_seconds: int,
+    pinned: bool = False,
 ) -> str:
     """Same as :func:`build_state_machine_definition`, serialised deterministically."""
     return json.dumps(
@@ -405,6 +421,7 @@ def build_state_machine_definition_json(
             lambda_function_arn,
             poll_interval_seconds=poll_interval_seconds,
             timeout_seconds=timeout_seconds,
+            pinned=pinned,
         ),
         indent=2,
         sort_keys=True,

@@ -22,11 +22,14 @@ sample event from the README, given as is, starts a baseline job):
     ``{"processing_job_name", "monitor_type", "staging_output_uri", "baseline_output_uri"}`` (the ``start``
     result; other keys ignored) -> copies every object of the finished job's staging folder to the live
     baseline prefix -> ``{"status": "PROMOTED", "processing_job_name", "monitor_type", "baseline_output_uri",
-    "promoted": [file names]}``. Only the state machine calls it, after the job ``Completed``: a failed job's
-    output never reaches the live baseline.
+    "promoted": [file names], ["started_schedule"]}``. Only the state machine calls it, after the job ``Completed``:
+    a failed job's output never reaches the live baseline. A pinned monitor (``PINNED_BASELINES``) whose live
+    baseline exists -> ``{"status": "PINNED", ...}``, nothing copied (``start`` answers the same without a job). The
+    first baseline of a held monitor (``HELD_SCHEDULES``) starts its monitoring schedule if it is ``Stopped``.
 ``start_executions``
     ``{"state_machine_arn": str, "executions": [{"name": str, "input": <start event>}]}``
-    -> ``{"status": "STARTED", "execution_arns": [...]}``
+    -> ``{"status": "STARTED", "execution_arns": [...], ["held_schedules": [...]]}``; first, the schedule of each
+    held monitor (``HELD_SCHEDULES``) whose live baseline does not exist yet is stopped
 
 Any bad event or AWS/SDK failure -> ``{"status": "ERROR", "error": "..."}`` for ``start``,
 ``check`` and ``promote`` (the state machine branches on it). ``start_executions`` raises ``StartExecutionsFailed``
@@ -39,7 +42,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 os.environ.setdefault("SAGEMAKER_SUPPRESS_V2_WARNING", "1")
 
@@ -47,6 +50,7 @@ import boto3  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
 from event_validation import (  # noqa: E402
+    LIVE_BASELINE_FILES,
     CheckRequest,
     ConfigurationError,
     EventValidationError,
@@ -109,6 +113,11 @@ def handler(event: Any, context: Any = None) -> Dict[str, Any]:
 def _start(event: Any) -> Dict[str, Any]:
     request = validate_start(event)
     settings = RuntimeSettings.from_env(os.environ)
+    if request.monitor_type in settings.pinned:
+        live = request.output_prefix + "/"
+        if _live_baseline_exists(aws_session().client("s3"), request.monitor_type, live):
+            logger.info("%s baseline is pinned and %s exists: no job", request.monitor_type, live)
+            return {"status": "PINNED", "monitor_type": request.monitor_type, "baseline_output_uri": live}
     # imported here: the SageMaker SDK is only needed (and slow to import) for "start"
     from sagemaker_baseline import start_baseline_job
 
@@ -145,10 +154,38 @@ def _split_s3(uri: str) -> tuple:
     return bucket, key
 
 
+def _live_baseline_exists(s3, monitor_type: str, baseline_folder: str) -> bool:
+    """Every file the monitor reads from its live baseline folder is there (LIVE_BASELINE_FILES)."""
+    bucket, key = _split_s3(baseline_folder)
+    for name in LIVE_BASELINE_FILES[monitor_type]:
+        try:
+            s3.head_object(Bucket=bucket, Key=key + name)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+    return True
+
+
+def _schedule_status(sagemaker, name: str) -> str:
+    return sagemaker.describe_monitoring_schedule(MonitoringScheduleName=name).get("MonitoringScheduleStatus", "")
+
+
 def _promote(request: PromoteRequest) -> Dict[str, Any]:
-    """Copy the finished job's files from its staging folder over the live baseline (same relative keys)."""
+    """Copy the finished job's files from its staging folder over the live baseline (same relative keys); a pinned
+    baseline that exists is kept; the first baseline of a held monitor starts its schedule."""
     settings = RuntimeSettings.from_env(os.environ)
     s3 = aws_session().client("s3")
+    held = settings.schedules.get(request.monitor_type)
+    existed = None
+    if request.monitor_type in settings.pinned or held:
+        existed = _live_baseline_exists(s3, request.monitor_type, request.baseline_folder)
+    if request.monitor_type in settings.pinned and existed:
+        logger.info("%s baseline is pinned and %s exists: kept; %s stays in staging", request.monitor_type,
+                    request.baseline_folder, request.staging_folder)
+        return {"status": "PINNED", "processing_job_name": request.processing_job_name,
+                "monitor_type": request.monitor_type, "baseline_output_uri": request.baseline_folder,
+                "staging_output_uri": request.staging_folder}
     bucket, staging_key = _split_s3(request.staging_folder)
     live_bucket, live_key = _split_s3(request.baseline_folder)
     keys = []
@@ -167,12 +204,42 @@ def _promote(request: PromoteRequest) -> Dict[str, Any]:
         promoted.append(relative)
     logger.info("promoted %d file(s) of %s to %s", len(promoted), request.processing_job_name,
                 request.baseline_folder)
-    return {"status": "PROMOTED", "processing_job_name": request.processing_job_name,
-            "monitor_type": request.monitor_type, "baseline_output_uri": request.baseline_folder,
-            "promoted": promoted}
+    result = {"status": "PROMOTED", "processing_job_name": request.processing_job_name,
+              "monitor_type": request.monitor_type, "baseline_output_uri": request.baseline_folder,
+              "promoted": promoted}
+    if held and not existed:
+        # The monitor's first baseline: start its schedule, which the deploy stopped while it had none (a schedule
+        # stopped by hand after its first baseline is left alone: this runs only when the baseline was missing).
+        sagemaker = aws_session().client("sagemaker")
+        if _schedule_status(sagemaker, held) == "Stopped":
+            sagemaker.start_monitoring_schedule(MonitoringScheduleName=held)
+            logger.info("started monitoring schedule %s: its first baseline is live", held)
+            result["started_schedule"] = held
+    return result
+
+
+def _hold_schedules(request: StartExecutionsRequest) -> List[str]:
+    """Stop the schedule of every held monitor whose live baseline does not exist yet (its first promotion starts
+    it), so that no monitor runs against a missing baseline."""
+    if not os.environ.get("HELD_SCHEDULES", "").strip():
+        return []
+    schedules = RuntimeSettings.from_env(os.environ).schedules
+    s3, sagemaker, stopped = aws_session().client("s3"), aws_session().client("sagemaker"), []
+    for execution in request.executions:
+        monitor_type = str(execution.input["monitor_type"])  # validated like a start event
+        name = schedules.get(monitor_type)
+        if not name or name in stopped:
+            continue
+        live = f"{execution.input['baseline_output_uri'].rstrip('/')}/{monitor_type}/"
+        if not _live_baseline_exists(s3, monitor_type, live) and _schedule_status(sagemaker, name) == "Scheduled":
+            sagemaker.stop_monitoring_schedule(MonitoringScheduleName=name)
+            logger.info("stopped monitoring schedule %s until its first baseline is promoted to %s", name, live)
+            stopped.append(name)
+    return stopped
 
 
 def _start_executions(request: StartExecutionsRequest) -> Dict[str, Any]:
+    held = _hold_schedules(request)  # before any execution can promote a first baseline
     sfn = aws_session().client("stepfunctions")
     arns = []
     for execution in request.executions:
@@ -190,7 +257,7 @@ def _start_executions(request: StartExecutionsRequest) -> Dict[str, Any]:
             arn = _execution_arn(request.state_machine_arn, execution.name)
             logger.info("execution %s already exists; treating it as started", arn)
             arns.append(arn)
-    return {"status": "STARTED", "execution_arns": arns}
+    return {"status": "STARTED", "execution_arns": arns, **({"held_schedules": held} if held else {})}
 
 
 def _execution_arn(state_machine_arn: str, name: str) -> str:

@@ -36,6 +36,14 @@ MODEL_CONTENT_TYPES: Tuple[str, ...] = ("text/csv", "application/json", "applica
 # Baseline dataset formats of the Model Monitor analyzer (data/model quality): the SDK's DatasetFormat.csv(header=True),
 # DatasetFormat.json(lines=True) and DatasetFormat.json(lines=False).
 DATASET_FORMATS: Tuple[str, ...] = ("csv", "json_lines", "json")
+#: The files of a live baseline (<baseline_output_uri>/<monitor_type>/) that its monitor reads: the baseline "exists"
+#: when all are there (a pinned baseline is then kept; a held monitor's schedule waits until then).
+LIVE_BASELINE_FILES: Dict[str, Tuple[str, ...]] = {
+    "data_quality": ("statistics.json", "constraints.json"),
+    "model_quality": ("constraints.json",),
+    "model_bias": ("analysis.json",),
+    "model_explainability": ("analysis.json",),
+}
 #: Where a baseline job writes before it is promoted: <baseline_output_uri>/STAGING_FOLDER/<monitor_type>/<job name>/
 STAGING_FOLDER = "staging"
 
@@ -152,6 +160,15 @@ def _s3_uri(need_key: bool) -> Any:
     return Annotated[str, Strict(), _rule(f"must be {what}", valid)]
 
 
+def _script_uri() -> Any:
+    """An analyzer script for the baseline job: an s3://bucket/key object (not a prefix), as suggest_baseline's
+    record_preprocessor_script / post_analytics_processor_script take it."""
+    def valid(value: str) -> bool:
+        match = S3_URI_RE.match(value)
+        return bool(match) and bool((match.group("key") or "").strip("/")) and not value.endswith("/")
+    return Annotated[str, Strict(), _rule("must be an s3://bucket/key URI of a script object (not a prefix)", valid)]
+
+
 def _name_list(value: Any) -> List[str]:
     """Comma-separated string or list of non-empty, unique strings."""
     if isinstance(value, str):
@@ -215,6 +232,7 @@ ModelName = _text(MODEL_NAME_RE, "must be a SageMaker model name (1-63 letters, 
                                  "not starting or ending with a hyphen)", max_length=63)
 NameList = Annotated[List[str], PlainValidator(_name_list)]
 ValueList = Annotated[List[Union[str, int, float]], PlainValidator(_value_list)]
+ScriptUri = _script_uri()
 ProcessingJobName = _text(SAGEMAKER_NAME_RE, "must be a SageMaker processing job name (1-63 letters, digits and "
                                              "hyphens)")
 
@@ -244,6 +262,9 @@ class DataQualityParams(ResourceParams):
 
     max_runtime_seconds: MaxRuntimeSeconds = 3600
     dataset_format: _one_of(DATASET_FORMATS) = "csv"  # type: ignore[valid-type]
+    # The baseline job's own analyzer scripts (DefaultModelMonitor.suggest_baseline's arguments of the same names)
+    record_preprocessor_script: Optional[ScriptUri] = None
+    post_analytics_processor_script: Optional[ScriptUri] = None
 
 
 class ModelQualityParams(ResourceParams):
@@ -256,6 +277,8 @@ class ModelQualityParams(ResourceParams):
     ground_truth_attribute: NonEmptyString = "label"
     probability_threshold_attribute: Optional[Probability] = None
     dataset_format: _one_of(DATASET_FORMATS) = "csv"  # type: ignore[valid-type]
+    # ModelQualityMonitor.suggest_baseline takes a post-analytics script only (no record preprocessor)
+    post_analytics_processor_script: Optional[ScriptUri] = None
 
     @model_validator(mode="before")
     @classmethod
@@ -816,6 +839,15 @@ class RuntimeSettings:
 
     role_arn: str
     kms_key_id: Optional[str] = None
+    #: PINNED_BASELINES (comma-separated monitor types): a live baseline that exists is never replaced
+    pinned: Tuple[str, ...] = ()
+    #: HELD_SCHEDULES (JSON {monitor_type: monitoring schedule name}): stopped at deploy while the live baseline does
+    #: not exist, started by the promotion that creates it
+    held_schedules: Tuple[Tuple[str, str], ...] = ()
+
+    @property
+    def schedules(self) -> Dict[str, str]:
+        return dict(self.held_schedules)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> "RuntimeSettings":
@@ -831,6 +863,26 @@ class RuntimeSettings:
                 f"environment variable SAGEMAKER_ROLE_ARN must be an IAM role ARN (got {role!r})"
             )
         kms = environ.get("BASELINE_KMS_KEY_ID", "").strip() or None
+        pinned = tuple(name.strip() for name in environ.get("PINNED_BASELINES", "").split(",") if name.strip())
+        unknown = [name for name in pinned if name not in PARAMS]
+        if unknown:
+            problems.append(f"environment variable PINNED_BASELINES names unknown monitor types: {', '.join(unknown)} "
+                            f"(allowed: {', '.join(PARAMS)})")
+        held: Tuple[Tuple[str, str], ...] = ()
+        raw = environ.get("HELD_SCHEDULES", "").strip()
+        if raw:
+            import json
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                value = None
+            if (not isinstance(value, dict) or not all(
+                    monitor in PARAMS and isinstance(name, str) and SAGEMAKER_NAME_RE.match(name)
+                    for monitor, name in value.items())):
+                problems.append("environment variable HELD_SCHEDULES must be a JSON object of monitor types to "
+                                f"monitoring schedule names (got {_show(raw)})")
+            else:
+                held = tuple(sorted(value.items()))
         if problems:
             raise ConfigurationError("; ".join(problems))
-        return cls(role_arn=role, kms_key_id=kms)
+        return cls(role_arn=role, kms_key_id=kms, pinned=pinned, held_schedules=held)

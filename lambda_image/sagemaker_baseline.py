@@ -37,6 +37,7 @@ from sagemaker.network import NetworkConfig  # noqa: E402
 
 from event_validation import (  # noqa: E402
     MONITOR_TYPE_SHORT,
+    DataQualityParams,
     ModelBiasParams,
     ModelExplainabilityParams,
     ModelQualityParams,
@@ -201,9 +202,13 @@ def _run_suggest_baseline(request: StartRequest, settings: RuntimeSettings, sess
     output = request.staging_prefix(job_name)  # no trailing slash: the SDK joins file names onto it
 
     if request.monitor_type == "data_quality":
+        assert isinstance(params, DataQualityParams)
         DefaultModelMonitor(**monitor_kwargs).suggest_baseline(
             baseline_dataset=request.training_data_uri,
-            dataset_format=dataset_format(request.params.dataset_format),
+            dataset_format=dataset_format(params.dataset_format),
+            # The SDK mounts each script as a processing input and names it in the job's environment
+            record_preprocessor_script=params.record_preprocessor_script,
+            post_analytics_processor_script=params.post_analytics_processor_script,
             output_s3_uri=output,
             wait=False,
             logs=False,
@@ -223,6 +228,7 @@ def _run_suggest_baseline(request: StartRequest, settings: RuntimeSettings, sess
             ground_truth_attribute=params.ground_truth_attribute,
             # processing job environment values must be strings
             probability_threshold_attribute=None if threshold is None else str(threshold),
+            post_analytics_processor_script=params.post_analytics_processor_script,
             output_s3_uri=output,
             wait=False,
             logs=False,

@@ -86,8 +86,13 @@ def test_the_instance_type_pattern_takes_every_sagemaker_processing_instance_typ
 def test_the_allowed_baseline_params_are_the_lambdas_models_fields():
     from monitors.settings.baseline_events import param_fields
 
-    assert param_fields("data_quality") == RESOURCE_FIELDS
+    # suggest_baseline's scripts: DefaultModelMonitor takes both, ModelQualityMonitor the post-analytics one only
+    assert param_fields("data_quality") == RESOURCE_FIELDS | {
+        "record_preprocessor_script",
+        "post_analytics_processor_script",
+    }
     assert param_fields("model_quality") == RESOURCE_FIELDS | {
+        "post_analytics_processor_script",
         "problem_type",
         "inference_attribute",
         "probability_attribute",
@@ -142,9 +147,10 @@ def test_unknown_baseline_params_are_named_with_the_allowed_ones():
         validate({**MINIMAL, **BASELINE, "baseline_data_quality_params": {"dataset_format": "csv", "instance_cnt": 2}})
     assert exc.value.problems == [
         "baseline_data_quality_params: unknown field 'dataset_format'; allowed: instance_count, instance_type, "
-        "max_runtime_seconds, volume_size_gb",
+        "max_runtime_seconds, post_analytics_processor_script, record_preprocessor_script, volume_size_gb",
         "baseline_data_quality_params: unknown field 'instance_cnt' (did you mean 'instance_count'?); allowed: "
-        "instance_count, instance_type, max_runtime_seconds, volume_size_gb",
+        "instance_count, instance_type, max_runtime_seconds, post_analytics_processor_script, "
+        "record_preprocessor_script, volume_size_gb",
     ]
 
 

@@ -783,3 +783,34 @@ def test_execution_times_out_when_job_never_finishes(scripted):
     assert result.status == "TIMED_OUT"
     assert SUCCEED_STATE not in result.states and FAIL_STATE not in result.states
     assert result.states.count(CHECK_STATE) >= 2  # it kept polling until the execution timeout
+
+
+# Issue 20: pinned baselines (<monitor>_baseline_pinned). A PINNED answer ends the execution in BaselinePinned only in
+# a definition built with pinned=True; a plain definition treats it as any unexpected answer.
+def _pinned_definition() -> dict[str, Any]:
+    return build_state_machine_definition(SAMPLE_ARN, poll_interval_seconds=1, timeout_seconds=60, pinned=True)
+
+
+@pytest.mark.slow
+def test_a_pinned_start_answer_succeeds_without_a_job(scripted):
+    handler, bridge = scripted
+    handler.start_response = {"status": "PINNED", "monitor_type": "data_quality", "baseline_output_uri": "s3://b/p/"}
+    handler.check_responses, handler.promote_response, handler.raise_on = [], {"status": "PROMOTED"}, None
+    bridge.reset()
+    result = fx.run_local_execution(_pinned_definition(), fx.seed_event("data_quality"), bridge, wait_override_ms=100)
+    assert result.status == "SUCCEEDED"
+    assert result.states[-3:] == [START_STATE, EVALUATE_START_STATE, "BaselinePinned"]
+    assert bridge.calls(CHECK_STATE) == [] and bridge.calls(PROMOTE_STATE) == []
+    # the same answer to a definition without pinned baselines fails the execution
+    assert _run_scripted(scripted, start=handler.start_response).status == "FAILED"
+
+
+@pytest.mark.slow
+def test_a_pinned_promote_answer_succeeds_and_keeps_the_live_baseline(scripted):
+    handler, bridge = scripted
+    handler.start_response, handler.check_responses = GOOD_START, [{"status": "COMPLETED"}]
+    handler.promote_response, handler.raise_on = {"status": "PINNED"}, None
+    bridge.reset()
+    result = fx.run_local_execution(_pinned_definition(), fx.seed_event("data_quality"), bridge, wait_override_ms=100)
+    assert result.status == "SUCCEEDED"
+    assert result.states[-3:] == [PROMOTE_STATE, EVALUATE_PROMOTE_STATE, "BaselinePinned"]

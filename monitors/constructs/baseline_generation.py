@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cdktf import AssetType, TerraformAsset
 from constructs import Construct
@@ -61,6 +64,12 @@ class BaselineConfig:
     monitoring_role_arn: str  # the role the processing jobs run as (passed by the Lambda)
     monitoring_role_planned_arn: str  # the same, built from its name (for the PassRole policy)
     kms_key_arn: str | None
+    # Monitors whose generated baseline is pinned (<monitor>_baseline_pinned): kept once it exists.
+    pinned: tuple[str, ...] = ()
+    # monitor -> its monitoring schedule name, for the monitors that read the generated baseline: the run on deploy
+    # stops the schedule while that baseline does not exist, its first promotion starts it.
+    held_schedules: Mapping[str, str] = field(default_factory=dict)
+    schedules: tuple[Any, ...] = ()  # those schedules' resources (the run on deploy comes after them)
 
 
 class BaselineGeneration(Construct):
@@ -133,6 +142,24 @@ class BaselineGeneration(Construct):
             ),
             TRACING,
         ]
+        if g.run_on_deploy and config.held_schedules:
+            # Hold: stop a monitor's schedule at deploy while its baseline is missing; its first promotion starts it.
+            lambda_statements.append(
+                Statement(
+                    "HoldMonitoringSchedulesUntilTheirFirstBaseline",
+                    (
+                        "sagemaker:DescribeMonitoringSchedule",
+                        "sagemaker:StopMonitoringSchedule",
+                        "sagemaker:StartMonitoringSchedule",
+                    ),
+                    tuple(
+                        sorted(
+                            f"arn:{p}:sagemaker:{r}:{a}:monitoring-schedule/{schedule.lower()}"
+                            for schedule in config.held_schedules.values()
+                        )
+                    ),
+                )
+            )
         if config.kms_key_arn:
             # The Lambda reads and promotes SSE-KMS baseline objects through S3 only; DescribeKey (metadata only) stays
             # direct: SageMaker checks the key named in the jobs the Lambda starts with the caller's credentials.
@@ -161,6 +188,11 @@ class BaselineGeneration(Construct):
         }
         if config.kms_key_arn:
             environment["BASELINE_KMS_KEY_ID"] = config.kms_key_arn
+        if config.pinned:
+            environment["PINNED_BASELINES"] = ",".join(config.pinned)
+        held = dict(config.held_schedules) if g.run_on_deploy else {}  # the run on deploy holds them
+        if held:
+            environment["HELD_SCHEDULES"] = json.dumps(held, sort_keys=True, separators=(",", ":"))
         # The jobs' network settings (VPC, encryption, isolation) travel in each event's network_config.
         self.function = aws("lambda_function").LambdaFunction(
             self,
@@ -215,7 +247,10 @@ class BaselineGeneration(Construct):
                 self,
                 "state_machine_definition",
                 build_state_machine_definition(
-                    function_arn, poll_interval_seconds=g.poll_interval_seconds, timeout_seconds=timeout
+                    function_arn,
+                    poll_interval_seconds=g.poll_interval_seconds,
+                    timeout_seconds=timeout,
+                    pinned=bool(config.pinned),
                 ),
             ),
             logging_configuration={
@@ -227,39 +262,11 @@ class BaselineGeneration(Construct):
             depends_on=[self.sfn_role.policy, self.function],  # the definition names the function by its built ARN
         )
 
-        # --- EventBridge schedule ---------------------------------------------------------------
-        rule = aws("cloudwatch_event_rule").CloudwatchEventRule(
-            self,
-            "schedule",
-            name=name,
-            description="Regenerates SageMaker Model Monitor baselines",
-            schedule_expression=g.schedule_expression,
-        )
-        self.events_role = ServiceRole(
-            self,
-            "events_role",
-            name=bounded_name(name, "events", max_length=64),
-            service="events.amazonaws.com",
-            account=acct,
-            source_arn=rule_arn,
-            permissions_boundary=boundary,
-            description="Baseline schedule: starts only the baseline state machine",
-            statements=[
-                Statement("StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine_arn,))
-            ],
-        )
+        # --- EventBridge schedule (baseline_run_on_schedule) -------------------------------------
         # Each event once in `locals`: the schedule's targets and the run-on-deploy input both use it.
         event_locals = {monitor: json_local(self, f"event_{monitor}", event) for monitor, event in self.events.items()}
-        for monitor, event in event_locals.items():
-            aws("cloudwatch_event_target").CloudwatchEventTarget(
-                self,
-                f"target_{monitor}",
-                rule=rule.name,
-                target_id=f"baseline-{MONITORS[monitor].resource_short_name}",
-                arn=self.state_machine.arn,
-                role_arn=self.events_role.arn,
-                input=encoded(event),
-            )
+        if g.run_on_schedule:
+            self._schedule(name, rule_arn, boundary, acct, g.schedule_expression, event_locals)
 
         # --- Run on deploy ----------------------------------------------------------------------
         if g.run_on_deploy:
@@ -295,7 +302,8 @@ class BaselineGeneration(Construct):
                     },
                 ),
                 triggers={"baseline_configuration": config_hash},
-                depends_on=[start_policy, self.state_machine],
+                # After the schedules it may hold (they exist before it can stop them).
+                depends_on=[start_policy, self.state_machine, *(config.schedules if held else ())],
             )
             # The handler raises when it cannot start the executions, which fails the apply and keeps nothing
             # in state (the next apply retries). The postcondition guards the answer's contract too, e.g. for an
@@ -311,6 +319,48 @@ class BaselineGeneration(Construct):
                         ),
                     }
                 ],
+            )
+
+    # ------------------------------------------------------------------------------------------
+    def _schedule(
+        self,
+        name: str,
+        rule_arn: str,
+        boundary: str | None,
+        acct: AccountContext,
+        schedule_expression: str,
+        event_locals: dict,
+    ) -> None:
+        """The EventBridge rule that regenerates the baselines, one target (the state machine) per monitor."""
+        rule = aws("cloudwatch_event_rule").CloudwatchEventRule(
+            self,
+            "schedule",
+            name=name,
+            description="Regenerates SageMaker Model Monitor baselines",
+            schedule_expression=schedule_expression,
+        )
+        self.events_role = ServiceRole(
+            self,
+            "events_role",
+            name=bounded_name(name, "events", max_length=64),
+            service="events.amazonaws.com",
+            account=acct,
+            source_arn=rule_arn,
+            permissions_boundary=boundary,
+            description="Baseline schedule: starts only the baseline state machine",
+            statements=[
+                Statement("StartBaselineStateMachineOnly", ("states:StartExecution",), (self.state_machine_arn,))
+            ],
+        )
+        for monitor, event in event_locals.items():
+            aws("cloudwatch_event_target").CloudwatchEventTarget(
+                self,
+                f"target_{monitor}",
+                rule=rule.name,
+                target_id=f"baseline-{MONITORS[monitor].resource_short_name}",
+                arn=self.state_machine.arn,
+                role_arn=self.events_role.arn,
+                input=encoded(event),
             )
 
     # ------------------------------------------------------------------------------------------

@@ -153,6 +153,13 @@ class EndpointMonitoring:
                     monitoring_role_arn=self.role.arn,
                     monitoring_role_planned_arn=self.role.planned_arn,
                     kms_key_arn=kms_key_arn,
+                    pinned=tuple(m for m in settings.enabled_monitors if settings.options(m).baseline_pinned),
+                    held_schedules={
+                        m: mon.schedule_name for m, mon in self.monitors.items() if jobs[m].monitor.generated_baseline
+                    },
+                    schedules=tuple(
+                        mon.schedule for m, mon in self.monitors.items() if jobs[m].monitor.generated_baseline
+                    ),
                 ),
             )
             output("baseline_state_machine_arn", self.baseline.state_machine.arn, "Baseline generation state machine")

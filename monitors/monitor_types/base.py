@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from monitors.payloads.common import MonitorInputs, MonitorJob
 # The seed's <monitor>_params fields every baseline event takes (the baseline Lambda's contract).
 COMMON_BASELINE_PARAM_FIELDS = frozenset({"instance_count", "instance_type", "volume_size_gb", "max_runtime_seconds"})
+# The analyzer's scripts for the baseline job (suggest_baseline's own arguments; s3:// objects in the model bucket):
+# DefaultModelMonitor takes both, ModelQualityMonitor only the post-analytics one.
+BASELINE_SCRIPT_PARAM_FIELDS = ("record_preprocessor_script", "post_analytics_processor_script")
 CLARIFY_BASELINE_PARAM_FIELDS = frozenset({"label_header", "headers", "dataset_type", "features", "model_name"})
 CLARIFY_BASELINE_FILES: Mapping[str, str] = MappingProxyType(
     {"config": "analysis_config.json", "constraints": "analysis.json"}
@@ -53,6 +56,11 @@ class MonitorOptions(BaseModel):
         "Prefix holding the baseline: statistics.json and constraints.json (data quality), constraints.json "
         "(model quality), analysis_config.json and analysis.json (Clarify: bias, explainability). Unset with baseline "
         "generation on: the generated baseline.",
+    )
+    baseline_pinned: bool = param(
+        False,
+        "Keep the generated baseline once it exists (hand edits survive): later runs start no job and promote "
+        "nothing while <baseline_output_data_s3_uri>/<monitor>/ holds its files; delete them to regenerate.",
     )
     output_s3_uri: S3Uri | None = param(None, "Where monitoring results are written.")
     instance_count: InstanceCount = param(1, "Instances per monitoring job (1-100).")

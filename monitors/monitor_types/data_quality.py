@@ -11,7 +11,13 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from monitors.monitor_types.base import COMMON_BASELINE_PARAM_FIELDS, Alarm, AnalyzerOptions, MonitorType
+from monitors.monitor_types.base import (
+    BASELINE_SCRIPT_PARAM_FIELDS,
+    COMMON_BASELINE_PARAM_FIELDS,
+    Alarm,
+    AnalyzerOptions,
+    MonitorType,
+)
 from monitors.payloads import awscc_shapes as shapes
 from monitors.payloads.common import (
     MonitorInputs,
@@ -89,5 +95,5 @@ SPEC = MonitorType(
     build_payload=payload,
     baseline_files=MappingProxyType({"statistics": "statistics.json", "constraints": "constraints.json"}),
     metrics="data-metrics",
-    baseline_param_fields=COMMON_BASELINE_PARAM_FIELDS,
+    baseline_param_fields=COMMON_BASELINE_PARAM_FIELDS | set(BASELINE_SCRIPT_PARAM_FIELDS),
 )

@@ -150,5 +150,6 @@ SPEC = MonitorType(
         "probability_attribute",
         "ground_truth_attribute",
         "probability_threshold_attribute",
+        "post_analytics_processor_script",  # ModelQualityMonitor.suggest_baseline takes no record preprocessor
     },
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from monitors import tokens
-from monitors.monitor_types.base import MonitorView
+from monitors.monitor_types.base import BASELINE_SCRIPT_PARAM_FIELDS, MonitorView
 from monitors.naming import bounded_name, content_hash, s3_join
 from monitors.payloads import analysis_configs
 from monitors.payloads.awscc_shapes import to_terraform
@@ -116,6 +116,9 @@ def monitoring_role_s3_access(settings: Settings) -> dict[str, list[str]]:
             inside_baseline = script and script.startswith(baseline_prefix(settings, monitor).rstrip("/") + "/")
             if script and not (option == "analysis_config_s3_uri" and inside_baseline):
                 read.append(script)  # (an own config in the baseline prefix: the prefix is read as a whole, s3_access)
+        if settings.baseline_generation_enabled:  # the baseline job's own scripts (baseline_<monitor>_params)
+            params = view.options.baseline_params or {}
+            read += [params[name] for name in BASELINE_SCRIPT_PARAM_FIELDS if isinstance(params.get(name), str)]
     write: list[str] = []
     if settings.baseline_generation_enabled:
         assert settings.baseline_training_data_s3_uri and settings.baseline_output_data_s3_uri

@@ -180,6 +180,12 @@ class Settings(BaseModel):
         "changes); if they cannot start, the apply fails with the reason and the next apply retries.",
         group="Baseline generation",
     )
+    baseline_run_on_schedule: bool = param(
+        True,
+        "Regenerate the baselines on baseline_schedule_expression (an EventBridge schedule); false: no schedule, "
+        "baselines are generated at apply time (baseline_run_on_deploy) or when you start the state machine.",
+        group="Baseline generation",
+    )
     alert_sns_topic_arn: Annotated[str | None, matching(SNS_TOPIC_ARN_RE, "must be an SNS topic ARN")] = param(
         None, "Existing SNS topic that receives the alerts (turns alerting on).", group="Alerts"
     )
@@ -422,6 +428,7 @@ class Settings(BaseModel):
             log_retention_days=self.baseline_log_retention_days,
             poll_interval_seconds=self.baseline_poll_interval_seconds,
             run_on_deploy=self.baseline_run_on_deploy,
+            run_on_schedule=self.baseline_run_on_schedule,
         )
 
     def alerting(self) -> AlertSettings | None:

@@ -16,7 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from monitors.monitor_types import MONITORS
-from monitors.monitor_types.base import MonitorType
+from monitors.monitor_types.base import BASELINE_SCRIPT_PARAM_FIELDS, MonitorType
 from monitors.monitor_types.model_bias import METRICS as BIAS_METRICS
 from monitors.monitor_types.model_quality import BASELINE_COLUMNS
 from monitors.monitor_types.model_quality import METRICS as MODEL_QUALITY_METRICS
@@ -326,6 +326,46 @@ def _script(settings: Settings, problem: Problem, spec: MonitorType, option: str
 for _spec in _with("record_preprocessor_source_uri"):
     for _option in ("record_preprocessor_source_uri", "post_analytics_processor_source_uri"):
         rule(_spec.setting(_option))(partial(_script, spec=_spec, option=_option))
+
+
+def _pinned_needs_a_generated_baseline(settings: Settings, problem: Problem, spec: MonitorType) -> None:
+    options = settings.options(spec.name)
+    if not options.baseline_pinned or not options.enabled:
+        return
+    if not settings.baseline_generation_enabled:
+        problem(
+            spec.setting("baseline_pinned"),
+            "pins a generated baseline, but baseline generation is off "
+            "(baseline_training_data_s3_uri and baseline_output_data_s3_uri)",
+        )
+    elif options.baseline_s3_uri is not None:
+        problem(
+            spec.setting("baseline_pinned"),
+            f"pins the generated baseline, but the monitor reads its own {spec.setting('baseline_s3_uri')}",
+        )
+
+
+for _spec in MONITORS.values():
+    rule(_spec.setting("baseline_pinned"), _spec.setting("baseline_s3_uri"))(
+        partial(_pinned_needs_a_generated_baseline, spec=_spec)
+    )
+
+
+def _baseline_script(settings: Settings, problem: Problem, spec: MonitorType) -> None:
+    """The baseline job's scripts (baseline_<monitor>_params record_preprocessor_script /
+    post_analytics_processor_script) are read by the job's role, the monitoring role: inside the model bucket. Their
+    form (an s3:// object) is the baseline Lambda's rule (monitors.settings.baseline_events)."""
+    params = settings.options(spec.name).baseline_params or {}
+    for name in BASELINE_SCRIPT_PARAM_FIELDS:
+        value = params.get(name)
+        if isinstance(value, str) and S3_URI_RE.match(value):
+            text = _in_bucket(settings, value)
+            if text:
+                problem(spec.setting("baseline_params"), f"{name} {text}")
+
+
+for _spec in _with("record_preprocessor_source_uri"):
+    rule(_spec.setting("baseline_params"), "model_bucket_arn")(partial(_baseline_script, spec=_spec))
 
 
 @rule()
@@ -923,4 +963,15 @@ def settings_warnings(settings: Settings) -> list[str]:
             "*_baseline_s3_uri, so no monitor reads the generated baselines (a scheduled run for nothing); "
             "remove the baseline URIs or baseline_training_data_s3_uri/baseline_output_data_s3_uri"
         )
+    if settings.baseline_generation_enabled and not settings.baseline_run_on_schedule:
+        if "baseline_schedule_expression" in settings.model_fields_set:
+            out.append(
+                "warning: baseline_schedule_expression: set, but baseline_run_on_schedule is false (no schedule), "
+                "so ignored"
+            )
+        if not settings.baseline_run_on_deploy:
+            out.append(
+                "warning: baseline_run_on_schedule: false and baseline_run_on_deploy: false, so baselines are "
+                "generated only when you start the baseline state machine yourself"
+            )
     return out

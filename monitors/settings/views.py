@@ -50,6 +50,7 @@ class BaselineGenerationSettings:
     log_retention_days: int
     poll_interval_seconds: int
     run_on_deploy: bool
+    run_on_schedule: bool  # the EventBridge schedule exists (schedule_expression is used only then)
 
 
 @dataclass(frozen=True)

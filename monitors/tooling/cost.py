@@ -93,7 +93,18 @@ def monitor_lines(settings: Settings) -> list[str]:
             f"cost: {settings.endpoint_name} {monitor}: {runs} run(s)/day x {count} {instance_type} x at most "
             f"{_number(hours)} h = at most {_number(runs * count * hours)} instance-hours/day"
         )
-    if settings.baseline_generation_enabled:
+    if settings.baseline_generation_enabled and not settings.baseline_run_on_schedule:
+        lines.append(
+            f"cost: {settings.endpoint_name} baselines: no scheduled regeneration (baseline_run_on_schedule: false)"
+            + (
+                f"; one run per monitor at apply time ({len(settings.enabled_monitors)} x "
+                f"{settings.baseline_instance_count} {settings.baseline_instance_type} x at most "
+                f"{_number(settings.baseline_max_runtime_seconds / 3600)} h)"
+                if settings.baseline_run_on_deploy
+                else ""
+            )
+        )
+    elif settings.baseline_generation_enabled:
         frequency = baseline_runs_per_day(settings.baseline_schedule_expression)
         jobs = frequency.per_day * len(settings.enabled_monitors)  # one processing job per monitor per run
         hours = settings.baseline_max_runtime_seconds / 3600

@@ -8,7 +8,8 @@ Added:
 
 * SageMaker monitoring schedules: CreateMonitoringSchedule,
   DescribeMonitoringSchedule, UpdateMonitoringSchedule,
-  DeleteMonitoringSchedule, ListMonitoringSchedules, and AddTags / ListTags /
+  DeleteMonitoringSchedule, ListMonitoringSchedules, Stop-/StartMonitoringSchedule (the
+  status only), and AddTags / ListTags /
   DeleteTags on ``monitoring-schedule/<name>`` ARNs.  A schedule must name an
   existing job definition of its monitoring type (moto keeps those per type
   on the SageMaker backend).
@@ -251,6 +252,14 @@ def _sm_update_monitoring_schedule(self: Any) -> Any:
     schedule.endpoint_name = endpoint_name
     schedule.last_modified_time = utcnow()
     return ActionResult({"MonitoringScheduleArn": schedule.arn})
+
+
+def _sm_set_monitoring_schedule_status(self: Any, status: str) -> Any:
+    """StopMonitoringSchedule / StartMonitoringSchedule: the status only (an empty answer, as the API's)."""
+    from moto.core.responses import EmptyResult
+
+    _find_schedule(self.sagemaker_backend, self._get_param("MonitoringScheduleName")).status = status
+    return EmptyResult()
 
 
 def _sm_delete_monitoring_schedule(self: Any) -> Any:
@@ -606,6 +615,8 @@ def register() -> None:
         "create_monitoring_schedule": _sm_create_monitoring_schedule,
         "describe_monitoring_schedule": _sm_describe_monitoring_schedule,
         "update_monitoring_schedule": _sm_update_monitoring_schedule,
+        "stop_monitoring_schedule": lambda self: _sm_set_monitoring_schedule_status(self, "Stopped"),
+        "start_monitoring_schedule": lambda self: _sm_set_monitoring_schedule_status(self, "Scheduled"),
         "delete_monitoring_schedule": _sm_delete_monitoring_schedule,
         "list_monitoring_schedules": _sm_list_monitoring_schedules,
     }
