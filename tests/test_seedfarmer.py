@@ -145,22 +145,40 @@ def test_modulestack_follows_the_projects_iam_wildcard_rules():
             assert set(st["Action"]) <= WILDCARD_ONLY_ACTIONS | CLOUD_CONTROL_ACTIONS, st["Sid"]
     passes = [st for st in statements if "iam:PassRole" in st["Action"]]
     assert [st["Action"] for st in passes] == [["iam:PassRole"]]
-    assert passes[0]["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
-    assert passes[0]["Resource"] == [
-        {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${StackName}-monitoring"}
-    ]
+    # Only this deployment's roles, and only to the services that assume them.
+    assert passes[0]["Condition"] == {
+        "StringEquals": {
+            "iam:PassedToService": [
+                "sagemaker.amazonaws.com",
+                "lambda.amazonaws.com",
+                "states.amazonaws.com",
+                "events.amazonaws.com",
+            ]
+        }
+    }
+    assert passes[0]["Resource"] == [{"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${StackName}-*"}]
 
 
-def test_modulestack_stack_name_pattern_keeps_the_monitoring_role_name_exact(synth, tmp_path):
-    """The policy names the role <StackName>-monitoring; the stack shortens longer role names with a hash, so
-    StackName's pattern stops exactly where that starts (53 characters)."""
+def test_modulestack_stack_name_pattern_keeps_every_name_under_the_prefix(synth, tmp_path):
+    """The policy names <StackName>-* (and the repository <StackName>-baseline); the stack shortens longer names
+    with a hash, so StackName's pattern stops where the baseline name (56 characters) still holds it whole."""
     pattern = MODULESTACK["Parameters"]["StackName"]["AllowedPattern"]
-    longest = "m" + "-x" * 26
-    assert len(longest) == 53 and re.fullmatch(pattern, longest) and not re.fullmatch(pattern, longest + "x")
+    longest = "m" + "-x" * 23
+    assert len(longest) == 47 and re.fullmatch(pattern, longest) and not re.fullmatch(pattern, longest + "x")
     assert not re.fullmatch(pattern, "mlops_dev")  # '_' becomes '-' in the role name
+    assert not re.fullmatch(pattern, "Mlops-dev")  # the ECR repository name is lower case
     assert one(synth({**MINIMAL, "stack_name": longest}), "aws_iam_role")["name"] == f"{longest}-monitoring"
-    one_more = one(synth({**MINIMAL, "stack_name": longest + "x"}, tmp_path / "longer"), "aws_iam_role")["name"]
-    assert one_more != f"{longest}x-monitoring"
+    baseline = {
+        **MINIMAL,
+        "baseline_training_data_s3_uri": f"s3://{MINIMAL['model_bucket_arn'].split(':::')[1]}/train.csv",
+        "baseline_output_data_s3_uri": f"s3://{MINIMAL['model_bucket_arn'].split(':::')[1]}/baselines/",
+        "data_quality_baseline_s3_uri": None,
+    }
+    baseline = {k: v for k, v in baseline.items() if v is not None}
+    tf = synth({**baseline, "stack_name": longest})
+    assert one(tf, "aws_ecr_repository")["name"] == f"{longest}-baseline"
+    one_more = synth({**baseline, "stack_name": longest + "x"}, tmp_path / "longer")
+    assert one(one_more, "aws_ecr_repository")["name"] != f"{longest}x-baseline"
 
 
 @pytest.fixture(scope="module")
@@ -297,19 +315,6 @@ def test_deploy_phase_refuses_local_state_before_anything_runs(moto_server, seed
         "<stack_name>/terraform.tfstate only)",
     ]
     assert not (module / "cdktf.out").exists()
-
-
-def test_deploy_phase_stops_on_types_the_deploy_role_does_not_cover(moto_server, seedfarmer_view, tmp_path):
-    """Alerts need SNS and CloudWatch, which modulestack.yaml does not grant: stopped before terraform init."""
-    module = _bundle(tmp_path)
-    alerts = {"SEEDFARMER_PARAMETER_ALERT_SNS_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:ops"}
-    env = _environment(tmp_path, moto_server.endpoint, {**seedfarmer_view["env"], **alerts})
-    build_only = {"deploy": {"phases": {"build": DEPLOYSPEC["deploy"]["phases"]["build"]}}}
-    rc, _, err = _run_phases(build_only, "deploy", module, env)
-    assert rc == 1
-    [line] = [line for line in err.splitlines() if line.startswith("error: modulestack.yaml")]
-    assert "resource aws_cloudwatch_metric_alarm" in line or "resource aws_cloudwatch_event_rule" in line, line
-    assert not (module / "cdktf.out" / "stacks" / STACK / ".terraform").exists()
 
 
 @pytest.mark.slow

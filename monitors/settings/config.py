@@ -94,6 +94,13 @@ def _add(
     values[name] = (value, source)
 
 
+def _value_from_warning(name: str) -> str:
+    return (
+        f"warning: {name}: 'valueFrom' is resolved by SeedFarmer at deploy time and is ignored here; "
+        f"pass the value with {ENV_PREFIX}{name.upper()} or as 'value'"
+    )
+
+
 def read_config_file(path: Path, warnings: list[str], value_from: set[str] | None = None) -> dict[str, tuple[Any, str]]:
     """Return {normalized name: (value, source)} from a manifest or flat mapping.
 
@@ -130,11 +137,9 @@ def read_config_file(path: Path, warnings: list[str], value_from: set[str] | Non
             name = normalize_name(str(entry["name"]))
             if "valueFrom" in entry:
                 if value_from is not None:
-                    value_from.add(name)
-                warnings.append(
-                    f"warning: {name}: 'valueFrom' is resolved by SeedFarmer at deploy time and is ignored here; "
-                    f"pass the value with {ENV_PREFIX}{name.upper()} or as 'value'"
-                )
+                    value_from.add(name)  # warned about by _read_sources when no other source gives it
+                else:
+                    warnings.append(_value_from_warning(name))
                 continue
             if "value" not in entry:
                 problems.append(f"{name}: manifest entry has no 'value'")
@@ -377,6 +382,10 @@ def _read_sources(
     if problems:
         # A source that could not be read: rules about the values would only repeat its consequences.
         raise ConfigError(problems)
+    if value_from is not None:
+        # A `valueFrom` entry is only worth a warning when no value arrives for it: under SeedFarmer the resolved
+        # value comes as SEEDFARMER_PARAMETER_<NAME>. (Unset and required, its error says so instead.)
+        warnings.extend(_value_from_warning(name) for name in sorted(value_from) if name not in merged)
     return merged
 
 

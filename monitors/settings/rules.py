@@ -958,10 +958,17 @@ def settings_warnings(settings: Settings) -> list[str]:
         and settings.enabled_monitors
         and all(settings.options(m).baseline_s3_uri for m in settings.enabled_monitors)
     ):
+        # Where generation writes each baseline (<output>/<monitor>/, monitors.payloads.job_definitions
+        # .baseline_prefix), e.g. the seed's baseline sample gives baselines/data-quality/ but generation writes
+        # baselines/data_quality/.
+        output = str(settings.baseline_output_data_s3_uri).rstrip("/")
+        monitors = settings.enabled_monitors
         out.append(
             "warning: baseline_training_data_s3_uri: baseline generation is on, but every enabled monitor has its own "
             "*_baseline_s3_uri, so no monitor reads the generated baselines (a scheduled run for nothing); "
-            "remove the baseline URIs or baseline_training_data_s3_uri/baseline_output_data_s3_uri"
+            "remove the baseline URIs or baseline_training_data_s3_uri/baseline_output_data_s3_uri; the generated "
+            f"baselines land in {' and '.join(f'{output}/{m}/' for m in monitors)}, not where "
+            f"{' and '.join(MONITORS[m].setting('baseline_s3_uri') for m in monitors)} point"
         )
     if settings.baseline_generation_enabled and not settings.baseline_run_on_schedule:
         if "baseline_schedule_expression" in settings.model_fields_set:
