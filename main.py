@@ -93,7 +93,7 @@ SEEDFARMER_PARAMETER_* environment variables; then run `terraform init` and `ter
 the synth prints. Bad parameters are all reported at once (exit 2) and nothing is written."""
 EPILOG = (
     "Parameters: README.md, section Parameters. Exit codes: 0 written (or valid, with --check), 2 bad input, "
-    "130/143 interrupted."
+    "130/143 interrupted. `main.py import --help`: adopt monitors that already run."
 )
 
 
@@ -156,6 +156,13 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signum, _interrupt)
     try:
         atexit.register(_at_exit)
+        argv = sys.argv[1:] if argv is None else argv
+        if argv[:1] == ["import"]:  # monitors that already run -> configuration and import blocks
+            from monitors.tooling.importer import main as import_main
+            from monitors.tooling.node import use_project_node
+
+            use_project_node(HERE, os.environ)  # it synthesizes too
+            return import_main(argv[1:])
         args = parse_args(argv)
         _SIGNALS["outdir"] = args.outdir
         if args.schema:

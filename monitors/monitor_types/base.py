@@ -24,6 +24,7 @@ from monitors.settings.fields import (
     MonitorRuntime,
     ProbabilityThreshold,
     S3Uri,
+    SageMakerName,
     TemplateText,
     TimeOffset,
     VolumeSizeGb,
@@ -82,6 +83,11 @@ class MonitorOptions(BaseModel):
         "Extra fields of the monitor's baseline event (<monitor>_params, the seed's field names; see the "
         "baseline Lambda's README).",
         flat="baseline_{monitor}_params",
+    )
+    schedule_name: SageMakerName | None = param(
+        None,
+        "Name of the monitoring schedule. Unset: <endpoint_name>-<dq|mq|bias|expl>-schedule; set it to keep a "
+        "schedule that already runs (`python main.py import` does).",
     )
 
     def captured_data_attributes(self) -> dict[str, Any]:

@@ -77,7 +77,7 @@ def job_definition_name(job: MonitorJob, image_key: str) -> str:
     if references:  # Terraform references (monitors/tokens.py): hashed by what they are, and by their value below
         content = tokens.without_references(content)
     digest = content_hash({"schema": 1, "monitor": job.name, "content": content}, 10)
-    name = bounded_name(_name_base(job.endpoint), job.monitor.spec.resource_short_name, suffix=digest)
+    name = bounded_name(job.endpoint.name_base, job.monitor.spec.resource_short_name, suffix=digest)
     if references:
         # Their values are known at plan time only: Terraform hashes them into the name's last 4 characters, so
         # a changed value (a definition replaced) still gets a new name.
@@ -88,13 +88,8 @@ def job_definition_name(job: MonitorJob, image_key: str) -> str:
 
 
 def schedule_name(job: MonitorJob) -> str:
-    return bounded_name(_name_base(job.endpoint), job.monitor.spec.resource_short_name, "schedule")
-
-
-def _name_base(endpoint: EndpointSettings) -> str:
-    """Job definitions and schedules are named after the endpoint; after the stack name (a literal) when the
-    endpoint is a Terraform reference (names are cut to length at synth time)."""
-    return endpoint.stack_name if tokens.is_token(endpoint.endpoint_name) else endpoint.endpoint_name
+    """<monitor>_schedule_name (a schedule that already runs), else <endpoint>-<type>-schedule."""
+    return job.monitor.options.schedule_name or job.endpoint.default_schedule_name(job.monitor.spec.resource_short_name)
 
 
 def monitoring_role_s3_access(settings: Settings) -> dict[str, list[str]]:

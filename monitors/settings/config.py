@@ -532,6 +532,7 @@ def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None
             derived_names[derived] = (i, name)
             endpoints.append(settings)
             warnings.extend(f"{w} (endpoints[{i}])" for w in settings_warnings(settings))
+    problems.extend(_shared_schedule_names(endpoints))
     if problems:
         raise ConfigError(problems)
     if fleet.stack_per_endpoint:
@@ -565,3 +566,24 @@ def load_plan(config_path: Path | None, environ: Mapping[str, str] | None = None
             )
         return plans, warnings
     return [StackPlan(str(shared_stack), tuple(endpoints), grouped=True)], warnings
+
+
+def _shared_schedule_names(endpoints: list[Settings]) -> list[str]:
+    """Schedule names are the account's (per region): with <monitor>_schedule_name two endpoints could name one."""
+    if not any(e.options(m).schedule_name for e in endpoints for m in e.enabled_monitors):
+        return []
+    seen: dict[str, str] = {}
+    problems = []
+    for settings in endpoints:
+        for monitor in settings.enabled_monitors:
+            name = settings.options(monitor).schedule_name or settings.endpoint().default_schedule_name(
+                MONITORS[monitor].resource_short_name
+            )
+            owner = f"{settings.endpoint_name} {monitor.replace('_', ' ')}"
+            other = seen.setdefault(name.lower(), owner)
+            if other != owner:
+                problems.append(
+                    f"{monitor}_schedule_name: {name!r} names the schedules of {other} and {owner} (schedule names "
+                    "are unique in an account and region); set it per endpoint"
+                )
+    return problems

@@ -347,3 +347,9 @@ def alarm_key(*parts: str) -> str:
 ProbabilityThreshold = Annotated[float, Field(ge=0, le=1)]
 Feature = Annotated[str, matching(FEATURE_RE, "must be a feature name (letters, digits, _ . -)")]
 EventsSchedule = Annotated[str, AfterValidator(events_schedule_check)]
+SageMakerName = Annotated[
+    str,
+    matching(
+        ENDPOINT_NAME_RE, "must be a SageMaker name (letters, digits, hyphens; starts with a letter or digit; ≤ 63)"
+    ),
+]

@@ -646,6 +646,25 @@ for _spec in MONITORS.values():
     )
 
 
+# --- Monitors: schedules that already run (python main.py import) ----------------------------------------------
+@rule(spec.setting("schedule_name") for spec in MONITORS.values())
+def _schedule_names_differ(settings: Settings, problem: Problem) -> None:
+    if not any(settings.options(m).schedule_name for m in settings.enabled_monitors):
+        return
+    seen: dict[str, str] = {}
+    endpoint = settings.endpoint()
+    for monitor in settings.enabled_monitors:
+        name = settings.options(monitor).schedule_name or endpoint.default_schedule_name(
+            MONITORS[monitor].resource_short_name
+        )
+        other = seen.setdefault(name.lower(), monitor)
+        if other != monitor:
+            problem(
+                MONITORS[monitor].setting("schedule_name"),
+                f"{name!r} is also the schedule name of {other.replace('_', ' ')} (schedule names are unique)",
+            )
+
+
 def _baseline_params_instance_type(settings: Settings, problem: Problem, spec: MonitorType) -> None:
     from monitors.settings.fields import processing_instance_types
 

@@ -33,6 +33,20 @@ class EndpointSettings:
     tags: Mapping[str, str]  # resource_tags(): escaped, in a stable order
     network: NetworkSettings
 
+    @property
+    def name_base(self) -> str:
+        """Job definitions and schedules are named after the endpoint; after the stack name (a literal) when the
+        endpoint is a Terraform reference (names are cut to length at synth time)."""
+        from monitors import tokens
+
+        return self.stack_name if tokens.is_token(self.endpoint_name) else self.endpoint_name
+
+    def default_schedule_name(self, short_name: str) -> str:
+        """A monitor's schedule name without <monitor>_schedule_name: <endpoint>-<short name>-schedule."""
+        from monitors.naming import bounded_name
+
+        return bounded_name(self.name_base, short_name, "schedule")
+
 
 @dataclass(frozen=True)
 class BaselineGenerationSettings:
