@@ -572,3 +572,26 @@ def test_searches_name_every_dimension_of_the_metrics_they_find(synth):
     ]["properties"]["metrics"]
     # a generated baseline: the named features' SHAP values with label0
     assert [row[1] for row in shap] == ["feature_age", "feature_tenure", "feature_monthly_charges"]
+
+
+def test_explainability_rows_use_the_label_headers_of_the_written_configuration(synth):
+    """With model_explainability_label_headers, Clarify publishes feature_<f> under Label=<header> (not label0), so the
+    dashboard's SHAP rows name each header; one header keeps the feature as the row's label."""
+
+    def shap_rows(label_headers: list[str]) -> list[tuple[str, str, str]]:
+        config = {
+            k: v for k, v in DASHBOARD_EXAMPLE.items() if not k.endswith("_alarms") and not k.startswith("alert_")
+        }
+        [body] = bodies(synth({**config, "model_explainability_label_headers": label_headers})).values()
+        titles = [w["properties"].get("title") for w in body["widgets"]]
+        metrics = body["widgets"][titles.index("Model explainability: global SHAP value per feature")]["properties"]
+        return [(row[1], row[row.index("Label") + 1], row[-1]["label"]) for row in metrics["metrics"]]
+
+    assert shap_rows(["churn"])[:2] == [
+        ("feature_age", "churn", "age"),
+        ("feature_tenure", "churn", "tenure"),
+    ]
+    assert shap_rows(["stay", "churn"])[:2] == [
+        ("feature_age", "stay", "age (stay)"),
+        ("feature_age", "churn", "age (churn)"),
+    ]

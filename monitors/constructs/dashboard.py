@@ -34,6 +34,7 @@ from monitors.monitor_types.base import MonitorView, PublishedMetric
 from monitors.monitor_types.model_explainability import DIMENSIONS as EXPLAINABILITY_DIMENSIONS
 from monitors.monitor_types.model_quality import METRICS as MODEL_QUALITY_METRICS
 from monitors.naming import bounded_name
+from monitors.payloads.analysis_configs import writes_config
 from monitors.settings.views import DashboardSettings, EndpointSettings
 
 # Documented limits (CloudWatch "Dashboard Body Structure and Syntax", "CloudWatch service quotas").
@@ -244,12 +245,16 @@ def monitor_widgets(
     if name == "model_explainability":
         rows = [metric_row(metric, label=f"{alarm.feature} ({alarm.label})") for metric, alarm in alarmed]
         shown = {(alarm.feature, alarm.label) for alarm in panel.view.alarms}
-        if panel.view.generated_baseline:  # its analysis configuration has no label headers: label0
-            extra = {**EXPLAINABILITY_DIMENSIONS, "Label": EXPLAINABILITY_DEFAULT_LABEL}
+        if writes_config(panel.view):  # the configuration written here: its label_headers, else label0
+            labels = panel.view.options.label_headers or [EXPLAINABILITY_DEFAULT_LABEL]
             rows += [
-                metric_row(panel.metric(endpoint, f"feature_{f}", extra), label=f)
+                metric_row(
+                    panel.metric(endpoint, f"feature_{f}", {**EXPLAINABILITY_DIMENSIONS, "Label": label}),
+                    label=f if len(labels) == 1 else f"{f} ({label})",
+                )
                 for f in features
-                if (f, EXPLAINABILITY_DEFAULT_LABEL) not in shown
+                for label in labels
+                if (f, label) not in shown
             ]
         if not rows:
             schema = panel.metric(endpoint, "", {**EXPLAINABILITY_DIMENSIONS, "Label": ""})
