@@ -490,3 +490,28 @@ def test_every_problem_at_once():
         "model_explainability_content_template",
         "baseline_model_bias_params",
     } <= named
+
+
+def test_a_shap_baseline_object_is_read_by_the_monitoring_role_and_must_be_in_the_bucket(synth):
+    """SHAPConfig(baseline="s3://...") as a baseline param: the baseline job and the monitor (through the written
+    analysis configuration) read it as the monitoring role, so it must be inside the model bucket and is granted."""
+    from monitors.settings.config import ConfigError, validate
+
+    # num_clusters and shap_baseline exclude each other
+    params = {k: v for k, v in JSONL["baseline_model_explainability_params"].items() if k != "num_clusters"}
+    uri = f"{S}/shap/baseline.jsonl"
+    tf = synth({**JSONL, "baseline_model_explainability_params": {**params, "shap_baseline": uri}})
+    read = next(
+        s
+        for p in tf["data"]["aws_iam_policy_document"].values()
+        for s in p["statement"]
+        if s.get("sid") == "ReadMonitorInputs"
+    )
+    assert f"arn:aws:s3:::{BUCKET}/shap/baseline.jsonl" in read["resources"]
+
+    with pytest.raises(ConfigError) as exc:
+        validate({**JSONL, "baseline_model_explainability_params": {**params, "shap_baseline": "s3://other/b.csv"}})
+    assert exc.value.problems == [
+        f"baseline_model_explainability_params: shap_baseline must be inside the model bucket "
+        f"s3://{BUCKET}/ (model_bucket_arn) (got 's3://other/b.csv')"
+    ]

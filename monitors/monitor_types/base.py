@@ -38,6 +38,8 @@ COMMON_BASELINE_PARAM_FIELDS = frozenset({"instance_count", "instance_type", "vo
 # The analyzer's scripts for the baseline job (suggest_baseline's own arguments; s3:// objects in the model bucket):
 # DefaultModelMonitor takes both, ModelQualityMonitor only the post-analytics one.
 BASELINE_SCRIPT_PARAM_FIELDS = ("record_preprocessor_script", "post_analytics_processor_script")
+# Baseline params naming S3 objects the monitoring role reads (the scripts; explainability's shap_baseline as a URI).
+BASELINE_OBJECT_PARAM_FIELDS = (*BASELINE_SCRIPT_PARAM_FIELDS, "shap_baseline")
 CLARIFY_BASELINE_PARAM_FIELDS = frozenset({"label_header", "headers", "dataset_type", "features", "model_name"})
 CLARIFY_BASELINE_FILES: Mapping[str, str] = MappingProxyType(
     {"config": "analysis_config.json", "constraints": "analysis.json"}

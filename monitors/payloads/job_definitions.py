@@ -111,9 +111,13 @@ def monitoring_role_s3_access(settings: Settings) -> dict[str, list[str]]:
             inside_baseline = script and script.startswith(baseline_prefix(settings, monitor).rstrip("/") + "/")
             if script and not (option == "analysis_config_s3_uri" and inside_baseline):
                 read.append(script)  # (an own config in the baseline prefix: the prefix is read as a whole, s3_access)
+        params = view.options.baseline_params or {}
         if settings.baseline_generation_enabled:  # the baseline job's own scripts (baseline_<monitor>_params)
-            params = view.options.baseline_params or {}
             read += [params[name] for name in BASELINE_SCRIPT_PARAM_FIELDS if isinstance(params.get(name), str)]
+        if isinstance(params.get("shap_baseline"), str) and (
+            settings.baseline_generation_enabled or analysis_configs.writes_config(view)
+        ):  # an S3 object: the baseline job and the monitor's written configuration read it
+            read.append(params["shap_baseline"])
     write: list[str] = []
     if settings.baseline_generation_enabled:
         assert settings.baseline_training_data_s3_uri and settings.baseline_output_data_s3_uri

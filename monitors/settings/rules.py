@@ -16,7 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from monitors.monitor_types import MONITORS
-from monitors.monitor_types.base import BASELINE_SCRIPT_PARAM_FIELDS, MonitorType
+from monitors.monitor_types.base import BASELINE_OBJECT_PARAM_FIELDS, MonitorType
 from monitors.monitor_types.model_bias import METRICS as BIAS_METRICS
 from monitors.monitor_types.model_quality import BASELINE_COLUMNS
 from monitors.monitor_types.model_quality import METRICS as MODEL_QUALITY_METRICS
@@ -353,10 +353,11 @@ for _spec in MONITORS.values():
 
 def _baseline_script(settings: Settings, problem: Problem, spec: MonitorType) -> None:
     """The baseline job's scripts (baseline_<monitor>_params record_preprocessor_script /
-    post_analytics_processor_script) are read by the job's role, the monitoring role: inside the model bucket. Their
+    post_analytics_processor_script) and explainability's shap_baseline given as an S3 object are read by the job's
+    role, the monitoring role: inside the model bucket. Their
     form (an s3:// object) is the baseline Lambda's rule (monitors.settings.baseline_events)."""
     params = settings.options(spec.name).baseline_params or {}
-    for name in BASELINE_SCRIPT_PARAM_FIELDS:
+    for name in BASELINE_OBJECT_PARAM_FIELDS:
         value = params.get(name)
         if isinstance(value, str) and S3_URI_RE.match(value):
             text = _in_bucket(settings, value)
@@ -364,8 +365,9 @@ def _baseline_script(settings: Settings, problem: Problem, spec: MonitorType) ->
                 problem(spec.setting("baseline_params"), f"{name} {text}")
 
 
-for _spec in _with("record_preprocessor_source_uri"):
-    rule(_spec.setting("baseline_params"), "model_bucket_arn")(partial(_baseline_script, spec=_spec))
+for _spec in MONITORS.values():
+    if _spec.baseline_param_fields & set(BASELINE_OBJECT_PARAM_FIELDS):
+        rule(_spec.setting("baseline_params"), "model_bucket_arn")(partial(_baseline_script, spec=_spec))
 
 
 @rule()
