@@ -207,10 +207,11 @@ def test_network_kms_offsets_metrics_and_a_custom_image_are_carried_over():
             "NetworkConfig.VpcConfig.SecurityGroupIds: 2 security groups; security_group_id is one",
         ),
         (
-            "data_quality",
-            "DataQualityJobInput.EndpointInput.ExcludeFeaturesAttribute",
+            "model_quality",
+            "ModelQualityJobInput.EndpointInput.ExcludeFeaturesAttribute",
             "1",
-            "DataQualityJobInput.EndpointInput.ExcludeFeaturesAttribute: this project has no parameter for it",
+            "ModelQualityJobInput.EndpointInput.ExcludeFeaturesAttribute: this project has no "
+            "model_quality_exclude_features parameter",
         ),
         (
             "model_explainability",
@@ -223,7 +224,8 @@ def test_network_kms_offsets_metrics_and_a_custom_image_are_carried_over():
             "model_quality",
             "ModelQualityAppSpecification.Environment",
             {"publish_cloudwatch_metrics": "Enabled", "analysis_type": "x"},
-            "ModelQualityAppSpecification.Environment.analysis_type: this project sets no other container environment",
+            "ModelQualityAppSpecification.Environment.analysis_type: a key the container reserves; "
+            "<monitor>_environment refuses it",
         ),
         (
             "model_quality",
@@ -250,12 +252,6 @@ def test_network_kms_offsets_metrics_and_a_custom_image_are_carried_over():
             "ModelQualityBaselineConfig",
             None,
             "ModelQualityBaselineConfig.ConstraintsResource.S3Uri: no baseline file; this project needs a baseline",
-        ),
-        (
-            "model_bias",
-            "ModelBiasJobInput.EndpointInput.S3InputMode",
-            "Pipe",
-            "ModelBiasJobInput.EndpointInput.S3InputMode: 'Pipe'; this project uses File",
         ),
         (
             "data_quality",

@@ -180,9 +180,9 @@ def test_an_analysis_config_written_by_terraform_is_read_from_its_s3_object(tmp_
 
 @pytest.mark.slow
 def test_exclude_features_attribute_is_in_no_resource_the_project_writes(terraform, tmp_path):
-    """Why known_differences.yaml lists ExcludeFeaturesAttribute as an open finding: the pinned aws provider's data
-    quality job definition has no such argument, and of the CloudFormation (awscc) schemas only the data quality one,
-    which this project does not use, has it. Fails when a pin brings it, so the finding is revisited."""
+    """Why data_quality_exclude_features makes the data quality job definition awscc's (issue 20 item 4): the pinned
+    aws provider's data quality job definition has no such argument, and of the CloudFormation (awscc) schemas only
+    the data quality one has it. Fails when a pin brings it, so the choice is revisited."""
     import json
 
     import cfnlint

@@ -25,6 +25,7 @@ from monitors.constructs.aws_bindings import aws
 from monitors.constructs.awscc import AwsccProvider
 from monitors.constructs.iam import AccountContext, ServiceRole, monitoring_statements
 from monitors.constructs.monitor import Monitor, MonitorConfig
+from monitors.images import table_image
 from monitors.monitor_types import MONITORS
 from monitors.naming import bounded_name
 from monitors.payloads.job_definitions import monitor_job
@@ -38,8 +39,9 @@ CLARIFY = ("sagemaker-clarify-processing", "1.0")
 
 
 def needs_awscc(settings: Settings) -> bool:
-    """Model quality, bias and explainability are awscc resources (the aws provider has none)."""
-    return any(MONITORS[m].provider == "awscc" for m in settings.enabled_monitors)
+    """Model quality, bias and explainability are awscc resources (the aws provider has none); data quality is when
+    an option only awscc's resource carries is set (data_quality_exclude_features)."""
+    return any(settings.monitor(m).provider == "awscc" for m in settings.enabled_monitors)
 
 
 class EndpointMonitoring:
@@ -282,6 +284,11 @@ class EndpointMonitoring:
                 assert image, "validated by Settings"
                 arn = f"arn:{partition}:ecr:{image['region']}:{image['registry']}:repository/{image['repository']}"
                 out[kind] = (override, f"image:{override}", arn)
+            elif table := table_image(kind, settings.region):
+                # The provider's data source lacks the region or its domain: the SDK's registry (monitors/images.py).
+                arn = f"arn:{partition}:ecr:{table.region}:{table.account}:repository/{table.repository}"
+                repo, tag = defaults[kind]
+                out[kind] = (table.uri, f"prebuilt:{repo}:{tag}:{settings.region}", arn)
             else:
                 repo, tag = defaults[kind]
                 data = aws("data_aws_sagemaker_prebuilt_ecr_image").DataAwsSagemakerPrebuiltEcrImage(
@@ -300,7 +307,8 @@ class SageMakerModelMonitoring(Construct):
         parameters (validated here: `SettingsError` lists every problem). Parameters naming AWS objects may be
         Terraform references of the same stack (README "Embedding in your own CDKTF app").
     awscc_provider: the awscc provider for model quality/bias/explainability; unset, the stack's own (without
-        an alias), else one is added to the stack. Data quality alone needs none.
+        an alias), else one is added to the stack. Data quality alone needs none (unless
+        data_quality_exclude_features is set).
     account: partition, region and account id expressions; unset, read from data sources in this construct.
     output_prefix: also write stack outputs (role, job definitions, schedules, ...) with this name prefix.
     apply_tags: set the settings' tags (tags, custom_tags, project and SeedFarmer tags) on every aws resource of

@@ -35,7 +35,7 @@ class Monitor(Construct):
         inputs = MonitorInputs(role_arn=config.role_arn, image_uri=config.image_uri, kms_key_arn=config.kms_key_arn)
         payload = job_definition_payload(job, inputs, self.job_definition_name)
         self.job_definition: Any
-        if spec.provider == "aws":  # data quality: the aws provider's own resource
+        if job.monitor.provider == "aws":  # data quality: the aws provider's own resource
             self.job_definition = aws("sagemaker_data_quality_job_definition").SagemakerDataQualityJobDefinition(
                 self,
                 "job_definition",

@@ -19,6 +19,7 @@ from monitors.settings.fields import (
     Attribute,
     BatchTransformInput,
     CronExpression,
+    Environment,
     InstanceCount,
     InstanceType,
     MonitorRuntime,
@@ -75,6 +76,19 @@ class MonitorOptions(BaseModel):
         "Watch a batch transform job instead of the endpoint: {data_captured_destination_s3_uri, "
         "dataset_format csv|json|parquet, csv_header, json_line}.",
     )
+    environment: Environment = param(
+        None,
+        "Extra environment variables of the monitoring job's container, merged with the ones the job definition "
+        "sets (keys the container reserves, e.g. dataset_format, are refused; the SDK's env).",
+    )
+    s3_input_mode: Literal["File", "Pipe"] = param(
+        "File", "How the job reads the captured data: File | Pipe (the SDK's s3_input_mode)."
+    )
+    s3_data_distribution_type: Literal["FullyReplicated", "ShardedByS3Key"] = param(
+        "FullyReplicated",
+        "How the captured data is spread over the job's instances: FullyReplicated | ShardedByS3Key (the SDK's "
+        "s3_data_distribution_type).",
+    )
     schedule_expression: CronExpression = param(
         "cron(0 * ? * * *)",
         "Monitoring schedule: cron(0 * ? * * *) hourly, cron(0 H ? * * *) daily at hour H, "
@@ -95,6 +109,11 @@ class MonitorOptions(BaseModel):
     def captured_data_attributes(self) -> dict[str, Any]:
         """Where the job finds its inputs in the captured data (the job input's *_attribute and window fields)."""
         return {}
+
+    def needs_awscc(self) -> bool:
+        """Its job definition must be the awscc resource even if its type's is the aws provider's (an option only
+        awscc's carries)."""
+        return False
 
 
 class AnalyzerOptions(MonitorOptions):
@@ -323,6 +342,11 @@ class MonitorView:
     @property
     def enabled(self) -> bool:
         return bool(self.options.enabled)
+
+    @property
+    def provider(self) -> Literal["aws", "awscc"]:
+        """The provider of its job definition: its type's, or awscc when an option needs it."""
+        return "awscc" if self.spec.provider == "awscc" or self.options.needs_awscc() else self.spec.provider
 
     @property
     def alarms(self) -> list[Any]:

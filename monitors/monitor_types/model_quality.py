@@ -23,7 +23,7 @@ from monitors.payloads.common import (
     MonitorInputs,
     MonitorJob,
     awscc_config,
-    metrics_environment,
+    job_environment,
 )
 from monitors.settings.fields import Attribute, alarm_key, param
 
@@ -127,7 +127,7 @@ def payload(job: MonitorJob, inputs: MonitorInputs, name: str) -> shapes.ModelQu
         app_specification=shapes.ModelQualityAppSpecification(
             image_uri=inputs.image_uri,
             problem_type=options.problem_type,
-            environment=metrics_environment(job.monitor),
+            environment=job_environment(job.monitor),
             record_preprocessor_source_uri=options.record_preprocessor_source_uri,
             post_analytics_processor_source_uri=options.post_analytics_processor_source_uri,
         ),

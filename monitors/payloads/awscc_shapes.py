@@ -78,6 +78,8 @@ class CapturedDataInput:
     # Model quality and bias only (the explainability schema has no analysis window).
     start_time_offset: str | None = None
     end_time_offset: str | None = None
+    # Data quality only (of the four CloudFormation schemas only AWS::SageMaker::DataQualityJobDefinition has it).
+    exclude_features_attribute: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -121,8 +123,14 @@ class ConstraintsResource:
 
 
 @dataclass(frozen=True)
+class StatisticsResource:
+    s3_uri: str
+
+
+@dataclass(frozen=True)
 class BaselineConfig:
     constraints_resource: ConstraintsResource
+    statistics_resource: StatisticsResource | None = None  # data quality only
 
 
 @dataclass(frozen=True)
@@ -150,6 +158,14 @@ class Tag:
 
 
 # --- per-resource inputs --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DataQualityAppSpecification:
+    image_uri: str
+    environment: dict[str, str] | None = None
+    record_preprocessor_source_uri: str | None = None
+    post_analytics_processor_source_uri: str | None = None
+
+
 @dataclass(frozen=True)
 class ModelQualityAppSpecification:
     image_uri: str
@@ -196,6 +212,23 @@ class JobDefinitionConfig:
     stopping_condition: StoppingCondition
     network_config: NetworkConfig | None = None
     tags: tuple[Tag, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class DataQualityJobDefinitionConfig(JobDefinitionConfig):
+    """awscc's data quality job definition: used instead of the aws provider's resource only for what that one
+    cannot carry (ExcludeFeaturesAttribute; see monitors/monitor_types/data_quality.py)."""
+
+    RESOURCE_TYPE: ClassVar[str] = "awscc_sagemaker_data_quality_job_definition"
+    REQUIRED: ClassVar[tuple[str, ...]] = (
+        "data_quality_app_specification",
+        "data_quality_job_input",
+        "data_quality_job_output_config",
+    )
+    data_quality_app_specification: DataQualityAppSpecification | None = None
+    data_quality_job_input: EndpointJobInput | None = None
+    data_quality_job_output_config: JobOutputConfig | None = None
+    data_quality_baseline_config: BaselineConfig | None = None
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,12 @@ def common_blocks(job: MonitorJob, inputs: MonitorInputs) -> dict[str, Any]:
 def job_input(job: MonitorJob) -> dict[str, Any]:
     """{"endpoint_input": ...} or, when the monitor watches a batch transform job, {"batch_transform_input": ...}."""
     options = job.monitor.options
-    attributes = {**options.captured_data_attributes(), "probability_threshold_attribute": job.probability_threshold}
+    attributes = {
+        **options.captured_data_attributes(),
+        "probability_threshold_attribute": job.probability_threshold,
+        "s3_input_mode": options.s3_input_mode,
+        "s3_data_distribution_type": options.s3_data_distribution_type,
+    }
     batch = options.batch_transform_input
     if batch is None:
         return {"endpoint_input": shapes.EndpointInput(endpoint_name=job.endpoint.endpoint_name, **attributes)}
@@ -119,6 +124,12 @@ def metrics_environment(view: MonitorView) -> dict[str, str]:
     return {"publish_cloudwatch_metrics": "Enabled" if view.publishes_metrics else "Disabled"}
 
 
+def job_environment(view: MonitorView) -> dict[str, str]:
+    """The job's container environment: the user's <monitor>_environment (validated: no key the job definition or
+    the container reserves) and the metrics switch."""
+    return {**(view.options.environment or {}), **metrics_environment(view)}
+
+
 def awscc_config(
     job: MonitorJob,
     inputs: MonitorInputs,
@@ -126,6 +137,7 @@ def awscc_config(
     config_type: type[shapes.JobDefinitionConfig],
     *,
     app_specification: object,
+    baseline_config: shapes.BaselineConfig | None = None,
 ) -> Any:
     """The shape the three awscc job definitions share; only the app specification differs, and the job input by
     whether the type merges ground truth. Their attribute names start with the monitor type (the CloudFormation
@@ -147,16 +159,15 @@ def awscc_config(
             f"{prefix}_app_specification": app_specification,
             f"{prefix}_job_input": monitor_input,
             f"{prefix}_job_output_config": common["output"],
-            f"{prefix}_baseline_config": shapes.BaselineConfig(
-                shapes.ConstraintsResource(baseline_uri(job, "constraints"))
-            ),
+            f"{prefix}_baseline_config": baseline_config
+            or shapes.BaselineConfig(shapes.ConstraintsResource(baseline_uri(job, "constraints"))),
         },
     )
 
 
 def clarify_app_specification(job: MonitorJob, inputs: MonitorInputs) -> shapes.ClarifyAppSpecification:
     return shapes.ClarifyAppSpecification(
-        image_uri=inputs.image_uri, config_uri=baseline_uri(job, "config"), environment=metrics_environment(job.monitor)
+        image_uri=inputs.image_uri, config_uri=baseline_uri(job, "config"), environment=job_environment(job.monitor)
     )
 
 

@@ -271,6 +271,65 @@ def _s3_uri_check(value: str) -> str:
     return value
 
 
+# Container environment of a monitoring job (botocore sagemaker service-2: MonitoringEnvironmentMap, at most 50
+# entries; ProcessingEnvironmentKey [a-zA-Z_][a-zA-Z0-9_]* and ProcessingEnvironmentValue, each at most 256).
+ENVIRONMENT_KEY_RE = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+ENVIRONMENT_MAX_ENTRIES = 50
+# Keys the monitoring job's container reads from its environment and that SageMaker, the SDK or the job definition
+# set: the container contract inputs (SageMaker developer guide, model-monitor-byoc-contract-inputs: dataset_format,
+# dataset_source, end_time, output_path, publish_cloudwatch_metrics, sagemaker_endpoint_name,
+# sagemaker_monitoring_schedule_name, start_time), the baseline files the analyzer is given, and the SDK's
+# first-class environment names (sagemaker/model_monitor/model_monitoring.py, *_ENV_NAME). A user value would be
+# overwritten, or would override what the job definition says.
+RESERVED_ENVIRONMENT_KEYS = frozenset(
+    {
+        "analysis_type",
+        "baseline_constraints",
+        "baseline_statistics",
+        "dataset_format",
+        "dataset_source",
+        "end_time",
+        "ground_truth_attribute",
+        "inference_attribute",
+        "output_path",
+        "post_analytics_processor_script",
+        "probability_attribute",
+        "probability_threshold_attribute",
+        "problem_type",
+        "publish_cloudwatch_metrics",
+        "record_preprocessor_script",
+        "sagemaker_endpoint_name",
+        "sagemaker_monitoring_schedule_name",
+        "start_time",
+    }
+)
+
+
+def _environment_check(value: dict[str, str] | None) -> dict[str, str] | None:
+    if value is None:
+        return None
+    # The job definition sets publish_cloudwatch_metrics itself: one entry of the API's 50 is taken.
+    if len(value) > ENVIRONMENT_MAX_ENTRIES - 1:
+        raise ValueError(
+            f"at most {ENVIRONMENT_MAX_ENTRIES - 1} variables (the API takes {ENVIRONMENT_MAX_ENTRIES}, one is "
+            f"publish_cloudwatch_metrics) (got {len(value)})"
+        )
+    for key, text in value.items():
+        if key in RESERVED_ENVIRONMENT_KEYS:
+            raise ValueError(
+                f"key {key!r} is reserved: the monitoring container reads it and the job definition or SageMaker "
+                "sets it (set it through its own parameter, if any)"
+            )
+        if not ENVIRONMENT_KEY_RE.fullmatch(key) or len(key) > 256:
+            raise ValueError(
+                f"key {shorten(key)} must be 1-256 letters, digits and _, not starting with a digit "
+                "(the API's ProcessingEnvironmentKey)"
+            )
+        if len(text) > 256:
+            raise ValueError(f"the value of {key!r} must be at most 256 characters (got {len(text)})")
+    return dict(sorted(value.items()))
+
+
 S3Uri = Annotated[str, AfterValidator(_s3_uri_check)]
 CronExpression = Annotated[str, AfterValidator(_cron_check)]
 InstanceType = Annotated[
@@ -291,6 +350,7 @@ Attribute = Annotated[str, Field(min_length=1, max_length=256)]
 # placeholders are Terraform templates, refused like every ${ (use $features_kvp).
 TemplateText = Annotated[str, Field(min_length=1, max_length=1024)]
 TimeOffset = Annotated[str | None, AfterValidator(_time_offset_check)]
+Environment = Annotated[dict[str, str] | None, AfterValidator(_environment_check)]
 EcrImage = Annotated[
     str, matching(ECR_IMAGE_RE, "must be an ECR image URI like 123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:tag")
 ]

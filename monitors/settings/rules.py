@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from monitors import images
 from monitors.monitor_types import MONITORS
 from monitors.monitor_types.base import BASELINE_OBJECT_PARAM_FIELDS, MonitorType
 from monitors.monitor_types.model_bias import METRICS as BIAS_METRICS
@@ -162,7 +163,7 @@ def _batch_input(settings: Settings, problem: Problem, spec: MonitorType) -> Non
             f"{field}.data_captured_destination_s3_uri",
             f"must be inside the model bucket s3://{settings.model_bucket_name}/ (model_bucket_arn)",
         )
-    if spec.provider == "aws" and batch.dataset_format == "parquet":
+    if spec.provider == "aws" and not settings.options(spec.name).needs_awscc() and batch.dataset_format == "parquet":
         problem(
             f"{field}.dataset_format",
             f"parquet is not available for {spec.title}: the aws provider's "
@@ -754,6 +755,17 @@ def _known_region(field: str) -> None:
 
 _known_region("region")
 _known_region("backend_s3_region")
+
+
+@rule("region", "model_monitor_image_uri", "clarify_image_uri")
+def _image_in_region(settings: Settings, problem: Problem) -> None:
+    """A monitor's container must exist in the region (monitors/images.py): else its plan would fail."""
+    kinds = sorted({MONITORS[m].image for m in settings.enabled_monitors})
+    for kind in kinds:
+        if settings.parameter(images.OVERRIDES[kind]) is None:
+            text = images.unserved(kind, settings.region)
+            if text:
+                problem("region", text)
 
 
 @rule()

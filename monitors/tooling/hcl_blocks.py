@@ -97,6 +97,7 @@ AWS_DATA_SOURCES: Blocks = {
 }
 
 AWSCC_RESOURCES: Blocks = {
+    "awscc_sagemaker_data_quality_job_definition": {},
     "awscc_sagemaker_model_bias_job_definition": {},
     "awscc_sagemaker_model_explainability_job_definition": {},
     "awscc_sagemaker_model_quality_job_definition": {},

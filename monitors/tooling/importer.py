@@ -31,6 +31,7 @@ from typing import Any
 from monitors.monitor_types import MONITORS
 from monitors.monitor_types.base import MonitorType
 from monitors.naming import bounded_name
+from monitors.settings.fields import RESERVED_ENVIRONMENT_KEYS
 
 BY_MONITORING_TYPE = {spec.monitoring_type: spec for spec in MONITORS.values()}
 ANALYZER_REPOSITORY = "sagemaker-model-monitor-analyzer"  # the region's prebuilt image (the project's default)
@@ -326,8 +327,12 @@ def _map_monitor(endpoint: _Endpoint, found: Found) -> None:
     endpoint.shared(
         found, "publish_cloudwatch_metrics", metrics == "Enabled", f"{app}.Environment.publish_cloudwatch_metrics"
     )
-    for key in environment:
-        endpoint.refuse(found, f"{app}.Environment.{key}", "this project sets no other container environment variable")
+    for key in [k for k in environment if k in RESERVED_ENVIRONMENT_KEYS]:
+        environment.pop(key)
+        endpoint.refuse(
+            found, f"{app}.Environment.{key}", "a key the container reserves; <monitor>_environment refuses it"
+        )
+    endpoint.option(found, "environment", dict(sorted(environment.items())) or None, f"{app}.Environment")
     option("record_preprocessor_source_uri", f"{app}.RecordPreprocessorSourceUri")
     option("post_analytics_processor_source_uri", f"{app}.PostAnalyticsProcessorSourceUri")
     option("problem_type", f"{app}.ProblemType")
@@ -363,10 +368,15 @@ def _map_monitor(endpoint: _Endpoint, found: Found) -> None:
     captured = f"{job_input}.EndpointInput"
     if reader.get(f"{captured}.EndpointName") != endpoint.name:
         endpoint.refuse(found, f"{captured}.EndpointName", f"not the schedule's endpoint {endpoint.name}")
-    for path, expected in (("S3InputMode", "File"), ("S3DataDistributionType", "FullyReplicated")):
-        value = reader.get(f"{captured}.{path}")
-        if value not in (None, expected):
-            endpoint.refuse(found, f"{captured}.{path}", f"{value!r}; this project uses {expected}")
+    option("s3_input_mode", f"{captured}.S3InputMode")
+    option("s3_data_distribution_type", f"{captured}.S3DataDistributionType")
+    excluded = reader.get(f"{captured}.ExcludeFeaturesAttribute")
+    endpoint.option(
+        found,
+        "exclude_features",
+        [name.strip() for name in str(excluded).split(",")] if excluded else None,
+        f"{captured}.ExcludeFeaturesAttribute",
+    )
     for api, name in (
         ("FeaturesAttribute", "features_attribute"),
         ("InferenceAttribute", "inference_attribute"),

@@ -56,12 +56,17 @@ MQ_BASELINE_COLUMN_SETTINGS = {
 }
 SHAP = {"num_samples": 100, "agg_method": "mean_abs", "save_local_shap_values": False}
 
-# Parameters the SDK and the API offer that issue 10 asks the project for ("Missing parameters"), used by the
+# Parameters the SDK and the API offer that issues 10 and 20 ask the project for ("Missing parameters"), used by the
 # cases with extras=True. The project side sets each one that monitors/settings/model.py declares (named
-# <monitor>_<attribute>, as the issue says); the SDK sends the others alone (exclude_features_attribute, which no
-# Terraform resource the project writes carries), and the difference is listed.
+# <monitor>_<attribute>, as the issue says; exclude_features_attribute is data_quality_exclude_features, a list).
 TIME_OFFSETS = {"model_quality": ("-PT2H", "-PT1H"), "model_bias": ("-PT2H", "-PT1H")}
-EXCLUDE_FEATURES = {"data_quality": "1"}
+# Issue 20 item 4: the project's data_quality_exclude_features is a list, the SDK's attribute the comma-joined text.
+EXCLUDE_FEATURES = {"data_quality": "customer_id,1"}
+# Issue 20 item 5, every monitor of the extras cases: the SDK's env (its monitors' constructor) and EndpointInput /
+# BatchTransformInput s3_input_mode, s3_data_distribution_type; the project's <monitor>_environment,
+# <monitor>_s3_input_mode, <monitor>_s3_data_distribution_type.
+ENVIRONMENT = {"LOG_LEVEL": "debug", "TZ": "UTC"}
+INPUT_OPTIONS = {"s3_input_mode": "Pipe", "s3_data_distribution_type": "ShardedByS3Key"}
 PROCESSOR_SCRIPTS = {
     m: (f"s3://{BUCKET}/churn/code/{m}/preprocessor.py", f"s3://{BUCKET}/churn/code/{m}/postprocessor.py")
     for m in ("data_quality", "model_quality")
@@ -94,7 +99,7 @@ class Case:
     secure: bool  # VPC + KMS + inter-container traffic encryption
     baselines: str  # given | generated
     training_format: str = "csv"  # csv (with a header) | jsonl (data/model quality only)
-    extras: bool = False  # the parameters of TIME_OFFSETS, EXCLUDE_FEATURES, PROCESSOR_SCRIPTS
+    extras: bool = False  # TIME_OFFSETS, EXCLUDE_FEATURES, PROCESSOR_SCRIPTS, ENVIRONMENT, INPUT_OPTIONS
     monitors: tuple[str, ...] = ALL_MONITORS
     clarify: str = "csv"  # csv | jsonl: a JSON Lines endpoint with the issue-20 Clarify options (FACETS, ...)
 
@@ -194,6 +199,7 @@ def extras(case: Case, monitor: str) -> dict:
         values["start_time_offset"], values["end_time_offset"] = TIME_OFFSETS[monitor]
     if monitor in EXCLUDE_FEATURES:
         values["exclude_features_attribute"] = EXCLUDE_FEATURES[monitor]
+    values.update(INPUT_OPTIONS, environment=dict(ENVIRONMENT))
     if monitor in PROCESSOR_SCRIPTS:
         values["record_preprocessor_source_uri"], values["post_analytics_processor_source_uri"] = PROCESSOR_SCRIPTS[
             monitor
@@ -249,6 +255,8 @@ def project_config(case: Case) -> dict:
         for attribute, value in extras(case, monitor).items():
             if f"{monitor}_{attribute}" in PARAMETERS:
                 config[f"{monitor}_{attribute}"] = value
+            if attribute == "exclude_features_attribute":
+                config[f"{monitor}_exclude_features"] = value.split(",")
     config = {
         k: v for k, v in config.items() if not any(k.startswith(m) for m in ALL_MONITORS if m not in case.monitors)
     }

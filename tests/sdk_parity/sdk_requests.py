@@ -56,7 +56,17 @@ def _monitor_input(case: Case, monitor: str, **attributes: Any) -> dict:
 
     extras = m.extras(case, monitor)
     attributes.update(
-        {k: extras[k] for k in ("start_time_offset", "end_time_offset", "exclude_features_attribute") if k in extras}
+        {
+            k: extras[k]
+            for k in (
+                "start_time_offset",
+                "end_time_offset",
+                "exclude_features_attribute",
+                "s3_input_mode",
+                "s3_data_distribution_type",
+            )
+            if k in extras
+        }
     )
     attributes = {k: v for k, v in attributes.items() if v is not None}
     if case.monitoring_input == "endpoint":
@@ -106,6 +116,7 @@ def run_sdk(case: Case, recorder: Recorder) -> dict[str, Any]:
         volume_kms_key=kms,
         output_kms_key=kms,
         tags=dict(m.TAGS),
+        env=dict(m.ENVIRONMENT) if case.extras else None,  # the monitors' env (issue 20 item 5)
         sagemaker_session=session,
         network_config=NetworkConfig(
             enable_network_isolation=False,
