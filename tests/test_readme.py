@@ -55,3 +55,12 @@ def test_readme_lists_the_remaining_sdk_differences_of_the_known_list():
     # every status and summary of the known list has its line
     for entry in compare.load_known():
         assert f"**{entry['status']}**" in listed and entry["summary"] in listed
+
+
+def test_readme_stays_a_users_page():
+    """The README is for users (issue 19): at most 450 lines, a contents list, the quick start first; maintainer pages
+    live in docs/."""
+    lines = (REPO / "README.md").read_text().splitlines()
+    assert len(lines) <= 450, f"README.md has {len(lines)} lines; move details to docs/user-guide.md"
+    headings = [line for line in lines if line.startswith("## ")]
+    assert headings[:2] == ["## Contents", "## Quick start"]
