@@ -92,6 +92,29 @@ def test_both_sides_make_every_call_of_the_setup(parity, case):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("case", [c for c in matrix.CASES if c.baseline_scripts], ids=lambda c: c.id)
+def test_both_sides_give_the_baseline_jobs_the_analyzers_scripts(parity, case):
+    """The comparison of the baseline scripts is not vacuous: each side's baselining job mounts each script
+    (suggest_baseline's record_preprocessor_script / post_analytics_processor_script; the project's
+    baseline_<monitor>_params) and names its container path in the environment."""
+    sdk, project = parity[case.id]
+    for monitor in ("data_quality", "model_quality"):
+        scripts = matrix.baseline_scripts(case, monitor)
+        assert scripts, f"{case.id} {monitor}: no baseline scripts"
+        for side in (sdk, project):
+            job = side[f"CreateProcessingJob ({MONITORING_TYPES[monitor]} baseline)"]
+            inputs = {i["InputName"]: i["S3Input"]["S3Uri"] for i in job["ProcessingInputs"]}
+            # ModelQualityMonitor.suggest_baseline takes the post-analytics script only
+            assert inputs == {"baseline_dataset_input": matrix.training_data_uri(case)} | {
+                f"{argument}_input": uri for argument, uri in scripts.items()
+            }
+            for argument, uri in scripts.items():
+                assert job["Environment"][argument] == (
+                    f"/opt/ml/processing/input/{argument}_input/{uri.rsplit('/', 1)[1]}"
+                )
+
+
+@pytest.mark.slow
 def test_a_changed_field_is_reported_at_its_path(parity):
     sdk, project = parity["endpoint-given"]
     changed = copy.deepcopy(project)

@@ -71,6 +71,19 @@ PROCESSOR_SCRIPTS = {
     m: (f"s3://{BUCKET}/churn/code/{m}/preprocessor.py", f"s3://{BUCKET}/churn/code/{m}/postprocessor.py")
     for m in ("data_quality", "model_quality")
 }
+# The analyzer's scripts for the baseline jobs (Case.baseline_scripts): the SDK's DefaultModelMonitor.suggest_baseline(
+# record_preprocessor_script=..., post_analytics_processor_script=...) and ModelQualityMonitor.suggest_baseline(
+# post_analytics_processor_script=...) (it takes no record preprocessor); the project's baseline_<monitor>_params.
+# Scripts of their own, apart from the monitors' PROCESSOR_SCRIPTS: the SDK keeps the two apart too.
+BASELINE_SCRIPTS = {
+    "data_quality": {
+        "record_preprocessor_script": f"s3://{BUCKET}/churn/code/baseline/data_quality/preprocessor.py",
+        "post_analytics_processor_script": f"s3://{BUCKET}/churn/code/baseline/data_quality/postprocessor.py",
+    },
+    "model_quality": {
+        "post_analytics_processor_script": f"s3://{BUCKET}/churn/code/baseline/model_quality/postprocessor.py",
+    },
+}
 
 # Issue 20: a JSON Lines endpoint for the Clarify monitors (Case.clarify == "jsonl"): requests {"features": [...]},
 # answers {"predicted_label": ..., "score": ...}; the baseline dataset's lines {"features": [...], "label": ...}.
@@ -102,6 +115,7 @@ class Case:
     extras: bool = False  # TIME_OFFSETS, EXCLUDE_FEATURES, PROCESSOR_SCRIPTS, ENVIRONMENT, INPUT_OPTIONS
     monitors: tuple[str, ...] = ALL_MONITORS
     clarify: str = "csv"  # csv | jsonl: a JSON Lines endpoint with the issue-20 Clarify options (FACETS, ...)
+    baseline_scripts: bool = False  # generated baselines with the analyzer's BASELINE_SCRIPTS
 
 
 CASES = (
@@ -109,8 +123,8 @@ CASES = (
     Case("endpoint-generated-secure", "endpoint", secure=True, baselines="generated"),
     Case("batch-csv-given-secure", "batch-csv", secure=True, baselines="given"),
     Case("batch-json-generated", "batch-json", secure=False, baselines="generated"),
-    # The SDK baselines data and model quality on JSON lines too; Clarify baselines need a content
-    # template for JSON, outside this comparison.
+    # The SDK baselines data and model quality on JSON lines too, with the analyzer's scripts; Clarify baselines
+    # need a content template for JSON, outside this comparison.
     Case(
         "jsonl-baseline-generated",
         "endpoint",
@@ -118,6 +132,7 @@ CASES = (
         baselines="generated",
         training_format="jsonl",
         monitors=("data_quality", "model_quality"),
+        baseline_scripts=True,
     ),
     # Issue 20: a JSON Lines endpoint with bias (two facets, group_name) and explainability (label_headers,
     # use_logit, seed, num_clusters), with generated and with given Clarify baselines.
@@ -207,6 +222,14 @@ def extras(case: Case, monitor: str) -> dict:
     return values
 
 
+def baseline_scripts(case: Case, monitor: str) -> dict[str, str]:
+    """The analyzer's scripts for this monitor's baseline job in this case: {suggest_baseline argument: s3 URI}
+    (the same names in the project's baseline_<monitor>_params)."""
+    if not (case.baseline_scripts and case.baselines == "generated"):
+        return {}
+    return dict(BASELINE_SCRIPTS.get(monitor, {}))
+
+
 def project_config(case: Case) -> dict:
     """This project's configuration for the case's setup (what a user writes)."""
     config: dict = {
@@ -285,6 +308,9 @@ def project_config(case: Case) -> dict:
                     for column, attribute in MQ_BASELINE_COLUMN_SETTINGS.items()
                 }
             )
+        for monitor in case.monitors:
+            if baseline_scripts(case, monitor):
+                config[f"baseline_{monitor}_params"] = baseline_scripts(case, monitor)
         if case.training_format == "jsonl":
             config.update(
                 {

@@ -152,6 +152,7 @@ def run_sdk(case: Case, recorder: Recorder) -> dict[str, Any]:
                 output_s3_uri=m.generated_baseline_prefix("data_quality"),
                 wait=False,
                 logs=False,
+                **m.baseline_scripts(case, "data_quality"),
             )
             files = dict(statistics=monitor.baseline_statistics(), constraints=monitor.suggested_constraints())
         else:
@@ -181,6 +182,7 @@ def run_sdk(case: Case, recorder: Recorder) -> dict[str, Any]:
                 wait=False,
                 logs=False,
                 **m.MQ_BASELINE_COLUMNS,
+                **m.baseline_scripts(case, "model_quality"),
             )
             constraints = monitor.suggested_constraints()
         else:
