@@ -86,7 +86,11 @@ setup(
         f"{PACKAGE}.lambda_image.alerts": "lambda_image/alerts",
     },
     # Every file of the Docker build context (Dockerfile, requirements.txt, README.md: all hashed into the tag).
-    package_data={f"{PACKAGE}.lambda_image": ["Dockerfile", "requirements.txt", "README.md"]},
+    # lazy_provider.cjs: the jsii kernel's preload (monitors/constructs/kernel_env.py).
+    package_data={
+        f"{PACKAGE}.lambda_image": ["Dockerfile", "requirements.txt", "README.md"],
+        f"{PACKAGE}.monitors.constructs": ["lazy_provider.cjs"],
+    },
     exclude_package_data={"": ["__pycache__/*", "*.pyc"]},
     cmdclass={"build_py": NestingBuildPy},
 )

@@ -22,8 +22,8 @@ def _expected_wheel_files() -> set[str]:
     for folder in ("monitors", "baseline"):
         files |= {
             f"{PACKAGE}/{p.relative_to(REPO).as_posix()}"
-            for p in (REPO / folder).rglob("*.py")
-            if "__pycache__" not in p.parts
+            for p in (REPO / folder).rglob("*")
+            if p.suffix in (".py", ".cjs") and "__pycache__" not in p.parts  # .cjs: the jsii kernel's preload
         }
     # The whole Lambda build context (its bytes give the image tag) and the alert checker.
     files |= {

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from monitors.constructs.kernel_env import prepare_kernel_environment
 from monitors.settings.config import StackPlan
 from monitors.settings.model import Settings
 from monitors.tooling.output import install, locked_output
@@ -29,6 +30,7 @@ def synthesize(
     outdir = outdir.resolve()
     plans = [p if isinstance(p, StackPlan) else StackPlan(p.validated_stack_name, (p,)) for p in plans]
     with locked_output(outdir) as scratch:
+        prepare_kernel_environment()  # before cdktf starts the jsii kernel
         from cdktf import App  # imported here: loading jsii is the slow part, and errors above need none of it
 
         from monitors.constructs.stack import MonitoringStack
