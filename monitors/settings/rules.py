@@ -759,7 +759,11 @@ _known_region("backend_s3_region")
 
 @rule("region", "model_monitor_image_uri", "clarify_image_uri")
 def _image_in_region(settings: Settings, problem: Problem) -> None:
-    """A monitor's container must exist in the region (monitors/images.py): else its plan would fail."""
+    """A monitor's container must exist in the region (monitors/images.py): else its plan would fail. An unknown
+    region is known_region's problem (said once, with its did-you-mean)."""
+    known = region_names()
+    if known and settings.region not in {r for regions in known.values() for r in regions}:
+        return
     kinds = sorted({MONITORS[m].image for m in settings.enabled_monitors})
     for kind in kinds:
         if settings.parameter(images.OVERRIDES[kind]) is None:
