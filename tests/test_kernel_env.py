@@ -4,7 +4,6 @@ NODE_OPTIONS once, loads only the provider modules used, and changes nothing in 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -123,21 +122,30 @@ def test_an_index_with_an_unexpected_line_is_left_as_it_is(tmp_path):
     assert _probe(root, preload=True)["before"] == ["alb", "iam-role", "s3-bucket"]
 
 
+# Measures a command's peak RSS from a small process of its own: Linux records the RSS a process had before exec
+# (for a child of this pytest worker: the worker's own, hundreds of MiB after in-process synths) as its peak, so
+# wait4 on a direct child would report the worker's size, whatever the child used.
+PEAK_RSS = (
+    "import os, subprocess, sys\n"
+    "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "_, status, usage = os.wait4(p.pid, 0)\n"
+    "print(usage.ru_maxrss // 1024)\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n"
+)
+
+
 def _synth(outdir: Path, env: dict[str, str]) -> tuple[dict[str, bytes], int]:
     """main.py --example in its own process: the files it wrote and the peak RSS (MiB) of its processes."""
-    proc = subprocess.Popen(
-        [sys.executable, str(REPO / "main.py"), "--example", "--outdir", str(outdir)],
+    proc = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS, sys.executable, str(REPO / "main.py"), "--example", "--outdir", str(outdir)],
         cwd=REPO,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        capture_output=True,
+        text=True,
     )
-    _, status, usage = os.wait4(proc.pid, 0)
-    assert proc.stderr is not None
-    assert os.waitstatus_to_exitcode(status) == 0, proc.stderr.read().decode()
-    proc.stderr.close()
+    assert proc.returncode == 0, proc.stderr
     files = {p.relative_to(outdir).as_posix(): p.read_bytes() for p in sorted(outdir.rglob("*")) if p.is_file()}
-    return files, usage.ru_maxrss // 1024
+    return files, int(proc.stdout)
 
 
 def test_bundled_example_is_byte_identical_with_the_full_provider_load_and_takes_far_less_memory(tmp_path):
