@@ -382,3 +382,18 @@ def test_the_stack_holds_every_monitor_that_reads_a_generated_baseline(synth):
     assert "HELD_SCHEDULES" not in resources(own, "aws_lambda_function")[0]["environment"]["variables"]
     no_deploy = synth({**GENERATED_DQ, "baseline_run_on_deploy": False})
     assert "HELD_SCHEDULES" not in resources(no_deploy, "aws_lambda_function")[0]["environment"]["variables"]
+
+
+def test_holding_can_be_switched_off(synth):
+    """baseline_hold_monitors: false (e.g. where an apply must change a monitor while its first baseline is still
+    missing): no schedule is stopped, so the stack is as without holding: no HELD_SCHEDULES, no statement, and the
+    run on deploy does not wait for the schedules."""
+    config = {**GENERATED_DQ, "enable_model_quality_monitor": False}
+    held, free = synth(config), synth({**config, "baseline_hold_monitors": False})
+    assert "HELD_SCHEDULES" not in resources(free, "aws_lambda_function")[0]["environment"]["variables"]
+    assert "HoldMonitoringSchedulesUntilTheirFirstBaseline" not in json.dumps(free["data"]["aws_iam_policy_document"])
+    [invocation] = resources(free, "aws_lambda_invocation")
+    assert not any("monitoring_schedule" in d for d in invocation["depends_on"])
+    # Everything else is the same stack.
+    assert resources(held, "aws_sagemaker_monitoring_schedule") == resources(free, "aws_sagemaker_monitoring_schedule")
+    assert set(held["resource"]) == set(free["resource"])

@@ -157,7 +157,9 @@ class EndpointMonitoring:
                     kms_key_arn=kms_key_arn,
                     pinned=tuple(m for m in settings.enabled_monitors if settings.options(m).baseline_pinned),
                     held_schedules={
-                        m: mon.schedule_name for m, mon in self.monitors.items() if jobs[m].monitor.generated_baseline
+                        m: mon.schedule_name
+                        for m, mon in self.monitors.items()
+                        if jobs[m].monitor.generated_baseline and settings.baseline_hold_monitors
                     },
                     schedules=tuple(
                         mon.schedule for m, mon in self.monitors.items() if jobs[m].monitor.generated_baseline

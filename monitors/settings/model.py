@@ -186,6 +186,13 @@ class Settings(BaseModel):
         "baselines are generated at apply time (baseline_run_on_deploy) or when you start the state machine.",
         group="Baseline generation",
     )
+    baseline_hold_monitors: bool = param(
+        True,
+        "With baseline_run_on_deploy: the run on deploy stops the schedule of each monitor whose generated baseline "
+        "does not exist yet, and its first promotion starts it (no run against a missing baseline). false: schedules "
+        "run from the first apply (their runs fail until the baseline exists).",
+        group="Baseline generation",
+    )
     alert_sns_topic_arn: Annotated[str | None, matching(SNS_TOPIC_ARN_RE, "must be an SNS topic ARN")] = param(
         None, "Existing SNS topic that receives the alerts (turns alerting on).", group="Alerts"
     )
