@@ -157,11 +157,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         atexit.register(_at_exit)
         argv = sys.argv[1:] if argv is None else argv
-        if argv[:1] == ["import"]:  # monitors that already run -> configuration and import blocks
-            from monitors.tooling.importer import main as import_main
-            from monitors.tooling.node import use_project_node
+        from monitors.tooling.node import use_project_node
 
-            use_project_node(HERE, os.environ)  # it synthesizes too
+        use_project_node(HERE, os.environ)  # before jsii starts: the project's Node 22, no end-of-life banner
+        if argv[:1] == ["import"]:  # monitors that already run -> configuration and import blocks (it synthesizes)
+            from monitors.tooling.importer import main as import_main
+
             return import_main(argv[1:])
         args = parse_args(argv)
         _SIGNALS["outdir"] = args.outdir
@@ -170,9 +171,6 @@ def main(argv: list[str] | None = None) -> int:
 
             sys.stdout.write(schema_text())
             return 0
-        from monitors.tooling.node import use_project_node
-
-        use_project_node(HERE, os.environ)  # before jsii starts: the project's Node 22, no end-of-life banner
         return _synth(args)
     except Interrupted as exc:
         for signum in SIGNAL_EXIT:  # a second signal while the line is printed is not a traceback

@@ -28,6 +28,11 @@ def bounded_name(*parts: str, max_length: int = 63, suffix: str | None = None) -
     return f"{joined}{tail}"
 
 
+def default_schedule_name(name_base: str, short_name: str) -> str:
+    """A monitor's schedule name without <monitor>_schedule_name: <endpoint>-<short name>-schedule."""
+    return bounded_name(name_base, short_name, "schedule")
+
+
 def s3_join(prefix: str, *names: str) -> str:
     return "/".join([prefix.rstrip("/"), *(n.strip("/") for n in names)])
 

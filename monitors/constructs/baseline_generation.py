@@ -142,7 +142,8 @@ class BaselineGeneration(Construct):
             ),
             TRACING,
         ]
-        if g.run_on_deploy and config.held_schedules:
+        held = dict(config.held_schedules) if g.run_on_deploy else {}  # the run on deploy holds them
+        if held:
             # Hold: stop a monitor's schedule at deploy while its baseline is missing; its first promotion starts it.
             lambda_statements.append(
                 Statement(
@@ -155,7 +156,7 @@ class BaselineGeneration(Construct):
                     tuple(
                         sorted(
                             f"arn:{p}:sagemaker:{r}:{a}:monitoring-schedule/{schedule.lower()}"
-                            for schedule in config.held_schedules.values()
+                            for schedule in held.values()
                         )
                     ),
                 )
@@ -190,7 +191,6 @@ class BaselineGeneration(Construct):
             environment["BASELINE_KMS_KEY_ID"] = config.kms_key_arn
         if config.pinned:
             environment["PINNED_BASELINES"] = ",".join(config.pinned)
-        held = dict(config.held_schedules) if g.run_on_deploy else {}  # the run on deploy holds them
         if held:
             environment["HELD_SCHEDULES"] = json.dumps(held, sort_keys=True, separators=(",", ":"))
         # The jobs' network settings (VPC, encryption, isolation) travel in each event's network_config.

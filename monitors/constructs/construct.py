@@ -143,6 +143,12 @@ class EndpointMonitoring:
             from monitors.constructs.baseline_generation import BaselineConfig, BaselineGeneration
             from monitors.settings.baseline_events import baseline_events
 
+            # The monitors that read the generated baseline wait for it (baseline_hold_monitors).
+            held = {
+                m: mon
+                for m, mon in self.monitors.items()
+                if jobs[m].monitor.generated_baseline and settings.baseline_hold_monitors
+            }
             self.baseline = BaselineGeneration(
                 scope,
                 "baseline",
@@ -156,14 +162,8 @@ class EndpointMonitoring:
                     monitoring_role_planned_arn=self.role.planned_arn,
                     kms_key_arn=kms_key_arn,
                     pinned=tuple(m for m in settings.enabled_monitors if settings.options(m).baseline_pinned),
-                    held_schedules={
-                        m: mon.schedule_name
-                        for m, mon in self.monitors.items()
-                        if jobs[m].monitor.generated_baseline and settings.baseline_hold_monitors
-                    },
-                    schedules=tuple(
-                        mon.schedule for m, mon in self.monitors.items() if jobs[m].monitor.generated_baseline
-                    ),
+                    held_schedules={m: mon.schedule_name for m, mon in held.items()},
+                    schedules=tuple(mon.schedule for mon in held.values()),
                 ),
             )
             output("baseline_state_machine_arn", self.baseline.state_machine.arn, "Baseline generation state machine")

@@ -25,10 +25,10 @@ from monitors.payloads import awscc_shapes as shapes
 from monitors.payloads.common import (
     MonitorInputs,
     MonitorJob,
+    analyzer_app_specification,
     awscc_config,
     baseline_uri,
     common_blocks,
-    job_environment,
     job_input,
 )
 from monitors.settings.fields import Feature, MonitorRuntime, alarm_key, param, shorten
@@ -112,50 +112,29 @@ def payload(
 ) -> dict[str, Any] | shapes.DataQualityJobDefinitionConfig:
     """Attributes of aws_sagemaker_data_quality_job_definition (plain dicts, provider schema names), or, when an
     option only awscc's resource carries is set, awscc_sagemaker_data_quality_job_definition's typed config."""
+    app = analyzer_app_specification(job, inputs, shapes.DataQualityAppSpecification)
+    baseline = shapes.BaselineConfig(
+        shapes.ConstraintsResource(baseline_uri(job, "constraints")),
+        shapes.StatisticsResource(baseline_uri(job, "statistics")),
+    )
     if job.monitor.provider == "awscc":
-        return awscc_payload(job, inputs, name)
-    options, common = job.monitor.options, common_blocks(job, inputs)
+        return awscc_config(
+            job, inputs, name, shapes.DataQualityJobDefinitionConfig, app_specification=app, baseline_config=baseline
+        )
+    common = common_blocks(job, inputs)
     output = shapes.to_terraform(common["output"])
     output["monitoring_outputs"] = output["monitoring_outputs"][0]  # the aws provider models it as a single block
     return {
         "name": name,
         "role_arn": inputs.role_arn,
-        "data_quality_app_specification": {
-            "image_uri": inputs.image_uri,
-            "environment": job_environment(job.monitor),
-            "record_preprocessor_source_uri": options.record_preprocessor_source_uri,
-            "post_analytics_processor_source_uri": options.post_analytics_processor_source_uri,
-        },
-        "data_quality_baseline_config": {
-            "constraints_resource": {"s3_uri": baseline_uri(job, "constraints")},
-            "statistics_resource": {"s3_uri": baseline_uri(job, "statistics")},
-        },
+        "data_quality_app_specification": shapes.to_terraform(app),
+        "data_quality_baseline_config": shapes.to_terraform(baseline),
         "data_quality_job_input": shapes.to_terraform(job_input(job)),
         "data_quality_job_output_config": output,
         "job_resources": shapes.to_terraform(common["job_resources"]),
         "network_config": shapes.to_terraform(common["network_config"]),
         "stopping_condition": shapes.to_terraform(common["stopping_condition"]),
     }
-
-
-def awscc_payload(job: MonitorJob, inputs: MonitorInputs, name: str) -> shapes.DataQualityJobDefinitionConfig:
-    options = job.monitor.options
-    return awscc_config(
-        job,
-        inputs,
-        name,
-        shapes.DataQualityJobDefinitionConfig,
-        app_specification=shapes.DataQualityAppSpecification(
-            image_uri=inputs.image_uri,
-            environment=job_environment(job.monitor),
-            record_preprocessor_source_uri=options.record_preprocessor_source_uri,
-            post_analytics_processor_source_uri=options.post_analytics_processor_source_uri,
-        ),
-        baseline_config=shapes.BaselineConfig(
-            shapes.ConstraintsResource(baseline_uri(job, "constraints")),
-            shapes.StatisticsResource(baseline_uri(job, "statistics")),
-        ),
-    )
 
 
 SPEC = MonitorType(

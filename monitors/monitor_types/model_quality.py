@@ -22,8 +22,8 @@ from monitors.payloads import awscc_shapes as shapes
 from monitors.payloads.common import (
     MonitorInputs,
     MonitorJob,
+    analyzer_app_specification,
     awscc_config,
-    job_environment,
 )
 from monitors.settings.fields import Attribute, alarm_key, param
 
@@ -118,20 +118,10 @@ class ModelQualityOptions(AnalyzerOptions, PredictionOptions, GroundTruthOptions
 
 
 def payload(job: MonitorJob, inputs: MonitorInputs, name: str) -> shapes.ModelQualityJobDefinitionConfig:
-    options = job.monitor.options
-    return awscc_config(
-        job,
-        inputs,
-        name,
-        shapes.ModelQualityJobDefinitionConfig,
-        app_specification=shapes.ModelQualityAppSpecification(
-            image_uri=inputs.image_uri,
-            problem_type=options.problem_type,
-            environment=job_environment(job.monitor),
-            record_preprocessor_source_uri=options.record_preprocessor_source_uri,
-            post_analytics_processor_source_uri=options.post_analytics_processor_source_uri,
-        ),
+    app = analyzer_app_specification(
+        job, inputs, shapes.ModelQualityAppSpecification, problem_type=job.monitor.options.problem_type
     )
+    return awscc_config(job, inputs, name, shapes.ModelQualityJobDefinitionConfig, app_specification=app)
 
 
 SPEC = MonitorType(

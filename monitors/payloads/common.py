@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from monitors.monitor_types.base import MonitorView
 from monitors.naming import s3_join
 from monitors.payloads import analysis_configs
 from monitors.payloads import awscc_shapes as shapes
 from monitors.settings.views import EndpointSettings
+
+_App = TypeVar("_App", shapes.DataQualityAppSpecification, shapes.ModelQualityAppSpecification)
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,18 @@ def awscc_config(
             f"{prefix}_baseline_config": baseline_config
             or shapes.BaselineConfig(shapes.ConstraintsResource(baseline_uri(job, "constraints"))),
         },
+    )
+
+
+def analyzer_app_specification(job: MonitorJob, inputs: MonitorInputs, shape: type[_App], **extra: Any) -> _App:
+    """The model monitor analyzer's app specification (data quality, model quality): image, environment, scripts."""
+    options = job.monitor.options
+    return shape(
+        image_uri=inputs.image_uri,
+        **extra,
+        environment=job_environment(job.monitor),
+        record_preprocessor_source_uri=options.record_preprocessor_source_uri,
+        post_analytics_processor_source_uri=options.post_analytics_processor_source_uri,
     )
 
 

@@ -89,7 +89,7 @@ def job_definition_name(job: MonitorJob, image_key: str) -> str:
 
 def schedule_name(job: MonitorJob) -> str:
     """<monitor>_schedule_name (a schedule that already runs), else <endpoint>-<type>-schedule."""
-    return job.monitor.options.schedule_name or job.endpoint.default_schedule_name(job.monitor.spec.resource_short_name)
+    return job.endpoint.schedule_name(job.monitor.spec.resource_short_name, job.monitor.options.schedule_name)
 
 
 def monitoring_role_s3_access(settings: Settings) -> dict[str, list[str]]:

@@ -576,8 +576,8 @@ def _shared_schedule_names(endpoints: list[Settings]) -> list[str]:
     problems = []
     for settings in endpoints:
         for monitor in settings.enabled_monitors:
-            name = settings.options(monitor).schedule_name or settings.endpoint().default_schedule_name(
-                MONITORS[monitor].resource_short_name
+            name = settings.endpoint().schedule_name(
+                MONITORS[monitor].resource_short_name, settings.options(monitor).schedule_name
             )
             owner = f"{settings.endpoint_name} {monitor.replace('_', ' ')}"
             other = seen.setdefault(name.lower(), owner)

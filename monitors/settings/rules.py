@@ -52,14 +52,17 @@ def rule(
 
 
 def check(settings: Settings, bad: frozenset[str]) -> list[str]:
-    """Every rule whose inputs passed their own rules; one line per problem."""
+    """Every rule whose inputs passed their own rules (field rules, and the rules run before it); one line per
+    problem."""
     problems: list[str] = []
+    failed = set(bad)
 
     def problem(field: str, text: str) -> None:
         problems.append(f"{field}: {text}")
+        failed.add(field)
 
     for each in RULES:
-        if not each.reads & bad:
+        if not each.reads & failed:
             each.check(settings, problem)
     return problems
 
@@ -657,9 +660,7 @@ def _schedule_names_differ(settings: Settings, problem: Problem) -> None:
     seen: dict[str, str] = {}
     endpoint = settings.endpoint()
     for monitor in settings.enabled_monitors:
-        name = settings.options(monitor).schedule_name or endpoint.default_schedule_name(
-            MONITORS[monitor].resource_short_name
-        )
+        name = endpoint.schedule_name(MONITORS[monitor].resource_short_name, settings.options(monitor).schedule_name)
         other = seen.setdefault(name.lower(), monitor)
         if other != monitor:
             problem(
@@ -759,11 +760,7 @@ _known_region("backend_s3_region")
 
 @rule("region", "model_monitor_image_uri", "clarify_image_uri")
 def _image_in_region(settings: Settings, problem: Problem) -> None:
-    """A monitor's container must exist in the region (monitors/images.py): else its plan would fail. An unknown
-    region is known_region's problem (said once, with its did-you-mean)."""
-    known = region_names()
-    if known and settings.region not in {r for regions in known.values() for r in regions}:
-        return
+    """A monitor's container must exist in the region (monitors/images.py): else its plan would fail."""
     kinds = sorted({MONITORS[m].image for m in settings.enabled_monitors})
     for kind in kinds:
         if settings.parameter(images.OVERRIDES[kind]) is None:

@@ -41,11 +41,12 @@ class EndpointSettings:
 
         return self.stack_name if tokens.is_token(self.endpoint_name) else self.endpoint_name
 
-    def default_schedule_name(self, short_name: str) -> str:
-        """A monitor's schedule name without <monitor>_schedule_name: <endpoint>-<short name>-schedule."""
-        from monitors.naming import bounded_name
+    def schedule_name(self, short_name: str, given: str | None) -> str:
+        """A monitor's schedule name: <monitor>_schedule_name (a schedule that already runs), else
+        <endpoint>-<short name>-schedule."""
+        from monitors.naming import default_schedule_name
 
-        return bounded_name(self.name_base, short_name, "schedule")
+        return given or default_schedule_name(self.name_base, short_name)
 
 
 @dataclass(frozen=True)

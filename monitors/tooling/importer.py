@@ -30,7 +30,7 @@ from typing import Any
 
 from monitors.monitor_types import MONITORS
 from monitors.monitor_types.base import MonitorType
-from monitors.naming import bounded_name
+from monitors.naming import default_schedule_name
 from monitors.settings.fields import RESERVED_ENVIRONMENT_KEYS
 
 BY_MONITORING_TYPE = {spec.monitoring_type: spec for spec in MONITORS.values()}
@@ -256,8 +256,8 @@ def _map_monitor(endpoint: _Endpoint, found: Found) -> None:
 
     # Schedule: its name (kept when it is not the one this project derives) and its expression.
     config = found.schedule.get("MonitoringScheduleConfig", {})
-    # EndpointSettings.default_schedule_name for a literal endpoint name: kept only when it differs.
-    if found.name != bounded_name(endpoint.name, spec.resource_short_name, "schedule"):
+    # The default for a literal endpoint name (EndpointSettings.schedule_name): kept only when it differs.
+    if found.name != default_schedule_name(endpoint.name, spec.resource_short_name):
         endpoint.parameters[spec.setting("schedule_name")] = found.name
     schedule = config.get("ScheduleConfig", {})
     for key in ("DataAnalysisStartTime", "DataAnalysisEndTime"):
